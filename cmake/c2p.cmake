@@ -1,0 +1,77 @@
+# Project-wide compile flags and the helpers every CMakeLists.txt uses, so each target is
+# declared with an explicit source list and the same warnings.
+
+set(C2P_WARNINGS -Wall -Wextra -Wpedantic -Werror -Wshadow -Wnon-virtual-dtor
+    -Wold-style-cast -Wcast-align -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports false positives inside Boost.Asio coroutine frames and std::variant.
+  list(APPEND C2P_WARNINGS -Wno-maybe-uninitialized -Wno-restrict -Wno-array-bounds
+       -Wno-stringop-overflow -Wno-mismatched-new-delete)
+else()
+  list(APPEND C2P_WARNINGS -Wno-unused-command-line-argument)
+endif()
+
+# Boost.Asio: no deprecated names; Beast: use the separately compiled Boost.JSON/URL libs.
+add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_CONCEPTS
+                        SPDLOG_FMT_EXTERNAL)
+
+if(CMAKE_BUILD_TYPE STREQUAL "Release" OR CMAKE_BUILD_TYPE STREQUAL "RelWithDebInfo")
+  # Hardening for what ships.
+  add_compile_options(-fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE)
+  add_link_options(-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
+  set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+endif()
+
+if(C2P_SANITIZE OR C2P_FUZZ)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# c2p_library(NAME SRCS a.cpp b.cpp DEPS x y)
+function(c2p_library name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SRCS})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE ${C2P_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# c2p_executable(NAME SRCS main.cpp DEPS x y)
+function(c2p_executable name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${C2P_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+endfunction()
+
+# c2p_test(NAME SRCS foo_test.cpp DEPS x y [LABELS e2e]) — a GoogleTest binary run by ctest.
+function(c2p_test name)
+  if(NOT C2P_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${C2P_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES
+    ENVIRONMENT "C2P_BIN_DIR=${CMAKE_BINARY_DIR}/bin;C2P_SOURCE_DIR=${PROJECT_SOURCE_DIR};C2P_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared")
+  if(ARG_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
+endfunction()
+
+# c2p_fuzzer(NAME SRCS f.cpp DEPS x) — a libFuzzer target, only in the fuzz preset.
+function(c2p_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${C2P_WARNINGS} -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+endfunction()

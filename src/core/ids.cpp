@@ -1,0 +1,45 @@
+#include "core/ids.hpp"
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+
+#include <openssl/rand.h>
+
+namespace c2p::core {
+
+bool IsIdToken(std::string_view text, std::size_t min_len, std::size_t max_len) {
+  if (text.size() < min_len || text.size() > max_len) return false;
+  for (char c : text) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string NewRandomId(std::string_view prefix) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::array<std::uint8_t, 16> raw{};
+  // RAND_bytes only fails when the OS has no entropy to give: nothing safe can go on.
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    throw std::runtime_error("CSPRNG unavailable");
+  }
+  std::string out(prefix);
+  out.reserve(prefix.size() + 22);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (std::uint8_t b : raw) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 0x3F]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
+  return out;
+}
+
+}  // namespace c2p::core

@@ -1,0 +1,27 @@
+#include "core/time_format.hpp"
+
+#include <gtest/gtest.h>
+
+namespace c2p::core {
+namespace {
+
+TEST(TimeFormat, FormatsWithMillisecondsInUtc) {
+  EXPECT_EQ(FormatIsoMillis(FromUnixMillis(1768631282492)), "2026-01-17T06:28:02.492Z");
+  EXPECT_EQ(FormatIsoMillis(FromUnixMillis(0)), "1970-01-01T00:00:00.000Z");
+}
+
+TEST(TimeFormat, ParseRoundTrips) {
+  auto t = ParseIsoMillis("2026-01-17T06:28:02.492Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(ToUnixMillis(*t), 1768631282492);
+}
+
+TEST(TimeFormat, ParseRejectsOtherShapesAndImpossibleDates) {
+  EXPECT_FALSE(ParseIsoMillis("2026-01-17T06:28:02Z"));
+  EXPECT_FALSE(ParseIsoMillis("2026-02-30T06:28:02.492Z"));
+  EXPECT_FALSE(ParseIsoMillis("2026-01-17T24:00:00.000Z"));
+  EXPECT_FALSE(ParseIsoMillis("2026-01-17 06:28:02.492Z"));
+}
+
+}  // namespace
+}  // namespace c2p::core
