@@ -45,7 +45,9 @@ class Builder {
   }
   bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
     text_.append(s.data(), s.size());
-    json::value v{json::string(text_)};
+    // Not value{...}: braces pick the initializer-list constructor, which would wrap
+    // the string in a one-element array.
+    json::value v = json::string(text_);
     text_.clear();
     return Put(std::move(v), ec);
   }

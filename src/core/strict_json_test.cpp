@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 namespace c2p::core {
@@ -19,6 +20,25 @@ TEST(StrictJson, AcceptsAnObject) {
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->at("a").as_array().size(), 5u);
   EXPECT_EQ(v->at("b").at("c").as_int64(), -3);
+  EXPECT_EQ(v->at("a").at(2).as_string(), "x");
+  EXPECT_EQ(*v, boost::json::parse(R"({"a": [1, 2.5, "x", true, null], "b": {"c": -3}})"));
+}
+
+TEST(StrictJson, BuildsTheSameValueAsTheStandardParser) {
+  const char* text = R"({"s": "t\u00e9", "n": null, "o": {"k": ["v", {"x": "y"}]}, "e": {}})";
+  auto v = ParseStrictJson(text);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(*v, boost::json::parse(text));
+  EXPECT_TRUE(v->at("s").is_string());
+}
+
+TEST(StrictJson, KeepsStringsAsStrings) {
+  auto v = ParseStrictJson(R"({"a": "x", "b": ["y"]})");
+  ASSERT_TRUE(v) << v.error().message;
+  ASSERT_TRUE(v->at("a").is_string());
+  EXPECT_EQ(v->at("a").as_string(), "x");
+  ASSERT_TRUE(v->at("b").at(0).is_string());
+  EXPECT_EQ(v->at("b").at(0).as_string(), "y");
 }
 
 TEST(StrictJson, RejectsDuplicateKeys) {

@@ -1,0 +1,17 @@
+#pragma once
+// The service endpoints of spec/api.md §6 that need no caller identity: liveness,
+// readiness and metrics.
+
+#include <functional>
+
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+#include "http/router.hpp"
+
+namespace c2p::api {
+
+// `ready` says whether the process can serve (store reachable, migrations applied).
+void AddServiceRoutes(http::Router& router, std::function<core::Result<void>()> ready,
+                      core::metrics::Registry& metrics);
+
+}  // namespace c2p::api

@@ -1,0 +1,301 @@
+#include "app/config.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "app/toml_reader.hpp"
+#include "core/ids.hpp"
+
+namespace c2p::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+using core::Result;
+using VoidResult = core::Result<void>;
+
+tl::unexpected<core::Error> Err(core::Error e) { return tl::unexpected(std::move(e)); }
+
+// Small adapters so each key reads as one line below.
+VoidResult Str(TomlReader& r, std::string_view key, std::string& out, bool required) {
+  auto v = r.String(key);
+  if (!v) return Err(v.error());
+  if (!*v) return required ? Err(r.Invalid(key, "is required")) : VoidResult{};
+  if ((*v)->empty()) return Err(r.Invalid(key, "must not be empty"));
+  out = **v;
+  return {};
+}
+
+template <typename T>
+VoidResult Int(TomlReader& r, std::string_view key, T& out, std::int64_t min, std::int64_t max) {
+  auto v = r.Integer(key, min, max);
+  if (!v) return Err(v.error());
+  if (*v) out = static_cast<T>(**v);
+  return {};
+}
+
+VoidResult Bool(TomlReader& r, std::string_view key, bool& out) {
+  auto v = r.Bool(key);
+  if (!v) return Err(v.error());
+  if (*v) out = **v;
+  return {};
+}
+
+VoidResult Millis(TomlReader& r, std::string_view key, std::chrono::milliseconds& out) {
+  std::int64_t ms = out.count();
+  if (auto ok = Int(r, key, ms, 1, 3'600'000); !ok) return ok;
+  out = std::chrono::milliseconds(ms);
+  return {};
+}
+
+// A path that must name an existing regular file.
+VoidResult FilePath(TomlReader& r, std::string_view key, const fs::path& base, fs::path& out,
+                    bool required) {
+  std::string text;
+  if (auto ok = Str(r, key, text, required); !ok) return ok;
+  if (text.empty()) return {};
+  fs::path p = fs::path(text).is_relative() ? base / text : fs::path(text);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return Err(r.Invalid(key, "no such file: " + p.string()));
+  out = std::move(p);
+  return {};
+}
+
+VoidResult FileList(TomlReader& r, std::string_view key, const fs::path& base,
+                    std::vector<fs::path>& out, bool required) {
+  auto list = r.StringList(key);
+  if (!list) return Err(list.error());
+  if (list->empty() && required) return Err(r.Invalid(key, "needs at least one file"));
+  for (const auto& text : *list) {
+    fs::path p = fs::path(text).is_relative() ? base / text : fs::path(text);
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) return Err(r.Invalid(key, "no such file: " + p.string()));
+    out.push_back(std::move(p));
+  }
+  return {};
+}
+
+bool IsHttpUrl(std::string_view url) {
+  return url.starts_with("http://") || url.starts_with("https://");
+}
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+VoidResult ParseServer(const toml::table* t, http::ServerOptions& s) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "server");
+  if (auto ok = Str(r, "listen", s.listen_address, false); !ok) return ok;
+  if (auto ok = Int(r, "port", s.port, 0, 65535); !ok) return ok;
+  if (auto ok = Int(r, "threads", s.threads, 0, 256); !ok) return ok;
+  if (auto ok = Int(r, "max_connections", s.max_connections, 1, 1'000'000); !ok) return ok;
+  if (auto ok = Int(r, "max_header_bytes", s.header_limit, 1024, 65536); !ok) return ok;
+  if (auto ok = Millis(r, "header_timeout_ms", s.header_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "body_timeout_ms", s.body_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "idle_timeout_ms", s.idle_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "write_timeout_ms", s.write_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "shutdown_grace_ms", s.shutdown_grace); !ok) return ok;
+  if (auto ok = Bool(r, "access_log", s.access_log); !ok) return ok;
+  return r.RejectUnknown();
+}
+
+VoidResult ParseStore(const toml::table* t, StoreConfig& s) {
+  if (t == nullptr) return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "store: is required"));
+  TomlReader r(*t, "store");
+  if (auto ok = Str(r, "url", s.url, true); !ok) return ok;
+  if (!s.url.starts_with("sqlite:")) {
+    return Err(r.Invalid("url", "must start with sqlite: (the only store this build has)"));
+  }
+  return r.RejectUnknown();
+}
+
+VoidResult ParseLog(const toml::table* t, const fs::path& base, log::Options& s) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "log");
+  std::string level = "info";
+  if (auto ok = Str(r, "level", level, false); !ok) return ok;
+  auto parsed = log::ParseLevel(level);
+  if (!parsed) return Err(r.Invalid("level", parsed.error().message));
+  s.level = *parsed;
+  std::string file;
+  if (auto ok = Str(r, "file", file, false); !ok) return ok;
+  if (!file.empty()) s.file = (fs::path(file).is_relative() ? base / file : fs::path(file)).string();
+  return r.RejectUnknown();
+}
+
+VoidResult ParseKeys(const toml::table* t, const fs::path& base, KeysConfig& k) {
+  if (t == nullptr) return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "keys: is required"));
+  TomlReader r(*t, "keys");
+  if (auto ok = FilePath(r, "token_mac", base, k.token_mac, true); !ok) return ok;
+  if (auto ok = FileList(r, "jwe", base, k.jwe, true); !ok) return ok;
+  if (auto ok = FileList(r, "pan", base, k.pan, true); !ok) return ok;
+  if (auto ok = FilePath(r, "pan_hmac", base, k.pan_hmac, true); !ok) return ok;
+  return r.RejectUnknown();
+}
+
+VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base, IssuerConfig& s) {
+  TomlReader r(t, "issuers[" + std::to_string(i) + "]");
+  if (auto ok = Str(r, "id", s.id, true); !ok) return ok;
+  if (!core::IsIssuerId(s.id)) return Err(r.Invalid("id", "must match ^[A-Za-z0-9_-]{10}$"));
+  if (auto ok = FileList(r, "assertion_keys", base, s.assertion_keys, true); !ok) return ok;
+  std::string personal = "stored";
+  if (auto ok = Str(r, "personal_data", personal, false); !ok) return ok;
+  if (personal == "stored") {
+    s.personal_data = PersonalData::kStored;
+  } else if (personal == "fetch") {
+    s.personal_data = PersonalData::kFetch;
+  } else {
+    return Err(r.Invalid("personal_data", "must be \"stored\" or \"fetch\""));
+  }
+  if (auto ok = Bool(r, "auto_enrolment", s.auto_enrolment); !ok) return ok;
+  if (auto ok = Str(r, "base_url", s.base_url, false); !ok) return ok;
+  if (!s.base_url.empty() && !IsHttpUrl(s.base_url)) {
+    return Err(r.Invalid("base_url", "must be an http:// or https:// URL"));
+  }
+  if (auto ok = Str(r, "notification_url", s.notification_url, false); !ok) return ok;
+  if (!s.notification_url.empty() && !IsHttpUrl(s.notification_url)) {
+    return Err(r.Invalid("notification_url", "must be an http:// or https:// URL"));
+  }
+  if (auto ok = FilePath(r, "notification_secret_file", base, s.notification_secret_file,
+                         !s.notification_url.empty());
+      !ok) {
+    return ok;
+  }
+  if (auto ok = Int(r, "max_operations_per_notification", s.max_operations_per_notification, 1,
+                    100);
+      !ok) {
+    return ok;
+  }
+  if (auto ok = Bool(r, "notify_pending", s.notify_pending); !ok) return ok;
+  if (auto ok = Bool(r, "consumer_info_by_card", s.consumer_info_by_card); !ok) return ok;
+  if (auto ok = Int(r, "rate_limit_per_second", s.rate_limit_per_second, 0, 1'000'000); !ok) {
+    return ok;
+  }
+  return r.RejectUnknown();
+}
+
+VoidResult ParseCardProduct(const toml::table& t, std::size_t i, CardProductConfig& p) {
+  TomlReader r(t, "card_products[" + std::to_string(i) + "]");
+  if (auto ok = Str(r, "id", p.id, true); !ok) return ok;
+  if (!core::IsCardId(p.id)) return Err(r.Invalid("id", "must match ^[A-Za-z0-9_-]{1,48}$"));
+  if (auto ok = Str(r, "issuer", p.issuer, true); !ok) return ok;
+  std::string network;
+  if (auto ok = Str(r, "network", network, true); !ok) return ok;
+  if (network == "VISA") {
+    p.network = Network::kVisa;
+  } else if (network == "MASTERCARD") {
+    p.network = Network::kMastercard;
+  } else {
+    return Err(r.Invalid("network", "must be \"VISA\" or \"MASTERCARD\""));
+  }
+  auto ranges = r.Array("bin_ranges");
+  if (!ranges) return Err(ranges.error());
+  if (*ranges == nullptr || (*ranges)->empty()) {
+    return Err(r.Invalid("bin_ranges", "needs at least one [low, high] range"));
+  }
+  for (const auto& item : **ranges) {
+    const auto* pair = item.as_array();
+    if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_string() ||
+        !(*pair)[1].is_string()) {
+      return Err(r.Invalid("bin_ranges", "each range is [\"low\", \"high\"]"));
+    }
+    BinRange range{(*pair)[0].as_string()->get(), (*pair)[1].as_string()->get()};
+    if (!AllDigits(range.low) || range.low.size() != range.high.size() ||
+        !AllDigits(range.high) || range.low.size() < 6 || range.low.size() > 12 ||
+        range.low > range.high) {
+      return Err(r.Invalid("bin_ranges", "low and high are 6..12 digits, same length, low <= high"));
+    }
+    p.bin_ranges.push_back(std::move(range));
+  }
+  return r.RejectUnknown();
+}
+
+}  // namespace
+
+core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir) {
+  // Debian's toml++ is built with exceptions: its parse error is caught here, at start-up,
+  // and becomes a value like every other configuration error.
+  toml::table root;
+  try {
+    root = toml::parse(text);
+  } catch (const toml::parse_error& err) {
+    return core::Fail(core::ErrorCode::kConfigInvalid,
+                      "TOML syntax error at line " + std::to_string(err.source().begin.line) +
+                          ": " + std::string(err.description()));
+  }
+  TomlReader r(root, "");
+  Config config;
+
+  auto server = r.Table("server");
+  if (!server) return Err(server.error());
+  if (auto ok = ParseServer(*server, config.server); !ok) return Err(ok.error());
+  auto store = r.Table("store");
+  if (!store) return Err(store.error());
+  if (auto ok = ParseStore(*store, config.store); !ok) return Err(ok.error());
+  auto logt = r.Table("log");
+  if (!logt) return Err(logt.error());
+  if (auto ok = ParseLog(*logt, base_dir, config.log); !ok) return Err(ok.error());
+  auto keys = r.Table("keys");
+  if (!keys) return Err(keys.error());
+  if (auto ok = ParseKeys(*keys, base_dir, config.keys); !ok) return Err(ok.error());
+
+  auto issuers = r.Array("issuers");
+  if (!issuers) return Err(issuers.error());
+  std::set<std::string> issuer_ids;
+  if (*issuers != nullptr) {
+    for (std::size_t i = 0; i < (*issuers)->size(); ++i) {
+      const auto* t = (**issuers)[i].as_table();
+      if (t == nullptr) return Err(r.Invalid("issuers", "must be an array of tables ([[issuers]])"));
+      IssuerConfig issuer;
+      if (auto ok = ParseIssuer(*t, i, base_dir, issuer); !ok) return Err(ok.error());
+      if (!issuer_ids.insert(issuer.id).second) {
+        return Err(r.Invalid("issuers[" + std::to_string(i) + "].id", "duplicate issuer id"));
+      }
+      config.issuers.push_back(std::move(issuer));
+    }
+  }
+
+  auto products = r.Array("card_products");
+  if (!products) return Err(products.error());
+  std::set<std::string> product_ids;
+  if (*products != nullptr) {
+    for (std::size_t i = 0; i < (*products)->size(); ++i) {
+      const auto* t = (**products)[i].as_table();
+      if (t == nullptr) {
+        return Err(r.Invalid("card_products", "must be an array of tables ([[card_products]])"));
+      }
+      CardProductConfig product;
+      if (auto ok = ParseCardProduct(*t, i, product); !ok) return Err(ok.error());
+      const std::string where = "card_products[" + std::to_string(i) + "]";
+      if (!issuer_ids.contains(product.issuer)) {
+        return Err(r.Invalid(where + ".issuer", "names no configured issuer"));
+      }
+      if (!product_ids.insert(product.issuer + "/" + product.id).second) {
+        return Err(r.Invalid(where + ".id", "duplicate card product for this issuer"));
+      }
+      config.card_products.push_back(std::move(product));
+    }
+  }
+  if (auto ok = r.RejectUnknown(); !ok) return Err(ok.error());
+  return config;
+}
+
+core::Result<Config> LoadConfig(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return core::Fail(core::ErrorCode::kConfigInvalid, "cannot read config file " + path.string());
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto config = ParseConfig(ss.str(), path.parent_path().empty() ? fs::path(".") : path.parent_path());
+  if (config) config->path = path;
+  return config;
+}
+
+}  // namespace c2p::app

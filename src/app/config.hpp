@@ -1,0 +1,77 @@
+#pragma once
+// c2pd's configuration: one TOML file loaded into typed structs and validated completely
+// at start-up. An unknown key, a wrong type or a bad value stops the start with a message
+// naming the key (e.g. "issuers[1].personal_data: must be \"stored\" or \"fetch\"").
+// Relative file paths are resolved against the config file's directory. Secrets are never
+// inline: the config names files that hold them.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/server.hpp"
+#include "log/log.hpp"
+
+namespace c2p::app {
+
+struct StoreConfig {
+  std::string url;  // "sqlite:PATH"
+};
+
+struct KeysConfig {
+  std::filesystem::path token_mac;             // oct JWK: access-token MAC key
+  std::vector<std::filesystem::path> jwe;      // EC JWKs c2p decrypts card data with
+  std::vector<std::filesystem::path> pan;      // oct JWKs, PAN encryption key versions
+  std::filesystem::path pan_hmac;              // oct JWK: PAN index key
+};
+
+enum class PersonalData { kStored, kFetch };
+
+struct IssuerConfig {
+  std::string id;
+  std::vector<std::filesystem::path> assertion_keys;  // public EC JWKs
+  PersonalData personal_data = PersonalData::kStored;
+  bool auto_enrolment = false;
+  std::string base_url;                           // issuer backend (consumer info, OAuth)
+  std::string notification_url;                   // where notifications go
+  std::filesystem::path notification_secret_file; // whsec_… secret
+  unsigned max_operations_per_notification = 10;
+  bool notify_pending = false;
+  bool consumer_info_by_card = false;
+  unsigned rate_limit_per_second = 0;  // 0: unlimited
+};
+
+enum class Network { kVisa, kMastercard };
+
+struct BinRange {
+  std::string low;   // inclusive, digits, same length as high
+  std::string high;
+};
+
+struct CardProductConfig {
+  std::string id;
+  std::string issuer;
+  Network network = Network::kVisa;
+  std::vector<BinRange> bin_ranges;
+};
+
+struct Config {
+  std::filesystem::path path;  // the file it came from
+  http::ServerOptions server;
+  StoreConfig store;
+  log::Options log;
+  KeysConfig keys;
+  std::vector<IssuerConfig> issuers;
+  std::vector<CardProductConfig> card_products;
+};
+
+// Reads and validates a config file. Referenced key and secret files must exist.
+core::Result<Config> LoadConfig(const std::filesystem::path& path);
+// Same, from text; relative paths resolve against `base_dir`.
+core::Result<Config> ParseConfig(std::string_view text, const std::filesystem::path& base_dir);
+
+}  // namespace c2p::app

@@ -1,0 +1,157 @@
+#include "app/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace c2p::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("c2p-config-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "keys");
+    for (const char* f : {"keys/mac.jwk", "keys/jwe.jwk", "keys/pan.jwk", "keys/hmac.jwk",
+                          "keys/i1.pub.jwk", "keys/whsec"}) {
+      std::ofstream(dir_ / f) << "{}";
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  core::Result<Config> Parse(const std::string& extra) {
+    const std::string base = R"(
+[server]
+listen = "127.0.0.1"
+port = 8080
+threads = 2
+
+[store]
+url = "sqlite:c2p.db"
+
+[log]
+level = "warn"
+
+[keys]
+token_mac = "keys/mac.jwk"
+jwe = ["keys/jwe.jwk"]
+pan = ["keys/pan.jwk"]
+pan_hmac = "keys/hmac.jwk"
+
+[[issuers]]
+id = "ISSUER0001"
+assertion_keys = ["keys/i1.pub.jwk"]
+personal_data = "stored"
+notification_url = "http://127.0.0.1:8090/sim/v1/issuer"
+notification_secret_file = "keys/whsec"
+
+[[card_products]]
+id = "VISA_CLASSIC"
+issuer = "ISSUER0001"
+network = "VISA"
+bin_ranges = [["400000", "499999"]]
+)";
+    return ParseConfig(base + extra, dir_);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ConfigTest, AValidFileLoadsIntoTypedStructs) {
+  auto c = Parse("");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server.port, 8080);
+  EXPECT_EQ(c->server.threads, 2u);
+  EXPECT_EQ(c->store.url, "sqlite:c2p.db");
+  EXPECT_EQ(c->log.level, log::Level::kWarn);
+  ASSERT_EQ(c->issuers.size(), 1u);
+  EXPECT_EQ(c->issuers[0].id, "ISSUER0001");
+  EXPECT_EQ(c->issuers[0].personal_data, PersonalData::kStored);
+  EXPECT_EQ(c->issuers[0].assertion_keys[0], dir_ / "keys/i1.pub.jwk");
+  ASSERT_EQ(c->card_products.size(), 1u);
+  EXPECT_EQ(c->card_products[0].network, Network::kVisa);
+}
+
+TEST_F(ConfigTest, UnknownKeysAreNamed) {
+  auto top = Parse("\n[surprise]\nx = 1\n");
+  ASSERT_FALSE(top);
+  EXPECT_EQ(top.error().message, "surprise: unknown key");
+}
+
+TEST_F(ConfigTest, UnknownNestedKeyIsNamedWithItsPath) {
+  const std::string text = R"(
+[server]
+prot = 1
+[store]
+url = "sqlite:x.db"
+[keys]
+token_mac = "keys/mac.jwk"
+jwe = ["keys/jwe.jwk"]
+pan = ["keys/pan.jwk"]
+pan_hmac = "keys/hmac.jwk"
+)";
+  auto c = ParseConfig(text, dir_);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "server.prot: unknown key");
+}
+
+TEST_F(ConfigTest, BadValuesAreNamed) {
+  struct Case {
+    std::string extra;
+    std::string message_start;
+  };
+  const std::vector<Case> cases = {
+      {"[[issuers]]\nid = \"SHORT\"\nassertion_keys = [\"keys/i1.pub.jwk\"]\n", "issuers[1].id"},
+      {"[[issuers]]\nid = \"ISSUER0002\"\nassertion_keys = [\"keys/i1.pub.jwk\"]\n"
+       "personal_data = \"maybe\"\n",
+       "issuers[1].personal_data"},
+      {"[[issuers]]\nid = \"ISSUER0002\"\nassertion_keys = [\"keys/missing.jwk\"]\n",
+       "issuers[1].assertion_keys: no such file"},
+      {"[[issuers]]\nid = \"ISSUER0001\"\nassertion_keys = [\"keys/i1.pub.jwk\"]\n",
+       "issuers[1].id: duplicate"},
+      {"[[card_products]]\nid = \"MC\"\nissuer = \"NOBODY0001\"\nnetwork = \"MASTERCARD\"\n"
+       "bin_ranges = [[\"510000\", \"559999\"]]\n",
+       "card_products[1].issuer"},
+      {"[[card_products]]\nid = \"MC\"\nissuer = \"ISSUER0001\"\nnetwork = \"AMEX\"\n"
+       "bin_ranges = [[\"510000\", \"559999\"]]\n",
+       "card_products[1].network"},
+      {"[[card_products]]\nid = \"MC\"\nissuer = \"ISSUER0001\"\nnetwork = \"MASTERCARD\"\n"
+       "bin_ranges = [[\"559999\", \"510000\"]]\n",
+       "card_products[1].bin_ranges"},
+  };
+  for (const auto& c : cases) {
+    auto r = Parse(c.extra);
+    ASSERT_FALSE(r) << c.extra;
+    EXPECT_EQ(r.error().message.rfind(c.message_start, 0), 0u) << r.error().message;
+  }
+}
+
+TEST_F(ConfigTest, WrongTypesAndRangesAreNamed) {
+  auto c = ParseConfig("[server]\nport = \"80\"\n", dir_);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "server.port: must be an integer");
+  c = ParseConfig("[server]\nport = 70000\n", dir_);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "server.port: must be between 0 and 65535");
+}
+
+TEST_F(ConfigTest, SyntaxErrorsGiveTheLine) {
+  auto c = ParseConfig("[server\n", dir_);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("line 1"), std::string::npos) << c.error().message;
+}
+
+TEST_F(ConfigTest, StoreIsRequiredAndMustBeSqlite) {
+  auto c = ParseConfig("", dir_);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message, "store: is required");
+  c = ParseConfig("[store]\nurl = \"mysql://x\"\n", dir_);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message.rfind("store.url", 0), 0u);
+}
+
+}  // namespace
+}  // namespace c2p::app

@@ -1,0 +1,54 @@
+#include "app/daemon.hpp"
+
+#include <signal.h>
+
+#include "api/service_routes.hpp"
+#include "app/signals.hpp"
+#include "core/metrics.hpp"
+#include "http/server.hpp"
+#include "log/log.hpp"
+#include "store/store.hpp"
+
+namespace c2p::app {
+
+int RunDaemon(const Config& config, const DaemonHooks& hooks) {
+  log::Init(config.log);
+  core::metrics::Registry metrics;
+
+  auto store = store::OpenStore(config.store.url, store::StoreOptions{}, metrics);
+  if (!store) {
+    log::Error("c2pd.store_open_failed", {{"error", store.error().message}});
+    return 1;
+  }
+
+  http::Router router;
+  store::Store& db = **store;
+  api::AddServiceRoutes(router, [&db] { return db.Ping(); }, metrics);
+
+  http::Server server(config.server, router, metrics);
+  if (auto ok = server.Start(); !ok) {
+    log::Error("c2pd.listen_failed", {{"error", ok.error().message}});
+    (*store)->Close();
+    return 1;
+  }
+  log::Info("c2pd.ready", {{"port", static_cast<unsigned>(server.port())},
+                           {"schema_version", db.SchemaVersion()}});
+  if (hooks.on_ready) hooks.on_ready(server.port());
+
+  for (;;) {
+    const auto sig = WaitForSignal();
+    if (sig && *sig == SIGCHLD) {
+      if (!hooks.on_child_exit || hooks.on_child_exit()) continue;
+      log::Error("c2pd.child_exited");
+      break;
+    }
+    log::Info("c2pd.stopping", {{"signal", sig.value_or(0)}});
+    break;
+  }
+  server.Stop();
+  (*store)->Close();
+  log::Info("c2pd.stopped");
+  return 0;
+}
+
+}  // namespace c2p::app

@@ -1,0 +1,238 @@
+#include "app/sandbox.hpp"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <vector>
+
+#include <boost/json/serialize.hpp>
+
+#include "app/config.hpp"
+#include "app/daemon.hpp"
+#include "jose/key_file.hpp"
+#include "jose/key_kinds.hpp"
+#include "log/log.hpp"
+
+namespace c2p::app {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+struct KeyPlan {
+  jose::KeyKind kind;
+  const char* file;
+  const char* public_file;  // nullptr: none
+};
+
+// Every key file of the sandbox, relative to its directory.
+const std::vector<KeyPlan>& Keys() {
+  static const std::vector<KeyPlan> plan = {
+      {jose::KeyKind::kTokenMac, "keys/token-mac.jwk", nullptr},
+      {jose::KeyKind::kJwe, "keys/jwe.jwk", "keys/jwe.pub.jwk"},
+      {jose::KeyKind::kPan, "keys/pan-v1.jwk", nullptr},
+      {jose::KeyKind::kPanHmac, "keys/pan-hmac.jwk", nullptr},
+      {jose::KeyKind::kIssuerSigning, "issuers/SANDBOX001-signing.jwk",
+       "issuers/SANDBOX001-signing.pub.jwk"},
+      {jose::KeyKind::kWebhook, "issuers/SANDBOX001.whsec", nullptr},
+      {jose::KeyKind::kIssuerSigning, "issuers/SANDBOX002-signing.jwk",
+       "issuers/SANDBOX002-signing.pub.jwk"},
+      {jose::KeyKind::kWebhook, "issuers/SANDBOX002.whsec", nullptr},
+  };
+  return plan;
+}
+
+std::string SimulatorUrl(std::uint16_t port) {
+  return "http://127.0.0.1:" + std::to_string(port + kSimulatorPortOffset);
+}
+
+// The c2pd configuration of the sandbox; paths are relative to the sandbox directory.
+std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
+  const std::string sim = SimulatorUrl(o.port);
+  std::string text =
+      "# Written by `c2pd sandbox` at every start: edit the command's flags, not this file.\n"
+      "[server]\n"
+      "listen = \"127.0.0.1\"\n"
+      "port = " + std::to_string(o.port) + "\n"
+      "\n[store]\nurl = \"" + store_url + "\"\n"
+      "\n[log]\nlevel = \"info\"\n"
+      "\n[keys]\n"
+      "token_mac = \"keys/token-mac.jwk\"\n"
+      "jwe = [\"keys/jwe.jwk\"]\n"
+      "pan = [\"keys/pan-v1.jwk\"]\n"
+      "pan_hmac = \"keys/pan-hmac.jwk\"\n";
+  for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
+    const std::string id = issuer;
+    text += "\n[[issuers]]\n"
+            "id = \"" + id + "\"\n"
+            "assertion_keys = [\"issuers/" + id + "-signing.pub.jwk\"]\n"
+            "personal_data = \"stored\"\n"
+            "auto_enrolment = false\n"
+            "base_url = \"" + sim + "/sim/v1/issuer\"\n"
+            "notification_url = \"" + sim + "/sim/v1/issuer\"\n"
+            "notification_secret_file = \"issuers/" + id + ".whsec\"\n";
+    text += "\n[[card_products]]\n"
+            "id = \"VISA_CLASSIC\"\n"
+            "issuer = \"" + id + "\"\n"
+            "network = \"VISA\"\n"
+            "bin_ranges = [[\"400000\", \"499999\"]]\n"
+            "\n[[card_products]]\n"
+            "id = \"MC_STANDARD\"\n"
+            "issuer = \"" + id + "\"\n"
+            "network = \"MASTERCARD\"\n"
+            "bin_ranges = [[\"510000\", \"559999\"], [\"222100\", \"272099\"]]\n";
+  }
+  return text;
+}
+
+core::Result<void> WriteText(const fs::path& path, const std::string& text, bool secret) {
+  return jose::WriteFileAtomically(
+      path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, secret,
+      jose::Overwrite::kReplace);
+}
+
+core::Result<json::object> SandboxJson(const SandboxOptions& o, const fs::path& dir,
+                                       const std::string& store_url) {
+  auto signing = jose::ReadJwkFile(dir / "issuers/SANDBOX001-signing.jwk");
+  if (!signing) return tl::unexpected(signing.error());
+  auto other = jose::ReadJwkFile(dir / "issuers/SANDBOX002-signing.jwk");
+  if (!other) return tl::unexpected(other.error());
+  auto encryption = jose::ReadJwkFile(dir / "keys/jwe.pub.jwk");
+  if (!encryption) return tl::unexpected(encryption.error());
+  auto secret = jose::ReadSecretTextFile(dir / "issuers/SANDBOX001.whsec");
+  if (!secret) return tl::unexpected(secret.error());
+
+  json::object out;
+  out["baseUrl"] = "http://127.0.0.1:" + std::to_string(o.port);
+  out["issuerId"] = kSandboxIssuer;
+  out["issuerSigningKey"] = std::move(*signing);
+  out["encryptionKey"] = std::move(*encryption);
+  out["cardProducts"] = {{"VISA", "VISA_CLASSIC"}, {"MASTERCARD", "MC_STANDARD"}};
+  // The sandbox file is for the sandbox's own tools and tests; it is written 0600.
+  out["notificationSecret"] = secret->as_text();
+  out["simulatorUrl"] = SimulatorUrl(o.port);
+  out["storeUrl"] = store_url;
+  json::object second;
+  second["issuerId"] = kSandboxOtherIssuer;
+  second["issuerSigningKey"] = std::move(*other);
+  out["otherIssuers"] = json::array{std::move(second)};
+  return out;
+}
+
+}  // namespace
+
+core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
+  std::error_code ec;
+  if (o.reset) fs::remove_all(o.dir, ec);
+  fs::create_directories(o.dir / "keys", ec);
+  fs::create_directories(o.dir / "issuers", ec);
+  if (ec) return core::Fail(core::ErrorCode::kIo, "cannot create " + o.dir.string());
+
+  // Keys are made once and kept: restarting the sandbox must not invalidate what issuers
+  // encrypted or signed with them, nor the data at rest.
+  for (const KeyPlan& k : Keys()) {
+    if (fs::exists(o.dir / k.file)) continue;
+    auto made = jose::GenerateKeyFile(k.kind, o.dir / k.file, {},
+                                      k.public_file ? o.dir / k.public_file : fs::path{},
+                                      jose::Overwrite::kReplace);
+    if (!made) return tl::unexpected(made.error());
+  }
+
+  const std::string store_url =
+      o.store_url.empty() ? "sqlite:" + (o.dir / "c2p.db").string() : o.store_url;
+  // The config resolves relative paths against its own directory: give the store an
+  // absolute path so both views agree.
+  std::string config_store = store_url;
+  if (store_url.starts_with("sqlite:")) {
+    const fs::path p = store_url.substr(7);
+    config_store = "sqlite:" + (p.is_relative() ? fs::absolute(p) : p).string();
+  }
+  const fs::path config_path = o.dir / "c2pd.toml";
+  if (auto ok = WriteText(config_path, ConfigText(o, config_store), false); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  auto sandbox = SandboxJson(o, o.dir, store_url);
+  if (!sandbox) return tl::unexpected(sandbox.error());
+  std::string text = json::serialize(*sandbox) + "\n";
+  auto written = WriteText(o.dir / "sandbox.json", text, true);
+  core::SecureWipe(text.data(), text.size());
+  if (!written) return tl::unexpected(written.error());
+  return config_path;
+}
+
+namespace {
+
+pid_t StartSimulator(const fs::path& binary, std::uint16_t port, const fs::path& log_path) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  // The simulator must not outlive the sandbox, whatever happens to c2pd.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  sigset_t none;
+  sigemptyset(&none);
+  pthread_sigmask(SIG_SETMASK, &none, nullptr);
+  if (FILE* f = std::freopen(log_path.c_str(), "a", stderr); f == nullptr) _exit(126);
+  const std::string port_text = std::to_string(port);
+  execl(binary.c_str(), binary.c_str(), "--port", port_text.c_str(), static_cast<char*>(nullptr));
+  _exit(127);
+}
+
+}  // namespace
+
+int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) {
+  auto config_path = PrepareSandbox(options);
+  if (!config_path) {
+    std::cerr << "sandbox: " << config_path.error().message << "\n";
+    return 1;
+  }
+  auto config = LoadConfig(*config_path);
+  if (!config) {
+    std::cerr << "sandbox: " << config.error().message << "\n";
+    return 1;
+  }
+  config->log.file = (options.dir / "c2pd.log").string();
+
+  const std::uint16_t sim_port = options.port + kSimulatorPortOffset;
+  const pid_t sim = StartSimulator(simulator_binary, sim_port, options.dir / "c2psim.log");
+  if (sim < 0) {
+    std::cerr << "sandbox: cannot start c2psim\n";
+    return 1;
+  }
+
+  DaemonHooks hooks;
+  hooks.on_ready = [&](std::uint16_t port) {
+    const fs::path dir = fs::absolute(options.dir);
+    std::cout << "\nc2p sandbox is running\n"
+              << "  API          http://127.0.0.1:" << port << "   (/healthz, /readyz, /metrics)\n"
+              << "  simulator    " << SimulatorUrl(options.port) << "\n"
+              << "  issuers      " << kSandboxIssuer << " (main), " << kSandboxOtherIssuer
+              << " (for isolation checks)\n"
+              << "  sandbox.json " << (dir / "sandbox.json").string() << "\n"
+              << "  config       " << (dir / "c2pd.toml").string() << "\n"
+              << "  logs         " << (dir / "c2pd.log").string() << ", "
+              << (dir / "c2psim.log").string() << "\n"
+              << "  store        " << config->store.url << "\n\n"
+              << "Try it:\n"
+              << "  curl -s http://127.0.0.1:" << port << "/readyz\n\n"
+              << "Stop with Ctrl-C. Data and keys are kept for the next start (--reset to "
+                 "start over).\n"
+              << std::flush;
+  };
+  hooks.on_child_exit = [sim] {
+    int status = 0;
+    // Only the simulator is a child; if it died, the sandbox is no longer whole.
+    return waitpid(sim, &status, WNOHANG) == 0;
+  };
+
+  const int code = RunDaemon(*config, hooks);
+  kill(sim, SIGTERM);
+  int status = 0;
+  waitpid(sim, &status, 0);
+  return code;
+}
+
+}  // namespace c2p::app

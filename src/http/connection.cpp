@@ -1,0 +1,269 @@
+#include "http/connection.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "core/ids.hpp"
+#include "log/log.hpp"
+
+namespace c2p::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+RouteMetrics::RouteMetrics(core::metrics::Registry& registry, std::string route)
+    : registry_(registry),
+      route_(std::move(route)),
+      latency_(registry.GetHistogram("c2p_http_request_seconds",
+                                     "Time from request header read to reply written.",
+                                     {{"route", route_}}, core::metrics::LatencyBuckets())),
+      by_status_(new std::atomic<core::metrics::Counter*>[500]) {
+  for (int i = 0; i < 500; ++i) by_status_[i].store(nullptr);
+}
+
+void RouteMetrics::Record(unsigned status, double seconds) {
+  latency_.Observe(seconds);
+  if (status < 100 || status > 599) status = 599;
+  auto& slot = by_status_[status - 100];
+  core::metrics::Counter* counter = slot.load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // The registry returns the same counter to racing threads; first use only.
+    counter = &registry_.GetCounter("c2p_http_requests_total", "HTTP requests by route and status.",
+                                    {{"route", route_}, {"status", std::to_string(status)}});
+    slot.store(counter, std::memory_order_release);
+  }
+  counter->Add();
+}
+
+Server::Shared::Shared(ServerOptions o, Router& r, core::metrics::Registry& m)
+    : options(std::move(o)),
+      router(r),
+      registry(m),
+      in_flight(m.GetGauge("c2p_http_in_flight_requests", "Requests being handled.")),
+      open_connections(m.GetGauge("c2p_http_open_connections", "Open client connections.")),
+      rejected_connections(m.GetCounter("c2p_http_rejected_connections_total",
+                                        "Connections closed at once: max_connections reached.")) {}
+
+asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Shared> shared, ReactorState& reactor) {
+  auto executor = co_await asio::this_coro::executor;
+  for (;;) {
+    auto [ec, socket] = co_await reactor.acceptor->async_accept(kUseTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !reactor.acceptor->is_open()) co_return;
+      // Out of descriptors or a transient network error: back off instead of spinning.
+      log::Warn("http.accept_failed", {{"error", ec.message()}});
+      asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kUseTuple);
+      continue;
+    }
+    if (shared->connections.load() >= shared->options.max_connections) {
+      shared->rejected_connections.Add();
+      beast::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    asio::co_spawn(executor, RunConnection(shared, reactor, std::move(socket)), asio::detached);
+  }
+}
+
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Reply ErrorFor(core::ErrorCode code, std::string message, bool close) {
+  Reply r = ErrorReply(core::Error::Make(code, std::move(message)));
+  r.close = close;
+  return r;
+}
+
+// A reply for a request the parser refused; always closes, since the framing of what
+// follows cannot be trusted.
+Reply ProtocolError(Status status, std::string message) {
+  boost::json::object body;
+  body["errorCode"] = status == Status::request_header_fields_too_large
+                          ? "REQUEST_HEADER_TOO_LARGE"
+                          : "BAD_REQUEST";
+  body["error"] = std::move(message);
+  Reply r = Json(status, body);
+  r.close = true;
+  return r;
+}
+
+struct Registration {
+  Registration(ReactorState& reactor, ConnectionState& state)
+      : reactor_(reactor), it_(reactor.connections.insert(reactor.connections.end(), &state)) {}
+  ~Registration() { reactor_.connections.erase(it_); }
+  ReactorState& reactor_;
+  std::list<ConnectionState*>::iterator it_;
+};
+
+}  // namespace
+
+asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, ReactorState& reactor,
+                                    tcp::socket socket) {
+  const ServerOptions& options = shared->options;
+  shared->connections.fetch_add(1);
+  shared->open_connections.Add(1);
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  ConnectionState state{&stream, true};
+  Registration registration(reactor, state);
+
+  for (;;) {
+    // Wait for the first byte of the next request under the idle timeout, so a slow
+    // header is timed from when it starts rather than from the previous reply.
+    if (buffer.size() == 0) {
+      if (shared->draining.load()) break;
+      state.idle = true;
+      stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kUseTuple);
+      if (ec) break;
+      buffer.commit(n);
+    }
+    state.idle = false;
+    const auto started = Clock::now();
+
+    beast_http::request_parser<beast_http::empty_body> header_parser;
+    header_parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    stream.expires_after(options.header_timeout);
+    auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, header_parser, kUseTuple);
+    (void)hn;
+
+    Reply reply;
+    std::string correlation_id;
+    const Route* route = nullptr;
+    bool request_keep_alive = false;
+    unsigned version = 11;
+
+    if (hec == beast_http::error::header_limit) {
+      reply = ProtocolError(Status::request_header_fields_too_large, "request header too large");
+    } else if (hec == beast::error::timeout || hec == beast_http::error::end_of_stream ||
+               hec == asio::error::eof || hec == asio::error::connection_reset ||
+               hec == asio::error::operation_aborted) {
+      break;  // nothing useful can be answered
+    } else if (hec) {
+      reply = ProtocolError(Status::bad_request, "malformed request");
+    } else {
+      auto& header = header_parser.get();
+      version = header.version();
+      request_keep_alive = header.keep_alive();
+      const std::string_view target(header.target().data(), header.target().size());
+      const auto qmark = target.find('?');
+      const std::string_view path = target.substr(0, qmark);
+      const std::string_view query =
+          qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
+
+      const auto cid = header.find("x-correlation-id");
+      const std::string_view given =
+          cid == header.end() ? std::string_view{}
+                              : std::string_view(cid->value().data(), cid->value().size());
+      correlation_id = core::IsCorrelationId(given) ? std::string(given) : core::NewRandomId();
+
+      Match match = shared->router.Find(header.method(), path);
+      route = match.route;
+      const std::size_t limit = route ? route->options.body_limit : kDefaultBodyLimit;
+      const auto declared = header_parser.content_length();
+
+      if (declared && *declared > limit) {
+        reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
+      } else {
+        if (IEquals(std::string_view(header[beast_http::field::expect].data(),
+                                     header[beast_http::field::expect].size()),
+                    "100-continue")) {
+          beast_http::response<beast_http::empty_body> cont{beast_http::status::continue_,
+                                                            version};
+          stream.expires_after(options.write_timeout);
+          auto [cec, cn] = co_await beast_http::async_write(stream, cont, kUseTuple);
+          (void)cn;
+          if (cec) break;
+        }
+        beast_http::request_parser<beast_http::string_body> parser(std::move(header_parser));
+        parser.body_limit(limit);
+        stream.expires_after(options.body_timeout);
+        auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+        (void)bn;
+        if (bec == beast_http::error::body_limit) {
+          reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
+        } else if (bec == beast::error::timeout || bec == asio::error::eof ||
+                   bec == beast_http::error::partial_message ||
+                   bec == asio::error::connection_reset ||
+                   bec == asio::error::operation_aborted) {
+          break;
+        } else if (bec) {
+          reply = ProtocolError(Status::bad_request, "malformed request body");
+        } else if (match.kind == Match::Kind::kNotFound) {
+          reply = ErrorFor(core::ErrorCode::kNotFound, "no such resource", false);
+        } else if (match.kind == Match::Kind::kMethodNotAllowed) {
+          reply = ErrorFor(core::ErrorCode::kMethodNotAllowed, "method not allowed", false);
+          reply.WithHeader("Allow", match.allow);
+        } else {
+          Request request(parser.release(), path, query);
+          request.set_params(std::move(match.params));
+          request.set_route(route);
+          request.set_correlation_id(correlation_id);
+          shared->in_flight.Add(1);
+          reply = co_await shared->handlers[route->index](request);
+          shared->in_flight.Add(-1);
+        }
+      }
+    }
+
+    const bool keep_alive = request_keep_alive && !reply.close && !shared->draining.load();
+    beast_http::response<beast_http::string_body> res{reply.status, version};
+    res.set(beast_http::field::server, options.server_name);
+    if (!reply.content_type.empty()) res.set(beast_http::field::content_type, reply.content_type);
+    if (!correlation_id.empty()) res.set("x-correlation-id", correlation_id);
+    for (auto& [name, value] : reply.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+    res.body() = std::move(reply.body);
+    res.prepare_payload();
+    stream.expires_after(options.write_timeout);
+    auto [wec, wn] = co_await beast_http::async_write(stream, res, kUseTuple);
+    (void)wn;
+
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const unsigned status = static_cast<unsigned>(reply.status);
+    (route ? *shared->route_metrics[route->index] : *shared->unmatched_metrics)
+        .Record(status, seconds);
+    if (options.access_log && log::Enabled(log::Level::kInfo)) {
+      log::Info("http.request", {{"correlation_id", correlation_id},
+                                 {"route", route ? std::string_view(route->path_template)
+                                                 : std::string_view("unmatched")},
+                                 {"status", status},
+                                 {"ms", seconds * 1000.0}});
+    }
+    if (wec || !keep_alive) break;
+  }
+
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+  shared->open_connections.Add(-1);
+  shared->connections.fetch_sub(1);
+}
+
+}  // namespace c2p::http

@@ -1,0 +1,64 @@
+#pragma once
+// A parsed inbound request as handlers see it: method, path parameters, query, headers,
+// body, and the per-request context middleware fills in (correlation id, route).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/value.hpp>
+
+namespace c2p::http {
+
+namespace beast_http = boost::beast::http;
+using RawRequest = beast_http::request<beast_http::string_body>;
+
+struct Route;
+
+class Request {
+ public:
+  Request(RawRequest raw, std::string_view path, std::string_view query)
+      : raw_(std::move(raw)), path_(path), query_(query) {}
+
+  beast_http::verb method() const { return raw_.method(); }
+  std::string_view path() const { return path_; }
+  std::string_view query() const { return query_; }
+  std::string_view body() const { return raw_.body(); }
+  std::string_view header(std::string_view name) const;
+  std::string_view header(beast_http::field name) const;
+  const RawRequest& raw() const { return raw_; }
+
+  // Path parameter from the route template, e.g. "cardId"; empty if absent.
+  std::string_view param(std::string_view name) const;
+  // First value of a query parameter (percent-decoded), nullopt if absent.
+  std::optional<std::string> query_param(std::string_view name) const;
+
+  const std::string& correlation_id() const { return correlation_id_; }
+  // The parsed body of a BodyKind::kJson route (null otherwise).
+  const boost::json::value& json() const { return json_; }
+  void set_json(boost::json::value v) { json_ = std::move(v); }
+  const Route* route() const { return route_; }
+
+  // Filled by the server before middleware runs.
+  void set_params(std::vector<std::pair<std::string_view, std::string>> params) {
+    params_ = std::move(params);
+  }
+  void set_route(const Route* route) { route_ = route; }
+  void set_correlation_id(std::string id) { correlation_id_ = std::move(id); }
+
+ private:
+  RawRequest raw_;
+  std::string path_;
+  std::string query_;
+  std::vector<std::pair<std::string_view, std::string>> params_;
+  std::string correlation_id_;
+  boost::json::value json_;
+  const Route* route_ = nullptr;
+};
+
+}  // namespace c2p::http

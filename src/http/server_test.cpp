@@ -1,0 +1,323 @@
+#include "http/server.hpp"
+
+#include <thread>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include "log/log.hpp"
+#include "tests/support/raw_client.hpp"
+
+namespace c2p::http {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using testing::BuildRequest;
+using testing::Fetch;
+using testing::RawClient;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::Init({log::Level::kWarn, {}});
+    router_.Add(Verb::get, "/hello", [](Request&) -> asio::awaitable<Reply> {
+      co_return Text(Status::ok, "hi");
+    });
+    router_.Add(
+        Verb::post, "/echo/{name}",
+        [](Request& r) -> asio::awaitable<Reply> {
+          boost::json::object o;
+          o["name"] = r.param("name");
+          o["body"] = r.json();
+          co_return Json(Status::ok, o);
+        },
+        RouteOptions{BodyKind::kJson, 1024});
+    router_.Add(Verb::get, "/slow", [](Request&) -> asio::awaitable<Reply> {
+      asio::steady_timer t(co_await asio::this_coro::executor, 400ms);
+      co_await t.async_wait(asio::use_awaitable);
+      co_return Text(Status::ok, "done");
+    });
+    router_.Add(Verb::get, "/throw", [](Request&) -> asio::awaitable<Reply> {
+      throw std::runtime_error("bug");
+      co_return Text(Status::ok, "unreachable");
+    });
+  }
+
+  void StartServer(ServerOptions options = {}) {
+    options.port = 0;
+    options.threads = 2;
+    options.access_log = false;
+    server_ = std::make_unique<Server>(options, router_, registry_);
+    ASSERT_TRUE(server_->Start());
+    port_ = server_->port();
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+  }
+
+  Router router_;
+  core::metrics::Registry registry_;
+  std::unique_ptr<Server> server_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(c.Send(BuildRequest("GET", "/hello", {}, {})));
+    auto r = c.Read();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "hi");
+  }
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  ASSERT_TRUE(c.Send(BuildRequest("GET", "/hello", {}, {}) + BuildRequest("GET", "/nope", {}, {})));
+  auto a = c.Read();
+  auto b = c.Read();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 200);
+  EXPECT_EQ(b->status, 404);
+}
+
+TEST_F(ServerTest, CorrelationIdIsEchoedWhenValidAndGeneratedOtherwise) {
+  StartServer();
+  auto given = Fetch(port_, "GET", "/hello", {}, "x-correlation-id: abc_123-X\r\n");
+  ASSERT_TRUE(given);
+  EXPECT_EQ(given->header("x-correlation-id"), "abc_123-X");
+  auto invalid = Fetch(port_, "GET", "/hello", {}, "x-correlation-id: has space!\r\n");
+  ASSERT_TRUE(invalid);
+  EXPECT_NE(invalid->header("x-correlation-id"), "has space!");
+  EXPECT_EQ(invalid->header("x-correlation-id").size(), 22u);
+  auto none = Fetch(port_, "GET", "/nope");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->header("x-correlation-id").size(), 22u);
+}
+
+TEST_F(ServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  StartServer();
+  auto nf = Fetch(port_, "GET", "/nope");
+  ASSERT_TRUE(nf);
+  EXPECT_EQ(nf->status, 404);
+  EXPECT_EQ(boost::json::parse(nf->body).at("errorCode").as_string(), "NOT_FOUND");
+  auto na = Fetch(port_, "DELETE", "/hello");
+  ASSERT_TRUE(na);
+  EXPECT_EQ(na->status, 405);
+  EXPECT_EQ(na->header("allow"), "GET");
+  EXPECT_EQ(boost::json::parse(na->body).at("errorCode").as_string(), "METHOD_NOT_ALLOWED");
+}
+
+TEST_F(ServerTest, JsonRoutesParseStrictlyAndCheckTheContentType) {
+  StartServer();
+  const std::string json = "Content-Type: application/json\r\n";
+  auto ok = Fetch(port_, "POST", "/echo/bob", R"({"a":1})", json);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(boost::json::parse(ok->body).at("body").at("a").as_int64(), 1);
+
+  auto charset = Fetch(port_, "POST", "/echo/bob", R"({"a":1})",
+                       "Content-Type: Application/JSON; charset=utf-8\r\n");
+  ASSERT_TRUE(charset);
+  EXPECT_EQ(charset->status, 200);
+
+  auto dup = Fetch(port_, "POST", "/echo/bob", R"({"a":1,"a":2})", json);
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->status, 400);
+  EXPECT_EQ(boost::json::parse(dup->body).at("errorCode").as_string(), "INVALID_JSON");
+
+  auto bad = Fetch(port_, "POST", "/echo/bob", "{", json);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+
+  auto type = Fetch(port_, "POST", "/echo/bob", R"({"a":1})", "Content-Type: text/plain\r\n");
+  ASSERT_TRUE(type);
+  EXPECT_EQ(type->status, 415);
+  EXPECT_EQ(boost::json::parse(type->body).at("errorCode").as_string(), "UNSUPPORTED_MEDIA_TYPE");
+}
+
+TEST_F(ServerTest, OversizeHeaderIs431AndClosed) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  const std::string big = "X-Big: " + std::string(9000, 'a') + "\r\n";
+  ASSERT_TRUE(c.Send(BuildRequest("GET", "/hello", {}, big)));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, DeclaredOversizeBodyIs413WithoutReadingIt) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 100000\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(boost::json::parse(r->body).at("errorCode").as_string(), "PAYLOAD_TOO_LARGE");
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  std::string req =
+      "POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) req += "200\r\n" + std::string(512, ' ') + "\r\n";
+  req += "0\r\n\r\n";
+  ASSERT_TRUE(c.Send(req));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ServerTest, MalformedRequestsGet400AndTheServerKeepsServing) {
+  StartServer();
+  for (const char* garbage :
+       {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n", "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
+        "POST /echo/x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        "POST /echo/x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"}) {
+    RawClient c;
+    ASSERT_TRUE(c.Connect(port_));
+    ASSERT_TRUE(c.Send(garbage));
+    auto r = c.Read();
+    ASSERT_TRUE(r) << garbage;
+    EXPECT_EQ(r->status, 400) << garbage;
+    EXPECT_TRUE(c.WaitClosed()) << garbage;
+  }
+  auto ok = Fetch(port_, "GET", "/hello");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(ServerTest, SlowHeaderIsCutOffWhileOthersAreServed) {
+  ServerOptions o;
+  o.header_timeout = 300ms;
+  StartServer(o);
+  RawClient slow;
+  ASSERT_TRUE(slow.Connect(port_));
+  ASSERT_TRUE(slow.Send("GET /hello HTTP/1.1\r\nHost: h\r\n"));  // never finished
+  auto ok = Fetch(port_, "GET", "/hello");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_TRUE(slow.WaitClosed(3s));
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions o;
+  o.idle_timeout = 200ms;
+  StartServer(o);
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  EXPECT_TRUE(c.WaitClosed(3s));
+}
+
+TEST_F(ServerTest, AbruptDisconnectMidBodyDoesNotDisturbOthers) {
+  StartServer();
+  {
+    RawClient c;
+    ASSERT_TRUE(c.Connect(port_));
+    ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 50\r\n\r\n{\"a\":"));
+  }  // closed mid-body
+  auto ok = Fetch(port_, "GET", "/hello");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500WithoutDetails) {
+  StartServer();
+  auto r = Fetch(port_, "GET", "/throw");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(boost::json::parse(r->body).at("errorCode").as_string(), "INTERNAL_ERROR");
+  EXPECT_EQ(r->body.find("bug"), std::string::npos);
+  auto ok = Fetch(port_, "GET", "/hello");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(ServerTest, ExpectContinueIsAnswered) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+                     "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+  ASSERT_TRUE(c.Send("{}"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ServerTest, ConnectionsBeyondTheLimitAreClosed) {
+  ServerOptions o;
+  o.max_connections = 2;
+  StartServer(o);
+  RawClient a, b, c;
+  ASSERT_TRUE(a.Connect(port_));
+  ASSERT_TRUE(a.Send(BuildRequest("GET", "/hello", {}, {})));
+  ASSERT_TRUE(a.Read());
+  ASSERT_TRUE(b.Connect(port_));
+  ASSERT_TRUE(b.Send(BuildRequest("GET", "/hello", {}, {})));
+  ASSERT_TRUE(b.Read());
+  ASSERT_TRUE(c.Connect(port_));  // the kernel accepts; the server closes it
+  EXPECT_TRUE(c.WaitClosed(3s));
+  EXPECT_NE(registry_.Render().find("c2p_http_rejected_connections_total 1"), std::string::npos);
+}
+
+TEST_F(ServerTest, StopFinishesInFlightRequestsAndRefusesNewOnes) {
+  StartServer();
+  RawClient busy;
+  ASSERT_TRUE(busy.Connect(port_));
+  ASSERT_TRUE(busy.Send(BuildRequest("GET", "/slow", {}, {})));
+  // Wait until the request is being handled before stopping.
+  ASSERT_TRUE(testing::Eventually([&] {
+    return registry_.Render().find("c2p_http_in_flight_requests 1") != std::string::npos;
+  }));
+  std::thread stopper([&] { server_->Stop(); });
+  auto r = busy.Read(5s);
+  stopper.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "done");
+  EXPECT_EQ(r->header("connection"), "close");
+  RawClient late;
+  EXPECT_FALSE(late.Connect(port_));
+}
+
+TEST_F(ServerTest, RequestsAreCountedByRouteAndStatus) {
+  StartServer();
+  ASSERT_TRUE(Fetch(port_, "GET", "/hello"));
+  ASSERT_TRUE(Fetch(port_, "GET", "/nope"));
+  // Metrics are recorded just after the reply is written: poll.
+  EXPECT_TRUE(testing::Eventually([&] {
+    return registry_.Render().find("c2p_http_requests_total{route=\"unmatched\",status=\"404\"} 1") !=
+           std::string::npos;
+  }));
+  const std::string text = registry_.Render();
+  EXPECT_NE(text.find("c2p_http_requests_total{route=\"/hello\",status=\"200\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("c2p_http_requests_total{route=\"unmatched\",status=\"404\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("c2p_http_request_seconds_count{route=\"/hello\"} 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace c2p::http
