@@ -16,7 +16,8 @@ void AddServiceRoutes(http::Router& router, std::function<core::Result<void>()> 
 
   router.Add(Verb::get, "/readyz", [ready = std::move(ready)](Request&) -> asio::awaitable<Reply> {
     auto ok = ready();
-    if (!ok) co_return http::ErrorReply(core::Error::Make(core::ErrorCode::kUnavailable, "not ready"));
+    if (!ok)
+      co_return http::ErrorReply(core::Error::Make(core::ErrorCode::kUnavailable, "not ready"));
     co_return http::Json(Status::ok, {{"status", "ready"}});
   });
 

@@ -106,7 +106,8 @@ VoidResult ParseServer(const toml::table* t, http::ServerOptions& s) {
 }
 
 VoidResult ParseStore(const toml::table* t, StoreConfig& s) {
-  if (t == nullptr) return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "store: is required"));
+  if (t == nullptr)
+    return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "store: is required"));
   TomlReader r(*t, "store");
   if (auto ok = Str(r, "url", s.url, true); !ok) return ok;
   if (!s.url.starts_with("sqlite:")) {
@@ -125,12 +126,14 @@ VoidResult ParseLog(const toml::table* t, const fs::path& base, log::Options& s)
   s.level = *parsed;
   std::string file;
   if (auto ok = Str(r, "file", file, false); !ok) return ok;
-  if (!file.empty()) s.file = (fs::path(file).is_relative() ? base / file : fs::path(file)).string();
+  if (!file.empty())
+    s.file = (fs::path(file).is_relative() ? base / file : fs::path(file)).string();
   return r.RejectUnknown();
 }
 
 VoidResult ParseKeys(const toml::table* t, const fs::path& base, KeysConfig& k) {
-  if (t == nullptr) return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "keys: is required"));
+  if (t == nullptr)
+    return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "keys: is required"));
   TomlReader r(*t, "keys");
   if (auto ok = FilePath(r, "token_mac", base, k.token_mac, true); !ok) return ok;
   if (auto ok = FileList(r, "jwe", base, k.jwe, true); !ok) return ok;
@@ -167,8 +170,8 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
       !ok) {
     return ok;
   }
-  if (auto ok = Int(r, "max_operations_per_notification", s.max_operations_per_notification, 1,
-                    100);
+  if (auto ok =
+          Int(r, "max_operations_per_notification", s.max_operations_per_notification, 1, 100);
       !ok) {
     return ok;
   }
@@ -206,10 +209,10 @@ VoidResult ParseCardProduct(const toml::table& t, std::size_t i, CardProductConf
       return Err(r.Invalid("bin_ranges", "each range is [\"low\", \"high\"]"));
     }
     BinRange range{(*pair)[0].as_string()->get(), (*pair)[1].as_string()->get()};
-    if (!AllDigits(range.low) || range.low.size() != range.high.size() ||
-        !AllDigits(range.high) || range.low.size() < 6 || range.low.size() > 12 ||
-        range.low > range.high) {
-      return Err(r.Invalid("bin_ranges", "low and high are 6..12 digits, same length, low <= high"));
+    if (!AllDigits(range.low) || range.low.size() != range.high.size() || !AllDigits(range.high) ||
+        range.low.size() < 6 || range.low.size() > 12 || range.low > range.high) {
+      return Err(
+          r.Invalid("bin_ranges", "low and high are 6..12 digits, same length, low <= high"));
     }
     p.bin_ranges.push_back(std::move(range));
   }
@@ -225,9 +228,9 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   try {
     root = toml::parse(text);
   } catch (const toml::parse_error& err) {
-    return core::Fail(core::ErrorCode::kConfigInvalid,
-                      "TOML syntax error at line " + std::to_string(err.source().begin.line) +
-                          ": " + std::string(err.description()));
+    return core::Fail(core::ErrorCode::kConfigInvalid, "TOML syntax error at line " +
+                                                           std::to_string(err.source().begin.line) +
+                                                           ": " + std::string(err.description()));
   }
   TomlReader r(root, "");
   Config config;
@@ -251,7 +254,8 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   if (*issuers != nullptr) {
     for (std::size_t i = 0; i < (*issuers)->size(); ++i) {
       const auto* t = (**issuers)[i].as_table();
-      if (t == nullptr) return Err(r.Invalid("issuers", "must be an array of tables ([[issuers]])"));
+      if (t == nullptr)
+        return Err(r.Invalid("issuers", "must be an array of tables ([[issuers]])"));
       IssuerConfig issuer;
       if (auto ok = ParseIssuer(*t, i, base_dir, issuer); !ok) return Err(ok.error());
       if (!issuer_ids.insert(issuer.id).second) {
@@ -293,7 +297,8 @@ core::Result<Config> LoadConfig(const fs::path& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  auto config = ParseConfig(ss.str(), path.parent_path().empty() ? fs::path(".") : path.parent_path());
+  auto config =
+      ParseConfig(ss.str(), path.parent_path().empty() ? fs::path(".") : path.parent_path());
   if (config) config->path = path;
   return config;
 }

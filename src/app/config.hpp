@@ -23,10 +23,10 @@ struct StoreConfig {
 };
 
 struct KeysConfig {
-  std::filesystem::path token_mac;             // oct JWK: access-token MAC key
-  std::vector<std::filesystem::path> jwe;      // EC JWKs c2p decrypts card data with
-  std::vector<std::filesystem::path> pan;      // oct JWKs, PAN encryption key versions
-  std::filesystem::path pan_hmac;              // oct JWK: PAN index key
+  std::filesystem::path token_mac;         // oct JWK: access-token MAC key
+  std::vector<std::filesystem::path> jwe;  // EC JWKs c2p decrypts card data with
+  std::vector<std::filesystem::path> pan;  // oct JWKs, PAN encryption key versions
+  std::filesystem::path pan_hmac;          // oct JWK: PAN index key
 };
 
 enum class PersonalData { kStored, kFetch };
@@ -36,9 +36,9 @@ struct IssuerConfig {
   std::vector<std::filesystem::path> assertion_keys;  // public EC JWKs
   PersonalData personal_data = PersonalData::kStored;
   bool auto_enrolment = false;
-  std::string base_url;                           // issuer backend (consumer info, OAuth)
-  std::string notification_url;                   // where notifications go
-  std::filesystem::path notification_secret_file; // whsec_… secret
+  std::string base_url;                            // issuer backend (consumer info, OAuth)
+  std::string notification_url;                    // where notifications go
+  std::filesystem::path notification_secret_file;  // whsec_… secret
   unsigned max_operations_per_notification = 10;
   bool notify_pending = false;
   bool consumer_info_by_card = false;
@@ -48,7 +48,7 @@ struct IssuerConfig {
 enum class Network { kVisa, kMastercard };
 
 struct BinRange {
-  std::string low;   // inclusive, digits, same length as high
+  std::string low;  // inclusive, digits, same length as high
   std::string high;
 };
 

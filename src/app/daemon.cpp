@@ -23,7 +23,8 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
 
   http::Router router;
   store::Store& db = **store;
-  api::AddServiceRoutes(router, [&db] { return db.Ping(); }, metrics);
+  api::AddServiceRoutes(
+      router, [&db] { return db.Ping(); }, metrics);
 
   http::Server server(config.server, router, metrics);
   if (auto ok = server.Start(); !ok) {

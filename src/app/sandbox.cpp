@@ -58,8 +58,12 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
       "# Written by `c2pd sandbox` at every start: edit the command's flags, not this file.\n"
       "[server]\n"
       "listen = \"127.0.0.1\"\n"
-      "port = " + std::to_string(o.port) + "\n"
-      "\n[store]\nurl = \"" + store_url + "\"\n"
+      "port = " +
+      std::to_string(o.port) +
+      "\n"
+      "\n[store]\nurl = \"" +
+      store_url +
+      "\"\n"
       "\n[log]\nlevel = \"info\"\n"
       "\n[keys]\n"
       "token_mac = \"keys/token-mac.jwk\"\n"
@@ -68,24 +72,39 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
       "pan_hmac = \"keys/pan-hmac.jwk\"\n";
   for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
     const std::string id = issuer;
-    text += "\n[[issuers]]\n"
-            "id = \"" + id + "\"\n"
-            "assertion_keys = [\"issuers/" + id + "-signing.pub.jwk\"]\n"
-            "personal_data = \"stored\"\n"
-            "auto_enrolment = false\n"
-            "base_url = \"" + sim + "/sim/v1/issuer\"\n"
-            "notification_url = \"" + sim + "/sim/v1/issuer\"\n"
-            "notification_secret_file = \"issuers/" + id + ".whsec\"\n";
-    text += "\n[[card_products]]\n"
-            "id = \"VISA_CLASSIC\"\n"
-            "issuer = \"" + id + "\"\n"
-            "network = \"VISA\"\n"
-            "bin_ranges = [[\"400000\", \"499999\"]]\n"
-            "\n[[card_products]]\n"
-            "id = \"MC_STANDARD\"\n"
-            "issuer = \"" + id + "\"\n"
-            "network = \"MASTERCARD\"\n"
-            "bin_ranges = [[\"510000\", \"559999\"], [\"222100\", \"272099\"]]\n";
+    text +=
+        "\n[[issuers]]\n"
+        "id = \"" +
+        id +
+        "\"\n"
+        "assertion_keys = [\"issuers/" +
+        id +
+        "-signing.pub.jwk\"]\n"
+        "personal_data = \"stored\"\n"
+        "auto_enrolment = false\n"
+        "base_url = \"" +
+        sim +
+        "/sim/v1/issuer\"\n"
+        "notification_url = \"" +
+        sim +
+        "/sim/v1/issuer\"\n"
+        "notification_secret_file = \"issuers/" +
+        id + ".whsec\"\n";
+    text +=
+        "\n[[card_products]]\n"
+        "id = \"VISA_CLASSIC\"\n"
+        "issuer = \"" +
+        id +
+        "\"\n"
+        "network = \"VISA\"\n"
+        "bin_ranges = [[\"400000\", \"499999\"]]\n"
+        "\n[[card_products]]\n"
+        "id = \"MC_STANDARD\"\n"
+        "issuer = \"" +
+        id +
+        "\"\n"
+        "network = \"MASTERCARD\"\n"
+        "bin_ranges = [[\"510000\", \"559999\"], [\"222100\", \"272099\"]]\n";
   }
   return text;
 }

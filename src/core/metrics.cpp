@@ -88,7 +88,8 @@ Registry::Family& Registry::FamilyFor(std::string_view name, std::string_view he
                                       std::string_view type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    it = families_.emplace(std::string(name), Family{std::string(help), std::string(type), {}, {}, {}})
+    it = families_
+             .emplace(std::string(name), Family{std::string(help), std::string(type), {}, {}, {}})
              .first;
   }
   if (it->second.type != type) {

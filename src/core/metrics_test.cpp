@@ -7,10 +7,12 @@ namespace {
 
 TEST(Metrics, CounterRendersWithLabels) {
   Registry r;
-  r.GetCounter("c2p_requests_total", "Requests.", {{"route", "/healthz"}, {"status", "200"}}).Add(3);
+  r.GetCounter("c2p_requests_total", "Requests.", {{"route", "/healthz"}, {"status", "200"}})
+      .Add(3);
   const std::string text = r.Render();
   EXPECT_NE(text.find("# TYPE c2p_requests_total counter"), std::string::npos);
-  EXPECT_NE(text.find("c2p_requests_total{route=\"/healthz\",status=\"200\"} 3"), std::string::npos);
+  EXPECT_NE(text.find("c2p_requests_total{route=\"/healthz\",status=\"200\"} 3"),
+            std::string::npos);
 }
 
 TEST(Metrics, SameNameAndLabelsIsTheSameInstrument) {

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace c2p::core {
 namespace {
@@ -130,8 +130,8 @@ TEST(StrictJsonSuite, NoFilesAreRejected) {
 TEST(StrictJsonSuite, ImplementationDefinedFilesFollowTheDocumentedDecision) {
   // Accepted: integers beyond 64 bits become doubles, tiny doubles underflow to 0.
   const std::set<std::string> accepted = {
-      "i_number_double_huge_neg_exp.json", "i_number_real_underflow.json",
-      "i_number_too_big_neg_int.json",     "i_number_too_big_pos_int.json",
+      "i_number_double_huge_neg_exp.json",   "i_number_real_underflow.json",
+      "i_number_too_big_neg_int.json",       "i_number_too_big_pos_int.json",
       "i_number_very_big_negative_int.json",
   };
   int seen = 0;

@@ -104,9 +104,8 @@ Reply ErrorFor(core::ErrorCode code, std::string message, bool close) {
 // follows cannot be trusted.
 Reply ProtocolError(Status status, std::string message) {
   boost::json::object body;
-  body["errorCode"] = status == Status::request_header_fields_too_large
-                          ? "REQUEST_HEADER_TOO_LARGE"
-                          : "BAD_REQUEST";
+  body["errorCode"] = status == Status::request_header_fields_too_large ? "REQUEST_HEADER_TOO_LARGE"
+                                                                        : "BAD_REQUEST";
   body["error"] = std::move(message);
   Reply r = Json(status, body);
   r.close = true;
@@ -149,8 +148,12 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
 
     beast_http::request_parser<beast_http::empty_body> header_parser;
     header_parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    // The body limit depends on the route, known only once the header is read: the
+    // header parser must not apply Beast's default (1 MB) to Content-Length on its own.
+    header_parser.body_limit(boost::none);
     stream.expires_after(options.header_timeout);
-    auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, header_parser, kUseTuple);
+    auto [hec, hn] =
+        co_await beast_http::async_read_header(stream, buffer, header_parser, kUseTuple);
     (void)hn;
 
     Reply reply;
@@ -194,8 +197,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
         if (IEquals(std::string_view(header[beast_http::field::expect].data(),
                                      header[beast_http::field::expect].size()),
                     "100-continue")) {
-          beast_http::response<beast_http::empty_body> cont{beast_http::status::continue_,
-                                                            version};
+          beast_http::response<beast_http::empty_body> cont{beast_http::status::continue_, version};
           stream.expires_after(options.write_timeout);
           auto [cec, cn] = co_await beast_http::async_write(stream, cont, kUseTuple);
           (void)cn;
@@ -210,8 +212,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
           reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
         } else if (bec == beast::error::timeout || bec == asio::error::eof ||
                    bec == beast_http::error::partial_message ||
-                   bec == asio::error::connection_reset ||
-                   bec == asio::error::operation_aborted) {
+                   bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {
           break;
         } else if (bec) {
           reply = ProtocolError(Status::bad_request, "malformed request body");

@@ -75,8 +75,8 @@ Status StatusFor(core::ErrorCode code) {
 
 Reply ErrorReply(const core::Error& error) {
   // Codes that are not part of the API contract never leave the process as such.
-  const bool api_code = error.code != core::ErrorCode::kConfigInvalid &&
-                        error.code != core::ErrorCode::kIo;
+  const bool api_code =
+      error.code != core::ErrorCode::kConfigInvalid && error.code != core::ErrorCode::kIo;
   const core::ErrorCode code = api_code ? error.code : core::ErrorCode::kInternal;
   boost::json::object body;
   body["errorCode"] = core::ErrorCodeName(code);

@@ -1,7 +1,7 @@
 #include "http/reply.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace c2p::http {
 namespace {

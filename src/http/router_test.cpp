@@ -18,8 +18,8 @@ class RouterTest : public ::testing::Test {
     router_.Add(Verb::get, "/banking/v2/issuers/{issuerId}/cards/{cardId}", Noop());
     router_.Add(Verb::post, "/banking/v2/issuers/{issuerId}/cards/{cardId}/operations:suspend",
                 Noop());
-    router_.Add(Verb::get,
-                "/banking/v1/issuers/{issuerId}/cards/{cardId}/operations/{operationId}", Noop());
+    router_.Add(Verb::get, "/banking/v1/issuers/{issuerId}/cards/{cardId}/operations/{operationId}",
+                Noop());
     router_.Add(Verb::get, "/healthz", Noop());
   }
   Router router_;

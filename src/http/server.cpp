@@ -32,8 +32,7 @@ Server::Server(ServerOptions options, Router& router, core::metrics::Registry& m
   for (auto& m : middleware) chain.push_back(std::move(m));
   for (const auto& route : router.routes()) {
     shared_->handlers.push_back(Compose(chain, route->handler));
-    shared_->route_metrics.push_back(
-        std::make_unique<RouteMetrics>(metrics, route->path_template));
+    shared_->route_metrics.push_back(std::make_unique<RouteMetrics>(metrics, route->path_template));
   }
   shared_->unmatched_metrics = std::make_unique<RouteMetrics>(metrics, "unmatched");
 }
@@ -50,7 +49,23 @@ core::Result<void> Server::Start() {
     return core::Fail(core::ErrorCode::kConfigInvalid,
                       "listen address is not an IP address: " + options_.listen_address);
   }
+  // SO_REUSEPORT would let a second c2pd (same user) silently share this port and take
+  // half the traffic. Sockets with and without the option cannot share a port, so a probe
+  // bind without it fails if anyone listens there already, and picks the port for port 0.
   std::uint16_t port = options_.port;
+  {
+    asio::io_context probe_io(1);
+    tcp::acceptor probe(probe_io);
+    const tcp::endpoint endpoint(address, port);
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) probe.bind(endpoint, ec);
+    if (ec) {
+      return core::Fail(core::ErrorCode::kIo, "cannot listen on " + options_.listen_address + ":" +
+                                                  std::to_string(port) + ": " + ec.message());
+    }
+    port = probe.local_endpoint().port();
+  }
   for (unsigned i = 0; i < n; ++i) {
     auto io = std::make_unique<asio::io_context>(1);
     auto reactor = std::make_unique<ReactorState>(*io);
@@ -65,7 +80,6 @@ core::Result<void> Server::Start() {
       return core::Fail(core::ErrorCode::kIo, "cannot listen on " + options_.listen_address + ":" +
                                                   std::to_string(port) + ": " + ec.message());
     }
-    if (port == 0) port = acceptor.local_endpoint().port();
     reactors_.push_back(std::move(reactor));
     contexts_.push_back(std::move(io));
   }

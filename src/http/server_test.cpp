@@ -2,12 +2,12 @@
 
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 #include "log/log.hpp"
 #include "tests/support/raw_client.hpp"
@@ -25,9 +25,8 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     log::Init({log::Level::kWarn, {}});
-    router_.Add(Verb::get, "/hello", [](Request&) -> asio::awaitable<Reply> {
-      co_return Text(Status::ok, "hi");
-    });
+    router_.Add(Verb::get, "/hello",
+                [](Request&) -> asio::awaitable<Reply> { co_return Text(Status::ok, "hi"); });
     router_.Add(
         Verb::post, "/echo/{name}",
         [](Request& r) -> asio::awaitable<Reply> {
@@ -163,8 +162,9 @@ TEST_F(ServerTest, DeclaredOversizeBodyIs413WithoutReadingIt) {
   StartServer();
   RawClient c;
   ASSERT_TRUE(c.Connect(port_));
-  ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+             "Content-Length: 100000000\r\n\r\n"));
   auto r = c.Read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -190,7 +190,8 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
 TEST_F(ServerTest, MalformedRequestsGet400AndTheServerKeepsServing) {
   StartServer();
   for (const char* garbage :
-       {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n", "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
+       {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
         "POST /echo/x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
         "POST /echo/x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"}) {
     RawClient c;
@@ -233,8 +234,9 @@ TEST_F(ServerTest, AbruptDisconnectMidBodyDoesNotDisturbOthers) {
   {
     RawClient c;
     ASSERT_TRUE(c.Connect(port_));
-    ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 50\r\n\r\n{\"a\":"));
+    ASSERT_TRUE(
+        c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+               "Content-Length: 50\r\n\r\n{\"a\":"));
   }  // closed mid-body
   auto ok = Fetch(port_, "GET", "/hello");
   ASSERT_TRUE(ok);
@@ -257,8 +259,9 @@ TEST_F(ServerTest, ExpectContinueIsAnswered) {
   StartServer();
   RawClient c;
   ASSERT_TRUE(c.Connect(port_));
-  ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
-                     "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+             "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
   ASSERT_TRUE(c.Send("{}"));
   auto r = c.Read();
   ASSERT_TRUE(r);
@@ -301,13 +304,25 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsAndRefusesNewOnes) {
   EXPECT_FALSE(late.Connect(port_));
 }
 
+TEST_F(ServerTest, ASecondServerCannotShareThePort) {
+  StartServer();
+  ServerOptions o;
+  o.port = port_;
+  o.threads = 2;
+  Server second(o, router_, registry_);
+  auto started = second.Start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("cannot listen"), std::string::npos);
+}
+
 TEST_F(ServerTest, RequestsAreCountedByRouteAndStatus) {
   StartServer();
   ASSERT_TRUE(Fetch(port_, "GET", "/hello"));
   ASSERT_TRUE(Fetch(port_, "GET", "/nope"));
   // Metrics are recorded just after the reply is written: poll.
   EXPECT_TRUE(testing::Eventually([&] {
-    return registry_.Render().find("c2p_http_requests_total{route=\"unmatched\",status=\"404\"} 1") !=
+    return registry_.Render().find(
+               "c2p_http_requests_total{route=\"unmatched\",status=\"404\"} 1") !=
            std::string::npos;
   }));
   const std::string text = registry_.Render();

@@ -18,11 +18,16 @@ std::shared_ptr<spdlog::logger> g_logger;
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: return "off";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      return "off";
   }
   return "info";
 }
@@ -32,11 +37,21 @@ void AppendEscaped(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += "\\u00";
@@ -85,8 +100,8 @@ std::string FormatLine(Level level, std::string_view event, std::initializer_lis
 void Init(const Options& options) {
   std::shared_ptr<spdlog::logger> logger;
   if (options.file.empty()) {
-    logger = std::make_shared<spdlog::logger>("c2p",
-                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    logger =
+        std::make_shared<spdlog::logger>("c2p", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   } else {
     logger = std::make_shared<spdlog::logger>(
         "c2p", std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file));

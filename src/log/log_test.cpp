@@ -1,7 +1,7 @@
 #include "log/log.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace c2p::log {
 namespace {
@@ -34,7 +34,9 @@ TEST(Log, LevelsFilter) {
 
 // Secret types do not compile as fields; this is checked by the static_assert in Field.
 template <typename T>
-concept Loggable = requires(const T& t) { Field("k", t); };
+concept Loggable = requires(const T& t) {
+  Field("k", t);
+};
 static_assert(Loggable<int>);
 static_assert(Loggable<std::string>);
 

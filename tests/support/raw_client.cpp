@@ -69,8 +69,8 @@ bool RawClient::Send(std::string_view bytes) {
 
 bool RawClient::Fill(std::chrono::steady_clock::time_point deadline) {
   if (fd_ < 0 || eof_) return false;
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) return false;
   pollfd p{fd_, POLLIN, 0};
   const int r = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -164,6 +164,27 @@ std::optional<HttpResponse> Fetch(std::uint16_t port, std::string_view method,
 }
 
 void PollPause() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
+
+namespace {
+bool PortIsFree(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+}  // namespace
+
+std::uint16_t FreePortWithNeighbour(std::uint16_t offset) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::uint16_t p = FreePort();
+    if (p < 65535 - offset && PortIsFree(static_cast<std::uint16_t>(p + offset))) return p;
+  }
+  return 0;
+}
 
 std::uint16_t FreePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

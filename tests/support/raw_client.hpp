@@ -73,5 +73,7 @@ bool Eventually(F condition, std::chrono::milliseconds timeout = 10s) {
 
 // A free loopback TCP port (bound and released; fine for tests on one machine).
 std::uint16_t FreePort();
+// A free port P such that P + offset is free too (the sandbox puts c2psim there).
+std::uint16_t FreePortWithNeighbour(std::uint16_t offset);
 
 }  // namespace c2p::testing

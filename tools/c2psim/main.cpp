@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   c2p::log::Init({});
   c2p::core::metrics::Registry metrics;
   c2p::http::Router router;
-  c2p::api::AddServiceRoutes(router, [] { return c2p::core::Result<void>{}; }, metrics);
+  c2p::api::AddServiceRoutes(
+      router, [] { return c2p::core::Result<void>{}; }, metrics);
   c2p::http::Server server(options, router, metrics);
   if (auto ok = server.Start(); !ok) {
     std::cerr << "c2psim: " << ok.error().message << "\n";

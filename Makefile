@@ -1,0 +1,46 @@
+# The front door (spec/sandbox.md §1). Every target installs missing Debian packages
+# first (scripts/deps.sh, quiet when nothing is missing).
+#
+#   make run    build (release) and run the sandbox in the foreground
+#   make test   build (ASan+UBSan) and run every test
+#   make build  build (release); binaries in build/bin/
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+PORT ?= 8080
+SANDBOX_DIR ?= var/sandbox
+
+.PHONY: all run test build deps check-format format bench fuzz clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@ln -sfn release/bin build/bin
+
+run: build
+	@build/bin/c2pd sandbox --dir $(SANDBOX_DIR) --port $(PORT)
+
+test: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan
+
+check-format: deps
+	@bash scripts/check_format.sh
+
+format: deps
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i
+
+bench: build
+	@bash bench/http_baseline.sh
+
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	@rm -rf build

@@ -1,0 +1,134 @@
+// `c2pd sandbox` as a newcomer runs it: real processes, real ports, real files.
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include "tests/support/process.hpp"
+#include "tests/support/raw_client.hpp"
+
+namespace c2p::testing {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+class SandboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir("sandbox-e2e");
+    port_ = FreePortWithNeighbour(10);
+  }
+
+  Process StartSandbox(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {BinDir() + "/c2pd", "sandbox", "--dir",
+                                     dir_ + "/sb",       "--port",  std::to_string(port_)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = Process::Start(argv, dir_ + "/sandbox.out");
+    EXPECT_TRUE(p);
+    return std::move(*p);
+  }
+
+  json::object SandboxJson() {
+    return json::parse(ReadFile(dir_ + "/sb/sandbox.json")).as_object();
+  }
+
+  std::string dir_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
+  Process sandbox = StartSandbox();
+  ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/sandbox.out");
+  auto sim = Fetch(static_cast<std::uint16_t>(port_ + 10), "GET", "/healthz");
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(sim->status, 200);
+
+  const json::object s = SandboxJson();
+  EXPECT_EQ(s.at("baseUrl").as_string(), "http://127.0.0.1:" + std::to_string(port_));
+  EXPECT_EQ(s.at("issuerId").as_string(), "SANDBOX001");
+  const auto& signing = s.at("issuerSigningKey").as_object();
+  EXPECT_EQ(signing.at("kty").as_string(), "EC");
+  EXPECT_EQ(signing.at("crv").as_string(), "P-256");
+  EXPECT_TRUE(signing.contains("d"));
+  EXPECT_FALSE(signing.at("kid").as_string().empty());
+  const auto& encryption = s.at("encryptionKey").as_object();
+  EXPECT_EQ(encryption.at("crv").as_string(), "P-256");
+  EXPECT_FALSE(encryption.contains("d")) << "the public key only";
+  EXPECT_EQ(s.at("cardProducts").at("VISA").as_string(), "VISA_CLASSIC");
+  EXPECT_EQ(s.at("cardProducts").at("MASTERCARD").as_string(), "MC_STANDARD");
+  EXPECT_TRUE(s.at("notificationSecret").as_string().starts_with("whsec_"));
+  EXPECT_EQ(s.at("simulatorUrl").as_string(), "http://127.0.0.1:" + std::to_string(port_ + 10));
+  EXPECT_EQ(s.at("storeUrl").as_string(), "sqlite:" + dir_ + "/sb/c2p.db");
+  const auto& other = s.at("otherIssuers").as_array().at(0).as_object();
+  EXPECT_EQ(other.at("issuerId").as_string(), "SANDBOX002");
+  EXPECT_NE(other.at("issuerSigningKey").at("kid"), signing.at("kid"));
+
+  // It holds private keys: owner-only.
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ + "/sb/sandbox.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+
+  const std::string banner = ReadFile(dir_ + "/sandbox.out");
+  EXPECT_NE(banner.find("c2p sandbox is running"), std::string::npos);
+  EXPECT_NE(banner.find("sandbox.json"), std::string::npos);
+}
+
+TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
+  Process sandbox = StartSandbox();
+  ASSERT_TRUE(WaitReady(port_));
+  auto code = sandbox.Stop();
+  ASSERT_TRUE(code);
+  EXPECT_EQ(*code, 0);
+  RawClient api;
+  EXPECT_FALSE(api.Connect(port_));
+  EXPECT_TRUE(Eventually([&] {
+    RawClient sim;
+    return !sim.Connect(static_cast<std::uint16_t>(port_ + 10));
+  }));
+}
+
+TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
+  {
+    Process first = StartSandbox();
+    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_EQ(first.Stop(), 0);
+  }
+  const json::object before = SandboxJson();
+  {
+    Process second = StartSandbox();
+    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_EQ(second.Stop(), 0);
+  }
+  const json::object again = SandboxJson();
+  EXPECT_EQ(again.at("issuerSigningKey"), before.at("issuerSigningKey"));
+  EXPECT_EQ(again.at("encryptionKey"), before.at("encryptionKey"));
+  EXPECT_EQ(again.at("notificationSecret"), before.at("notificationSecret"));
+  {
+    Process reset = StartSandbox({"--reset"});
+    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_EQ(reset.Stop(), 0);
+  }
+  EXPECT_NE(SandboxJson().at("issuerSigningKey"), before.at("issuerSigningKey"));
+}
+
+TEST_F(SandboxTest, ABusyPortFailsTheStartWithAMessage) {
+  Process first = StartSandbox();
+  ASSERT_TRUE(WaitReady(port_));
+  const std::string other = TempDir("sandbox-e2e-busy");
+  auto second = Process::Start(
+      {BinDir() + "/c2pd", "sandbox", "--dir", other + "/sb", "--port", std::to_string(port_)},
+      other + "/out");
+  ASSERT_TRUE(second);
+  auto code = second->Wait(std::chrono::seconds(20));
+  ASSERT_TRUE(code);
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(ReadFile(other + "/sb/c2pd.log").find("c2pd.listen_failed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace c2p::testing
