@@ -14,6 +14,7 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "jose/jwk.hpp"
 #include "jose/key_file.hpp"
 #include "jose/key_kinds.hpp"
 #include "log/log.hpp"
@@ -155,7 +156,18 @@ core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
   // Keys are made once and kept: restarting the sandbox must not invalidate what issuers
   // encrypted or signed with them, nor the data at rest.
   for (const KeyPlan& k : Keys()) {
-    if (fs::exists(o.dir / k.file)) continue;
+    if (fs::exists(o.dir / k.file)) {
+      if (k.public_file == nullptr || fs::exists(o.dir / k.public_file)) continue;
+      // The public half went missing: derive it again rather than replace the key pair.
+      auto jwk = jose::ReadJwkFile(o.dir / k.file);
+      if (!jwk) return tl::unexpected(jwk.error());
+      auto key = jose::EcKey::FromJwk(*jwk);
+      jose::WipeJwkSecrets(*jwk);
+      if (!key) return tl::unexpected(key.error());
+      auto written = jose::WriteJwkFile(o.dir / k.public_file, key->ToPublicJwk(), false);
+      if (!written) return tl::unexpected(written.error());
+      continue;
+    }
     auto made = jose::GenerateKeyFile(k.kind, o.dir / k.file, {},
                                       k.public_file ? o.dir / k.public_file : fs::path{},
                                       jose::Overwrite::kReplace);

@@ -104,6 +104,13 @@ TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
     ASSERT_TRUE(WaitReady(port_));
     ASSERT_EQ(second.Stop(), 0);
   }
+  // A lost public half is derived again from the kept private key.
+  fs::remove(dir_ + "/sb/keys/jwe.pub.jwk");
+  {
+    Process second = StartSandbox();
+    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_EQ(second.Stop(), 0);
+  }
   const json::object again = SandboxJson();
   EXPECT_EQ(again.at("issuerSigningKey"), before.at("issuerSigningKey"));
   EXPECT_EQ(again.at("encryptionKey"), before.at("encryptionKey"));
