@@ -1,0 +1,102 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "store/sqlite/sql.hpp"
+#include "store/store_test_util.hpp"
+
+namespace c2p::store::sqlite {
+namespace {
+
+using core::ErrorCode;
+
+// Test-only migrations, on top of the real first one.
+constexpr std::string_view kCreateExtra = "CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT";
+constexpr std::string_view kBroken = "CREATE TABLE half (id INTEGER) STRICT; SELEKT 1";
+
+class MigrationsTest : public ::testing::Test {
+ protected:
+  Connection OpenConn() {
+    auto conn = Connection::Open(dir_.File("m.db"), Connection::Access::kReadWrite,
+                                 std::chrono::milliseconds(100));
+    EXPECT_TRUE(conn) << conn.error().message;
+    return std::move(*conn);
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(MigrationsTest, BuiltInListStartsAtOneAndIncreases) {
+  ASSERT_FALSE(Migrations().empty());
+  EXPECT_EQ(Migrations().front().version, 1);
+  EXPECT_EQ(NewestMigrationVersion(), Migrations().back().version);
+}
+
+TEST_F(MigrationsTest, AppliesEachMigrationOnceAcrossReopens) {
+  std::vector<AppliedMigration> first;
+  {
+    auto conn = OpenConn();
+    ASSERT_EQ(ApplyMigrations(conn).value(), NewestMigrationVersion());
+    first = ListAppliedMigrations(conn).value();
+  }
+  auto conn = OpenConn();
+  ASSERT_EQ(ApplyMigrations(conn).value(), NewestMigrationVersion());
+  ASSERT_EQ(ApplyMigrations(conn).value(), NewestMigrationVersion());
+  const auto again = ListAppliedMigrations(conn).value();
+  ASSERT_EQ(again.size(), Migrations().size());
+  ASSERT_EQ(again.size(), first.size());
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].version, Migrations()[i].version);
+    EXPECT_EQ(again[i].name, Migrations()[i].name);
+    EXPECT_EQ(again[i].applied_at, first[i].applied_at);  // not re-recorded
+  }
+}
+
+TEST_F(MigrationsTest, AppliesOnlyTheNewOnes) {
+  auto conn = OpenConn();
+  ASSERT_EQ(ApplyMigrations(conn).value(), 1);
+  const std::array more{Migrations()[0], Migration{2, "create_extra", kCreateExtra}};
+  // Migration 1 would fail if run again: its CREATE TABLE has no IF NOT EXISTS.
+  ASSERT_EQ(ApplyMigrations(conn, more).value(), 2);
+  EXPECT_EQ(ReadSchemaVersion(conn).value(), 2);
+  EXPECT_EQ(ListAppliedMigrations(conn).value().size(), 2u);
+}
+
+TEST_F(MigrationsTest, FailedMigrationLeavesSchemaUnchanged) {
+  auto conn = OpenConn();
+  ASSERT_EQ(ApplyMigrations(conn).value(), 1);
+  const std::array more{Migrations()[0], Migration{2, "create_extra", kCreateExtra},
+                        Migration{3, "broken", kBroken}};
+  auto applied = ApplyMigrations(conn, more);
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().message.find("migration 3 (broken)"), std::string::npos)
+      << applied.error().message;
+  EXPECT_FALSE(conn.InTransaction());
+  EXPECT_EQ(ReadSchemaVersion(conn).value(), 1);
+  // Migration 2 was rolled back with 3, so applying 1..2 now creates its table afresh.
+  const std::array two{Migrations()[0], Migration{2, "create_extra", kCreateExtra}};
+  EXPECT_EQ(ApplyMigrations(conn, two).value(), 2);
+}
+
+TEST_F(MigrationsTest, RefusesDatabaseNewerThanTheBinary) {
+  auto conn = OpenConn();
+  const std::array more{Migrations()[0], Migration{2, "create_extra", kCreateExtra}};
+  ASSERT_EQ(ApplyMigrations(conn, more).value(), 2);
+  auto applied = ApplyMigrations(conn);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.error().code, ErrorCode::kConfigInvalid);
+  EXPECT_EQ(ReadSchemaVersion(conn).value(), 2);
+}
+
+TEST_F(MigrationsTest, RejectsListOutOfOrder) {
+  auto conn = OpenConn();
+  const std::array wrong{Migration{2, "b", kCreateExtra}, Migration{1, "a", kCreateExtra}};
+  auto applied = ApplyMigrations(conn, wrong);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.error().code, ErrorCode::kInternal);
+}
+
+}  // namespace
+}  // namespace c2p::store::sqlite

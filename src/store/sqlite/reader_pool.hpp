@@ -1,0 +1,56 @@
+#pragma once
+// A small fixed pool of read-only connections. In WAL mode they read beside the writer
+// without blocking it, and each statement sees every transaction committed before it.
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace c2p::store::sqlite {
+
+class ReaderPool {
+ public:
+  explicit ReaderPool(std::vector<Connection> readers);
+  ReaderPool(const ReaderPool&) = delete;
+  ReaderPool& operator=(const ReaderPool&) = delete;
+
+  // A connection borrowed from the pool, returned when the lease ends. A lease must not
+  // outlive its pool.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    Connection& operator*() const { return *conn_; }
+    Connection* operator->() const { return conn_.get(); }
+
+   private:
+    friend class ReaderPool;
+    Lease(ReaderPool& pool, std::unique_ptr<Connection> conn)
+        : pool_(&pool), conn_(std::move(conn)) {}
+    ReaderPool* pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  // Waits up to `wait` for a free connection; kUnavailable if none frees up in time or the
+  // pool is closed.
+  core::Result<Lease> Acquire(std::chrono::milliseconds wait);
+
+  // Closes the free connections now and leased ones as they come back. Idempotent.
+  void Close();
+
+ private:
+  void Return(std::unique_ptr<Connection> conn);
+
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Connection>> free_;  // guarded by mu_
+  bool closed_ = false;                            // guarded by mu_
+};
+
+}  // namespace c2p::store::sqlite

@@ -1,0 +1,117 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sql.hpp"
+
+namespace c2p::store::sqlite {
+
+namespace {
+
+// Longest wait for another process's lock on the file (a backup, the sqlite3 shell)
+// before a statement gives up with SQLITE_BUSY.
+constexpr std::chrono::milliseconds kBusyTimeout{5000};
+// Longest wait for a free reader: past it the store is overloaded, and saying so beats
+// piling up blocked request threads.
+constexpr std::chrono::milliseconds kReaderWait{5000};
+
+// Settings of the file and of the writer's connection. WAL is stored in the file, so
+// readers opened afterwards use it too.
+core::Result<void> ConfigureWriter(Connection& conn) {
+  auto mode = conn.Prepare(sql::kPragmaJournalModeWal);
+  if (!mode) return tl::unexpected(std::move(mode.error()));
+  auto row = mode->Step();
+  if (!row) return tl::unexpected(std::move(row.error()));
+  // SQLite answers with the mode in force, which is not WAL for e.g. ":memory:" or some
+  // network file systems: without WAL, readers would block the writer.
+  if (!*row || mode->ColumnText(0) != "wal") {
+    return core::Fail(core::ErrorCode::kConfigInvalid, "store file cannot use WAL journal mode");
+  }
+  return conn.Run(sql::kPragmaSynchronousFull);
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                             const StoreOptions& options,
+                                                             core::metrics::Registry& registry) {
+  // The store holds encrypted card data and personal data: owner-only. Created here,
+  // before SQLite, so the WAL and shared-memory files (which SQLite creates with the
+  // database file's mode) are owner-only from their first byte too.
+  const bool is_file = path != ":memory:" && !path.starts_with("file:");
+  if (const int fd = is_file ? ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+      fd >= 0) {
+    ::fchmod(fd, 0600);
+    ::close(fd);
+  }
+  auto writer = Connection::Open(path, Connection::Access::kReadWrite, kBusyTimeout);
+  if (!writer) return tl::unexpected(std::move(writer.error()));
+  if (auto configured = ConfigureWriter(*writer); !configured) {
+    return tl::unexpected(std::move(configured.error()));
+  }
+  auto version = ApplyMigrations(*writer);
+  if (!version) return tl::unexpected(std::move(version.error()));
+
+  // Opened after the migrations, so no reader ever sees a half-built schema.
+  std::vector<Connection> readers;
+  const std::size_t reader_count = std::max<std::size_t>(options.read_connections, 1);
+  for (std::size_t i = 0; i < reader_count; ++i) {
+    auto reader = Connection::Open(path, Connection::Access::kReadOnly, kBusyTimeout);
+    if (!reader) return tl::unexpected(std::move(reader.error()));
+    readers.push_back(std::move(*reader));
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(*version, std::move(*writer),
+                                                      std::move(readers), options.max_batch,
+                                                      WriterMetrics::Register(registry, "sqlite")));
+}
+
+SqliteStore::SqliteStore(int schema_version, Connection writer, std::vector<Connection> readers,
+                         std::size_t max_batch, WriterMetrics metrics)
+    : schema_version_(schema_version),
+      writer_(std::move(writer), max_batch, metrics),
+      readers_(std::move(readers)) {}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+boost::asio::awaitable<core::Result<void>> SqliteStore::Write(WriteWork work) {
+  return writer_.Write(std::move(work));
+}
+
+core::Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
+  auto reader = readers_.Acquire(kReaderWait);
+  if (!reader) return tl::unexpected(std::move(reader.error()));
+  auto stmt = (*reader)->Prepare(sql::kSelectSetting);
+  if (!stmt) return tl::unexpected(std::move(stmt.error()));
+  auto row = stmt->Bind(1, key).Step();
+  if (!row) return tl::unexpected(std::move(row.error()));
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->ColumnText(0));
+}
+
+core::Result<void> SqliteStore::Ping() {
+  auto reader = readers_.Acquire(kReaderWait);
+  if (!reader) return tl::unexpected(std::move(reader.error()));
+  if (auto alive = (*reader)->Run(sql::kSelectOne); !alive) return alive;
+  auto version = ReadSchemaVersion(**reader);
+  if (!version) return tl::unexpected(std::move(version.error()));
+  if (*version != NewestMigrationVersion()) {
+    return core::Fail(core::ErrorCode::kUnavailable, "store schema is at version " +
+                                                         std::to_string(*version) + ", expected " +
+                                                         std::to_string(NewestMigrationVersion()));
+  }
+  return {};
+}
+
+void SqliteStore::Close() {
+  writer_.Close();
+  readers_.Close();
+}
+
+}  // namespace c2p::store::sqlite

@@ -1,0 +1,46 @@
+#pragma once
+// The embedded SQLite store: one file in WAL mode, one writer thread group-committing the
+// writes (group_writer.hpp), a small pool of read-only connections for reads
+// (reader_pool.hpp). Suits a single c2pd; several c2pd share PostgreSQL instead.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/group_writer.hpp"
+#include "store/sqlite/reader_pool.hpp"
+#include "store/store.hpp"
+
+namespace c2p::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database file at `path`, sets it up (WAL, synchronous=FULL),
+  // applies pending migrations and starts the writer.
+  static core::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                         const StoreOptions& options,
+                                                         core::metrics::Registry& registry);
+
+  ~SqliteStore() override;
+
+  boost::asio::awaitable<core::Result<void>> Write(WriteWork work) override;
+  core::Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+  core::Result<void> Ping() override;
+  int SchemaVersion() const override { return schema_version_; }
+  void Close() override;
+
+ private:
+  SqliteStore(int schema_version, Connection writer, std::vector<Connection> readers,
+              std::size_t max_batch, WriterMetrics metrics);
+
+  const int schema_version_;
+  GroupWriter writer_;
+  ReaderPool readers_;
+};
+
+}  // namespace c2p::store::sqlite

@@ -1,0 +1,277 @@
+#include "store/store.hpp"
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/store_test_util.hpp"
+
+namespace c2p::store {
+namespace {
+
+namespace asio = boost::asio;
+using core::ErrorCode;
+using testing::Await;
+using testing::PutSetting;
+using testing::StartWrite;
+using testing::WaitUntil;
+
+TEST(OpenStore, RejectsUnknownSchemeWithoutEchoingTheUrl) {
+  core::metrics::Registry registry;
+  auto store = OpenStore("postgres://user:secret@db/c2p", {}, registry);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kConfigInvalid);
+  EXPECT_EQ(store.error().message, "unsupported store URL scheme");
+}
+
+TEST(OpenStore, RejectsUrlWithoutScheme) {
+  core::metrics::Registry registry;
+  auto store = OpenStore("/var/lib/c2p/store.db", {}, registry);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kConfigInvalid);
+}
+
+TEST(OpenStore, RejectsEmptyPath) {
+  core::metrics::Registry registry;
+  auto store = OpenStore("sqlite:", {}, registry);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kConfigInvalid);
+}
+
+TEST(OpenStore, RejectsInMemoryDatabaseThatCannotUseWal) {
+  core::metrics::Registry registry;
+  auto store = OpenStore("sqlite::memory:", {}, registry);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kConfigInvalid);
+}
+
+TEST(OpenStore, CreatesFileAtNewestSchemaVersion) {
+  testing::TempDir dir;
+  core::metrics::Registry registry;
+  auto store = OpenStore("sqlite:" + dir.File("c2p.db"), {}, registry);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->SchemaVersion(), sqlite::NewestMigrationVersion());
+  EXPECT_TRUE((*store)->Ping());
+}
+
+TEST(OpenStore, StoreFilesAreOwnerOnly) {
+  testing::TempDir dir;
+  core::metrics::Registry registry;
+  auto store = OpenStore("sqlite:" + dir.File("c2p.db"), {}, registry);
+  ASSERT_TRUE(store) << store.error().message;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((dir.File("c2p.db") + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
+  }
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = Open(); }
+
+  std::unique_ptr<Store> Open(StoreOptions options = {}) {
+    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), options, registry_);
+    EXPECT_TRUE(store) << store.error().message;
+    return store ? std::move(*store) : nullptr;
+  }
+
+  std::future<core::Result<void>> Start(WriteWork work) {
+    return StartWrite(io_.io(), *store_, std::move(work));
+  }
+
+  core::metrics::Gauge& QueueDepth() {
+    return registry_.GetGauge("c2p_store_write_queue_depth", "", {{"store", "sqlite"}});
+  }
+  core::metrics::Histogram& BatchSizes() {
+    return registry_.GetHistogram("c2p_store_commit_batch_size", "", {{"store", "sqlite"}},
+                                  core::metrics::SizeBuckets());
+  }
+
+  // Starts a unit that keeps the writer busy until `release()` holds. Returns once the
+  // writer is inside it, so whatever is written next queues up behind it.
+  std::future<core::Result<void>> HoldWriterUntil(std::function<bool()> release) {
+    auto entered = std::make_shared<std::atomic<bool>>(false);
+    auto hold = Start([entered, release](WriteTx&) -> core::Result<void> {
+      entered->store(true);
+      if (!WaitUntil(release)) return core::Fail(ErrorCode::kInternal, "never released");
+      return {};
+    });
+    EXPECT_TRUE(WaitUntil([&] { return entered->load(); }));
+    return hold;
+  }
+
+  // Holds the writer until `depth` units are queued, so those all land in the next batch.
+  std::future<core::Result<void>> HoldWriterUntilQueued(std::int64_t depth) {
+    auto& queued = QueueDepth();
+    return HoldWriterUntil([&queued, depth] { return queued.value() >= depth; });
+  }
+
+  testing::TempDir dir_;
+  core::metrics::Registry registry_;
+  testing::IoThreads io_{2};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SqliteStoreTest, GetSettingSeesAcknowledgedWrite) {
+  auto write = Start(PutSetting("store.id", "abc"));
+  ASSERT_TRUE(Await(write));
+  auto value = store_->GetSetting("store.id");
+  ASSERT_TRUE(value) << value.error().message;
+  EXPECT_EQ(*value, "abc");
+}
+
+TEST_F(SqliteStoreTest, GetSettingOfMissingKeyIsEmpty) {
+  auto value = store_->GetSetting("nothing.here");
+  ASSERT_TRUE(value) << value.error().message;
+  EXPECT_FALSE(value->has_value());
+}
+
+TEST_F(SqliteStoreTest, PutSettingOverwritesAndKeepsEmptyValues) {
+  auto first = Start(PutSetting("k", "one"));
+  ASSERT_TRUE(Await(first));
+  auto second = Start(PutSetting("k", ""));
+  ASSERT_TRUE(Await(second));
+  auto value = store_->GetSetting("k");
+  ASSERT_TRUE(value) << value.error().message;
+  EXPECT_EQ(*value, "");
+}
+
+TEST_F(SqliteStoreTest, GroupCommitBatchesConcurrentWrites) {
+  constexpr int kWrites = 200;
+  auto hold = HoldWriterUntilQueued(kWrites);
+  std::atomic<int> resumed_elsewhere{0};
+  auto write_one = [&](int i) -> asio::awaitable<core::Result<void>> {
+    auto written = co_await store_->Write(PutSetting("k" + std::to_string(i), "v"));
+    // The caller resumes on its own io_context, never on the writer thread.
+    if (!io_.io().get_executor().running_in_this_thread()) ++resumed_elsewhere;
+    co_return written;
+  };
+  std::vector<std::future<core::Result<void>>> writes;
+  for (int i = 0; i < kWrites; ++i) {
+    writes.push_back(asio::co_spawn(io_.io(), write_one(i), asio::use_future));
+  }
+  EXPECT_TRUE(Await(hold));
+  for (auto& w : writes) ASSERT_TRUE(Await(w));
+
+  EXPECT_EQ(resumed_elsewhere.load(), 0);
+  const auto sizes = BatchSizes().Take();
+  // cumulative[0] counts batches of one unit; any more were batches of several.
+  EXPECT_GT(sizes.count, sizes.cumulative[0]);
+  EXPECT_LT(sizes.count, static_cast<std::uint64_t>(kWrites));
+  for (int i = 0; i < kWrites; i += 37) {
+    auto value = store_->GetSetting("k" + std::to_string(i));
+    ASSERT_TRUE(value) << value.error().message;
+    EXPECT_EQ(*value, "v");
+  }
+}
+
+TEST_F(SqliteStoreTest, FailingUnitIsRolledBackWhileBatchMatesCommit) {
+  auto hold = HoldWriterUntilQueued(3);
+  auto before = Start(PutSetting("before", "1"));
+  auto failing = Start([](WriteTx& tx) -> core::Result<void> {
+    if (auto put = tx.PutSetting("failing", "1"); !put) return put;
+    return core::Fail(ErrorCode::kCardIdInUse, "card id in use");
+  });
+  auto after = Start(PutSetting("after", "1"));
+  ASSERT_TRUE(Await(hold));
+
+  EXPECT_TRUE(Await(before));
+  auto failed = Await(failing);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::kCardIdInUse);
+  EXPECT_TRUE(Await(after));
+
+  EXPECT_EQ(store_->GetSetting("before").value(), "1");
+  EXPECT_EQ(store_->GetSetting("after").value(), "1");
+  EXPECT_FALSE(store_->GetSetting("failing").value().has_value());
+  // The three went in one transaction: one batch of 3 besides the holding unit's.
+  EXPECT_EQ(BatchSizes().Take().count, 2u);
+}
+
+TEST_F(SqliteStoreTest, ThrowingUnitFailsAloneAsInternal) {
+  auto hold = HoldWriterUntilQueued(2);
+  auto throwing = Start([](WriteTx& tx) -> core::Result<void> {
+    (void)tx.PutSetting("thrown", "1");
+    throw std::runtime_error("bug");
+  });
+  auto fine = Start(PutSetting("fine", "1"));
+  ASSERT_TRUE(Await(hold));
+
+  auto thrown = Await(throwing);
+  ASSERT_FALSE(thrown);
+  EXPECT_EQ(thrown.error().code, ErrorCode::kInternal);
+  EXPECT_TRUE(Await(fine));
+  EXPECT_FALSE(store_->GetSetting("thrown").value().has_value());
+  EXPECT_EQ(store_->GetSetting("fine").value(), "1");
+}
+
+TEST_F(SqliteStoreTest, CloseCommitsQueuedUnits) {
+  std::atomic<bool> release{false};
+  auto hold = HoldWriterUntil([&] { return release.load(); });
+  auto first = Start(PutSetting("first", "1"));
+  auto second = Start(PutSetting("second", "1"));
+  ASSERT_TRUE(WaitUntil([&] { return QueueDepth().value() == 2; }));
+
+  std::thread closer([&] { store_->Close(); });
+  // Close() has begun once a new write is turned away: a queued probe stays pending behind
+  // the held writer (and commits with the rest), a rejected one completes at once.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto probe = Start(PutSetting("probe", "1"));
+    return probe.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready;
+  }));
+  release = true;
+  closer.join();  // returns once the queue is drained
+
+  EXPECT_TRUE(Await(hold));
+  EXPECT_TRUE(Await(first));
+  EXPECT_TRUE(Await(second));
+  store_ = Open();
+  EXPECT_EQ(store_->GetSetting("first").value(), "1");
+  EXPECT_EQ(store_->GetSetting("second").value(), "1");
+}
+
+TEST_F(SqliteStoreTest, WriteAfterCloseIsUnavailable) {
+  store_->Close();
+  store_->Close();  // idempotent
+  auto write = Start(PutSetting("k", "v"));
+  auto written = Await(write);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(store_->GetSetting("k").error().code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(store_->Ping());
+}
+
+TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {
+  auto write = Start(PutSetting("kept", "yes"));
+  ASSERT_TRUE(Await(write));
+  store_.reset();
+  store_ = Open();
+  EXPECT_EQ(store_->GetSetting("kept").value(), "yes");
+  EXPECT_EQ(store_->SchemaVersion(), sqlite::NewestMigrationVersion());
+}
+
+TEST_F(SqliteStoreTest, MetricsCountCommits) {
+  auto write = Start(PutSetting("k", "v"));
+  ASSERT_TRUE(Await(write));
+  const std::string text = registry_.Render();
+  EXPECT_NE(text.find("c2p_store_commits_total{store=\"sqlite\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("c2p_store_commit_failures_total{store=\"sqlite\"} 0"), std::string::npos);
+  EXPECT_NE(text.find("c2p_store_commit_seconds_count{store=\"sqlite\"} 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace c2p::store

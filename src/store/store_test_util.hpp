@@ -1,0 +1,103 @@
+#pragma once
+// Helpers shared by the store's tests: a scratch directory, io_context threads, and
+// waiting on asynchronous results with a deadline instead of sleeping.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "store/store.hpp"
+
+namespace c2p::store::testing {
+
+inline constexpr std::chrono::seconds kDeadline{60};
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir()
+      : path_(std::filesystem::temp_directory_path() /
+              ("c2p_store_test_" + std::to_string(::getpid()) + "_" + core::NewRandomId())) {
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Polls `done` until it holds or `deadline` passes; true if it held. The pause between
+// polls only saves CPU for the threads being waited for.
+template <typename Pred>
+bool WaitUntil(Pred done, std::chrono::steady_clock::duration deadline = kDeadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return true;
+}
+
+// An io_context run by `threads` threads until destruction.
+class IoThreads {
+ public:
+  explicit IoThreads(int threads) : guard_(io_.get_executor()) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  }
+  ~IoThreads() {
+    guard_.reset();
+    for (auto& t : threads_) t.join();
+  }
+  IoThreads(const IoThreads&) = delete;
+  IoThreads& operator=(const IoThreads&) = delete;
+
+  boost::asio::io_context& io() { return io_; }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::vector<std::thread> threads_;
+};
+
+// Starts store.Write(work) as a coroutine on `io`.
+inline std::future<core::Result<void>> StartWrite(boost::asio::io_context& io, Store& store,
+                                                  WriteWork work) {
+  return boost::asio::co_spawn(io, store.Write(std::move(work)), boost::asio::use_future);
+}
+
+// The result of a started write, or kInternal "timed out" past the deadline.
+inline core::Result<void> Await(std::future<core::Result<void>>& write) {
+  if (write.wait_for(kDeadline) != std::future_status::ready) {
+    return core::Fail(core::ErrorCode::kInternal, "test timed out waiting for a write");
+  }
+  return write.get();
+}
+
+inline WriteWork PutSetting(std::string key, std::string value) {
+  return [key = std::move(key), value = std::move(value)](WriteTx& tx) {
+    return tx.PutSetting(key, value);
+  };
+}
+
+}  // namespace c2p::store::testing
