@@ -52,6 +52,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "IDEMPOTENCY_KEY_REUSED";
     case ErrorCode::kRateLimited:
       return "RATE_LIMITED";
+    case ErrorCode::kMalformedRequest:
+      return "MALFORMED_REQUEST";
+    case ErrorCode::kHeaderTooLarge:
+      return "HEADER_TOO_LARGE";
     case ErrorCode::kInternal:
       return "INTERNAL_ERROR";
     case ErrorCode::kUnavailable:

@@ -34,6 +34,9 @@ enum class ErrorCode {
   kUnsupportedMediaType,
   kIdempotencyKeyReused,
   kRateLimited,
+  // [c2p] HTTP-level refusals, before any route runs.
+  kMalformedRequest,
+  kHeaderTooLarge,
   kInternal,
   kUnavailable,
   // Not API codes: failures of the environment seen at start-up or by tools.

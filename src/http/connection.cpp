@@ -100,18 +100,6 @@ Reply ErrorFor(core::ErrorCode code, std::string message, bool close) {
   return r;
 }
 
-// A reply for a request the parser refused; always closes, since the framing of what
-// follows cannot be trusted.
-Reply ProtocolError(Status status, std::string message) {
-  boost::json::object body;
-  body["errorCode"] = status == Status::request_header_fields_too_large ? "REQUEST_HEADER_TOO_LARGE"
-                                                                        : "BAD_REQUEST";
-  body["error"] = std::move(message);
-  Reply r = Json(status, body);
-  r.close = true;
-  return r;
-}
-
 struct Registration {
   Registration(ReactorState& reactor, ConnectionState& state)
       : reactor_(reactor), it_(reactor.connections.insert(reactor.connections.end(), &state)) {}
@@ -163,13 +151,14 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
     unsigned version = 11;
 
     if (hec == beast_http::error::header_limit) {
-      reply = ProtocolError(Status::request_header_fields_too_large, "request header too large");
+      reply = ErrorFor(core::ErrorCode::kHeaderTooLarge, "request header too large", true);
     } else if (hec == beast::error::timeout || hec == beast_http::error::end_of_stream ||
                hec == asio::error::eof || hec == asio::error::connection_reset ||
                hec == asio::error::operation_aborted) {
       break;  // nothing useful can be answered
     } else if (hec) {
-      reply = ProtocolError(Status::bad_request, "malformed request");
+      // The framing of whatever follows cannot be trusted: answer and close.
+      reply = ErrorFor(core::ErrorCode::kMalformedRequest, "malformed HTTP request", true);
     } else {
       auto& header = header_parser.get();
       version = header.version();
@@ -215,7 +204,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
                    bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {
           break;
         } else if (bec) {
-          reply = ProtocolError(Status::bad_request, "malformed request body");
+          reply = ErrorFor(core::ErrorCode::kMalformedRequest, "malformed HTTP request body", true);
         } else if (match.kind == Match::Kind::kNotFound) {
           reply = ErrorFor(core::ErrorCode::kNotFound, "no such resource", false);
         } else if (match.kind == Match::Kind::kMethodNotAllowed) {

@@ -30,6 +30,7 @@ Status StatusFor(core::ErrorCode code) {
   using core::ErrorCode;
   switch (code) {
     case ErrorCode::kInvalidJson:
+    case ErrorCode::kMalformedRequest:
     case ErrorCode::kFieldInvalidFormat:
     case ErrorCode::kInvalidEncryptedData:
     case ErrorCode::kInvalidCardData:
@@ -63,6 +64,8 @@ Status StatusFor(core::ErrorCode code) {
       return Status::unprocessable_entity;
     case ErrorCode::kRateLimited:
       return Status::too_many_requests;
+    case ErrorCode::kHeaderTooLarge:
+      return Status::request_header_fields_too_large;
     case ErrorCode::kUnavailable:
       return Status::service_unavailable;
     case ErrorCode::kInternal:

@@ -30,6 +30,8 @@ TEST(ErrorReply, StatusesFollowTheSpec) {
   EXPECT_EQ(StatusFor(ErrorCode::kIdempotencyKeyReused), Status::unprocessable_entity);
   EXPECT_EQ(StatusFor(ErrorCode::kRateLimited), Status::too_many_requests);
   EXPECT_EQ(StatusFor(ErrorCode::kUnavailable), Status::service_unavailable);
+  EXPECT_EQ(StatusFor(ErrorCode::kMalformedRequest), Status::bad_request);
+  EXPECT_EQ(StatusFor(ErrorCode::kHeaderTooLarge), Status::request_header_fields_too_large);
 }
 
 TEST(ErrorReply, InternalDetailsNeverReachTheBody) {

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -146,6 +148,34 @@ TEST_F(ServerTest, JsonRoutesParseStrictlyAndCheckTheContentType) {
   EXPECT_EQ(boost::json::parse(type->body).at("errorCode").as_string(), "UNSUPPORTED_MEDIA_TYPE");
 }
 
+// Every n_ file of JSONTestSuite sent as a body: 400 INVALID_JSON, and the connection stays
+// usable (one keep-alive connection carries all of them).
+TEST_F(ServerTest, JsonTestSuiteRejectsAreInvalidJsonOverHttp) {
+  StartServer();
+  const char* shared = std::getenv("C2P_SHARED_DIR");
+  const std::filesystem::path corpus =
+      std::filesystem::path(shared ? shared : "../shared") / "testdata/JSONTestSuite/test_parsing";
+  ASSERT_TRUE(std::filesystem::is_directory(corpus)) << corpus;
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  int seen = 0;
+  for (const auto& e : std::filesystem::directory_iterator(corpus)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with("n_")) continue;
+    ++seen;
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (body.size() > 1024) continue;  // over this route's limit: 413, tested elsewhere
+    ASSERT_TRUE(
+        c.Send(BuildRequest("POST", "/echo/x", body, "Content-Type: application/json\r\n")));
+    auto r = c.Read();
+    ASSERT_TRUE(r) << name;
+    EXPECT_EQ(r->status, 400) << name;
+    EXPECT_EQ(boost::json::parse(r->body).at("errorCode").as_string(), "INVALID_JSON") << name;
+  }
+  EXPECT_EQ(seen, 188);
+}
+
 TEST_F(ServerTest, OversizeHeaderIs431AndClosed) {
   StartServer();
   RawClient c;
@@ -155,6 +185,7 @@ TEST_F(ServerTest, OversizeHeaderIs431AndClosed) {
   auto r = c.Read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(boost::json::parse(r->body).at("errorCode").as_string(), "HEADER_TOO_LARGE");
   EXPECT_TRUE(c.WaitClosed());
 }
 
@@ -200,6 +231,7 @@ TEST_F(ServerTest, MalformedRequestsGet400AndTheServerKeepsServing) {
     auto r = c.Read();
     ASSERT_TRUE(r) << garbage;
     EXPECT_EQ(r->status, 400) << garbage;
+    EXPECT_EQ(boost::json::parse(r->body).at("errorCode").as_string(), "MALFORMED_REQUEST");
     EXPECT_TRUE(c.WaitClosed()) << garbage;
   }
   auto ok = Fetch(port_, "GET", "/hello");
