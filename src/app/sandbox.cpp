@@ -1,13 +1,17 @@
 #include "app/sandbox.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <vector>
 
 #include <boost/json/serialize.hpp>
@@ -212,6 +216,26 @@ pid_t StartSimulator(const fs::path& binary, std::uint16_t port, const fs::path&
   _exit(127);
 }
 
+// True once something accepts TCP connections on 127.0.0.1:port. Start-up only: the
+// sandbox must not report itself ready before the simulator it depends on is.
+bool WaitForListener(std::uint16_t port, pid_t child, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(child, &status, WNOHANG) == child) return false;  // it died
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (up) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 }  // namespace
 
 int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) {
@@ -231,6 +255,13 @@ int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) 
   const pid_t sim = StartSimulator(simulator_binary, sim_port, options.dir / "c2psim.log");
   if (sim < 0) {
     std::cerr << "sandbox: cannot start c2psim\n";
+    return 1;
+  }
+  if (!WaitForListener(sim_port, sim, std::chrono::seconds(20))) {
+    std::cerr << "sandbox: c2psim did not start on port " << sim_port << " (see "
+              << (options.dir / "c2psim.log").string() << ")\n";
+    kill(sim, SIGTERM);
+    waitpid(sim, nullptr, 0);
     return 1;
   }
 
