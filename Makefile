@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 PORT ?= 8080
 SANDBOX_DIR ?= var/sandbox
 
-.PHONY: all run test build deps check-format format bench fuzz clean
+.PHONY: all run test build deps check-format format tidy bench fuzz clean
 
 all: build
 
@@ -35,6 +35,9 @@ check-format: deps
 
 format: deps
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i
+
+tidy: test
+	@bash scripts/tidy.sh build/asan
 
 bench: build
 	@bash bench/http_baseline.sh

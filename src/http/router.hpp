@@ -23,7 +23,7 @@ namespace c2p::http {
 using Verb = boost::beast::http::verb;
 using Handler = std::function<boost::asio::awaitable<Reply>(Request&)>;
 
-inline constexpr std::size_t kDefaultBodyLimit = 64 * 1024;
+inline constexpr std::size_t kDefaultBodyLimit = std::size_t{64} * 1024;
 
 // What a route expects as its body; the server enforces it before the handler runs.
 enum class BodyKind {

@@ -29,7 +29,7 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
   unsigned threads = 0;       // 0: one per core
   std::size_t max_connections = 10000;
-  std::size_t header_limit = 8 * 1024;
+  std::size_t header_limit = std::size_t{8} * 1024;
   std::chrono::milliseconds header_timeout{10'000};  // whole header, from its first byte
   std::chrono::milliseconds body_timeout{30'000};    // whole body
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request

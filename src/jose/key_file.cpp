@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <system_error>
 
 #include <boost/json/serialize.hpp>
 
@@ -18,8 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 tl::unexpected<core::Error> IoError(const fs::path& path, std::string_view what, int err) {
-  return core::Fail(core::ErrorCode::kIo,
-                    path.string() + ": " + std::string(what) + ": " + std::strerror(err));
+  return core::Fail(core::ErrorCode::kIo, path.string() + ": " + std::string(what) + ": " +
+                                              std::system_category().message(err));
 }
 
 // Closes the descriptor on every path out.

@@ -15,7 +15,7 @@
 namespace c2p::jose {
 
 // Key files are small; anything bigger is not a key file.
-inline constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
+inline constexpr std::size_t kMaxKeyFileBytes = std::size_t{64} * 1024;
 
 enum class Overwrite {
   kReplace,  // an existing file is atomically replaced
