@@ -23,6 +23,9 @@ using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// After refusing a request whose body is still coming: how long and how much to drain.
+constexpr std::chrono::milliseconds kLingerTime{2000};
+constexpr std::size_t kLingerBytes = std::size_t{1} << 20;
 
 RouteMetrics::RouteMetrics(core::metrics::Registry& registry, std::string route)
     : registry_(registry),
@@ -119,6 +122,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
   beast::flat_buffer buffer;
   ConnectionState state{&stream, true};
   Registration registration(reactor, state);
+  bool linger = false;
 
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout, so a slow
@@ -246,11 +250,26 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
                                  {"status", status},
                                  {"ms", seconds * 1000.0}});
     }
-    if (wec || !keep_alive) break;
+    if (wec || !keep_alive) {
+      linger = !wec && reply.close;
+      break;
+    }
   }
 
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (linger) {
+    // The peer may still be sending the body we refused. Closing with unread data makes
+    // the kernel send a reset, which can destroy our reply before the peer reads it; so
+    // drain (bounded in time and bytes) until the peer closes its side.
+    stream.expires_after(kLingerTime);
+    std::size_t drained = 0;
+    while (drained < kLingerBytes) {
+      auto [lec, ln] = co_await stream.async_read_some(buffer.prepare(16384), kUseTuple);
+      if (lec) break;
+      drained += ln;
+    }
+  }
   stream.socket().close(ignored);
   shared->open_connections.Add(-1);
   shared->connections.fetch_sub(1);

@@ -203,6 +203,22 @@ TEST_F(ServerTest, DeclaredOversizeBodyIs413WithoutReadingIt) {
   EXPECT_TRUE(c.WaitClosed());
 }
 
+// A client that sends a whole oversize body at once still reads the 413: the server
+// drains instead of resetting the connection under it.
+TEST_F(ServerTest, OversizeBodySentInFullStillGetsThe413) {
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  const std::string body(200 * 1024, 'x');
+  ASSERT_TRUE(
+      c.Send("POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+             "Content-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
   StartServer();
   RawClient c;
