@@ -18,14 +18,19 @@ bool IsIdToken(std::string_view text, std::size_t min_len, std::size_t max_len) 
   return true;
 }
 
-std::string NewRandomId(std::string_view prefix) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::array<std::uint8_t, 16> raw{};
+namespace {
+
+void FillRandom(std::uint8_t* data, std::size_t size) {
   // RAND_bytes only fails when the OS has no entropy to give: nothing safe can go on.
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+  if (RAND_bytes(data, static_cast<int>(size)) != 1) {
     throw std::runtime_error("CSPRNG unavailable");
   }
+}
+
+// 16 bytes as 22 base64url characters, no padding.
+std::string Encode(std::string_view prefix, const std::array<std::uint8_t, 16>& raw) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out(prefix);
   out.reserve(prefix.size() + 22);
   std::uint32_t acc = 0;
@@ -40,6 +45,27 @@ std::string NewRandomId(std::string_view prefix) {
   }
   if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
   return out;
+}
+
+}  // namespace
+
+std::string NewRandomId(std::string_view prefix) {
+  std::array<std::uint8_t, 16> raw{};
+  FillRandom(raw.data(), raw.size());
+  return Encode(prefix, raw);
+}
+
+std::string NewCorrelationId() {
+  struct State {
+    std::array<std::uint8_t, 16> bytes{};
+    State() { FillRandom(bytes.data(), 8); }
+  };
+  thread_local State state;
+  // Big-endian counter in the last 8 bytes.
+  for (int i = 15; i >= 8; --i) {
+    if (++state.bytes[static_cast<std::size_t>(i)] != 0) break;
+  }
+  return Encode({}, state.bytes);
 }
 
 }  // namespace c2p::core

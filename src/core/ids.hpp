@@ -19,4 +19,9 @@ inline bool IsGeneratedId(std::string_view s) { return IsIdToken(s, 1, 64); }
 // without padding (22 characters). Used for operation ids, digital card ids, correlation ids.
 std::string NewRandomId(std::string_view prefix = {});
 
+// A correlation id for a request that came without one: 22 characters, unique per process
+// run (a random per-thread prefix drawn once, then a counter). Cheap enough for every
+// request; not unguessable, so never use it where an id must be (operations, tokens).
+std::string NewCorrelationId();
+
 }  // namespace c2p::core

@@ -35,5 +35,16 @@ TEST(Ids, RandomIdsAreTokensAndDistinct) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(Ids, CorrelationIdsAreTokensAndDistinct) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = NewCorrelationId();
+    EXPECT_EQ(id.size(), 22u);
+    EXPECT_TRUE(IsCorrelationId(id)) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
 }  // namespace
 }  // namespace c2p::core

@@ -1,18 +1,21 @@
 #include "http/connection.hpp"
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "core/ids.hpp"
+#include "http/wire.hpp"
 #include "log/log.hpp"
 
 namespace c2p::http {
@@ -123,6 +126,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
   ConnectionState state{&stream, true};
   Registration registration(reactor, state);
   bool linger = false;
+  std::string head;
 
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout, so a slow
@@ -177,7 +181,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
       const std::string_view given =
           cid == header.end() ? std::string_view{}
                               : std::string_view(cid->value().data(), cid->value().size());
-      correlation_id = core::IsCorrelationId(given) ? std::string(given) : core::NewRandomId();
+      correlation_id = core::IsCorrelationId(given) ? std::string(given) : core::NewCorrelationId();
 
       Match match = shared->router.Find(header.method(), path);
       route = match.route;
@@ -190,17 +194,22 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
         if (IEquals(std::string_view(header[beast_http::field::expect].data(),
                                      header[beast_http::field::expect].size()),
                     "100-continue")) {
-          beast_http::response<beast_http::empty_body> cont{beast_http::status::continue_, version};
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           stream.expires_after(options.write_timeout);
-          auto [cec, cn] = co_await beast_http::async_write(stream, cont, kUseTuple);
+          auto [cec, cn] = co_await asio::async_write(
+              stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
           (void)cn;
           if (cec) break;
         }
         beast_http::request_parser<beast_http::string_body> parser(std::move(header_parser));
         parser.body_limit(limit);
-        stream.expires_after(options.body_timeout);
-        auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-        (void)bn;
+        beast::error_code bec;
+        if (!parser.is_done()) {  // most GETs have no body: no read, no timer
+          stream.expires_after(options.body_timeout);
+          auto [read_ec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+          (void)bn;
+          bec = read_ec;
+        }
         if (bec == beast_http::error::body_limit) {
           reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
         } else if (bec == beast::error::timeout || bec == asio::error::eof ||
@@ -227,16 +236,11 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
     }
 
     const bool keep_alive = request_keep_alive && !reply.close && !shared->draining.load();
-    beast_http::response<beast_http::string_body> res{reply.status, version};
-    res.set(beast_http::field::server, options.server_name);
-    if (!reply.content_type.empty()) res.set(beast_http::field::content_type, reply.content_type);
-    if (!correlation_id.empty()) res.set("x-correlation-id", correlation_id);
-    for (auto& [name, value] : reply.headers) res.set(name, value);
-    res.keep_alive(keep_alive);
-    res.body() = std::move(reply.body);
-    res.prepare_payload();
+    head.clear();  // keeps its capacity across the connection's requests
+    AppendHead(head, reply, {version, keep_alive, options.server_name, correlation_id});
+    const std::array<asio::const_buffer, 2> wire = {asio::buffer(head), asio::buffer(reply.body)};
     stream.expires_after(options.write_timeout);
-    auto [wec, wn] = co_await beast_http::async_write(stream, res, kUseTuple);
+    auto [wec, wn] = co_await asio::async_write(stream, wire, kUseTuple);
     (void)wn;
 
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
