@@ -296,7 +296,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const std::string_view sent(reply);
   if (!sent.empty() && !sent.starts_with("HTTP/")) Die("the reply is not an HTTP response", sent);
-  // Handlers throw only for bugs; RecoverMiddleware turns that into this status line.
+  // Handlers throw only for bugs; the connection loop turns that into this status line.
   if (sent.find(" 500 Internal Server Error\r\n") != std::string_view::npos) {
     Die("a request produced a 500", sent);
   }

@@ -1,9 +1,6 @@
 #include "http/middleware.hpp"
 
-#include <exception>
-
 #include "core/strict_json.hpp"
-#include "log/log.hpp"
 
 namespace c2p::http {
 
@@ -17,24 +14,6 @@ Handler Compose(const std::vector<Middleware>& chain, Handler handler) {
     };
   }
   return composed;
-}
-
-Middleware RecoverMiddleware() {
-  return [](Request& request, const Next& next) -> asio::awaitable<Reply> {
-    std::string what;
-    try {
-      co_return co_await next(request);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-      what = "unknown exception";
-    }
-    // Exceptions here are bugs; the message may name internals but never request data,
-    // since handlers only throw for broken invariants.
-    log::Error("http.handler_exception",
-               {{"correlation_id", request.correlation_id()}, {"what", what}});
-    co_return ErrorReply(core::Error::Make(core::ErrorCode::kInternal, "internal error"));
-  };
 }
 
 namespace {

@@ -1,12 +1,11 @@
 #pragma once
-// Middleware wraps every route's handler. The chain is composed once per route when the
-// server starts, so a request pays only for the layers themselves.
+// Middleware wraps route handlers. The chain is composed once per route when the server
+// starts, so a request pays only for the layers its route needs.
 //
-// Order (outermost first): Recover (a thrown exception is a bug: 500, logged with the
-// correlation id), Observe (access log and per-route metrics), Body (content type and
-// strict JSON), then whatever the application adds (auth, idempotency...), then the
-// handler. Correlation ids, header/body limits and timeouts are enforced by the
-// connection loop itself, before routing, so they also cover 404/405/413 replies.
+// Order (outermost first): Body (content type and strict JSON; only on routes that take a
+// body), then whatever the application adds (auth, idempotency...), then the handler.
+// Correlation ids, header/body limits, timeouts and the catching of exceptions (a bug:
+// 500) are done by the connection loop itself, so they also cover 404/405/413 replies.
 
 #include <functional>
 #include <vector>
@@ -23,10 +22,9 @@ namespace c2p::http {
 using Next = std::function<boost::asio::awaitable<Reply>(Request&)>;
 using Middleware = std::function<boost::asio::awaitable<Reply>(Request&, const Next&)>;
 
-// Composes `chain` (outermost first) around `handler`.
+// Composes `chain` (outermost first) around `handler`; an empty chain is the handler.
 Handler Compose(const std::vector<Middleware>& chain, Handler handler);
 
-Middleware RecoverMiddleware();
 Middleware BodyMiddleware();
 
 // Parses a JSON body strictly (spec/api.md §1): 415 unless the content type is

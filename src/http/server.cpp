@@ -28,9 +28,10 @@ Server::Server(ServerOptions options, Router& router, core::metrics::Registry& m
                std::vector<Middleware> middleware)
     : options_(std::move(options)) {
   shared_ = std::make_shared<Shared>(options_, router, metrics);
-  std::vector<Middleware> chain = {RecoverMiddleware(), BodyMiddleware()};
-  for (auto& m : middleware) chain.push_back(std::move(m));
   for (const auto& route : router.routes()) {
+    std::vector<Middleware> chain;
+    if (route->options.body != BodyKind::kNone) chain.push_back(BodyMiddleware());
+    chain.insert(chain.end(), middleware.begin(), middleware.end());
     shared_->handlers.push_back(Compose(chain, route->handler));
     shared_->route_metrics.push_back(std::make_unique<RouteMetrics>(metrics, route->path_template));
   }
