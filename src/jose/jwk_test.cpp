@@ -13,7 +13,7 @@
 
 #include "jose/base64url.hpp"
 #include "jose/key_file.hpp"
-#include "jose/test_temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace c2p::jose {
 namespace {
@@ -299,7 +299,7 @@ PythonRun RunPython(const char* python, const std::string& args) {
 }
 
 TEST(EcKey, JwcryptoAcceptsGeneratedKeyAndAgreesOnThumbprint) {
-  test_support::TempDir dir;
+  c2p::testing::ScratchDir dir;
   EcKey key = EcKey::Generate();
   key.set_kid(key.Thumbprint());
   key.set_use("sig");

@@ -7,14 +7,14 @@
 #include <fstream>
 #include <string>
 
-#include "jose/test_temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace c2p::jose {
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-using test_support::TempDir;
+using TempDir = c2p::testing::ScratchDir;
 
 unsigned Mode(const fs::path& path) {
   struct stat st {};

@@ -11,14 +11,14 @@
 #include <string>
 
 #include "jose/jwk.hpp"
-#include "jose/test_temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace c2p::jose {
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-using test_support::TempDir;
+using TempDir = c2p::testing::ScratchDir;
 
 constexpr std::array<KeyKind, 6> kAllKinds = {KeyKind::kIssuerSigning, KeyKind::kJwe,
                                               KeyKind::kPan,           KeyKind::kPanHmac,

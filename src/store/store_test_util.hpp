@@ -20,43 +20,19 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "store/store.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace c2p::store::testing {
 
 inline constexpr std::chrono::seconds kDeadline{60};
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir()
-      : path_(std::filesystem::temp_directory_path() /
-              ("c2p_store_test_" + std::to_string(::getpid()) + "_" + core::NewRandomId())) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = c2p::testing::ScratchDir;
 
 // Polls `done` until it holds or `deadline` passes; true if it held. The pause between
 // polls only saves CPU for the threads being waited for.
 template <typename Pred>
 bool WaitUntil(Pred done, std::chrono::steady_clock::duration deadline = kDeadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  return true;
+  return c2p::testing::Eventually(done, deadline, std::chrono::microseconds(200));
 }
 
 // An io_context run by `threads` threads until destruction.

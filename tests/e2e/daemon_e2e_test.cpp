@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 class DaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir("daemon-e2e");
+    dir_ = NamedTestDir("daemon-e2e");
     for (const char* kind : {"token-mac", "jwe", "pan", "pan-hmac"}) {
       auto p = Process::Start({BinDir() + "/c2pctl", "keys", "generate", "--kind", kind, "--out",
                                dir_ + "/" + kind + ".jwk"},

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 class SandboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir("sandbox-e2e");
+    dir_ = NamedTestDir("sandbox-e2e");
     port_ = FreePortWithNeighbour(10);
   }
 
@@ -126,7 +126,7 @@ TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
 TEST_F(SandboxTest, ABusyPortFailsTheStartWithAMessage) {
   Process first = StartSandbox();
   ASSERT_TRUE(WaitReady(port_));
-  const std::string other = TempDir("sandbox-e2e-busy");
+  const std::string other = NamedTestDir("sandbox-e2e-busy");
   auto second = Process::Start(
       {BinDir() + "/c2pd", "sandbox", "--dir", other + "/sb", "--port", std::to_string(port_)},
       other + "/out");

@@ -100,7 +100,7 @@ std::string BinDir() {
   return dir ? dir : "bin";
 }
 
-std::string TempDir(const std::string& name) {
+std::string NamedTestDir(const std::string& name) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(BinDir()) / ".." / "test-tmp" / name;
   std::error_code ec;

@@ -44,7 +44,7 @@ class Process {
 // Directory holding the built binaries (C2P_BIN_DIR, set by ctest).
 std::string BinDir();
 // A fresh empty directory under the build tree for one test's files.
-std::string TempDir(const std::string& name);
+std::string NamedTestDir(const std::string& name);
 std::string ReadFile(const std::string& path);
 // Polls GET /readyz on `port` until it answers 200 or the deadline passes.
 bool WaitReady(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(30));

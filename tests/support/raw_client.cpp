@@ -163,8 +163,6 @@ std::optional<HttpResponse> Fetch(std::uint16_t port, std::string_view method,
   return client.Read(timeout);
 }
 
-void PollPause() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
-
 namespace {
 bool PortIsFree(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

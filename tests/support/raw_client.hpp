@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/scratch_dir.hpp"
+
 namespace c2p::testing {
 
 using namespace std::chrono_literals;
@@ -57,19 +59,6 @@ std::optional<HttpResponse> Fetch(std::uint16_t port, std::string_view method,
 // Builds the bytes of a request.
 std::string BuildRequest(std::string_view method, std::string_view target, std::string_view body,
                          std::string_view extra_headers, bool keep_alive = true);
-
-void PollPause();
-
-// Polls `condition` until it holds or the deadline passes (no fixed sleeps in tests).
-template <typename F>
-bool Eventually(F condition, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (condition()) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    PollPause();
-  }
-}
 
 // A free loopback TCP port (bound and released; fine for tests on one machine).
 std::uint16_t FreePort();

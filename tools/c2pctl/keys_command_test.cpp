@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "jose/key_file.hpp"
-#include "jose/test_temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 #include "tools/c2pctl/cli.hpp"
 
 namespace c2p::ctl {
 namespace {
 namespace fs = std::filesystem;
 
-using jose::test_support::TempDir;
+using TempDir = c2p::testing::ScratchDir;
 
 struct Outcome {
   int exit_code = -1;
