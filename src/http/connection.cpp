@@ -83,6 +83,9 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Shared> shared, Reactor
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    // Counted here, not when the coroutine starts, so connections accepted back to back
+    // cannot overshoot the limit before their coroutines run. RunConnection uncounts.
+    shared->connections.fetch_add(1);
     asio::co_spawn(executor, RunConnection(shared, reactor, std::move(socket)), asio::detached);
   }
 }
@@ -137,7 +140,6 @@ struct Registration {
 asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, ReactorState& reactor,
                                     tcp::socket socket) {
   const ServerOptions& options = shared->options;
-  shared->connections.fetch_add(1);
   shared->open_connections.Add(1);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
