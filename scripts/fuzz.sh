@@ -31,6 +31,8 @@ timeout 3600 cmake --build --preset fuzz --target "${targets[@]}" -j "${BUILD_JO
 extra_args() {
   case $1 in
     http_request_fuzz) echo "-max_len=12288" ;;
+    jwe_compact_fuzz) echo "-max_len=8500" ;;  # the JWE cap is 8192 characters
+    jws_compact_fuzz) echo "-max_len=17000" ;; # the JWS cap is 16 KiB
     *) ;;
   esac
 }

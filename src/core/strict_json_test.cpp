@@ -41,6 +41,17 @@ TEST(StrictJson, KeepsStringsAsStrings) {
   EXPECT_EQ(v->at("b").at(0).as_string(), "y");
 }
 
+TEST(StrictJson, DecimalsAreCorrectlyRounded) {
+  // Boost.JSON alone reads these one ulp off; RFC 8785 printing needs the exact double.
+  auto v = ParseStrictJson("[333333333.33333329, 110680464442257309697, 1e23, 5e-324]");
+  ASSERT_TRUE(v);
+  const auto& a = v->as_array();
+  EXPECT_EQ(a[0].as_double(), 333333333.33333329);
+  EXPECT_EQ(a[1].as_double(), 110680464442257309697.0);
+  EXPECT_EQ(a[2].as_double(), 1e23);
+  EXPECT_EQ(a[3].as_double(), 5e-324);
+}
+
 TEST(StrictJson, RejectsDuplicateKeys) {
   auto v = ParseStrictJson(R"({"a": 1, "a": 2})");
   ASSERT_FALSE(v);

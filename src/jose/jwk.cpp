@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "jose/base64url.hpp"
+#include "jose/evp_util.hpp"
+#include "jose/jwk_members.hpp"
 
 namespace c2p::jose {
 namespace json = boost::json;
@@ -26,98 +28,38 @@ constexpr std::size_t kMinOctBytes = 16;
 constexpr std::size_t kAesGcm256Bytes = 32;
 constexpr std::size_t kHs256MinBytes = 32;
 
-struct BnFree {
-  // Clear-free for all: some of these hold private scalars, and the cost is nothing.
-  void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-struct CtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
+using detail::AddMetadata;
+using detail::BnPtr;
+using detail::InvalidMember;
+using detail::InvalidMemberFromOpenSsl;
+using detail::OptionalString;
+using detail::ReadMetadata;
+using detail::RequiredString;
+using detail::UseAlg;
+using CtxPtr = detail::PkeyCtxPtr;
+
 struct ParamBldFree {
   void operator()(OSSL_PARAM_BLD* bld) const { OSSL_PARAM_BLD_free(bld); }
 };
 struct ParamFree {
   void operator()(OSSL_PARAM* params) const { OSSL_PARAM_free(params); }
 };
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
-using CtxPtr = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
 using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree>;
 using ParamPtr = std::unique_ptr<OSSL_PARAM, ParamFree>;
-
-tl::unexpected<core::Error> Invalid(std::string message, std::string_view member) {
-  return core::Fail(core::ErrorCode::kFieldInvalidFormat, std::move(message),
-                    "/" + std::string(member));
-}
-
-// A rejected key leaves reasons on OpenSSL's thread-local error queue; drop them so they
-// are not mistaken for the cause of a later, unrelated failure.
-tl::unexpected<core::Error> InvalidFromOpenSsl(std::string message, std::string_view member) {
-  ERR_clear_error();
-  return Invalid(std::move(message), member);
-}
-
-// Absent: empty; present: must be a string.
-core::Result<std::string_view> OptionalString(const json::object& jwk, std::string_view name) {
-  const json::value* v = jwk.if_contains(name);
-  if (v == nullptr) return std::string_view{};
-  const json::string* s = v->if_string();
-  if (s == nullptr) return Invalid("JWK member must be a string", name);
-  return std::string_view(s->data(), s->size());
-}
-
-core::Result<std::string_view> RequiredString(const json::object& jwk, std::string_view name) {
-  if (!jwk.contains(name)) return Invalid("JWK member is missing", name);
-  return OptionalString(jwk, name);
-}
 
 core::Result<std::array<std::uint8_t, kP256FieldBytes>> DecodeCoordinate(const json::object& jwk,
                                                                          std::string_view name) {
   auto text = RequiredString(jwk, name);
   if (!text) return tl::unexpected(std::move(text.error()));
   auto bytes = Base64UrlDecode(*text);
-  if (!bytes) return Invalid(bytes.error().message, name);
+  if (!bytes) return InvalidMember(bytes.error().message, name);
   // RFC 7518 §6.2.1.2: the full field size, leading zeros kept, so one key has one JWK.
-  if (bytes->size() != kP256FieldBytes) return Invalid("P-256 coordinate must be 32 bytes", name);
+  if (bytes->size() != kP256FieldBytes) {
+    return InvalidMember("P-256 coordinate must be 32 bytes", name);
+  }
   std::array<std::uint8_t, kP256FieldBytes> out{};
   std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
-}
-
-// "kid", "use" and "alg" for a key whose allowed (use, alg) pairs are given.
-struct Metadata {
-  std::string kid;
-  std::string use;
-  std::string alg;
-};
-struct UseAlg {
-  std::string_view use;
-  std::string_view alg;
-};
-
-template <std::size_t N>
-core::Result<Metadata> ReadMetadata(const json::object& jwk, const std::array<UseAlg, N>& allowed) {
-  auto kid = OptionalString(jwk, "kid");
-  if (!kid) return tl::unexpected(std::move(kid.error()));
-  auto use = OptionalString(jwk, "use");
-  if (!use) return tl::unexpected(std::move(use.error()));
-  auto alg = OptionalString(jwk, "alg");
-  if (!alg) return tl::unexpected(std::move(alg.error()));
-  if (jwk.contains("kid") && kid->empty()) return Invalid("JWK kid must not be empty", "kid");
-  if (jwk.contains("use") && std::none_of(allowed.begin(), allowed.end(),
-                                          [&](const UseAlg& a) { return a.use == *use; })) {
-    return Invalid("JWK use is not supported for this key type", "use");
-  }
-  if (jwk.contains("alg") && std::none_of(allowed.begin(), allowed.end(),
-                                          [&](const UseAlg& a) { return a.alg == *alg; })) {
-    return Invalid("JWK alg is not supported for this key type", "alg");
-  }
-  // A key announced for signing must not be used to decrypt, and the reverse.
-  if (!use->empty() && !alg->empty() &&
-      std::none_of(allowed.begin(), allowed.end(),
-                   [&](const UseAlg& a) { return a.use == *use && a.alg == *alg; })) {
-    return Invalid("JWK alg does not match its use", "alg");
-  }
-  return Metadata{std::string(*kid), std::string(*use), std::string(*alg)};
 }
 
 constexpr std::array<UseAlg, 2> kEcUses{{{"sig", "ES256"}, {"enc", "ECDH-ES"}}};
@@ -137,13 +79,6 @@ std::array<std::uint8_t, kP256FieldBytes> GetCoordinate(EVP_PKEY* pkey, const ch
   return out;
 }
 
-void AddMetadata(json::object& jwk, const std::string& kid, const std::string& use,
-                 const std::string& alg) {
-  if (!kid.empty()) jwk["kid"] = kid;
-  if (!use.empty()) jwk["use"] = use;
-  if (!alg.empty()) jwk["alg"] = alg;
-}
-
 }  // namespace
 
 EcKey EcKey::Generate() {
@@ -161,10 +96,10 @@ EcKey EcKey::Generate() {
 core::Result<EcKey> EcKey::FromJwk(const json::object& jwk) {
   auto kty = RequiredString(jwk, "kty");
   if (!kty) return tl::unexpected(std::move(kty.error()));
-  if (*kty != "EC") return Invalid("JWK kty must be EC", "kty");
+  if (*kty != "EC") return InvalidMember("JWK kty must be EC", "kty");
   auto crv = RequiredString(jwk, "crv");
   if (!crv) return tl::unexpected(std::move(crv.error()));
-  if (*crv != "P-256") return Invalid("JWK crv must be P-256", "crv");
+  if (*crv != "P-256") return InvalidMember("JWK crv must be P-256", "crv");
   auto meta = ReadMetadata(jwk, kEcUses);
   if (!meta) return tl::unexpected(std::move(meta.error()));
   auto x = DecodeCoordinate(jwk, "x");
@@ -177,8 +112,8 @@ core::Result<EcKey> EcKey::FromJwk(const json::object& jwk) {
     auto d_text = RequiredString(jwk, "d");
     if (!d_text) return tl::unexpected(std::move(d_text.error()));
     auto d_bytes = Base64UrlDecodeSecret(*d_text);
-    if (!d_bytes) return Invalid(d_bytes.error().message, "d");
-    if (d_bytes->size() != kP256FieldBytes) return Invalid("P-256 d must be 32 bytes", "d");
+    if (!d_bytes) return InvalidMember(d_bytes.error().message, "d");
+    if (d_bytes->size() != kP256FieldBytes) return InvalidMember("P-256 d must be 32 bytes", "d");
     // A secure BIGNUM makes OSSL_PARAM_BLD keep the scalar in the (cleared) secure heap.
     d.reset(BN_secure_new());
     if (!d || BN_bin2bn(d_bytes->data(), static_cast<int>(d_bytes->size()), d.get()) == nullptr) {
@@ -209,7 +144,7 @@ core::Result<EcKey> EcKey::FromJwk(const json::object& jwk) {
   if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) throw std::bad_alloc();
   const int selection = d ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
   if (EVP_PKEY_fromdata(ctx.get(), &raw, selection, params.get()) != 1) {
-    return InvalidFromOpenSsl("JWK x/y is not a point on P-256", "x");
+    return InvalidMemberFromOpenSsl("JWK x/y is not a point on P-256", "x");
   }
   PkeyPtr pkey(raw);
 
@@ -218,10 +153,10 @@ core::Result<EcKey> EcKey::FromJwk(const json::object& jwk) {
   CtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
   if (!check) throw std::bad_alloc();
   if (EVP_PKEY_public_check(check.get()) != 1) {
-    return InvalidFromOpenSsl("JWK x/y is not a valid P-256 public key", "x");
+    return InvalidMemberFromOpenSsl("JWK x/y is not a valid P-256 public key", "x");
   }
   if (d && EVP_PKEY_check(check.get()) != 1) {
-    return InvalidFromOpenSsl("JWK d is not the private key of x/y", "d");
+    return InvalidMemberFromOpenSsl("JWK d is not the private key of x/y", "d");
   }
 
   EcKey key(std::move(pkey), static_cast<bool>(d));
@@ -267,13 +202,8 @@ std::string EcKey::Thumbprint() const {
   const auto y = GetCoordinate(pkey_.get(), OSSL_PKEY_PARAM_EC_PUB_Y);
   const std::string canonical = R"({"crv":"P-256","kty":"EC","x":")" + Base64UrlEncode(x) +
                                 R"(","y":")" + Base64UrlEncode(y) + R"("})";
-  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
-  unsigned int digest_size = 0;
-  if (EVP_Digest(canonical.data(), canonical.size(), digest.data(), &digest_size, EVP_sha256(),
-                 nullptr) != 1) {
-    throw std::runtime_error("SHA-256 unavailable");
-  }
-  return Base64UrlEncode(std::span<const std::uint8_t>(digest.data(), digest_size));
+  return Base64UrlEncode(detail::Sha256Of(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(canonical.data()), canonical.size())));
 }
 
 OctKey OctKey::Generate(std::size_t size_bytes) {
@@ -288,20 +218,21 @@ OctKey OctKey::Generate(std::size_t size_bytes) {
 core::Result<OctKey> OctKey::FromJwk(const json::object& jwk) {
   auto kty = RequiredString(jwk, "kty");
   if (!kty) return tl::unexpected(std::move(kty.error()));
-  if (*kty != "oct") return Invalid("JWK kty must be oct", "kty");
+  if (*kty != "oct") return InvalidMember("JWK kty must be oct", "kty");
   auto meta = ReadMetadata(jwk, kOctUses);
   if (!meta) return tl::unexpected(std::move(meta.error()));
   auto k_text = RequiredString(jwk, "k");
   if (!k_text) return tl::unexpected(std::move(k_text.error()));
   auto k = Base64UrlDecodeSecret(*k_text);
-  if (!k) return Invalid(k.error().message, "k");
+  if (!k) return InvalidMember(k.error().message, "k");
   if (meta->alg == "A256GCM" && k->size() != kAesGcm256Bytes) {
-    return Invalid("A256GCM key must be 32 bytes", "k");
+    return InvalidMember("A256GCM key must be 32 bytes", "k");
   }
   if (meta->alg == "HS256" && k->size() < kHs256MinBytes) {
-    return Invalid("HS256 key must be at least 32 bytes", "k");
+    return InvalidMember("HS256 key must be at least 32 bytes", "k");
   }
-  if (k->size() < kMinOctBytes) return Invalid("symmetric key must be at least 16 bytes", "k");
+  if (k->size() < kMinOctBytes)
+    return InvalidMember("symmetric key must be at least 16 bytes", "k");
   OctKey key(std::move(*k));
   key.kid_ = std::move(meta->kid);
   key.use_ = std::move(meta->use);
@@ -319,7 +250,8 @@ json::object OctKey::ToJwk() const {
 }
 
 void WipeJwkSecrets(json::object& jwk) {
-  for (std::string_view name : {"d", "k"}) {
+  // "d" of EC and RSA keys, the RSA CRT members, "k" of oct keys.
+  for (std::string_view name : {"d", "p", "q", "dp", "dq", "qi", "k"}) {
     json::value* v = jwk.if_contains(name);
     if (v == nullptr) continue;
     if (json::string* s = v->if_string()) core::SecureWipe(s->data(), s->size());

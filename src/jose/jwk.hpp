@@ -103,8 +103,8 @@ class OctKey {
   std::string alg_;
 };
 
-// Overwrites and removes the secret members ("d", "k") of a JWK object, the best that can
-// be done for key text held in Boost.JSON strings.
+// Overwrites and removes the secret members ("d", "k", and the RSA "p", "q", "dp", "dq",
+// "qi") of a JWK object, the best that can be done for key text held in Boost.JSON strings.
 void WipeJwkSecrets(boost::json::object& jwk);
 
 }  // namespace c2p::jose
