@@ -52,6 +52,14 @@ TEST(StrictJson, DecimalsAreCorrectlyRounded) {
   EXPECT_EQ(a[3].as_double(), 5e-324);
 }
 
+TEST(StrictJson, ZeroWithAHugeExponentIsZero) {
+  // Boost.JSON 1.81 alone makes NaN of this (0 times an overflowed power of ten).
+  auto v = ParseStrictJson("[0e400, -0e400]");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->as_array()[0].as_double(), 0.0);
+  EXPECT_EQ(v->as_array()[1].as_double(), 0.0);
+}
+
 TEST(StrictJson, RejectsDuplicateKeys) {
   auto v = ParseStrictJson(R"({"a": 1, "a": 2})");
   ASSERT_FALSE(v);
