@@ -34,7 +34,7 @@ RouteMetrics::RouteMetrics(core::metrics::Registry& registry, std::string route)
     : registry_(registry),
       route_(std::move(route)),
       latency_(registry.GetHistogram("c2p_http_request_seconds",
-                                     "Time from request header read to reply written.",
+                                     "Time from request header read to reply ready to write.",
                                      {{"route", route_}}, core::metrics::LatencyBuckets())),
       by_status_(new std::atomic<core::metrics::Counter*>[500]) {
   for (int i = 0; i < 500; ++i) by_status_[i].store(nullptr);
@@ -256,13 +256,8 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
     }
 
     const bool keep_alive = request_keep_alive && !reply.close && !shared->draining.load();
-    head.clear();  // keeps its capacity across the connection's requests
-    AppendHead(head, reply, {version, keep_alive, options.server_name, correlation_id});
-    const std::array<asio::const_buffer, 2> wire = {asio::buffer(head), asio::buffer(reply.body)};
-    stream.expires_after(options.write_timeout);
-    auto [wec, wn] = co_await asio::async_write(stream, wire, kUseTuple);
-    (void)wn;
-
+    // Recorded before the write: a client that has its reply always finds it counted in
+    // /metrics and the log. The latency is from header read to reply ready.
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const unsigned status = static_cast<unsigned>(reply.status);
     (route ? *shared->route_metrics[route->index] : *shared->unmatched_metrics)
@@ -274,6 +269,13 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
                                  {"status", status},
                                  {"ms", seconds * 1000.0}});
     }
+    head.clear();  // keeps its capacity across the connection's requests
+    AppendHead(head, reply, {version, keep_alive, options.server_name, correlation_id});
+    const std::array<asio::const_buffer, 2> wire = {asio::buffer(head), asio::buffer(reply.body)};
+    stream.expires_after(options.write_timeout);
+    auto [wec, wn] = co_await asio::async_write(stream, wire, kUseTuple);
+    (void)wn;
+
     if (wec || !keep_alive) {
       linger = !wec && reply.close;
       break;
