@@ -33,6 +33,9 @@ extra_args() {
     http_request_fuzz) echo "-max_len=12288" ;;
     jwe_compact_fuzz) echo "-max_len=8500" ;;  # the JWE cap is 8192 characters
     jws_compact_fuzz) echo "-max_len=17000" ;; # the JWS cap is 16 KiB
+    token_request_fuzz) echo "-max_len=17000" ;; # the token body limit is 16 KiB
+    request_bodies_fuzz) echo "-max_len=8192" ;;  # a body with every field at its longest
+    card_data_fuzz) echo "-max_len=6144" ;;       # the most plaintext an 8192-char JWE holds
     *) ;;
   esac
 }

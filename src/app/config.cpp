@@ -6,6 +6,7 @@
 
 #include "app/toml_reader.hpp"
 #include "core/ids.hpp"
+#include "http/tls.hpp"
 
 namespace c2p::app {
 namespace fs = std::filesystem;
@@ -88,7 +89,28 @@ bool AllDigits(std::string_view s) {
   return true;
 }
 
-VoidResult ParseServer(const toml::table* t, http::ServerOptions& s) {
+// [server.tls]: all three files, or no TLS. They are also loaded here (and again at start),
+// so that `c2pd check-config` catches a certificate of the wrong kind or a key that does
+// not match it, not only a missing file.
+VoidResult ParseServerTls(const toml::table* t, const fs::path& base,
+                          std::optional<http::TlsOptions>& out) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "server.tls");
+  http::TlsOptions tls;
+  if (auto ok = FilePath(r, "certificate", base, tls.certificate, true); !ok) return ok;
+  if (auto ok = FilePath(r, "private_key", base, tls.private_key, true); !ok) return ok;
+  if (auto ok = FilePath(r, "client_ca", base, tls.client_ca, true); !ok) return ok;
+  if (auto ok = r.RejectUnknown(); !ok) return ok;
+  if (auto context = http::MakeTlsContext(tls); !context) {
+    // The message names the option as "tls.<key>: ..."; the section adds "server.".
+    return Err(
+        core::Error::Make(core::ErrorCode::kConfigInvalid, "server." + context.error().message));
+  }
+  out = std::move(tls);
+  return {};
+}
+
+VoidResult ParseServer(const toml::table* t, const fs::path& base, http::ServerOptions& s) {
   if (t == nullptr) return {};
   TomlReader r(*t, "server");
   if (auto ok = Str(r, "listen", s.listen_address, false); !ok) return ok;
@@ -102,6 +124,9 @@ VoidResult ParseServer(const toml::table* t, http::ServerOptions& s) {
   if (auto ok = Millis(r, "write_timeout_ms", s.write_timeout); !ok) return ok;
   if (auto ok = Millis(r, "shutdown_grace_ms", s.shutdown_grace); !ok) return ok;
   if (auto ok = Bool(r, "access_log", s.access_log); !ok) return ok;
+  auto tls = r.Table("tls");
+  if (!tls) return Err(tls.error());
+  if (auto ok = ParseServerTls(*tls, base, s.tls); !ok) return ok;
   return r.RejectUnknown();
 }
 
@@ -136,9 +161,17 @@ VoidResult ParseKeys(const toml::table* t, const fs::path& base, KeysConfig& k) 
     return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "keys: is required"));
   TomlReader r(*t, "keys");
   if (auto ok = FilePath(r, "token_mac", base, k.token_mac, true); !ok) return ok;
+  if (auto ok = FileList(r, "token_mac_retired", base, k.token_mac_retired, false); !ok) return ok;
   if (auto ok = FileList(r, "jwe", base, k.jwe, true); !ok) return ok;
   if (auto ok = FileList(r, "pan", base, k.pan, true); !ok) return ok;
   if (auto ok = FilePath(r, "pan_hmac", base, k.pan_hmac, true); !ok) return ok;
+  return r.RejectUnknown();
+}
+
+VoidResult ParseAuth(const toml::table* t, AuthConfig& a) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "auth");
+  if (auto ok = Str(r, "audience", a.audience, false); !ok) return ok;
   return r.RejectUnknown();
 }
 
@@ -178,6 +211,10 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
   if (auto ok = Bool(r, "notify_pending", s.notify_pending); !ok) return ok;
   if (auto ok = Bool(r, "consumer_info_by_card", s.consumer_info_by_card); !ok) return ok;
   if (auto ok = Int(r, "rate_limit_per_second", s.rate_limit_per_second, 0, 1'000'000); !ok) {
+    return ok;
+  }
+  if (auto ok = Int(r, "token_rate_limit_per_second", s.token_rate_limit_per_second, 0, 1'000'000);
+      !ok) {
     return ok;
   }
   return r.RejectUnknown();
@@ -237,7 +274,7 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
 
   auto server = r.Table("server");
   if (!server) return Err(server.error());
-  if (auto ok = ParseServer(*server, config.server); !ok) return Err(ok.error());
+  if (auto ok = ParseServer(*server, base_dir, config.server); !ok) return Err(ok.error());
   auto store = r.Table("store");
   if (!store) return Err(store.error());
   if (auto ok = ParseStore(*store, config.store); !ok) return Err(ok.error());
@@ -247,6 +284,10 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   auto keys = r.Table("keys");
   if (!keys) return Err(keys.error());
   if (auto ok = ParseKeys(*keys, base_dir, config.keys); !ok) return Err(ok.error());
+
+  auto autht = r.Table("auth");
+  if (!autht) return Err(autht.error());
+  if (auto ok = ParseAuth(*autht, config.auth); !ok) return Err(ok.error());
 
   auto issuers = r.Array("issuers");
   if (!issuers) return Err(issuers.error());

@@ -23,7 +23,9 @@ struct StoreConfig {
 };
 
 struct KeysConfig {
-  std::filesystem::path token_mac;         // oct JWK: access-token MAC key
+  std::filesystem::path token_mac;  // oct JWK: access-token MAC key
+  // Previous MAC keys: tokens they signed stay valid until they expire (rotation).
+  std::vector<std::filesystem::path> token_mac_retired;
   std::vector<std::filesystem::path> jwe;  // EC JWKs c2p decrypts card data with
   std::vector<std::filesystem::path> pan;  // oct JWKs, PAN encryption key versions
   std::filesystem::path pan_hmac;          // oct JWK: PAN index key
@@ -42,7 +44,13 @@ struct IssuerConfig {
   unsigned max_operations_per_notification = 10;
   bool notify_pending = false;
   bool consumer_info_by_card = false;
-  unsigned rate_limit_per_second = 0;  // 0: unlimited
+  unsigned rate_limit_per_second = 0;         // bearer routes; 0: unlimited
+  unsigned token_rate_limit_per_second = 10;  // the token endpoint; 0: unlimited
+};
+
+struct AuthConfig {
+  // What an assertion's optional "aud" must name (spec/api.md §3.1).
+  std::string audience = "c2p";
 };
 
 enum class Network { kVisa, kMastercard };
@@ -65,6 +73,7 @@ struct Config {
   StoreConfig store;
   log::Options log;
   KeysConfig keys;
+  AuthConfig auth;
   std::vector<IssuerConfig> issuers;
   std::vector<CardProductConfig> card_products;
 };

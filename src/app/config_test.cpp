@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/test_certs.hpp"
+
 namespace c2p::app {
 namespace {
 
@@ -73,6 +75,44 @@ TEST_F(ConfigTest, AValidFileLoadsIntoTypedStructs) {
   EXPECT_EQ(c->issuers[0].assertion_keys[0], dir_ / "keys/i1.pub.jwk");
   ASSERT_EQ(c->card_products.size(), 1u);
   EXPECT_EQ(c->card_products[0].network, Network::kVisa);
+}
+
+TEST_F(ConfigTest, AuthSettingsHaveDefaultsAndCanBeSet) {
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->auth.audience, "c2p");
+  EXPECT_EQ(defaults->issuers[0].token_rate_limit_per_second, 10u);
+  EXPECT_EQ(defaults->issuers[0].rate_limit_per_second, 0u);
+  EXPECT_TRUE(defaults->keys.token_mac_retired.empty());
+
+  auto set = Parse("\n[auth]\naudience = \"https://c2p.example/token\"\n");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->auth.audience, "https://c2p.example/token");
+
+  auto unknown = Parse("\n[auth]\naudiance = \"x\"\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "auth.audiance: unknown key");
+}
+
+TEST_F(ConfigTest, RetiredTokenMacKeysMustExist) {
+  const std::string text = R"(
+[store]
+url = "sqlite:x.db"
+[keys]
+token_mac = "keys/mac.jwk"
+token_mac_retired = ["keys/old-mac.jwk"]
+jwe = ["keys/jwe.jwk"]
+pan = ["keys/pan.jwk"]
+pan_hmac = "keys/hmac.jwk"
+)";
+  auto missing = ParseConfig(text, dir_);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message.rfind("keys.token_mac_retired: no such file", 0), 0u)
+      << missing.error().message;
+  std::ofstream(dir_ / "keys/old-mac.jwk") << "{}";
+  auto present = ParseConfig(text, dir_);
+  ASSERT_TRUE(present) << present.error().message;
+  ASSERT_EQ(present->keys.token_mac_retired.size(), 1u);
 }
 
 TEST_F(ConfigTest, UnknownKeysAreNamed) {
@@ -151,6 +191,58 @@ TEST_F(ConfigTest, StoreIsRequiredAndMustBeSqlite) {
   c = ParseConfig("[store]\nurl = \"mysql://x\"\n", dir_);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().message.rfind("store.url", 0), 0u);
+}
+
+// [server.tls], with certificates made by the test.
+class ConfigTlsTest : public ConfigTest {
+ protected:
+  void SetUp() override {
+    ConfigTest::SetUp();
+    testing::WriteServerTlsFiles(dir_ / "tls", ca_);
+    testing::WriteServerTlsFiles(dir_ / "rsa", ca_, testing::KeyKind::kRsa2048);
+  }
+  static std::string TlsSection(std::string_view cert, std::string_view extra = {}) {
+    return "\n[server.tls]\ncertificate = \"" + std::string(cert) + "\"\nprivate_key = \"" +
+           std::string(cert.substr(0, cert.find('/'))) +
+           "/server.key\"\nclient_ca = \"tls/client_ca.crt\"\n" + std::string(extra);
+  }
+
+  testing::TestCa ca_{"config test CA"};
+};
+
+TEST_F(ConfigTlsTest, TlsFilesResolveAgainstTheConfigDirectory) {
+  auto c = Parse(TlsSection("tls/server.crt"));
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->server.tls.has_value());
+  EXPECT_EQ(c->server.tls->certificate, dir_ / "tls/server.crt");
+  EXPECT_EQ(c->server.tls->private_key, dir_ / "tls/server.key");
+  EXPECT_EQ(c->server.tls->client_ca, dir_ / "tls/client_ca.crt");
+}
+
+TEST_F(ConfigTlsTest, NoTlsSectionMeansPlainTcp) {
+  auto c = Parse("");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->server.tls.has_value());
+}
+
+TEST_F(ConfigTlsTest, TlsErrorsNameTheKey) {
+  struct Case {
+    std::string extra;
+    std::string message_start;
+  };
+  const std::vector<Case> cases = {
+      {TlsSection("tls/missing.crt"), "server.tls.certificate: no such file"},
+      {"\n[server.tls]\ncertificate = \"tls/server.crt\"\nclient_ca = \"tls/client_ca.crt\"\n",
+       "server.tls.private_key: is required"},
+      {TlsSection("tls/server.crt", "ciphers = \"ALL\"\n"), "server.tls.ciphers: unknown key"},
+      {TlsSection("rsa/server.crt"),
+       "server.tls.certificate: must be an ECDSA P-256 certificate (found RSA)"},
+  };
+  for (const auto& c : cases) {
+    auto r = Parse(c.extra);
+    ASSERT_FALSE(r) << c.extra;
+    EXPECT_EQ(r.error().message.rfind(c.message_start, 0), 0u) << r.error().message;
+  }
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include <signal.h>
 
+#include "api/bearer_auth.hpp"
 #include "api/service_routes.hpp"
+#include "api/token_routes.hpp"
+#include "app/auth_setup.hpp"
 #include "app/signals.hpp"
 #include "core/metrics.hpp"
 #include "http/server.hpp"
@@ -15,6 +18,12 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   log::Init(config.log);
   core::metrics::Registry metrics;
 
+  auto auth = BuildAuthContext(config);
+  if (!auth) {
+    log::Error("c2pd.auth_config_failed", {{"error", auth.error().message}});
+    return 1;
+  }
+
   auto store = store::OpenStore(config.store.url, store::StoreOptions{}, metrics);
   if (!store) {
     log::Error("c2pd.store_open_failed", {{"error", store.error().message}});
@@ -26,7 +35,9 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   api::AddServiceRoutes(
       router, [&db] { return db.Ping(); }, metrics);
 
-  http::Server server(config.server, router, metrics);
+  api::AddTokenRoutes(router, **auth, metrics);
+
+  http::Server server(config.server, router, metrics, {api::BearerAuth(**auth)});
   if (auto ok = server.Start(); !ok) {
     log::Error("c2pd.listen_failed", {{"error", ok.error().message}});
     (*store)->Close();

@@ -279,7 +279,11 @@ int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) 
               << (dir / "c2psim.log").string() << "\n"
               << "  store        " << config->store.url << "\n\n"
               << "Try it:\n"
-              << "  curl -s http://127.0.0.1:" << port << "/readyz\n\n"
+              << "  curl -s http://127.0.0.1:" << port << "/readyz\n"
+              << "  TOKEN=$(build/bin/c2pctl token --sandbox " << dir.string()
+              << " --url http://127.0.0.1:" << port << ")\n"
+              << "  curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:" << port
+              << "/authz/v1/tokeninfo\n\n"
               << "Stop with Ctrl-C. Data and keys are kept for the next start (--reset to "
                  "start over).\n"
               << std::flush;

@@ -5,7 +5,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "auth/hmac.hpp"
 #include "core/ids.hpp"
 #include "core/strict_json.hpp"
 #include "jose/base64url.hpp"
@@ -30,25 +29,26 @@ std::int64_t UnixSeconds(core::SystemTime t) {
 
 }  // namespace
 
-AccessTokens::AccessTokens(std::vector<jose::OctKey> keys, std::chrono::seconds lifetime)
-    : keys_(std::move(keys)), lifetime_(lifetime) {
-  if (keys_.empty()) throw std::invalid_argument("access tokens need at least one MAC key");
-  for (const auto& k : keys_) {
+AccessTokens::AccessTokens(const std::vector<jose::OctKey>& keys, std::chrono::seconds lifetime)
+    : lifetime_(lifetime) {
+  if (keys.empty()) throw std::invalid_argument("access tokens need at least one MAC key");
+  for (const auto& k : keys) {
     if (!core::IsIdToken(k.kid(), 1, 64) || k.bytes().size() < 32) {
       throw std::invalid_argument("access-token MAC keys need a kid and 32 bytes or more");
     }
+    keys_.push_back(MacKey{k.kid(), jose::HmacSha256(k.bytes().view())});
   }
 }
 
-const jose::OctKey* AccessTokens::KeyFor(std::string_view kid) const {
+const AccessTokens::MacKey* AccessTokens::KeyFor(std::string_view kid) const {
   for (const auto& k : keys_) {
-    if (k.kid() == kid) return &k;
+    if (k.kid == kid) return &k;
   }
   return nullptr;
 }
 
 std::string AccessTokens::Issue(std::string_view issuer_id, core::SystemTime now) const {
-  const jose::OctKey& key = keys_.front();
+  const MacKey& key = keys_.front();
   const std::int64_t iat = UnixSeconds(now);
   json::object claims;
   claims["iss"] = issuer_id;
@@ -57,10 +57,10 @@ std::string AccessTokens::Issue(std::string_view issuer_id, core::SystemTime now
   claims["jti"] = core::NewRandomId();
   std::string token(kPrefix);
   token += '.';
-  token += key.kid();
+  token += key.kid;
   token += '.';
   token += jose::Base64UrlEncode(json::serialize(claims));
-  const Mac256 mac = HmacSha256(key.bytes().view(), token);
+  const jose::Mac256 mac = key.mac.Sign(token);
   token += '.';
   token += jose::Base64UrlEncode(std::span<const std::uint8_t>(mac));
   return token;
@@ -77,14 +77,14 @@ core::Result<AccessClaims> AccessTokens::Verify(std::string_view token,
     return Invalid();
   }
   if (token.substr(0, p1) != kPrefix) return Invalid();
-  const jose::OctKey* key = KeyFor(token.substr(p1 + 1, p2 - p1 - 1));
+  const MacKey* key = KeyFor(token.substr(p1 + 1, p2 - p1 - 1));
   if (key == nullptr) return Invalid();
 
   // The MAC first: nothing of an unauthenticated token is parsed.
   auto given = jose::Base64UrlDecode(token.substr(p3 + 1));
   if (!given) return Invalid();
-  const Mac256 expected = HmacSha256(key->bytes().view(), token.substr(0, p3));
-  if (!MacEquals(*given, expected)) return Invalid();
+  const jose::Mac256 expected = key->mac.Sign(token.substr(0, p3));
+  if (!jose::MacEquals(*given, expected)) return Invalid();
 
   auto raw = jose::Base64UrlDecode(token.substr(p2 + 1, p3 - p2 - 1));
   if (!raw) return Invalid();

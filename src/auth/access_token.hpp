@@ -17,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "jose/hmac.hpp"
 #include "jose/jwk.hpp"
 
 namespace c2p::auth {
@@ -32,7 +33,7 @@ class AccessTokens {
  public:
   // `keys` must not be empty; keys[0] signs. Each key needs a kid of token characters and
   // at least 32 bytes. Throws std::invalid_argument otherwise (a start-up error).
-  explicit AccessTokens(std::vector<jose::OctKey> keys,
+  explicit AccessTokens(const std::vector<jose::OctKey>& keys,
                         std::chrono::seconds lifetime = std::chrono::seconds(900));
 
   std::chrono::seconds lifetime() const { return lifetime_; }
@@ -44,9 +45,13 @@ class AccessTokens {
   core::Result<AccessClaims> Verify(std::string_view token, core::SystemTime now) const;
 
  private:
-  const jose::OctKey* KeyFor(std::string_view kid) const;
+  struct MacKey {
+    std::string kid;
+    jose::HmacSha256 mac;  // keyed once: a check costs one HMAC, not a key set-up
+  };
+  const MacKey* KeyFor(std::string_view kid) const;
 
-  std::vector<jose::OctKey> keys_;
+  std::vector<MacKey> keys_;
   std::chrono::seconds lifetime_;
 };
 

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -61,7 +62,15 @@ Server::Shared::Shared(ServerOptions o, Router& r, core::metrics::Registry& m)
       in_flight(m.GetGauge("c2p_http_in_flight_requests", "Requests being handled.")),
       open_connections(m.GetGauge("c2p_http_open_connections", "Open client connections.")),
       rejected_connections(m.GetCounter("c2p_http_rejected_connections_total",
-                                        "Connections closed at once: max_connections reached.")) {}
+                                        "Connections closed at once: max_connections reached.")) {
+  if (!options.tls) return;
+  for (std::size_t i = 0; i < kHandshakeFailureKinds; ++i) {
+    const auto kind = static_cast<HandshakeFailureKind>(i);
+    handshake_failures[i] = &m.GetCounter("c2p_http_tls_handshake_failures_total",
+                                          "TLS handshakes that failed, by kind.",
+                                          {{"kind", std::string(HandshakeFailureLabel(kind))}});
+  }
+}
 
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Shared> shared, ReactorState& reactor) {
   auto executor = co_await asio::this_coro::executor;
@@ -84,24 +93,18 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Shared> shared, Reactor
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     // Counted here, not when the coroutine starts, so connections accepted back to back
-    // cannot overshoot the limit before their coroutines run. RunConnection uncounts.
+    // cannot overshoot the limit before their coroutines run. CloseConnection uncounts.
     shared->connections.fetch_add(1);
-    asio::co_spawn(executor, RunConnection(shared, reactor, std::move(socket)), asio::detached);
+    if (shared->tls) {
+      asio::co_spawn(executor, RunTlsConnection(shared, reactor, std::move(socket)),
+                     asio::detached);
+    } else {
+      asio::co_spawn(executor, RunConnection(shared, reactor, std::move(socket)), asio::detached);
+    }
   }
 }
 
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 Reply ErrorFor(core::ErrorCode code, std::string message, bool close) {
   Reply r = ErrorReply(core::Error::Make(code, std::move(message)));
@@ -127,36 +130,36 @@ asio::awaitable<Reply> Dispatch(const Handler& handler, Request& request) {
   co_return ErrorReply(core::Error::Make(core::ErrorCode::kInternal, "internal error"));
 }
 
-struct Registration {
-  Registration(ReactorState& reactor, ConnectionState& state)
-      : reactor_(reactor), it_(reactor.connections.insert(reactor.connections.end(), &state)) {}
-  ~Registration() { reactor_.connections.erase(it_); }
-  ReactorState& reactor_;
-  std::list<ConnectionState*>::iterator it_;
-};
+// Errors that come from the connection rather than from the bytes on it: the peer left,
+// a timer fired, the socket was closed by Stop, or TLS failed. Nothing can be answered.
+// Parser errors (Beast's http category) are the client's fault and get a 400, except
+// end_of_stream, which is the peer closing between requests.
+bool IsTransportError(const beast::error_code& ec) {
+  static const boost::system::error_category& http_category =
+      beast_http::make_error_code(beast_http::error::end_of_stream).category();
+  return ec.category() != http_category || ec == beast_http::error::end_of_stream;
+}
 
 }  // namespace
 
-asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, ReactorState& reactor,
-                                    tcp::socket socket) {
-  const ServerOptions& options = shared->options;
-  shared->open_connections.Add(1);
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
-  ConnectionState state{&stream, true};
-  Registration registration(reactor, state);
-  bool linger = false;
+template <class Stream>
+asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& state,
+                                      Stream& stream, beast::flat_buffer& buffer,
+                                      std::string_view client_identity) {
+  const ServerOptions& options = shared.options;
+  // Timers live on the TCP layer; reads and writes go through the whole stream.
+  beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
   std::string head;
 
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout, so a slow
     // header is timed from when it starts rather than from the previous reply.
     if (buffer.size() == 0) {
-      if (shared->draining.load()) break;
+      if (shared.draining.load()) co_return Ending::kClean;
       state.idle = true;
-      stream.expires_after(options.idle_timeout);
+      tcp_layer.expires_after(options.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kUseTuple);
-      if (ec) break;
+      if (ec) co_return Ending::kBroken;
       buffer.commit(n);
     }
     state.idle = false;
@@ -167,7 +170,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
     // The body limit depends on the route, known only once the header is read: the
     // header parser must not apply Beast's default (1 MB) to Content-Length on its own.
     header_parser.body_limit(boost::none);
-    stream.expires_after(options.header_timeout);
+    tcp_layer.expires_after(options.header_timeout);
     auto [hec, hn] =
         co_await beast_http::async_read_header(stream, buffer, header_parser, kUseTuple);
     (void)hn;
@@ -180,10 +183,8 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
 
     if (hec == beast_http::error::header_limit) {
       reply = ErrorFor(core::ErrorCode::kHeaderTooLarge, "request header too large", true);
-    } else if (hec == beast::error::timeout || hec == beast_http::error::end_of_stream ||
-               hec == asio::error::eof || hec == asio::error::connection_reset ||
-               hec == asio::error::operation_aborted) {
-      break;  // nothing useful can be answered
+    } else if (hec && IsTransportError(hec)) {
+      co_return Ending::kBroken;
     } else if (hec) {
       // The framing of whatever follows cannot be trusted: answer and close.
       reply = ErrorFor(core::ErrorCode::kMalformedRequest, "malformed HTTP request", true);
@@ -203,7 +204,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
                               : std::string_view(cid->value().data(), cid->value().size());
       correlation_id = core::IsCorrelationId(given) ? std::string(given) : core::NewCorrelationId();
 
-      Match match = shared->router.Find(header.method(), path);
+      Match match = shared.router.Find(header.method(), path);
       route = match.route;
       const std::size_t limit = route ? route->options.body_limit : kDefaultBodyLimit;
       const auto declared = header_parser.content_length();
@@ -211,31 +212,29 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
       if (declared && *declared > limit) {
         reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
       } else {
-        if (IEquals(std::string_view(header[beast_http::field::expect].data(),
-                                     header[beast_http::field::expect].size()),
-                    "100-continue")) {
+        if (beast::iequals(std::string_view(header[beast_http::field::expect].data(),
+                                            header[beast_http::field::expect].size()),
+                           "100-continue")) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          stream.expires_after(options.write_timeout);
+          tcp_layer.expires_after(options.write_timeout);
           auto [cec, cn] = co_await asio::async_write(
               stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
           (void)cn;
-          if (cec) break;
+          if (cec) co_return Ending::kBroken;
         }
         beast_http::request_parser<beast_http::string_body> parser(std::move(header_parser));
         parser.body_limit(limit);
         beast::error_code bec;
         if (!parser.is_done()) {  // most GETs have no body: no read, no timer
-          stream.expires_after(options.body_timeout);
+          tcp_layer.expires_after(options.body_timeout);
           auto [read_ec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
           (void)bn;
           bec = read_ec;
         }
         if (bec == beast_http::error::body_limit) {
           reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
-        } else if (bec == beast::error::timeout || bec == asio::error::eof ||
-                   bec == beast_http::error::partial_message ||
-                   bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {
-          break;
+        } else if (bec && (IsTransportError(bec) || bec == beast_http::error::partial_message)) {
+          co_return Ending::kBroken;
         } else if (bec) {
           reply = ErrorFor(core::ErrorCode::kMalformedRequest, "malformed HTTP request body", true);
         } else if (match.kind == Match::Kind::kNotFound) {
@@ -248,19 +247,20 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
           request.set_params(std::move(match.params));
           request.set_route(route);
           request.set_correlation_id(correlation_id);
-          shared->in_flight.Add(1);
-          reply = co_await Dispatch(shared->handlers[route->index], request);
-          shared->in_flight.Add(-1);
+          if (!client_identity.empty()) request.set_client_identity(std::string(client_identity));
+          shared.in_flight.Add(1);
+          reply = co_await Dispatch(shared.handlers[route->index], request);
+          shared.in_flight.Add(-1);
         }
       }
     }
 
-    const bool keep_alive = request_keep_alive && !reply.close && !shared->draining.load();
+    const bool keep_alive = request_keep_alive && !reply.close && !shared.draining.load();
     // Recorded before the write: a client that has its reply always finds it counted in
     // /metrics and the log. The latency is from header read to reply ready.
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const unsigned status = static_cast<unsigned>(reply.status);
-    (route ? *shared->route_metrics[route->index] : *shared->unmatched_metrics)
+    (route ? *shared.route_metrics[route->index] : *shared.unmatched_metrics)
         .Record(status, seconds);
     if (options.access_log && log::Enabled(log::Level::kInfo)) {
       log::Info("http.request", {{"correlation_id", correlation_id},
@@ -272,16 +272,24 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
     head.clear();  // keeps its capacity across the connection's requests
     AppendHead(head, reply, {version, keep_alive, options.server_name, correlation_id});
     const std::array<asio::const_buffer, 2> wire = {asio::buffer(head), asio::buffer(reply.body)};
-    stream.expires_after(options.write_timeout);
+    tcp_layer.expires_after(options.write_timeout);
     auto [wec, wn] = co_await asio::async_write(stream, wire, kUseTuple);
     (void)wn;
 
-    if (wec || !keep_alive) {
-      linger = !wec && reply.close;
-      break;
-    }
+    if (wec) co_return Ending::kBroken;
+    if (!keep_alive) co_return reply.close ? Ending::kLinger : Ending::kClean;
   }
+}
 
+template asio::awaitable<Ending> ServeRequests<PlainStream>(Server::Shared&, ConnectionState&,
+                                                            PlainStream&, beast::flat_buffer&,
+                                                            std::string_view);
+template asio::awaitable<Ending> ServeRequests<TlsStream>(Server::Shared&, ConnectionState&,
+                                                          TlsStream&, beast::flat_buffer&,
+                                                          std::string_view);
+
+asio::awaitable<void> CloseConnection(Server::Shared& shared, beast::tcp_stream& stream,
+                                      beast::flat_buffer& buffer, bool linger) {
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   if (linger) {
@@ -297,8 +305,19 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, Reac
     }
   }
   stream.socket().close(ignored);
-  shared->open_connections.Add(-1);
-  shared->connections.fetch_sub(1);
+  shared.open_connections.Add(-1);
+  shared.connections.fetch_sub(1);
+}
+
+asio::awaitable<void> RunConnection(std::shared_ptr<Server::Shared> shared, ReactorState& reactor,
+                                    tcp::socket socket) {
+  shared->open_connections.Add(1);
+  PlainStream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  ConnectionState state{&stream, true};
+  Registration registration(reactor, state);
+  const Ending ending = co_await ServeRequests(*shared, state, stream, buffer, {});
+  co_await CloseConnection(*shared, stream, buffer, ending == Ending::kLinger);
 }
 
 }  // namespace c2p::http

@@ -2,8 +2,9 @@
 // Middleware wraps route handlers. The chain is composed once per route when the server
 // starts, so a request pays only for the layers its route needs.
 //
-// Order (outermost first): Body (content type and strict JSON; only on routes that take a
-// body), then whatever the application adds (auth, idempotency...), then the handler.
+// Order (outermost first): whatever the application adds (authentication, rate limits...),
+// then Body (content type and strict JSON; only on routes that take a body), then the
+// handler.
 // Correlation ids, header/body limits, timeouts and the catching of exceptions (a bug:
 // 500) are done by the connection loop itself, so they also cover 404/405/413 replies.
 

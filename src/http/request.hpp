@@ -3,6 +3,7 @@
 // body, and the per-request context middleware fills in (correlation id, route).
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,18 @@ class Request {
   const boost::json::value& json() const { return json_; }
   void set_json(boost::json::value v) { json_ = std::move(v); }
   const Route* route() const { return route_; }
+  // With mutual TLS: the common name of the client certificate's subject, which c2p
+  // requires to be the caller's issuerId (spec/api.md §3.2). Empty on plain TCP.
+  std::string_view client_identity() const { return client_identity_; }
+  void set_client_identity(std::string id) { client_identity_ = std::move(id); }
+  // The authenticated caller (an issuerId) on a bearer route and when its credential
+  // expires (unix seconds), set by the authentication middleware; empty / 0 elsewhere.
+  const std::string& principal() const { return principal_; }
+  std::int64_t principal_expires_at() const { return principal_expires_at_; }
+  void set_principal(std::string id, std::int64_t expires_at) {
+    principal_ = std::move(id);
+    principal_expires_at_ = expires_at;
+  }
 
   // Filled by the server before middleware runs.
   void set_params(std::vector<std::pair<std::string_view, std::string>> params) {
@@ -57,6 +70,9 @@ class Request {
   std::string query_;
   std::vector<std::pair<std::string_view, std::string>> params_;
   std::string correlation_id_;
+  std::string client_identity_;
+  std::string principal_;
+  std::int64_t principal_expires_at_ = 0;
   boost::json::value json_;
   const Route* route_ = nullptr;
 };

@@ -36,6 +36,9 @@ enum class BodyKind {
 struct RouteOptions {
   BodyKind body = BodyKind::kNone;
   std::size_t body_limit = kDefaultBodyLimit;
+  // The caller must present a bearer token (RFC 6750); the application's authentication
+  // middleware enforces it and records the caller (Request::principal()).
+  bool bearer = false;
 };
 
 struct Route {

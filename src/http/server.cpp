@@ -10,6 +10,7 @@
 #include <boost/asio/socket_base.hpp>
 
 #include "http/connection.hpp"
+#include "http/tls.hpp"
 #include "log/log.hpp"
 
 namespace c2p::http {
@@ -25,13 +26,14 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 }  // namespace
 
 Server::Server(ServerOptions options, Router& router, core::metrics::Registry& metrics,
-               std::vector<Middleware> middleware)
+               const std::vector<Middleware>& middleware)
     : options_(std::move(options)) {
   shared_ = std::make_shared<Shared>(options_, router, metrics);
   for (const auto& route : router.routes()) {
-    std::vector<Middleware> chain;
+    // The application's layers (authentication first) run before the body is parsed, so
+    // an unauthenticated caller learns nothing from how its body would have been judged.
+    std::vector<Middleware> chain = middleware;
     if (route->options.body != BodyKind::kNone) chain.push_back(BodyMiddleware());
-    chain.insert(chain.end(), middleware.begin(), middleware.end());
     shared_->handlers.push_back(Compose(chain, route->handler));
     shared_->route_metrics.push_back(std::make_unique<RouteMetrics>(metrics, route->path_template));
   }
@@ -43,6 +45,14 @@ Server::~Server() { Stop(); }
 core::Result<void> Server::Start() {
   unsigned n = options_.threads;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+
+  if (options_.tls) {
+    // Built once, before any reactor runs, and only read afterwards: loading keys and
+    // certificates per connection or per thread would cost and could diverge.
+    auto context = MakeTlsContext(*options_.tls);
+    if (!context) return tl::unexpected(std::move(context.error()));
+    shared_->tls = std::move(*context);
+  }
 
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(options_.listen_address, ec);
@@ -103,7 +113,8 @@ core::Result<void> Server::Start() {
   }
   log::Info("http.listening", {{"address", options_.listen_address},
                                {"port", static_cast<unsigned>(bound_port_)},
-                               {"threads", n}});
+                               {"threads", n},
+                               {"tls", options_.tls.has_value()}});
   return {};
 }
 

@@ -7,8 +7,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,14 @@ namespace c2p::http {
 
 struct ReactorState;
 
+// Mutual TLS on the listener (spec/api.md §3.2). PEM files; see http/tls.hpp for what is
+// accepted and why.
+struct TlsOptions {
+  std::filesystem::path certificate;  // chain, leaf first; the leaf must be ECDSA P-256
+  std::filesystem::path private_key;  // the leaf's key
+  std::filesystem::path client_ca;    // CA certificates that client certificates chain to
+};
+
 struct ServerOptions {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
@@ -37,18 +47,22 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
   bool access_log = true;
   std::string server_name = "c2p";
+  // Set: the listener speaks only TLS and requires a client certificate; each request's
+  // client_identity() is the certificate subject's common name.
+  std::optional<TlsOptions> tls;
 };
 
 class Server {
  public:
   // `middleware` is the application's own chain, run inside the built-in layers.
   Server(ServerOptions options, Router& router, core::metrics::Registry& metrics,
-         std::vector<Middleware> middleware = {});
+         const std::vector<Middleware>& middleware = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts the threads. Fails (as a value) when the address cannot be bound.
+  // Binds and starts the threads. Fails (as a value) when the address cannot be bound or
+  // the TLS files are unusable.
   core::Result<void> Start();
   // The bound port (useful with port 0).
   std::uint16_t port() const { return bound_port_; }

@@ -4,6 +4,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -163,6 +164,34 @@ core::Result<EcKey> EcKey::FromJwk(const json::object& jwk) {
   key.kid_ = std::move(meta->kid);
   key.use_ = std::move(meta->use);
   key.alg_ = std::move(meta->alg);
+  return key;
+}
+
+core::Result<EcKey> EcKey::FromPublicPem(std::string_view pem) {
+  const auto invalid = [] {
+    ERR_clear_error();
+    return core::Fail(core::ErrorCode::kConfigInvalid, "not a PEM P-256 public key");
+  };
+  if (pem.size() > std::size_t{16} * 1024) return invalid();
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  if (!bio) throw std::bad_alloc();
+  PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!pkey || EVP_PKEY_get_base_id(pkey.get()) != EVP_PKEY_EC) return invalid();
+  std::array<char, 64> group{};
+  std::size_t group_len = 0;
+  if (EVP_PKEY_get_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.data(),
+                                     group.size(), &group_len) != 1 ||
+      std::string_view(group.data(), group_len) != kP256GroupName) {
+    return invalid();
+  }
+  // Through the JWK path, so a PEM key passes exactly the checks a JWK key does.
+  const auto x = GetCoordinate(pkey.get(), OSSL_PKEY_PARAM_EC_PUB_X);
+  const auto y = GetCoordinate(pkey.get(), OSSL_PKEY_PARAM_EC_PUB_Y);
+  json::object jwk{
+      {"kty", "EC"}, {"crv", "P-256"}, {"x", Base64UrlEncode(x)}, {"y", Base64UrlEncode(y)}};
+  auto key = FromJwk(jwk);
+  if (!key) return invalid();
   return key;
 }
 

@@ -33,6 +33,11 @@ class EcKey {
   // kFieldInvalidFormat, `field` naming the offending member as a JSON pointer.
   static core::Result<EcKey> FromJwk(const boost::json::object& jwk);
 
+  // A P-256 public key from PEM text ("-----BEGIN PUBLIC KEY-----", SubjectPublicKeyInfo),
+  // the other form issuers hand over. No kid: the caller picks one (c2p uses the RFC 7638
+  // thumbprint). Fails with kConfigInvalid for anything but one P-256 public key.
+  static core::Result<EcKey> FromPublicPem(std::string_view pem);
+
   // {"kty","crv","kid"?,"use"?,"alg"?,"x","y"}.
   boost::json::object ToPublicJwk() const;
   // ToPublicJwk() plus "d". The private scalar passes only through wiped memory here, but

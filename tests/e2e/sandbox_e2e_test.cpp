@@ -78,6 +78,26 @@ TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
   EXPECT_NE(banner.find("sandbox.json"), std::string::npos);
 }
 
+TEST_F(SandboxTest, TheBannersTokenCommandGivesASandboxIssuerToken) {
+  Process sandbox = StartSandbox();
+  ASSERT_TRUE(WaitReady(port_));
+  EXPECT_TRUE(Eventually([&] {
+    return ReadFile(dir_ + "/sandbox.out").find("c2pctl token --sandbox") != std::string::npos;
+  }));
+  auto ctl = Process::Start({BinDir() + "/c2pctl", "token", "--sandbox", dir_ + "/sb", "--url",
+                             "http://127.0.0.1:" + std::to_string(port_)},
+                            dir_ + "/token.out");
+  ASSERT_TRUE(ctl);
+  ASSERT_EQ(ctl->Wait(std::chrono::seconds(20)), 0) << ReadFile(dir_ + "/token.out");
+  std::string token = ReadFile(dir_ + "/token.out");
+  while (!token.empty() && token.back() == '\n') token.pop_back();
+  auto info =
+      Fetch(port_, "GET", "/authz/v1/tokeninfo", {}, "Authorization: Bearer " + token + "\r\n");
+  ASSERT_TRUE(info);
+  ASSERT_EQ(info->status, 200) << info->body;
+  EXPECT_EQ(boost::json::parse(info->body).at("issuerId").as_string(), "SANDBOX001");
+}
+
 TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
   Process sandbox = StartSandbox();
   ASSERT_TRUE(WaitReady(port_));

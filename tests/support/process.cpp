@@ -16,7 +16,9 @@
 
 namespace c2p::testing {
 
-Process::~Process() {
+Process::~Process() { Kill(); }
+
+void Process::Kill() {
   if (pid_ > 0 && !status_) {
     ::kill(pid_, SIGKILL);
     int st = 0;
@@ -31,7 +33,7 @@ Process::Process(Process&& other) noexcept
 
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {
-    this->~Process();
+    Kill();
     pid_ = other.pid_;
     status_ = other.status_;
     log_path_ = std::move(other.log_path_);

@@ -36,6 +36,7 @@ class Process {
   const std::string& log_path() const { return log_path_; }
 
  private:
+  void Kill();  // SIGKILL and reap, if still running
   pid_t pid_ = -1;
   std::optional<int> status_;
   std::string log_path_;

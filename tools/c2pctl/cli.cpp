@@ -4,7 +4,9 @@
 
 #include <exception>
 
+#include "tools/c2pctl/card_command.hpp"
 #include "tools/c2pctl/keys_command.hpp"
+#include "tools/c2pctl/token_command.hpp"
 
 namespace c2p::ctl {
 
@@ -13,6 +15,8 @@ int RunC2pctl(int argc, const char* const* argv, std::ostream& out, std::ostream
   app.require_subcommand(1);
   int exit_code = kExitOk;
   AddKeysCommand(app, exit_code, out, err);
+  AddEncryptCardCommand(app, exit_code, out, err);
+  AddTokenCommand(app, exit_code, out, err);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

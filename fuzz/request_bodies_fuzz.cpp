@@ -1,0 +1,84 @@
+// libFuzzer target for the request-body readers of src/domain: strict JSON, then each of
+// ReadConsumerPutBody, ReadCardPutBody, ReadLifecycleBody, ReadConsumerInfo and
+// ReadBillingAddress on the same value.
+//
+// Findings (abort, so libFuzzer keeps the input):
+//  - a crash or sanitizer report;
+//  - a refusal other than kFieldInvalidFormat, a field that is not a JSON pointer ("" or
+//    starting with "/") of reasonable length, or a message quoting the input;
+//  - an accepted body that does not survive ToJson + serialise + strict parse + read
+//    (the DTO read back must be equal): what c2p stores or answers is what it validated.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <boost/json/serialize.hpp>
+
+#include "core/strict_json.hpp"
+#include "domain/billing_address.hpp"
+#include "domain/consumer_info.hpp"
+#include "domain/request_bodies.hpp"
+
+namespace {
+
+namespace domain = c2p::domain;
+namespace core = c2p::core;
+namespace json = boost::json;
+
+constexpr std::size_t kMaxFieldPointer = 200;  // the deepest pointer is ~60 characters
+
+constexpr std::string_view kMessageAlphabet =
+    " ,.'_#;:/-+()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+[[noreturn]] void Die(const char* what) {
+  std::fprintf(stderr, "request_bodies_fuzz: FINDING: %s\n", what);
+  std::abort();
+}
+
+bool QuotesInput(std::string_view message, std::string_view input) {
+  return input.size() >= 8 && input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
+         message.find(input) != std::string_view::npos;
+}
+
+void CheckRefusal(const core::Error& error, std::string_view input) {
+  if (error.code != core::ErrorCode::kFieldInvalidFormat) Die("refusal with another code");
+  if (!error.field.empty() && error.field.front() != '/') Die("field is not a JSON pointer");
+  if (error.field.size() > kMaxFieldPointer) Die("field pointer is unreasonably long");
+  if (QuotesInput(error.message, input)) Die("a message quotes the input");
+}
+
+// Reads `value` with `read`; on success the DTO must survive a trip through the wire.
+template <typename Read>
+void Check(const json::value& value, std::string_view input, Read read) {
+  auto dto = read(value);
+  if (!dto) {
+    CheckRefusal(dto.error(), input);
+    return;
+  }
+  const std::string text = json::serialize(ToJson(*dto));
+  auto reparsed = core::ParseStrictJson(text);
+  if (!reparsed) Die("a serialised DTO is not strict JSON");
+  auto again = read(*reparsed);
+  if (!again) Die("a serialised DTO does not validate again");
+  if (!(*again == *dto)) Die("a serialised DTO reads back different");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  auto value = core::ParseStrictJson(input);
+  if (!value) return 0;  // strict_json_fuzz covers the reader itself
+  Check(*value, input, domain::ReadConsumerPutBody);
+  Check(*value, input, domain::ReadCardPutBody);
+  Check(*value, input, domain::ReadLifecycleBody);
+  Check(*value, input, [](const json::value& v) { return domain::ReadConsumerInfo(v, ""); });
+  Check(*value, input, [](const json::value& v) { return domain::ReadBillingAddress(v, ""); });
+  Check(*value, input,
+        [](const json::value& v) { return domain::ReadPersonalInformation(v, "/p"); });
+  return 0;
+}

@@ -1,0 +1,57 @@
+#pragma once
+// The bodies of the /banking/v2 writes (spec/api.md §4), read from an already strictly
+// parsed JSON value (core::ParseStrictJson) into DTOs. Refusals are kFieldInvalidFormat
+// with the field's JSON pointer from the body's root ("/state",
+// "/personalInformation/email").
+
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/error.hpp"
+#include "domain/consumer_info.hpp"
+#include "domain/states.hpp"
+
+namespace c2p::domain {
+
+// PUT …/consumers/{consumerId} (§4.1).
+struct ConsumerPutBody {
+  std::optional<PersonalInformation> personal_information;
+  std::optional<ConsumerState> state;  // ACTIVE or INACTIVE only
+
+  bool operator==(const ConsumerPutBody&) const = default;
+};
+
+// PUT …/cards/{cardId} (§4.4).
+struct CardPutBody {
+  std::string consumer_id;
+  std::string card_product_id;
+  // The compact JWE, checked here only for being a string: its size, form and algorithms
+  // are jose::DecryptJwe's, whose refusals are INVALID_ENCRYPTED_DATA (quality.md S3).
+  std::string encrypted_data;
+  std::optional<CardState> state;  // ACTIVE or INACTIVE only
+
+  bool operator==(const CardPutBody&) const = default;
+};
+
+// POST …:suspend | :resume | :delete of a card, :delete of a consumer (§4.6).
+struct LifecycleBody {
+  std::optional<std::string> reason;
+  ReasonCode reason_code = ReasonCode::kIssuerDecision;  // the default when absent
+
+  bool operator==(const LifecycleBody&) const = default;
+};
+
+core::Result<ConsumerPutBody> ReadConsumerPutBody(const boost::json::value& body);
+core::Result<CardPutBody> ReadCardPutBody(const boost::json::value& body);
+core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body);
+
+// Wire forms; each reader reads its writer's output back to an equal DTO. The lifecycle
+// body is written with its reasonCode even when it was the default.
+boost::json::object ToJson(const ConsumerPutBody& body);
+boost::json::object ToJson(const CardPutBody& body);
+boost::json::object ToJson(const LifecycleBody& body);
+
+}  // namespace c2p::domain
