@@ -16,6 +16,8 @@
 #include "jose/key_file.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
+#include "tests/support/test_certs.hpp"
+#include "tests/support/tls_client.hpp"
 
 namespace c2p::testing {
 namespace {
@@ -67,11 +69,12 @@ class AuthE2e : public ::testing::Test {
     if (daemon_) daemon_->Stop();
   }
 
-  void Start(const std::string& mac = "mac1.jwk", const std::string& retired = {}) {
+  void Start(const std::string& mac = "mac1.jwk", const std::string& retired = {},
+             const std::string& tls_section = {}) {
     if (daemon_) daemon_->Stop();
     const std::string path = dir_ + "/c2pd.toml";
     std::ofstream(path) << "[server]\nport = " << port_ << "\nthreads = 2\n"
-                        << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
+                        << tls_section << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
                         << "[keys]\ntoken_mac = \"" << mac << "\"\n"
                         << (retired.empty() ? "" : "token_mac_retired = [\"" + retired + "\"]\n")
                         << "jwe = [\"jwe.jwk\"]\npan = [\"pan.jwk\"]\npan_hmac = \"pan-hmac.jwk\"\n"
@@ -82,7 +85,9 @@ class AuthE2e : public ::testing::Test {
                         << "assertion_keys = [\"b.pem\"]\ntoken_rate_limit_per_second = 3\n";
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", path}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
-    ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+    if (tls_section.empty()) {
+      ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+    }
   }
 
   static jose::EcKey Key(const std::string& file) {
@@ -289,6 +294,64 @@ TEST_F(AuthE2e, C2pctlTokenSignsAnAssertionAndPrintsAWorkingAccessToken) {
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->Wait(std::chrono::seconds(20)), 1);
   EXPECT_NE(ReadFile(dir_ + "/ctl-bad.out").find("invalid_grant"), std::string::npos);
+}
+
+// spec/api.md §3.2 with mTLS on: the client certificate's CN must be the token's issuer,
+// at the token endpoint and on every bearer route.
+TEST_F(AuthE2e, MutualTlsBindsTheClientCertificateToTheIssuer) {
+  const TestCa ca("c2p-e2e-ca");
+  const TlsFiles files = WriteServerTlsFiles(dir_ + "/tls", ca);
+  Start("mac1.jwk", {},
+        "[server.tls]\ncertificate = \"" + files.certificate.string() + "\"\nprivate_key = \"" +
+            files.private_key.string() + "\"\nclient_ca = \"" + files.client_ca.string() + "\"\n");
+  const PemPair cert_a = ca.IssueClient(kIssuerA);
+  const PemPair cert_b = ca.IssueClient(kIssuerB);
+  TlsClient a({.ca_pem = ca.certificate_pem(),
+               .certificate_pem = cert_a.certificate,
+               .private_key_pem = cert_a.private_key,
+               .version = TlsVersion::kAny,
+               .tls12_ciphers = ""});
+  ASSERT_TRUE(Eventually([&] { return a.Connect(port_); }, 20s)) << ReadFile(dir_ + "/c2pd.out");
+
+  const std::string form = "Content-Type: application/x-www-form-urlencoded\r\n";
+  auto granted =
+      a.Request("POST", "/authz/v1/oauth2/token",
+                "grant_type=" + kGrant + "&assertion=" + Assertion(kIssuerA, "a.jwk"), form);
+  ASSERT_TRUE(granted);
+  ASSERT_EQ(granted->status, 200) << granted->body;
+  const std::string token(json::parse(granted->body).at("access_token").as_string());
+  auto info =
+      a.Request("GET", "/authz/v1/tokeninfo", {}, "Authorization: Bearer " + token + "\r\n");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, 200) << info->body;
+
+  // Issuer B's certificate with issuer A's assertion or token: refused.
+  TlsClient b({.ca_pem = ca.certificate_pem(),
+               .certificate_pem = cert_b.certificate,
+               .private_key_pem = cert_b.private_key,
+               .version = TlsVersion::kAny,
+               .tls12_ciphers = ""});
+  ASSERT_TRUE(b.Connect(port_));
+  auto refused =
+      b.Request("POST", "/authz/v1/oauth2/token",
+                "grant_type=" + kGrant + "&assertion=" + Assertion(kIssuerA, "a.jwk"), form);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(GrantError(*refused), "invalid_grant");
+  auto mismatch =
+      b.Request("GET", "/authz/v1/tokeninfo", {}, "Authorization: Bearer " + token + "\r\n");
+  ASSERT_TRUE(mismatch);
+  EXPECT_EQ(mismatch->status, 403);
+  EXPECT_EQ(json::parse(mismatch->body).at("errorCode"), "ISSUER_MISMATCH");
+
+  // No certificate, no connection; plain HTTP gets no answer.
+  TlsClient anonymous({.ca_pem = ca.certificate_pem(),
+                       .certificate_pem = "",
+                       .private_key_pem = "",
+                       .version = TlsVersion::kAny,
+                       .tls12_ciphers = ""});
+  EXPECT_FALSE(anonymous.Connect(port_) && anonymous.Request("GET", "/healthz"));
+  EXPECT_FALSE(Fetch(port_, "GET", "/healthz", {}, {}, 2s));
 }
 
 TEST_F(AuthE2e, RotatedMacKeyKeepsIssuedTokensValidUntilRetired) {
