@@ -41,6 +41,7 @@ tidy: test
 
 bench: build
 	@bash bench/http_baseline.sh
+	@SKIP_DEPS=1 bash bench/token.sh
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -9,7 +9,8 @@
 # and says "BELOW TARGET".
 #
 # Usage: bench/token.sh
-# Environment: DURATION=10 (seconds per measured run), CONNECTIONS=32,
+# Environment: DURATION=10 (seconds per measured run), ROUNDS=3 (medians reported),
+#   CONNECTIONS=32,
 #   BUILD_DIR=build/release, SKIP_DEPS=1 (do not run scripts/deps.sh).
 # The last line of output is one JSON object; everything before it is for people.
 set -euo pipefail
@@ -21,8 +22,10 @@ readonly BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
 readonly READY_TIMEOUT_S=15
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
-[[ $DURATION =~ ^[1-9][0-9]*$ && $CONNECTIONS =~ ^[1-9][0-9]*$ ]] ||
-  { echo "token: DURATION and CONNECTIONS must be positive integers" >&2; exit 2; }
+ROUNDS=${ROUNDS:-3}
+for v in DURATION CONNECTIONS ROUNDS; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "token: $v must be a positive integer" >&2; exit 2; }
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -128,24 +131,42 @@ measure() {
   [[ -n $rps ]] || { say "could not parse wrk output"; cat "$out" >&2; exit 1; }
 }
 
-load_before=$(cut -d' ' -f1 /proc/loadavg)
-url="http://127.0.0.1:$port"
-measure -s "$tmp/token.lua" "$url/authz/v1/oauth2/token"; token_rps=$rps
-measure "$url/healthz"; open_rps=$rps
-measure -H "Authorization: Bearer $access_token" "$url/authz/v1/tokeninfo"; auth_rps=$rps
+median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
+  if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'; }
 
 # The reference: ES256 (P-256) verifications per second on the server's CPU.
-verify_rate=$(taskset -c 0 openssl speed -seconds "$DURATION" ecdsap256 2>/dev/null |
-  awk '/ecdsa \(nistp256\)/ { print $NF }')
-[[ -n $verify_rate ]] || { say "could not parse openssl speed output"; exit 1; }
-load_after=$(cut -d' ' -f1 /proc/loadavg)
+verify_rate() {
+  taskset -c 0 openssl speed -seconds "$DURATION" ecdsap256 2>/dev/null |
+    awk '/ecdsa \(nistp256\)/ { print $NF }'
+}
 
-token_ratio=$(awk -v a="$token_rps" -v b="$verify_rate" 'BEGIN { printf "%.3f", a / b }')
-auth_ratio=$(awk -v a="$auth_rps" -v b="$open_rps" 'BEGIN { printf "%.3f", a / b }')
+# Each round measures the reference and both pairs back to back, and the ratios are taken
+# within the round: load from other processes that drifts over the invocation cancels out.
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+url="http://127.0.0.1:$port"
+token_ratios=() auth_ratios=() token_all=() verify_all=() open_all=() auth_all=()
+for round in $(seq "$ROUNDS"); do
+  v=$(verify_rate); [[ -n $v ]] || { say "could not parse openssl speed output"; exit 1; }
+  measure -s "$tmp/token.lua" "$url/authz/v1/oauth2/token"; t=$rps
+  measure "$url/healthz"; o=$rps
+  measure -H "Authorization: Bearer $access_token" "$url/authz/v1/tokeninfo"; a=$rps
+  say "round $round: token $t req/s, ES256 verify $v/s, open GET $o req/s, bearer GET $a req/s"
+  token_all+=("$t") verify_all+=("$v") open_all+=("$o") auth_all+=("$a")
+  token_ratios+=("$(awk -v a="$t" -v b="$v" 'BEGIN { printf "%.3f", a / b }')")
+  auth_ratios+=("$(awk -v a="$a" -v b="$o" 'BEGIN { printf "%.3f", a / b }')")
+done
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+token_rps=$(printf '%s\n' "${token_all[@]}" | median)
+verify_rate=$(printf '%s\n' "${verify_all[@]}" | median)
+open_rps=$(printf '%s\n' "${open_all[@]}" | median)
+auth_rps=$(printf '%s\n' "${auth_all[@]}" | median)
+
+token_ratio=$(printf '%s\n' "${token_ratios[@]}" | median)
+auth_ratio=$(printf '%s\n' "${auth_ratios[@]}" | median)
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "meets target" : "BELOW TARGET") }'; }
 
 say "token endpoint  $token_rps req/s vs ES256 verify $verify_rate/s: ${token_ratio}x (target >= $TOKEN_TARGET, $(verdict "$token_ratio" "$TOKEN_TARGET"))"
 say "bearer GET      $auth_rps req/s vs open GET $open_rps req/s: ${auth_ratio}x (target >= $AUTH_TARGET, $(verdict "$auth_ratio" "$AUTH_TARGET"))"
 say "load average $load_before before, $load_after after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-printf '{"bench":"token","token_rps":%s,"es256_verify_per_s":%s,"token_ratio":%s,"bearer_get_rps":%s,"open_get_rps":%s,"auth_ratio":%s,"duration_s":%s,"connections":%s}\n' \
-  "$token_rps" "$verify_rate" "$token_ratio" "$auth_rps" "$open_rps" "$auth_ratio" "$DURATION" "$CONNECTIONS"
+printf '{"bench":"token","token_rps":%s,"es256_verify_per_s":%s,"token_ratio":%s,"bearer_get_rps":%s,"open_get_rps":%s,"auth_ratio":%s,"duration_s":%s,"rounds":%s,"connections":%s}\n' \
+  "$token_rps" "$verify_rate" "$token_ratio" "$auth_rps" "$open_rps" "$auth_ratio" "$DURATION" "$ROUNDS" "$CONNECTIONS"

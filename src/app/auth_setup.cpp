@@ -47,7 +47,7 @@ core::Result<std::unique_ptr<api::AuthContext>> BuildAuthContext(const Config& c
   // turned into a configuration error here, at start-up.
   try {
     auto context = std::make_unique<api::AuthContext>(
-        auth::AccessTokens(std::move(mac_keys)),
+        auth::AccessTokens(mac_keys),
         auth::AssertionVerifier(std::move(issuers),
                                 auth::AssertionPolicy{.audience = config.auth.audience}));
     // With mTLS every caller has a verified certificate, whose subject must be its issuer.
