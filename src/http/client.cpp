@@ -1,11 +1,11 @@
 #include "http/client.hpp"
 
+#include "http/client_rules.hpp"
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <algorithm>
-#include <cctype>
 #include <optional>
 #include <unordered_map>
 
@@ -22,115 +22,7 @@ namespace c2p::http {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-std::string_view TransportErrorKindName(TransportErrorKind kind) {
-  switch (kind) {
-    case TransportErrorKind::kInvalidRequest:
-      return "invalid request";
-    case TransportErrorKind::kConnect:
-      return "cannot connect";
-    case TransportErrorKind::kTimeout:
-      return "timed out";
-    case TransportErrorKind::kTls:
-      return "TLS failure";
-    case TransportErrorKind::kConnectionLost:
-      return "connection lost";
-    case TransportErrorKind::kResponseTooLarge:
-      return "response too large";
-    case TransportErrorKind::kCancelled:
-      return "cancelled";
-    case TransportErrorKind::kOther:
-      return "transfer failed";
-  }
-  return "transfer failed";
-}
-
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool IsTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool IsToken(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar);
-}
-
-// Header values and URLs go on the wire as given: a CR, LF or NUL would let text in them
-// start a new header or request.
-bool IsSafeText(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
-// Headers libcurl derives from the request itself; a caller setting them would corrupt
-// the framing.
-bool IsFramingHeader(std::string_view name) {
-  return IEquals(name, "content-length") || IEquals(name, "transfer-encoding") ||
-         IEquals(name, "connection") || IEquals(name, "host") || IEquals(name, "expect");
-}
-
-std::optional<std::string> CheckRequest(const ClientRequest& r) {
-  if (!IsToken(r.method)) return "method is not an HTTP token";
-  const std::string_view url = r.url;
-  const bool http = url.size() > 7 && IEquals(url.substr(0, 7), "http://");
-  const bool https = url.size() > 8 && IEquals(url.substr(0, 8), "https://");
-  if ((!http && !https) || !IsSafeText(url) || url.find(' ') != std::string_view::npos) {
-    return "URL must be http:// or https:// without spaces or control characters";
-  }
-  for (const auto& [name, value] : r.headers) {
-    if (!IsToken(name) || !IsSafeText(value)) return "header name or value not allowed";
-    if (IsFramingHeader(name)) return "framing headers are set by the client";
-  }
-  return std::nullopt;
-}
-
-TransportErrorKind KindOf(CURLcode code, bool too_large) {
-  switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-      return TransportErrorKind::kInvalidRequest;
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-      return TransportErrorKind::kConnect;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportErrorKind::kTimeout;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_CRL_BADFILE:
-      return TransportErrorKind::kTls;
-    case CURLE_WRITE_ERROR:
-      return too_large ? TransportErrorKind::kResponseTooLarge : TransportErrorKind::kOther;
-    case CURLE_GOT_NOTHING:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_WEIRD_SERVER_REPLY:
-      return TransportErrorKind::kConnectionLost;
-    default:
-      return TransportErrorKind::kOther;
-  }
-}
-
-TransportError MakeError(TransportErrorKind kind, std::string_view detail) {
-  std::string message(TransportErrorKindName(kind));
-  if (!detail.empty()) {
-    message += ": ";
-    message += detail;
-  }
-  return TransportError{kind, std::move(message)};
-}
 
 void InitCurlOnce() {
   // Thread-safe since libcurl 7.84, but done once so the cost is paid once.
@@ -143,13 +35,6 @@ struct SlistFree {
 };
 
 }  // namespace
-
-std::string_view ClientResponse::header(std::string_view name) const {
-  for (const auto& [n, v] : headers) {
-    if (IEquals(n, name)) return v;
-  }
-  return {};
-}
 
 // The caller waiting for a transfer, type-erased. (Boost 1.81's any_completion_handler
 // is not used: its move assignment recurses forever.)
@@ -172,8 +57,14 @@ class HandlerWaiter final : public Waiter {
                              asio::execution::outstanding_work.tracked)) {}
 
   void Resume(ClientResult result) override {
-    auto caller = std::move(caller_);
-    asio::post(caller, [h = std::move(handler_), r = std::move(result)]() mutable {
+    // Once the handler is queued the caller may finish and destroy its io_context at any
+    // moment, so nothing on this thread may touch that context again: the post goes
+    // through an untracked copy, and the tracked one (the outstanding work) travels with
+    // the handler and is released on the caller's own thread.
+    auto untracked = asio::prefer(caller_, asio::execution::outstanding_work.untracked);
+    asio::post(untracked, [h = std::move(handler_), r = std::move(result),
+                           work = std::move(caller_)]() mutable {
+      auto release_after_handler = std::move(work);
       std::move(h)(std::move(r));
     });
   }
@@ -363,7 +254,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         Complete(*t, std::move(t->response));
       } else {
         ReturnEasy(std::exchange(t->easy, nullptr));
-        const TransportErrorKind kind = KindOf(code, t->too_large);
+        const TransportErrorKind kind = KindOfCurlError(code, t->too_large);
         Complete(*t, tl::unexpected(MakeError(kind, curl_easy_strerror(code))));
       }
     }
