@@ -18,64 +18,13 @@ using VoidResult = core::Result<void>;
 
 tl::unexpected<core::Error> Err(core::Error e) { return tl::unexpected(std::move(e)); }
 
-// Small adapters so each key reads as one line below.
-VoidResult Str(TomlReader& r, std::string_view key, std::string& out, bool required) {
-  auto v = r.String(key);
-  if (!v) return Err(v.error());
-  if (!*v) return required ? Err(r.Invalid(key, "is required")) : VoidResult{};
-  if ((*v)->empty()) return Err(r.Invalid(key, "must not be empty"));
-  out = **v;
-  return {};
-}
-
-template <typename T>
-VoidResult Int(TomlReader& r, std::string_view key, T& out, std::int64_t min, std::int64_t max) {
-  auto v = r.Integer(key, min, max);
-  if (!v) return Err(v.error());
-  if (*v) out = static_cast<T>(**v);
-  return {};
-}
-
-VoidResult Bool(TomlReader& r, std::string_view key, bool& out) {
-  auto v = r.Bool(key);
-  if (!v) return Err(v.error());
-  if (*v) out = **v;
-  return {};
-}
-
-VoidResult Millis(TomlReader& r, std::string_view key, std::chrono::milliseconds& out) {
-  std::int64_t ms = out.count();
-  if (auto ok = Int(r, key, ms, 1, 3'600'000); !ok) return ok;
-  out = std::chrono::milliseconds(ms);
-  return {};
-}
-
-// A path that must name an existing regular file.
-VoidResult FilePath(TomlReader& r, std::string_view key, const fs::path& base, fs::path& out,
-                    bool required) {
-  std::string text;
-  if (auto ok = Str(r, key, text, required); !ok) return ok;
-  if (text.empty()) return {};
-  fs::path p = fs::path(text).is_relative() ? base / text : fs::path(text);
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) return Err(r.Invalid(key, "no such file: " + p.string()));
-  out = std::move(p);
-  return {};
-}
-
-VoidResult FileList(TomlReader& r, std::string_view key, const fs::path& base,
-                    std::vector<fs::path>& out, bool required) {
-  auto list = r.StringList(key);
-  if (!list) return Err(list.error());
-  if (list->empty() && required) return Err(r.Invalid(key, "needs at least one file"));
-  for (const auto& text : *list) {
-    fs::path p = fs::path(text).is_relative() ? base / text : fs::path(text);
-    std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) return Err(r.Invalid(key, "no such file: " + p.string()));
-    out.push_back(std::move(p));
-  }
-  return {};
-}
+// The one-line key adapters are shared with c2psim (app/toml_reader.hpp).
+using toml_keys::Bool;
+using toml_keys::FileList;
+using toml_keys::FilePath;
+using toml_keys::Int;
+using toml_keys::Millis;
+using toml_keys::Str;
 
 bool IsHttpUrl(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://");

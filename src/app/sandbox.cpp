@@ -18,9 +18,12 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "core/ids.hpp"
+#include "core/strict_json.hpp"
 #include "jose/jwk.hpp"
 #include "jose/key_file.hpp"
 #include "jose/key_kinds.hpp"
+#include "jose/rsa_key.hpp"
 #include "log/log.hpp"
 
 namespace c2p::app {
@@ -54,6 +57,69 @@ const std::vector<KeyPlan>& Keys() {
 
 std::string SimulatorUrl(std::uint16_t port) {
   return "http://127.0.0.1:" + std::to_string(port + kSimulatorPortOffset);
+}
+
+// The simulated networks' RSA keys (c2p encrypts card data to their public halves).
+constexpr const char* kSimNetworks[] = {"visa", "mastercard"};
+
+core::Result<void> EnsureSimulatorKey(const fs::path& dir, const std::string& network) {
+  const fs::path file = dir / ("keys/sim-" + network + ".jwk");
+  const fs::path public_file = dir / ("keys/sim-" + network + ".pub.jwk");
+  if (fs::exists(file) && fs::exists(public_file)) return {};
+  jose::RsaKey key = jose::RsaKey::Generate();
+  key.set_kid("sim-" + network);
+  key.set_use("enc");
+  key.set_alg("RSA-OAEP-256");
+  boost::json::object jwk = key.ToPrivateJwk();
+  auto written = jose::WriteJwkFile(file, jwk, true);
+  jose::WipeJwkSecrets(jwk);
+  if (!written) return written;
+  return jose::WriteJwkFile(public_file, key.ToPublicJwk(), false);
+}
+
+// Per-network API keys and token-service secrets (spec/networks.md), made once and kept in
+// keys/networks.json (0600): {"visa": {"apiKey", "tspSecret"}, "mastercard": {...}}. c2psim
+// checks them; c2pd will send them once its network connectors exist.
+core::Result<json::object> EnsureNetworkSecrets(const fs::path& dir) {
+  const fs::path file = dir / "keys/networks.json";
+  if (fs::exists(file)) {
+    auto existing = jose::ReadJwkFile(file);  // a strict JSON object file, like a JWK
+    if (existing) return existing;
+  }
+  json::object secrets;
+  for (const char* network : kSimNetworks) {
+    secrets[network] = {{"apiKey", core::NewRandomId("ak_")},
+                        {"tspSecret", core::NewRandomId("tsp_")}};
+  }
+  std::string text = json::serialize(secrets) + "\n";
+  auto written = jose::WriteFileAtomically(
+      file, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, true,
+      jose::Overwrite::kReplace);
+  core::SecureWipe(text.data(), text.size());
+  if (!written) return tl::unexpected(written.error());
+  return secrets;
+}
+
+// c2psim's configuration (docs/simulator.md), written at every start like c2pd's.
+std::string SimulatorConfigText(const SandboxOptions& o, const json::object& secrets) {
+  std::string text =
+      "# Written by `c2pd sandbox` at every start: edit the command's flags, not this file.\n"
+      "[server]\nlisten = \"127.0.0.1\"\nport = " +
+      std::to_string(o.port + kSimulatorPortOffset) +
+      "\n\n[c2p]\nurl = \"http://127.0.0.1:" + std::to_string(o.port) +
+      "\"\nencryption_key = \"keys/jwe.pub.jwk\"\n";
+  for (const char* network : kSimNetworks) {
+    const json::object& s = secrets.at(network).as_object();
+    text += std::string("\n[") + network + "]\napi_key = \"" +
+            std::string(s.at("apiKey").as_string()) + "\"\ndecryption_key = \"keys/sim-" + network +
+            ".jwk\"\ntsp_secret = \"" + std::string(s.at("tspSecret").as_string()) + "\"\n";
+  }
+  text += "\n[issuer]\n";
+  for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
+    text += std::string("\n[[issuer.webhook_secrets]]\nissuer = \"") + issuer +
+            "\"\nfile = \"issuers/" + issuer + ".whsec\"\n";
+  }
+  return text;
 }
 
 // The c2pd configuration of the sandbox; paths are relative to the sandbox directory.
@@ -178,6 +244,15 @@ core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
     if (!made) return tl::unexpected(made.error());
   }
 
+  for (const char* network : kSimNetworks) {
+    if (auto ok = EnsureSimulatorKey(o.dir, network); !ok) return tl::unexpected(ok.error());
+  }
+  auto secrets = EnsureNetworkSecrets(o.dir);
+  if (!secrets) return tl::unexpected(secrets.error());
+  if (auto ok = WriteText(o.dir / "c2psim.toml", SimulatorConfigText(o, *secrets), true); !ok) {
+    return tl::unexpected(ok.error());
+  }
+
   const std::string store_url =
       o.store_url.empty() ? "sqlite:" + (o.dir / "c2p.db").string() : o.store_url;
   // The config resolves relative paths against its own directory: give the store an
@@ -202,7 +277,7 @@ core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
 
 namespace {
 
-pid_t StartSimulator(const fs::path& binary, std::uint16_t port, const fs::path& log_path) {
+pid_t StartSimulator(const fs::path& binary, const fs::path& config, const fs::path& log_path) {
   const pid_t pid = fork();
   if (pid != 0) return pid;
   // The simulator must not outlive the sandbox, whatever happens to c2pd.
@@ -211,8 +286,7 @@ pid_t StartSimulator(const fs::path& binary, std::uint16_t port, const fs::path&
   sigemptyset(&none);
   pthread_sigmask(SIG_SETMASK, &none, nullptr);
   if (FILE* f = std::freopen(log_path.c_str(), "a", stderr); f == nullptr) _exit(126);
-  const std::string port_text = std::to_string(port);
-  execl(binary.c_str(), binary.c_str(), "--port", port_text.c_str(), static_cast<char*>(nullptr));
+  execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
   _exit(127);
 }
 
@@ -252,7 +326,8 @@ int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) 
   config->log.file = (options.dir / "c2pd.log").string();
 
   const std::uint16_t sim_port = options.port + kSimulatorPortOffset;
-  const pid_t sim = StartSimulator(simulator_binary, sim_port, options.dir / "c2psim.log");
+  const pid_t sim =
+      StartSimulator(simulator_binary, options.dir / "c2psim.toml", options.dir / "c2psim.log");
   if (sim < 0) {
     std::cerr << "sandbox: cannot start c2psim\n";
     return 1;

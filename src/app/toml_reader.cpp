@@ -85,4 +85,62 @@ core::Result<void> TomlReader::RejectUnknown() const {
   return {};
 }
 
+namespace toml_keys {
+
+namespace fs = std::filesystem;
+using VoidResult = core::Result<void>;
+
+VoidResult Str(TomlReader& r, std::string_view key, std::string& out, bool required) {
+  auto v = r.String(key);
+  if (!v) return tl::unexpected(v.error());
+  if (!*v) return required ? tl::unexpected(r.Invalid(key, "is required")) : VoidResult{};
+  if ((*v)->empty()) return tl::unexpected(r.Invalid(key, "must not be empty"));
+  out = **v;
+  return {};
+}
+
+VoidResult Bool(TomlReader& r, std::string_view key, bool& out) {
+  auto v = r.Bool(key);
+  if (!v) return tl::unexpected(v.error());
+  if (*v) out = **v;
+  return {};
+}
+
+VoidResult Millis(TomlReader& r, std::string_view key, std::chrono::milliseconds& out) {
+  std::int64_t ms = out.count();
+  if (auto ok = Int(r, key, ms, 1, 3'600'000); !ok) return ok;
+  out = std::chrono::milliseconds(ms);
+  return {};
+}
+
+VoidResult FilePath(TomlReader& r, std::string_view key, const fs::path& base, fs::path& out,
+                    bool required) {
+  std::string text;
+  if (auto ok = Str(r, key, text, required); !ok) return ok;
+  if (text.empty()) return {};
+  fs::path p = fs::path(text).is_relative() ? base / text : fs::path(text);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec))
+    return tl::unexpected(r.Invalid(key, "no such file: " + p.string()));
+  out = std::move(p);
+  return {};
+}
+
+VoidResult FileList(TomlReader& r, std::string_view key, const fs::path& base,
+                    std::vector<fs::path>& out, bool required) {
+  auto list = r.StringList(key);
+  if (!list) return tl::unexpected(list.error());
+  if (list->empty() && required) return tl::unexpected(r.Invalid(key, "needs at least one file"));
+  for (const auto& text : *list) {
+    fs::path p = fs::path(text).is_relative() ? base / text : fs::path(text);
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec))
+      return tl::unexpected(r.Invalid(key, "no such file: " + p.string()));
+    out.push_back(std::move(p));
+  }
+  return {};
+}
+
+}  // namespace toml_keys
+
 }  // namespace c2p::app

@@ -80,6 +80,12 @@ std::optional<std::string_view> CountryAlpha3(std::string_view alpha2) {
 
 bool IsCountryCode(std::string_view alpha2) { return CountryAlpha3(alpha2).has_value(); }
 
+bool IsCountryAlpha3(std::string_view alpha3) {
+  // Not sorted by alpha-3: a linear scan of 249 entries, off any hot path.
+  return std::any_of(std::begin(kCountries), std::end(kCountries),
+                     [&](const Country& c) { return c.alpha3 == alpha3; });
+}
+
 std::size_t CountryCount() { return std::size(kCountries); }
 
 }  // namespace c2p::domain

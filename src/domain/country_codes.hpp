@@ -14,6 +14,8 @@ namespace c2p::domain {
 bool IsCountryCode(std::string_view alpha2);
 // The alpha-3 code of an assigned alpha-2 code ("FR" -> "FRA"); nullopt otherwise.
 std::optional<std::string_view> CountryAlpha3(std::string_view alpha2);
+// True for an assigned alpha-3 code ("FRA"), as the Visa-like directory requires.
+bool IsCountryAlpha3(std::string_view alpha3);
 
 inline constexpr TextRule kCountryCodeRule{IsCountryCode, "an ISO 3166-1 alpha-2 country code"};
 

@@ -34,5 +34,14 @@ TEST(CountryCodes, RuleNamesTheField) {
   EXPECT_EQ(bad.error().message, "countryCode must be an ISO 3166-1 alpha-2 country code");
 }
 
+TEST(CountryCodes, KnowsAlpha3Codes) {
+  EXPECT_TRUE(IsCountryAlpha3("FRA"));
+  EXPECT_TRUE(IsCountryAlpha3("USA"));
+  EXPECT_FALSE(IsCountryAlpha3("FR"));
+  EXPECT_FALSE(IsCountryAlpha3("fra"));
+  EXPECT_FALSE(IsCountryAlpha3("XXX"));
+  EXPECT_FALSE(IsCountryAlpha3(""));
+}
+
 }  // namespace
 }  // namespace c2p::domain

@@ -47,6 +47,27 @@ TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
   auto sim = Fetch(static_cast<std::uint16_t>(port_ + 10), "GET", "/healthz");
   ASSERT_TRUE(sim);
   EXPECT_EQ(sim->status, 200);
+  // c2psim runs with the sandbox's keys and secrets (its config is written beside c2pd's).
+  auto stats = Fetch(static_cast<std::uint16_t>(port_ + 10), "GET", "/sim/v1/stats");
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 200);
+  for (const char* file :
+       {"/sb/keys/sim-visa.jwk", "/sb/keys/sim-visa.pub.jwk", "/sb/keys/sim-mastercard.jwk",
+        "/sb/keys/sim-mastercard.pub.jwk", "/sb/keys/networks.json", "/sb/c2psim.toml"}) {
+    EXPECT_TRUE(fs::exists(dir_ + file)) << file;
+  }
+  const std::string sim_config = ReadFile(dir_ + "/sb/c2psim.toml");
+  EXPECT_NE(sim_config.find("url = \"http://127.0.0.1:" + std::to_string(port_) + "\""),
+            std::string::npos);
+  const json::object secrets = json::parse(ReadFile(dir_ + "/sb/keys/networks.json")).as_object();
+  EXPECT_NE(sim_config.find(std::string(secrets.at("visa").at("apiKey").as_string())),
+            std::string::npos);
+  // Wrong API key: the simulated directory refuses it.
+  auto refused =
+      Fetch(static_cast<std::uint16_t>(port_ + 10), "GET", "/src/api/digital/payments/consumers/c",
+            {}, "x-api-key: wrong\r\nx-request-id: 1\r\n");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
 
   const json::object s = SandboxJson();
   EXPECT_EQ(s.at("baseUrl").as_string(), "http://127.0.0.1:" + std::to_string(port_));
