@@ -14,11 +14,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "store/registry_records.hpp"
 
 namespace c2p::store {
 
@@ -29,6 +31,32 @@ class WriteTx {
   virtual ~WriteTx() = default;
   // Small key/value facts about this deployment (store identity, sandbox bookkeeping).
   virtual core::Result<void> PutSetting(std::string_view key, std::string_view value) = 0;
+
+  // --- The registry (registry_records.hpp). Reads inside a unit see the unit's own
+  // writes and nothing else can write meanwhile: check-then-write is race-free here.
+  virtual core::Result<std::optional<ConsumerRecord>> FindConsumer(std::string_view issuer,
+                                                                   std::string_view consumer) = 0;
+  // Inserts or replaces (by issuer and consumerId); created_ms is kept on replace.
+  virtual core::Result<void> PutConsumer(const ConsumerRecord& consumer) = 0;
+  // The newest incarnation of a cardId (live, or else the last deleted one).
+  virtual core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
+                                                           std::string_view card_id) = 0;
+  virtual core::Result<std::optional<CardRecord>> FindLiveCardByPan(std::string_view issuer,
+                                                                    std::string_view pan_index) = 0;
+  virtual core::Result<std::vector<CardRecord>> ConsumerCards(std::string_view issuer,
+                                                              std::string_view consumer) = 0;
+  // Inserts a new incarnation; returns its card_ref.
+  virtual core::Result<std::int64_t> InsertCard(const CardRecord& card) = 0;
+  // Writes state, exp, name, Click to Pay status and updated_ms of card.card_ref.
+  virtual core::Result<void> UpdateCard(const CardRecord& card) = 0;
+  virtual core::Result<bool> IsPanRetired(std::string_view issuer, std::string_view pan_index) = 0;
+  virtual core::Result<void> RetirePan(std::string_view issuer, std::string_view pan_index) = 0;
+  virtual core::Result<void> InsertOperation(const OperationRecord& operation) = 0;
+  virtual core::Result<void> PutIdempotency(const IdempotencyRecord& record) = 0;
+  // Key rotation: replaces `old_blob` by `new_blob` in one sealed field of a row, only if
+  // the row still holds `old_blob`. False when it no longer does.
+  virtual core::Result<bool> ResealField(const SealedRow& row, std::string_view field,
+                                         const Blob& old_blob, const Blob& new_blob) = 0;
 };
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;
@@ -51,6 +79,28 @@ class Store {
 
   // Reads see every acknowledged write.
   virtual core::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+
+  // --- Registry reads (see WriteTx for their meaning).
+  virtual core::Result<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
+                                                                  std::string_view consumer) = 0;
+  virtual core::Result<std::optional<CardRecord>> GetCard(std::string_view issuer,
+                                                          std::string_view card_id) = 0;
+  virtual core::Result<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
+                                                                 std::string_view consumer) = 0;
+  virtual core::Result<std::optional<OperationRecord>> GetOperation(
+      std::string_view issuer, std::string_view operation_id) = 0;
+  // Most recent first. A consumer's list holds its own operations, not its cards'.
+  enum class OperationOwner { kCard, kConsumer };
+  virtual core::Result<std::vector<OperationRecord>> ListOperations(std::string_view issuer,
+                                                                    OperationOwner owner,
+                                                                    std::string_view owner_id,
+                                                                    int offset, int limit) = 0;
+  virtual core::Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
+                                                                        std::string_view key) = 0;
+  // Rows holding sealed data, in a stable order, `limit` at a time: pass the last row of
+  // a page as `after` for the next (nullptr for the first page).
+  virtual core::Result<std::vector<SealedRow>> ListSealedRows(const SealedRow* after,
+                                                              int limit) = 0;
 
   // Cheap liveness probe used by /readyz: store reachable and migrations applied.
   virtual core::Result<void> Ping() = 0;

@@ -96,6 +96,32 @@ std::string_view Statement::ColumnText(int index) const {
 
 std::int64_t Statement::ColumnInt64(int index) const { return sqlite3_column_int64(stmt_, index); }
 
+Statement& Statement::BindBlob(int index, std::span<const std::uint8_t> bytes) {
+  // A zero-length blob with a non-null pointer stays a blob (a null pointer binds NULL).
+  static const std::uint8_t kEmpty = 0;
+  const void* data = bytes.empty() ? &kEmpty : bytes.data();
+  const int rc = sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  const int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+std::vector<std::uint8_t> Statement::ColumnBlob(int index) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, index));
+  const int size = sqlite3_column_bytes(stmt_, index);
+  if (data == nullptr || size <= 0) return {};
+  return {data, data + size};
+}
+
+bool Statement::ColumnIsNull(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
 // --- Connection ------------------------------------------------------------------------
 
 void Connection::CloseDb::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -156,5 +182,13 @@ core::Result<void> Connection::Run(std::string_view sql) {
 }
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+}  // namespace c2p::store::sqlite
+
+namespace c2p::store::sqlite {
+
+std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_.get()); }
+
+int Connection::Changes() const { return sqlite3_changes(db_.get()); }
 
 }  // namespace c2p::store::sqlite

@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -43,6 +45,9 @@ class Statement {
   // Parameters are 1-based (?1, ?2...). Text is copied.
   Statement& Bind(int index, std::string_view text);
   Statement& Bind(int index, std::int64_t value);
+  // Bytes are copied; an empty span binds an empty blob, not NULL.
+  Statement& BindBlob(int index, std::span<const std::uint8_t> bytes);
+  Statement& BindNull(int index);
 
   // Advances one row: true when a row is ready to read, false when done.
   core::Result<bool> Step();
@@ -52,6 +57,9 @@ class Statement {
   // Columns of the current row, 0-based. The view is valid until the next Step().
   std::string_view ColumnText(int index) const;
   std::int64_t ColumnInt64(int index) const;
+  // A copy of a BLOB column (empty for NULL).
+  std::vector<std::uint8_t> ColumnBlob(int index) const;
+  bool ColumnIsNull(int index) const;
 
  private:
   friend class Connection;
@@ -93,6 +101,11 @@ class Connection {
   // False in autocommit mode: outside BEGIN...COMMIT, or after SQLite rolled a
   // transaction back on its own (which it does after some I/O and disk-full errors).
   bool InTransaction() const;
+
+  // The rowid of the last INSERT on this connection, and the rows the last statement
+  // changed.
+  std::int64_t LastInsertRowId() const;
+  int Changes() const;
 
  private:
   struct CloseDb {

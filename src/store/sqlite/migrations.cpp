@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "store/sqlite/registry_sql.hpp"
 #include "store/sqlite/sql.hpp"
 
 namespace c2p::store::sqlite {
@@ -10,6 +11,7 @@ namespace {
 
 constexpr std::array kMigrations{
     Migration{1, "create_settings", sql::kMigration0001CreateSettings},
+    Migration{2, "create_registry", sql::kMigration0002CreateRegistry},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
 
 namespace c2p::store::sqlite {
@@ -93,6 +94,51 @@ core::Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_vie
   if (!row) return tl::unexpected(std::move(row.error()));
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(stmt->ColumnText(0));
+}
+
+template <typename Query>
+auto SqliteStore::WithReader(Query query) -> decltype(query(std::declval<Connection&>())) {
+  auto reader = readers_.Acquire(kReaderWait);
+  if (!reader) return tl::unexpected(std::move(reader.error()));
+  return query(**reader);
+}
+
+core::Result<std::optional<ConsumerRecord>> SqliteStore::GetConsumer(std::string_view issuer,
+                                                                     std::string_view consumer) {
+  return WithReader([&](Connection& c) { return QueryConsumer(c, issuer, consumer); });
+}
+
+core::Result<std::optional<CardRecord>> SqliteStore::GetCard(std::string_view issuer,
+                                                             std::string_view card_id) {
+  return WithReader([&](Connection& c) { return QueryNewestCard(c, issuer, card_id); });
+}
+
+core::Result<std::vector<CardRecord>> SqliteStore::GetConsumerCards(std::string_view issuer,
+                                                                    std::string_view consumer) {
+  return WithReader([&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
+}
+
+core::Result<std::optional<OperationRecord>> SqliteStore::GetOperation(
+    std::string_view issuer, std::string_view operation_id) {
+  return WithReader([&](Connection& c) { return QueryOperation(c, issuer, operation_id); });
+}
+
+core::Result<std::vector<OperationRecord>> SqliteStore::ListOperations(std::string_view issuer,
+                                                                       OperationOwner owner,
+                                                                       std::string_view owner_id,
+                                                                       int offset, int limit) {
+  return WithReader(
+      [&](Connection& c) { return QueryOperations(c, issuer, owner, owner_id, offset, limit); });
+}
+
+core::Result<std::optional<IdempotencyRecord>> SqliteStore::GetIdempotency(std::string_view issuer,
+                                                                           std::string_view key) {
+  return WithReader([&](Connection& c) { return QueryIdempotency(c, issuer, key); });
+}
+
+core::Result<std::vector<SealedRow>> SqliteStore::ListSealedRows(const SealedRow* after,
+                                                                 int limit) {
+  return WithReader([&](Connection& c) { return QuerySealedRows(c, after, limit); });
 }
 
 core::Result<void> SqliteStore::Ping() {

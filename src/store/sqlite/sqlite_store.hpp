@@ -30,11 +30,30 @@ class SqliteStore final : public Store {
 
   boost::asio::awaitable<core::Result<void>> Write(WriteWork work) override;
   core::Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+  core::Result<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
+                                                          std::string_view consumer) override;
+  core::Result<std::optional<CardRecord>> GetCard(std::string_view issuer,
+                                                  std::string_view card_id) override;
+  core::Result<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
+                                                         std::string_view consumer) override;
+  core::Result<std::optional<OperationRecord>> GetOperation(std::string_view issuer,
+                                                            std::string_view operation_id) override;
+  core::Result<std::vector<OperationRecord>> ListOperations(std::string_view issuer,
+                                                            OperationOwner owner,
+                                                            std::string_view owner_id, int offset,
+                                                            int limit) override;
+  core::Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
+                                                                std::string_view key) override;
+  core::Result<std::vector<SealedRow>> ListSealedRows(const SealedRow* after, int limit) override;
   core::Result<void> Ping() override;
   int SchemaVersion() const override { return schema_version_; }
   void Close() override;
 
  private:
+  // Runs `query` on a borrowed reader connection.
+  template <typename Query>
+  auto WithReader(Query query) -> decltype(query(std::declval<Connection&>()));
+
   SqliteStore(int schema_version, Connection writer, std::vector<Connection> readers,
               std::size_t max_batch, WriterMetrics metrics);
 

@@ -1,5 +1,6 @@
 #include "store/sqlite/write_tx.hpp"
 
+#include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
 
 namespace c2p::store::sqlite {
@@ -8,6 +9,49 @@ core::Result<void> SqliteWriteTx::PutSetting(std::string_view key, std::string_v
   auto stmt = conn_.Prepare(sql::kUpsertSetting);
   if (!stmt) return tl::unexpected(std::move(stmt.error()));
   return stmt->Bind(1, key).Bind(2, value).Bind(3, UnixSecondsNow()).Run();
+}
+
+core::Result<std::optional<ConsumerRecord>> SqliteWriteTx::FindConsumer(std::string_view issuer,
+                                                                        std::string_view consumer) {
+  return QueryConsumer(conn_, issuer, consumer);
+}
+core::Result<void> SqliteWriteTx::PutConsumer(const ConsumerRecord& consumer) {
+  return UpsertConsumer(conn_, consumer);
+}
+core::Result<std::optional<CardRecord>> SqliteWriteTx::FindCard(std::string_view issuer,
+                                                                std::string_view card_id) {
+  return QueryNewestCard(conn_, issuer, card_id);
+}
+core::Result<std::optional<CardRecord>> SqliteWriteTx::FindLiveCardByPan(
+    std::string_view issuer, std::string_view pan_index) {
+  return QueryLiveCardByPan(conn_, issuer, pan_index);
+}
+core::Result<std::vector<CardRecord>> SqliteWriteTx::ConsumerCards(std::string_view issuer,
+                                                                   std::string_view consumer) {
+  return QueryConsumerCards(conn_, issuer, consumer);
+}
+core::Result<std::int64_t> SqliteWriteTx::InsertCard(const CardRecord& card) {
+  return InsertCardRow(conn_, card);
+}
+core::Result<void> SqliteWriteTx::UpdateCard(const CardRecord& card) {
+  return UpdateCardRow(conn_, card);
+}
+core::Result<bool> SqliteWriteTx::IsPanRetired(std::string_view issuer,
+                                               std::string_view pan_index) {
+  return QueryPanRetired(conn_, issuer, pan_index);
+}
+core::Result<void> SqliteWriteTx::RetirePan(std::string_view issuer, std::string_view pan_index) {
+  return InsertRetiredPan(conn_, issuer, pan_index);
+}
+core::Result<void> SqliteWriteTx::InsertOperation(const OperationRecord& operation) {
+  return InsertOperationRow(conn_, operation);
+}
+core::Result<void> SqliteWriteTx::PutIdempotency(const IdempotencyRecord& record) {
+  return UpsertIdempotency(conn_, record);
+}
+core::Result<bool> SqliteWriteTx::ResealField(const SealedRow& row, std::string_view field,
+                                              const Blob& old_blob, const Blob& new_blob) {
+  return ResealRowField(conn_, row, field, old_blob, new_blob);
 }
 
 }  // namespace c2p::store::sqlite

@@ -16,6 +16,24 @@ class SqliteWriteTx final : public WriteTx {
 
   core::Result<void> PutSetting(std::string_view key, std::string_view value) override;
 
+  core::Result<std::optional<ConsumerRecord>> FindConsumer(std::string_view issuer,
+                                                           std::string_view consumer) override;
+  core::Result<void> PutConsumer(const ConsumerRecord& consumer) override;
+  core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
+                                                   std::string_view card_id) override;
+  core::Result<std::optional<CardRecord>> FindLiveCardByPan(std::string_view issuer,
+                                                            std::string_view pan_index) override;
+  core::Result<std::vector<CardRecord>> ConsumerCards(std::string_view issuer,
+                                                      std::string_view consumer) override;
+  core::Result<std::int64_t> InsertCard(const CardRecord& card) override;
+  core::Result<void> UpdateCard(const CardRecord& card) override;
+  core::Result<bool> IsPanRetired(std::string_view issuer, std::string_view pan_index) override;
+  core::Result<void> RetirePan(std::string_view issuer, std::string_view pan_index) override;
+  core::Result<void> InsertOperation(const OperationRecord& operation) override;
+  core::Result<void> PutIdempotency(const IdempotencyRecord& record) override;
+  core::Result<bool> ResealField(const SealedRow& row, std::string_view field, const Blob& old_blob,
+                                 const Blob& new_blob) override;
+
  private:
   Connection& conn_;
 };

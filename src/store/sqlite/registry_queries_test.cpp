@@ -1,0 +1,195 @@
+// The registry's rows through the Store interface on a real SQLite file: what the API
+// relies on (incarnations of a cardId, one live card per PAN, retired PANs, operation
+// order, idempotency records, compare-and-swap resealing).
+
+#include <gtest/gtest.h>
+
+#include "store/store.hpp"
+#include "store/store_test_util.hpp"
+
+namespace c2p::store {
+namespace {
+
+using core::ErrorCode;
+using testing::Await;
+using testing::StartWrite;
+
+class RegistryQueriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+  }
+
+  core::Result<void> Write(WriteWork work) {
+    auto f = StartWrite(io_.io(), *store_, std::move(work));
+    return Await(f);
+  }
+
+  static ConsumerRecord Consumer(std::string id, std::optional<Blob> pi = std::nullopt) {
+    return ConsumerRecord{"ISSUER0001", std::move(id), "ACTIVE", std::move(pi), 1, 1};
+  }
+
+  static CardRecord Card(std::string card_id, std::string pan_index, std::string consumer = "c1") {
+    CardRecord c;
+    c.issuer_id = "ISSUER0001";
+    c.card_id = std::move(card_id);
+    c.consumer_id = std::move(consumer);
+    c.card_product_id = "VISA_CLASSIC";
+    c.network = "VISA";
+    c.state = "ACTIVE";
+    c.pan_index = std::move(pan_index);
+    c.pan = {1, 2, 3};
+    c.exp = {4, 5};
+    c.pan_last4 = "1111";
+    return c;
+  }
+
+  testing::TempDir dir_;
+  core::metrics::Registry registry_;
+  testing::IoThreads io_{1};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(RegistryQueriesTest, ConsumerRoundTripsAndReplaceKeepsCreation) {
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1", Blob{9, 9})); }));
+  auto replaced = Consumer("c1");
+  replaced.state = "INACTIVE";
+  replaced.created_ms = 50;
+  replaced.updated_ms = 60;
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.PutConsumer(replaced); }));
+  auto got = store_->GetConsumer("ISSUER0001", "c1").value();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->state, "INACTIVE");
+  EXPECT_FALSE(got->personal_information);  // replaced by nothing
+  EXPECT_EQ(got->created_ms, 1);
+  EXPECT_EQ(got->updated_ms, 60);
+  EXPECT_FALSE(store_->GetConsumer("ISSUER0002", "c1").value());  // per issuer
+}
+
+TEST_F(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
+  std::int64_t first = 0;
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto ref = tx.InsertCard(Card("card1", "idx-a"));
+    if (!ref) return tl::unexpected(ref.error());
+    first = *ref;
+    return {};
+  }));
+  // The partial unique index refuses a second live card with the same PAN index.
+  auto dup = Write([](WriteTx& tx) -> core::Result<void> {
+    auto ref = tx.InsertCard(Card("card2", "idx-a"));
+    if (!ref) return tl::unexpected(ref.error());
+    return {};
+  });
+  EXPECT_FALSE(dup);
+  // Delete, retire, then a new incarnation of the same cardId.
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto card = tx.FindCard("ISSUER0001", "card1");
+    if (!card || !*card) return core::Fail(ErrorCode::kInternal, "missing");
+    (*card)->state = "DELETED";
+    if (auto u = tx.UpdateCard(**card); !u) return u;
+    return tx.RetirePan("ISSUER0001", "idx-a");
+  }));
+  EXPECT_TRUE(store_->GetCard("ISSUER0001", "card1").value()->state == "DELETED");
+  std::int64_t second = 0;
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    EXPECT_TRUE(tx.IsPanRetired("ISSUER0001", "idx-a").value());
+    EXPECT_FALSE(tx.IsPanRetired("ISSUER0002", "idx-a").value());
+    EXPECT_FALSE(tx.FindLiveCardByPan("ISSUER0001", "idx-a").value());
+    auto ref = tx.InsertCard(Card("card1", "idx-b"));
+    if (!ref) return tl::unexpected(ref.error());
+    second = *ref;
+    return {};
+  }));
+  EXPECT_GT(second, first);
+  auto newest = store_->GetCard("ISSUER0001", "card1").value();
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->card_ref, second);
+  EXPECT_EQ(newest->state, "ACTIVE");
+  EXPECT_EQ(newest->pan, (Blob{1, 2, 3}));
+  // The consumer's list shows each cardId once, as its newest incarnation.
+  auto cards = store_->GetConsumerCards("ISSUER0001", "c1").value();
+  ASSERT_EQ(cards.size(), 1u);
+  EXPECT_EQ(cards[0].card_ref, second);
+}
+
+TEST_F(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
+  for (int i = 0; i < 5; ++i) {
+    OperationRecord op;
+    op.operation_id = "op" + std::to_string(i);
+    op.issuer_id = "ISSUER0001";
+    op.operation = "SUSPEND";
+    op.status = "SUCCESSFUL";
+    op.requestor_type = "ISSUER";
+    op.requestor_id = "ISSUER0001";
+    op.card_id = "card1";
+    op.consumer_id = "c1";
+    op.start_ms = 100 + i;
+    op.end_ms = 100 + i;
+    ASSERT_TRUE(Write([op](WriteTx& tx) { return tx.InsertOperation(op); }));
+  }
+  auto page =
+      store_->ListOperations("ISSUER0001", Store::OperationOwner::kCard, "card1", 1, 2).value();
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].operation_id, "op3");
+  EXPECT_EQ(page[1].operation_id, "op2");
+  EXPECT_FALSE(page[0].reason);
+  // A card's operations are not the consumer's own.
+  EXPECT_TRUE(store_->ListOperations("ISSUER0001", Store::OperationOwner::kConsumer, "c1", 0, 10)
+                  .value()
+                  .empty());
+  EXPECT_FALSE(store_->GetOperation("ISSUER0002", "op1").value());
+  EXPECT_EQ(store_->GetOperation("ISSUER0001", "op1").value()->start_ms, 101);
+}
+
+TEST_F(RegistryQueriesTest, IdempotencyRecordIsPerIssuer) {
+  IdempotencyRecord r{"ISSUER0001", "key-1", "hash", 201, "[]", "{}", 5};
+  ASSERT_TRUE(Write([r](WriteTx& tx) { return tx.PutIdempotency(r); }));
+  auto got = store_->GetIdempotency("ISSUER0001", "key-1").value();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 201);
+  EXPECT_EQ(got->request_hash, "hash");
+  EXPECT_FALSE(store_->GetIdempotency("ISSUER0002", "key-1").value());
+}
+
+TEST_F(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompareAndSwap) {
+  ASSERT_TRUE(Write([](WriteTx& tx) -> core::Result<void> {
+    for (const char* id : {"c1", "c2"}) {
+      if (auto p = tx.PutConsumer(Consumer(id, Blob{7})); !p) return p;
+    }
+    auto card = Card("card1", "idx-a");
+    card.name = Blob{8};
+    auto ref = tx.InsertCard(card);
+    if (!ref) return tl::unexpected(ref.error());
+    return {};
+  }));
+  auto first = store_->ListSealedRows(nullptr, 2).value();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].kind, SealedRow::Kind::kCard);
+  EXPECT_EQ(first[0].fields.size(), 3u);  // pan, exp, name
+  EXPECT_EQ(first[1].kind, SealedRow::Kind::kConsumer);
+  EXPECT_EQ(first[1].row_id, "c1");
+  auto second = store_->ListSealedRows(&first[1], 2).value();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].row_id, "c2");
+  EXPECT_TRUE(store_->ListSealedRows(&second[0], 2).value().empty());
+
+  const SealedRow card = first[0];
+  bool swapped = false;
+  bool stale = true;
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    swapped = tx.ResealField(card, "pan", Blob{1, 2, 3}, Blob{6, 6}).value();
+    stale = tx.ResealField(card, "exp", Blob{0}, Blob{6, 6}).value();  // not what it holds
+    return {};
+  }));
+  EXPECT_TRUE(swapped);
+  EXPECT_FALSE(stale);
+  auto after = store_->GetCard("ISSUER0001", "card1").value();
+  EXPECT_EQ(after->pan, (Blob{6, 6}));
+  EXPECT_EQ(after->exp, (Blob{4, 5}));
+}
+
+}  // namespace
+}  // namespace c2p::store
