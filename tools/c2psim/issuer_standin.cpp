@@ -66,7 +66,7 @@ bool MentionsCard(const json::value& body, std::string_view card_id) {
 
 core::Result<std::vector<ConsumerFixture>> ParseConsumerFixtures(std::string_view text) {
   auto parsed = core::ParseStrictJson(text);
-  auto bad = [](std::string what) {
+  auto bad = [](const std::string& what) {
     return core::Fail(core::ErrorCode::kConfigInvalid, "issuer.consumers_file: " + what);
   };
   if (!parsed || !parsed->is_object()) return bad("must be a JSON object");

@@ -46,7 +46,7 @@ std::string ReadConsumer(FieldReader& r) {
   FieldReader c(consumer, r.Path("consumer"));
   c.Required("firstName", 80);
   c.Required("lastName", 80);
-  const std::string email(c.Checked("emailAddress", IsEmail, "an email address"));
+  std::string email(c.Checked("emailAddress", IsEmail, "an email address"));
   if (const json::object* mobile = c.Object("mobileNumber")) {
     FieldReader m(mobile, c.Path("mobileNumber"));
     m.Checked("countryCode", IsCallingCode, "1 to 3 digits");

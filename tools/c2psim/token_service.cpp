@@ -62,7 +62,7 @@ asio::awaitable<Decision> TokenService::Decide(std::string c2p_card,
   body["requestId"] = core::NewRandomId("tr_");
   body["tokenRequestorId"] = config_.token_requestor_id;
   body["tokenType"] = "CLICK_TO_PAY";
-  body["encryptedCard"] = std::move(c2p_card);
+  body["encryptedCard"] = std::string_view(c2p_card);
   http::ClientRequest request;
   request.method = "POST";
   request.url = c2p_url_ + "/tsp/v1/networks/" + network_ + "/tokenRequests";
@@ -92,15 +92,16 @@ asio::awaitable<Decision> TokenService::Decide(std::string c2p_card,
   }
 }
 
-void TokenService::PostEvent(const asio::any_io_executor& executor, std::string digital_card_id,
-                             std::string c2p_card, std::string event) {
+void TokenService::PostEvent(const asio::any_io_executor& executor,
+                             std::string_view digital_card_id, std::string_view c2p_card,
+                             std::string_view event) {
   if (client_ == nullptr) return;
   json::object body;
   body["eventId"] = core::NewRandomId("ev_");
-  body["digitalCardId"] = std::move(digital_card_id);
+  body["digitalCardId"] = digital_card_id;
   body["tokenRequestorId"] = config_.token_requestor_id;
-  body["encryptedCard"] = std::move(c2p_card);
-  body["event"] = std::move(event);
+  body["encryptedCard"] = c2p_card;
+  body["event"] = event;
   asio::co_spawn(executor, DeliverEvent(json::serialize(body)), asio::detached);
 }
 

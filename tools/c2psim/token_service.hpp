@@ -49,8 +49,8 @@ class TokenService {
 
   // Posts the event in the background, retrying (back-off up to 5 s) until c2p answers 2xx
   // or the simulator stops. eventId is fixed once, so c2p can de-duplicate retries.
-  void PostEvent(const boost::asio::any_io_executor& executor, std::string digital_card_id,
-                 std::string c2p_card, std::string event);
+  void PostEvent(const boost::asio::any_io_executor& executor, std::string_view digital_card_id,
+                 std::string_view c2p_card, std::string_view event);
 
   const TokenServiceCounters& counters() const { return counters_; }
 
