@@ -10,6 +10,7 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "app/registry_setup.hpp"
 #include "app/sandbox.hpp"
 #include "app/signals.hpp"
 
@@ -49,6 +50,11 @@ int main(int argc, char** argv) {
     auto config = c2p::app::LoadConfig(config_path);
     if (!config) {
       std::cerr << "config: " << config.error().message << "\n";
+      return 2;
+    }
+    // The PAN key ring is built exactly as c2pd builds it: versions, sizes, the index key.
+    if (auto ring = c2p::app::LoadPanKeyRing(config->keys); !ring) {
+      std::cerr << "config: " << ring.error().message << "\n";
       return 2;
     }
     std::cout << "config OK: " << config_path << "\n";

@@ -3,9 +3,12 @@
 #include <signal.h>
 
 #include "api/bearer_auth.hpp"
+#include "api/idempotency.hpp"
+#include "api/registry_routes.hpp"
 #include "api/service_routes.hpp"
 #include "api/token_routes.hpp"
 #include "app/auth_setup.hpp"
+#include "app/registry_setup.hpp"
 #include "app/signals.hpp"
 #include "core/metrics.hpp"
 #include "http/server.hpp"
@@ -37,7 +40,18 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
 
   api::AddTokenRoutes(router, **auth, metrics);
 
-  http::Server server(config.server, router, metrics, {api::BearerAuth(**auth)});
+  auto registry = BuildRegistryContext(config, db);
+  if (!registry) {
+    log::Error("c2pd.registry_config_failed", {{"error", registry.error().message}});
+    (*store)->Close();
+    return 1;
+  }
+  api::AddRegistryRoutes(router, **registry);
+
+  // Idempotency runs after authentication: keys are scoped by the caller's issuer.
+  api::InFlightKeys in_flight;
+  http::Server server(config.server, router, metrics,
+                      {api::BearerAuth(**auth), api::IdempotencyMiddleware(db, in_flight)});
   if (auto ok = server.Start(); !ok) {
     log::Error("c2pd.listen_failed", {{"error", ok.error().message}});
     (*store)->Close();

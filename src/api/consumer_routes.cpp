@@ -1,0 +1,235 @@
+// PUT/GET …/consumers/{consumerId}, GET …/consumers/{consumerId}/cards and
+// POST …/consumers/{consumerId}/operations:delete (spec/api.md §4.1-§4.3, §4.6).
+
+#include <boost/json/array.hpp>
+
+#include "api/registry_params.hpp"
+#include "api/registry_routes.hpp"
+#include "api/registry_views.hpp"
+#include "api/sealed_fields.hpp"
+#include "domain/lifecycle.hpp"
+#include "domain/network_effect.hpp"
+#include "domain/registration.hpp"
+#include "http/middleware.hpp"
+#include "log/log.hpp"
+
+namespace c2p::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Reply;
+using http::Request;
+using http::Status;
+using http::Verb;
+
+namespace {
+
+constexpr std::string_view kConsumerPath = "/banking/v2/issuers/{issuerId}/consumers/{consumerId}";
+
+core::Error ConsumerNotFound() {
+  return core::Error::Make(core::ErrorCode::kConsumerNotFound, "no such consumer");
+}
+
+// The PUT of §4.1. Absent `state` and absent `personalInformation` keep what is stored
+// [c2p]: re-sending an earlier, shorter registration never erases data or undoes a state.
+asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
+  const std::string& issuer = request.principal();
+  const std::string consumer_id(request.param("consumerId"));
+  if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
+    co_return http::ErrorReply(ok.error());
+  }
+  auto body = domain::ReadConsumerPutBody(request.json());
+  if (!body) co_return http::ErrorReply(body.error());
+  if (body->personal_information && !ctx.Policy(issuer).store_personal_data) {
+    co_return http::ErrorReply(core::Error::Make(
+        core::ErrorCode::kFieldInvalidFormat,
+        "this issuer's personal data is fetched, not stored: personalInformation is refused",
+        "/personalInformation"));
+  }
+  // Sealed before the unit of work: the writer thread does no avoidable crypto.
+  std::optional<store::Blob> sealed;
+  if (body->personal_information) {
+    sealed = SealPersonalInformation(ctx.keys, issuer, consumer_id, *body->personal_information);
+  }
+
+  bool created = false;
+  std::string state;
+  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    auto existing = tx.FindConsumer(issuer, consumer_id);
+    if (!existing) return tl::unexpected(existing.error());
+    std::optional<domain::ConsumerState> current;
+    if (*existing) current = domain::ParseConsumerState((*existing)->state);
+    auto next = domain::ConsumerStateAfterPut(current, body->state);
+    if (!next) return tl::unexpected(next.error());
+    state = domain::WireName(*next);
+    created = !*existing;
+    store::ConsumerRecord record;
+    const std::int64_t now = NowMillis();
+    if (*existing) {
+      record = **existing;
+      bool same_info = !body->personal_information;
+      if (body->personal_information && record.personal_information) {
+        auto stored =
+            OpenPersonalInformation(ctx.keys, issuer, consumer_id, *record.personal_information);
+        if (!stored) return tl::unexpected(stored.error());
+        same_info = *stored == *body->personal_information;
+      }
+      if (same_info && record.state == state) return {};  // idempotent: nothing changes
+    } else {
+      record = store::ConsumerRecord{issuer, consumer_id, state, std::nullopt, now, now};
+    }
+    record.state = state;
+    record.updated_ms = now;
+    if (sealed) record.personal_information = sealed;
+    if (auto put = tx.PutConsumer(record); !put) return put;
+    if (!created) return {};
+    return tx.InsertOperation(MakeOperation(
+        {.type = domain::OperationType::kRegister, .issuer = issuer, .consumer_id = consumer_id}));
+  });
+  if (!written) co_return http::ErrorReply(written.error());
+  if (created) {
+    log::Info("registry.consumer_registered", {{"correlation_id", request.correlation_id()},
+                                               {"issuer", issuer},
+                                               {"consumer_id", consumer_id}});
+  }
+  co_return http::Json(created ? Status::created : Status::ok,
+                       {{"consumerId", consumer_id}, {"state", state}});
+}
+
+asio::awaitable<Reply> GetConsumer(RegistryContext& ctx, Request& request) {
+  const std::string& issuer = request.principal();
+  const std::string_view consumer_id = request.param("consumerId");
+  if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
+    co_return http::ErrorReply(ok.error());
+  }
+  auto consumer = ctx.store.GetConsumer(issuer, consumer_id);
+  if (!consumer) co_return http::ErrorReply(consumer.error());
+  if (!*consumer) co_return http::ErrorReply(ConsumerNotFound());
+  auto cards = ctx.store.GetConsumerCards(issuer, consumer_id);
+  if (!cards) co_return http::ErrorReply(cards.error());
+  json::object out{{"consumerId", (*consumer)->consumer_id}, {"state", (*consumer)->state}};
+  if ((*consumer)->personal_information) {
+    auto info =
+        OpenPersonalInformation(ctx.keys, issuer, consumer_id, *(*consumer)->personal_information);
+    if (!info) co_return http::ErrorReply(info.error());
+    out["personalInformation"] = domain::ToJson(*info);
+  }
+  json::array ids;
+  for (const auto& card : *cards) ids.emplace_back(card.card_id);
+  out["cardIds"] = std::move(ids);
+  co_return http::Json(Status::ok, out);
+}
+
+asio::awaitable<Reply> GetConsumerCards(RegistryContext& ctx, Request& request) {
+  const std::string& issuer = request.principal();
+  const std::string_view consumer_id = request.param("consumerId");
+  if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
+    co_return http::ErrorReply(ok.error());
+  }
+  auto consumer = ctx.store.GetConsumer(issuer, consumer_id);
+  if (!consumer) co_return http::ErrorReply(consumer.error());
+  if (!*consumer) co_return http::ErrorReply(ConsumerNotFound());
+  auto cards = ctx.store.GetConsumerCards(issuer, consumer_id);
+  if (!cards) co_return http::ErrorReply(cards.error());
+  json::array views;
+  for (const auto& card : *cards) {
+    auto exp = OpenExpiry(ctx.keys, card);
+    if (!exp) co_return http::ErrorReply(exp.error());
+    views.emplace_back(CardView(card, *exp));
+  }
+  co_return http::Json(Status::ok, {{"cards", std::move(views)}});
+}
+
+// Delete cascades: every live card of the consumer is deleted (a D1 operation each, its
+// PAN retired), then the consumer, whose personal information is dropped [c2p: delete is
+// final, so nothing is kept that could only serve an undelete].
+asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
+  const std::string& issuer = request.principal();
+  const std::string consumer_id(request.param("consumerId"));
+  if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
+    co_return http::ErrorReply(ok.error());
+  }
+  auto body = ReadOptionalLifecycleBody(request);
+  if (!body) co_return http::ErrorReply(body.error());
+
+  store::OperationRecord result;
+  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    auto consumer = tx.FindConsumer(issuer, consumer_id);
+    if (!consumer) return tl::unexpected(consumer.error());
+    if (!*consumer) return tl::unexpected(ConsumerNotFound());
+    auto state = domain::ParseConsumerState((*consumer)->state);
+    if (!state) return core::Fail(core::ErrorCode::kInternal, "stored consumer state is unknown");
+    if (auto next = domain::DeleteConsumer(*state); !next) return tl::unexpected(next.error());
+    auto cards = tx.ConsumerCards(issuer, consumer_id);
+    if (!cards) return tl::unexpected(cards.error());
+    bool all_complete = true;
+    const std::int64_t now = NowMillis();
+    for (auto& card : *cards) {
+      if (card.state == domain::WireName(domain::CardState::kDeleted)) continue;
+      auto c2p = domain::ParseClickToPayStatus(card.click_to_pay_status);
+      if (!c2p) return core::Fail(core::ErrorCode::kInternal, "stored card status is unknown");
+      auto effect = domain::LifecycleNetworkEffect(*c2p);
+      if (!effect) return tl::unexpected(effect.error());
+      const bool complete = *effect == domain::NetworkEffect::kNone;
+      all_complete = all_complete && complete;
+      card.state = domain::WireName(domain::CardState::kDeleted);
+      card.updated_ms = now;
+      if (auto u = tx.UpdateCard(card); !u) return u;
+      if (auto r = tx.RetirePan(issuer, card.pan_index); !r) return r;
+      auto op = MakeOperation({.type = domain::OperationType::kDelete,
+                               .requestor_type = domain::RequestorType::kD1,
+                               .issuer = issuer,
+                               .card_id = card.card_id,
+                               .card_ref = card.card_ref,
+                               .consumer_id = consumer_id,
+                               .network = card.network,
+                               .complete = complete});
+      if (auto i = tx.InsertOperation(op); !i) return i;
+    }
+    store::ConsumerRecord record = **consumer;
+    record.state = domain::WireName(domain::ConsumerState::kDeleted);
+    record.personal_information.reset();
+    record.updated_ms = now;
+    if (auto put = tx.PutConsumer(record); !put) return put;
+    result = MakeOperation({.type = domain::OperationType::kDelete,
+                            .issuer = issuer,
+                            .consumer_id = consumer_id,
+                            .reason = body->reason,
+                            .reason_code = body->reason_code,
+                            .complete = all_complete});
+    return tx.InsertOperation(result);
+  });
+  if (!written) co_return http::ErrorReply(written.error());
+  log::Info("registry.consumer_deleted", {{"correlation_id", request.correlation_id()},
+                                          {"issuer", issuer},
+                                          {"consumer_id", consumer_id},
+                                          {"operation_id", result.operation_id}});
+  co_return OperationResult(result);
+}
+
+}  // namespace
+
+core::Result<domain::LifecycleBody> ReadOptionalLifecycleBody(const Request& request) {
+  if (request.body().empty()) return domain::LifecycleBody{};
+  auto json = http::ParseJsonBody(request);
+  if (!json) return tl::unexpected(json.error());
+  return domain::ReadLifecycleBody(*json);
+}
+
+void AddConsumerRoutes(http::Router& router, RegistryContext& ctx) {
+  const std::string path(kConsumerPath);
+  router.Add(Verb::put, path,
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return PutConsumer(ctx, r); },
+             {.body = http::BodyKind::kJson, .bearer = true});
+  router.Add(Verb::get, path,
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return GetConsumer(ctx, r); },
+             {.bearer = true});
+  router.Add(Verb::get, path + "/cards",
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return GetConsumerCards(ctx, r); },
+             {.bearer = true});
+  router.Add(Verb::post, path + "/operations:delete",
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return DeleteConsumer(ctx, r); },
+             {.body = http::BodyKind::kRaw, .bearer = true});
+}
+
+}  // namespace c2p::api

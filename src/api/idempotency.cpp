@@ -1,0 +1,153 @@
+#include "api/idempotency.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/registry_views.hpp"
+#include "jose/evp_util.hpp"
+#include "log/log.hpp"
+
+namespace c2p::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Reply;
+using http::Request;
+
+namespace {
+
+constexpr std::string_view kHeader = "Idempotency-Key";
+
+bool Replayable(http::Status status) {
+  const auto code = static_cast<unsigned>(status);
+  return code < 500 && code != 429;
+}
+
+std::string HeadersJson(const Reply& reply) {
+  json::array out;
+  for (const auto& [name, value] : reply.headers) {
+    // Only what describes the result; Retry-After and the like belong to the moment.
+    if (name == "Location") out.push_back(json::array{name, value});
+  }
+  return json::serialize(out);
+}
+
+Reply Replay(const store::IdempotencyRecord& record) {
+  Reply reply;
+  reply.status = static_cast<http::Status>(record.status);
+  reply.body = record.body;
+  boost::system::error_code ec;
+  auto headers = json::parse(record.headers_json, ec);
+  if (!ec && headers.is_array()) {
+    for (const auto& h : headers.as_array()) {
+      const auto& pair = h.as_array();
+      reply.WithHeader(std::string(pair.at(0).as_string()), std::string(pair.at(1).as_string()));
+    }
+  }
+  reply.WithHeader("Idempotent-Replayed", "true");
+  return reply;
+}
+
+// Removes the in-flight mark however the handler ends.
+struct InFlightGuard {
+  InFlightKeys& keys;
+  std::string key;
+  ~InFlightGuard() { keys.Remove(key); }
+};
+
+}  // namespace
+
+bool InFlightKeys::TryAdd(const std::string& key) {
+  std::lock_guard lock(mu_);
+  return keys_.insert(key).second;
+}
+
+void InFlightKeys::Remove(const std::string& key) {
+  std::lock_guard lock(mu_);
+  keys_.erase(key);
+}
+
+bool IsIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (const char c : key) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+std::string RequestFingerprint(std::string_view method, std::string_view path,
+                               std::string_view body) {
+  std::string text;
+  text.reserve(method.size() + path.size() + body.size() + 2);
+  text.append(method).append("\n").append(path).append("\n").append(body);
+  const auto digest =
+      jose::detail::Sha256Of({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(digest.size() * 2);
+  for (const auto b : digest) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 0xf]);
+  }
+  return hex;
+}
+
+http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_flight) {
+  return [&store, &in_flight](Request& request, const http::Next& next) -> asio::awaitable<Reply> {
+    const auto method = request.method();
+    const bool write = method == http::Verb::put || method == http::Verb::post;
+    const std::string_view key = request.header(kHeader);
+    if (!write || key.empty() || request.principal().empty()) co_return co_await next(request);
+    if (!IsIdempotencyKey(key)) {
+      co_return http::ErrorReply(
+          core::Error::Make(core::ErrorCode::kFieldInvalidFormat,
+                            "Idempotency-Key must be 1..255 printable ASCII characters"));
+    }
+    const std::string& issuer = request.principal();
+    // Issuer ids are fixed-length, so issuer + key cannot collide across issuers.
+    InFlightGuard guard{in_flight, issuer + std::string(key)};
+    if (!in_flight.TryAdd(guard.key)) {
+      guard.key.clear();  // not ours to remove
+      co_return http::ErrorReply(core::Error::Make(core::ErrorCode::kIdempotencyKeyInUse,
+                                                   "a request with this Idempotency-Key is "
+                                                   "still being processed"));
+    }
+    const std::string fingerprint =
+        RequestFingerprint(request.raw().method_string(), request.path(), request.body());
+    auto existing = store.GetIdempotency(issuer, key);
+    if (!existing) co_return http::ErrorReply(existing.error());
+    const std::int64_t now = NowMillis();
+    const std::int64_t lifetime =
+        std::chrono::duration_cast<std::chrono::milliseconds>(kIdempotencyKeyLifetime).count();
+    if (*existing && now - (*existing)->created_ms < lifetime) {
+      if ((*existing)->request_hash != fingerprint) {
+        co_return http::ErrorReply(
+            core::Error::Make(core::ErrorCode::kIdempotencyKeyReused,
+                              "this Idempotency-Key was used with a different request"));
+      }
+      co_return Replay(**existing);
+    }
+    Reply reply = co_await next(request);
+    if (!Replayable(reply.status)) co_return reply;
+    store::IdempotencyRecord record{issuer,
+                                    std::string(key),
+                                    fingerprint,
+                                    static_cast<int>(reply.status),
+                                    HeadersJson(reply),
+                                    reply.body,
+                                    now};
+    auto saved =
+        co_await store.Write([&record](store::WriteTx& tx) { return tx.PutIdempotency(record); });
+    if (!saved) {
+      // The request's own work is durable; only its replay record is not. Say so
+      // rather than hand out a response the key cannot reproduce.
+      log::Error("idempotency.record_failed",
+                 {{"correlation_id", request.correlation_id()}, {"error", saved.error().message}});
+      co_return http::ErrorReply(saved.error());
+    }
+    co_return reply;
+  };
+}
+
+}  // namespace c2p::api

@@ -1,0 +1,40 @@
+#pragma once
+// What the /banking/v2 registry routes need, built once by the composition root
+// (app/registry_setup) from the configuration and shared read-only by every request.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/time_format.hpp"
+#include "domain/card_product.hpp"
+#include "jose/jwe.hpp"
+#include "store/store.hpp"
+#include "vault/key_ring.hpp"
+
+namespace c2p::api {
+
+// Per-issuer settings the registry applies.
+struct IssuerRegistryPolicy {
+  // personal_data = "stored": personal information is kept, sealed; "fetch": refused.
+  bool store_personal_data = true;
+};
+
+struct RegistryContext {
+  RegistryContext(store::Store& s, vault::KeyRing ring) : store(s), keys(std::move(ring)) {}
+
+  store::Store& store;
+  vault::KeyRing keys;          // sealing at rest, PAN index
+  jose::JweDecryptionKeys jwe;  // card data in transit
+  std::vector<domain::CardProduct> products;
+  std::map<std::string, IssuerRegistryPolicy, std::less<>> issuers;
+  // The clock card expiry is judged by; tests may pin it.
+  std::function<core::SystemTime()> now = [] { return std::chrono::system_clock::now(); };
+
+  // The policy of a configured issuer (the bearer middleware already refused others).
+  const IssuerRegistryPolicy& Policy(std::string_view issuer) const;
+};
+
+}  // namespace c2p::api

@@ -1,0 +1,99 @@
+#include "api/registry_views.hpp"
+
+#include <chrono>
+
+#include <boost/json/parse.hpp>
+
+#include "core/ids.hpp"
+#include "core/time_format.hpp"
+
+namespace c2p::api {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string IsoMillis(std::int64_t ms) {
+  return core::FormatIsoMillis(core::SystemTime(std::chrono::milliseconds(ms)));
+}
+
+void PutIf(json::object& o, std::string_view key, const std::optional<std::string>& value) {
+  if (value) o[key] = *value;
+}
+
+}  // namespace
+
+std::int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+json::object CardView(const store::CardRecord& card, const domain::CardExpiry& exp) {
+  return json::object{{"cardId", card.card_id},
+                      {"consumerId", card.consumer_id},
+                      {"cardProductId", card.card_product_id},
+                      {"state", card.state},
+                      {"network", card.network},
+                      {"panLast4", card.pan_last4},
+                      {"exp", exp.ToDisplay()},
+                      {"clickToPay", json::object{{"status", card.click_to_pay_status}}}};
+}
+
+json::object OperationJson(const store::OperationRecord& op) {
+  json::object o{{"operationId", op.operation_id},
+                 {"operation", op.operation},
+                 {"status", op.status},
+                 {"startTime", IsoMillis(op.start_ms)}};
+  if (op.end_ms) o["endTime"] = IsoMillis(*op.end_ms);
+  o["requestorType"] = op.requestor_type;
+  o["requestorId"] = op.requestor_id;
+  PutIf(o, "cardId", op.card_id);
+  PutIf(o, "consumerId", op.consumer_id);
+  PutIf(o, "network", op.network);
+  PutIf(o, "reason", op.reason);
+  PutIf(o, "reasonCode", op.reason_code);
+  if (op.error_code) {
+    o["error"] = json::object{{"code", *op.error_code}, {"message", op.error_message.value_or("")}};
+  }
+  if (op.details_json) {
+    boost::system::error_code ec;
+    auto details = json::parse(*op.details_json, ec);
+    if (!ec && details.is_object()) o["details"] = std::move(details);
+  }
+  return o;
+}
+
+store::OperationRecord MakeOperation(const NewOperation& n) {
+  store::OperationRecord op;
+  op.operation_id = core::NewRandomId("op_");
+  op.issuer_id = n.issuer;
+  op.operation = domain::WireName(n.type);
+  op.status = domain::WireName(n.complete ? domain::OperationStatus::kSuccessful
+                                          : domain::OperationStatus::kPending);
+  op.requestor_type = domain::WireName(n.requestor_type);
+  // The requestor of an issuer's call is the issuer; c2p's own cascades name c2p.
+  op.requestor_id = n.requestor_type == domain::RequestorType::kIssuer ? std::string(n.issuer)
+                                                                       : std::string("c2p");
+  op.card_ref = n.card_ref;
+  op.card_id = n.card_id;
+  op.consumer_id = n.consumer_id;
+  op.network = n.network;
+  op.reason = n.reason;
+  if (n.reason_code) op.reason_code = std::string(domain::WireName(*n.reason_code));
+  op.start_ms = NowMillis();
+  if (n.complete) op.end_ms = op.start_ms;
+  return op;
+}
+
+http::Reply OperationResult(const store::OperationRecord& op) {
+  const json::object body{{"operationId", op.operation_id}, {"status", op.status}};
+  if (op.end_ms) return http::Json(http::Status::ok, body);
+  auto reply = http::Json(http::Status::accepted, body);
+  // The getter of spec/api.md §5.8 ([c2p] issuer-level form, valid for card and consumer).
+  reply.WithHeader("Location",
+                   "/banking/v1/issuers/" + op.issuer_id + "/operations/" + op.operation_id);
+  return reply;
+}
+
+}  // namespace c2p::api

@@ -1,0 +1,235 @@
+#pragma once
+// A real c2pd with two issuers for the registry's end-to-end suites: ISSUER0001
+// (personal_data "stored") and ISSUER0002 ("fetch"), each with VISA_CLASSIC
+// (400000-499999) and MC_STANDARD (510000-559999). Tokens come from the RFC 7523 assertion
+// flow, card data is a real ECDH-ES JWE to c2pd's key. Every response is kept, so a suite
+// can scan them for card data and personal data (quality.md S4).
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "jose/jwe.hpp"
+#include "jose/jwk.hpp"
+#include "jose/jws.hpp"
+#include "jose/key_file.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/raw_client.hpp"
+
+namespace c2p::testing {
+
+namespace json = boost::json;
+inline constexpr const char* kIssuerA = "ISSUER0001";
+inline constexpr const char* kIssuerB = "ISSUER0002";
+
+inline std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Personal information with the one test email (scanned for by the leak test).
+inline constexpr const char* kTestEmail = "jane.rules@example.com";
+inline const std::string kInfo =
+    R"({"personalInformation":{"language":"en-US","firstName":"Jane","lastName":"Doe",)"
+    R"("email":"jane.rules@example.com","mobilePhoneNumber":{"countryCode":"33",)"
+    R"("phoneNumber":"612345678"},"billingAddress":{"addressLine1":"1 rue de la Paix",)"
+    R"("city":"Paris","postalCode":"75002","countryCode":"FR"}}})";
+
+class RegistryE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = NamedTestDir(SuiteName());
+    dirs_.push_back(dir_);
+    Generate("token-mac", "mac.jwk", "mac-1");
+    Generate("jwe", "jwe.jwk", "jwe-1");
+    Generate("pan", "pan-v1.jwk", "pan-v1");
+    Generate("pan-hmac", "pan-hmac.jwk");
+    Generate("issuer-signing", "a.jwk", "a-key", "a.pub.jwk");
+    Generate("issuer-signing", "b.jwk", "b-key", "b.pub.jwk");
+    port_ = FreePort();
+    StartDaemon({"pan-v1.jwk"});
+  }
+  static void TearDownTestSuite() {
+    if (daemon_) daemon_->Stop();
+    daemon_.reset();
+    tokens_.clear();
+  }
+
+  static std::string SuiteName() {
+    return ::testing::UnitTest::GetInstance()->current_test_suite()->name();
+  }
+
+  static void Generate(const std::string& kind, const std::string& out, const std::string& kid = {},
+                       const std::string& public_out = {}) {
+    std::vector<std::string> argv{
+        BinDir() + "/c2pctl", "keys",   "generate", "--kind", kind, "--out",
+        dir_ + "/" + out,     "--force"};
+    if (!kid.empty()) argv.insert(argv.end(), {"--kid", kid});
+    if (!public_out.empty()) argv.insert(argv.end(), {"--public-out", dir_ + "/" + public_out});
+    auto p = Process::Start(argv, dir_ + "/keys.out");
+    ASSERT_TRUE(p);
+    ASSERT_EQ(p->Wait(std::chrono::seconds(20)), 0) << ReadFile(dir_ + "/keys.out");
+  }
+
+  static std::string ConfigPath() { return dir_ + "/c2pd.toml"; }
+
+  // (Re)starts c2pd with `pan_keys` (oldest first: the last one encrypts).
+  static void StartDaemon(const std::vector<std::string>& pan_keys) {
+    if (daemon_) daemon_->Stop();
+    std::string pan = "[";
+    for (const auto& k : pan_keys) pan += (pan.size() > 1 ? ", \"" : "\"") + k + "\"";
+    pan += "]";
+    std::ofstream out(ConfigPath());
+    out << "[server]\nport = " << port_ << "\nthreads = 2\n"
+        << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
+        << "[keys]\ntoken_mac = \"mac.jwk\"\njwe = [\"jwe.jwk\"]\npan = " << pan
+        << "\npan_hmac = \"pan-hmac.jwk\"\n";
+    for (const auto& [id, key, mode] : {std::tuple{kIssuerA, "a.pub.jwk", "stored"},
+                                        std::tuple{kIssuerB, "b.pub.jwk", "fetch"}}) {
+      out << "[[issuers]]\nid = \"" << id << "\"\nassertion_keys = [\"" << key
+          << "\"]\npersonal_data = \"" << mode << "\"\ntoken_rate_limit_per_second = 1000\n";
+    }
+    for (const char* id : {kIssuerA, kIssuerB}) {
+      out << "[[card_products]]\nid = \"VISA_CLASSIC\"\nissuer = \"" << id
+          << "\"\nnetwork = \"VISA\"\nbin_ranges = [[\"400000\", \"499999\"]]\n"
+          << "[[card_products]]\nid = \"MC_STANDARD\"\nissuer = \"" << id
+          << "\"\nnetwork = \"MASTERCARD\"\nbin_ranges = [[\"510000\", \"559999\"]]\n";
+    }
+    out.close();
+    daemon_ = Process::Start({BinDir() + "/c2pd", "--config", ConfigPath()}, dir_ + "/c2pd.out");
+    ASSERT_TRUE(daemon_);
+    ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+  }
+
+  static const std::string& Token(const std::string& issuer) {
+    auto& token = tokens_[issuer];
+    if (!token.empty()) return token;
+    const std::string key_file = issuer == kIssuerA ? "a.jwk" : "b.jwk";
+    json::object claims{
+        {"iss", issuer}, {"sub", issuer}, {"iat", NowSeconds()}, {"exp", NowSeconds() + 600}};
+    jose::JwsSignOptions options;
+    options.kid = issuer == kIssuerA ? "a-key" : "b-key";
+    auto key = jose::EcKey::FromJwk(*jose::ReadJwkFile(dir_ + "/" + key_file));
+    const std::string assertion = jose::SignEs256(json::serialize(claims), *key, options);
+    auto r = Fetch(
+        port_, "POST", "/authz/v1/oauth2/token",
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + assertion,
+        "Content-Type: application/x-www-form-urlencoded\r\n");
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no response");
+    if (r && r->status == 200) {
+      token = std::string(json::parse(r->body).at("access_token").as_string());
+    }
+    return token;
+  }
+
+  // One call with issuer `as`'s token; every response body is kept for the leak scan.
+  static HttpResponse Call(const std::string& method, const std::string& path,
+                           const std::string& body = {}, const std::string& as = kIssuerA,
+                           const std::string& extra_headers = {}) {
+    std::string headers = "Authorization: Bearer " + Token(as) + "\r\n" + extra_headers;
+    if (!body.empty()) headers += "Content-Type: application/json\r\n";
+    auto r = Fetch(port_, method, path, body, headers);
+    EXPECT_TRUE(r) << method << " " << path;
+    if (!r) return {};
+    std::lock_guard lock(responses_mu_);
+    responses_.push_back(r->body);
+    for (const auto& [k, v] : r->headers) responses_.push_back(v);
+    return *r;
+  }
+
+  static std::string Consumer(const std::string& issuer, const std::string& id) {
+    return "/banking/v2/issuers/" + issuer + "/consumers/" + id;
+  }
+  static std::string Card(const std::string& issuer, const std::string& id) {
+    return "/banking/v2/issuers/" + issuer + "/cards/" + id;
+  }
+
+  // A Luhn-valid PAN: `digits` followed by its check digit. Every PAN a test uses is
+  // remembered for the leak scan.
+  static std::string Pan(const std::string& digits) {
+    int sum = 0;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      int d = digits[digits.size() - 1 - i] - '0';
+      if (i % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    std::string pan = digits + static_cast<char>('0' + (10 - sum % 10) % 10);
+    std::lock_guard lock(responses_mu_);
+    pans_.push_back(pan);
+    return pan;
+  }
+
+  // A JWE of {"pan","exp","name"?} to c2pd's key.
+  static std::string Jwe(const std::string& pan, const std::string& exp = "1230",
+                         const std::string& name = {}) {
+    json::object plain{{"pan", pan}, {"exp", exp}};
+    if (!name.empty()) plain["name"] = name;
+    const std::string text = json::serialize(plain);
+    auto key = jose::EcKey::FromJwk(*jose::ReadJwkFile(dir_ + "/jwe.jwk"));
+    return jose::EncryptEcdhEs({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
+                               *key, "jwe-1");
+  }
+
+  static std::string CardBody(const std::string& consumer, const std::string& pan,
+                              const std::string& product = "VISA_CLASSIC",
+                              const std::string& exp = "1230", const std::string& extra = {}) {
+    return R"({"consumerId":")" + consumer + R"(","cardProductId":")" + product +
+           R"(","encryptedData":")" + Jwe(pan, exp) + "\"" + extra + "}";
+  }
+
+  static json::object Body(const HttpResponse& r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    return !ec && v.is_object() ? v.as_object() : json::object{};
+  }
+  static std::string ErrorCodeOf(const HttpResponse& r) {
+    auto b = Body(r);
+    return b.contains("errorCode") ? std::string(b.at("errorCode").as_string()) : "";
+  }
+  static std::string FieldOf(const HttpResponse& r) {
+    auto b = Body(r);
+    return b.contains("field") ? std::string(b.at("field").as_string()) : "";
+  }
+
+  // One integer from the store's file, read-only beside the running c2pd (WAL).
+  static std::int64_t QueryInt(const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::int64_t out = -1;
+    if (sqlite3_open_v2((dir_ + "/c2p.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+        SQLITE_OK) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW) {
+        out = sqlite3_column_int64(stmt, 0);
+      }
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return out;
+  }
+
+  static std::vector<std::string> Responses() {
+    std::lock_guard lock(responses_mu_);
+    return responses_;
+  }
+
+  static inline std::string dir_;
+  static inline std::uint16_t port_ = 0;
+  static inline std::optional<Process> daemon_;
+  static inline std::map<std::string, std::string> tokens_;
+  static inline std::mutex responses_mu_;
+  static inline std::vector<std::string> responses_;
+  static inline std::vector<std::string> pans_;
+  static inline std::vector<std::string> dirs_;  // every suite's, for the leak scan
+};
+
+}  // namespace c2p::testing
