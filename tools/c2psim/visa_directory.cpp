@@ -40,6 +40,13 @@ std::string Lower(std::string_view s) {
 
 std::string VisaDirectory::NewTrace(bool completed) {
   std::string id = core::NewRandomId("vrt_");
+  if (order_.size() >= kMaxTraces) {
+    // An enrolment still in progress finds its trace gone when it completes and leaves it
+    // so: the caller polled 200,000 requests ago.
+    traces_.erase(order_.front());
+    order_.pop_front();
+  }
+  order_.push_back(id);
   Trace& t = traces_[id];
   t.completed = completed;
   if (completed) t.details.push_back(json::object{{"status", "SUCCESS"}});
@@ -293,9 +300,10 @@ asio::awaitable<void> VisaDirectory::Complete(std::string trace_id, std::string 
     }
   }
   if (SimConsumer* consumer = sim_.visa.FindConsumer(consumer_id)) --consumer->in_progress;
-  Trace& trace = traces_[trace_id];
-  trace.details = std::move(details);
-  trace.completed = true;
+  auto trace = traces_.find(trace_id);
+  if (trace == traces_.end()) co_return;  // forgotten already (kMaxTraces)
+  trace->second.details = std::move(details);
+  trace->second.completed = true;
 }
 
 http::Reply VisaDirectory::GetData(const VisaRequest& r) {
