@@ -54,7 +54,8 @@ std::string VisaDirectory::NewTrace(bool completed) {
 }
 
 void VisaDirectory::AddRoutes(http::Router& router) {
-  const http::RouteOptions raw{http::BodyKind::kRaw, http::kDefaultBodyLimit, false};
+  // Up to 10 cards of up to 8 KiB of JWE each.
+  const http::RouteOptions raw{http::BodyKind::kRaw, std::size_t{256} * 1024, false};
   const std::pair<const char*, VisaCall> writes[] = {
       {"/enrollData", VisaCall::kEnrollData},
       {"/enrollPaymentInstruments", VisaCall::kEnrollPaymentInstruments},
