@@ -40,6 +40,13 @@ std::string Lower(std::string_view s) {
 
 std::string VisaDirectory::NewTrace(bool completed) {
   std::string id = core::NewRandomId("vrt_");
+  if (order_.size() >= kMaxTraces) {
+    // An enrolment still in progress finds its trace gone when it completes and leaves it
+    // so: the caller polled 200,000 requests ago.
+    traces_.erase(order_.front());
+    order_.pop_front();
+  }
+  order_.push_back(id);
   Trace& t = traces_[id];
   t.completed = completed;
   if (completed) t.details.push_back(json::object{{"status", "SUCCESS"}});
@@ -47,7 +54,8 @@ std::string VisaDirectory::NewTrace(bool completed) {
 }
 
 void VisaDirectory::AddRoutes(http::Router& router) {
-  const http::RouteOptions raw{http::BodyKind::kRaw, http::kDefaultBodyLimit, false};
+  // Up to 10 cards of up to 8 KiB of JWE each.
+  const http::RouteOptions raw{http::BodyKind::kRaw, std::size_t{256} * 1024, false};
   const std::pair<const char*, VisaCall> writes[] = {
       {"/enrollData", VisaCall::kEnrollData},
       {"/enrollPaymentInstruments", VisaCall::kEnrollPaymentInstruments},
@@ -293,9 +301,10 @@ asio::awaitable<void> VisaDirectory::Complete(std::string trace_id, std::string 
     }
   }
   if (SimConsumer* consumer = sim_.visa.FindConsumer(consumer_id)) --consumer->in_progress;
-  Trace& trace = traces_[trace_id];
-  trace.details = std::move(details);
-  trace.completed = true;
+  auto trace = traces_.find(trace_id);
+  if (trace == traces_.end()) co_return;  // forgotten already (kMaxTraces)
+  trace->second.details = std::move(details);
+  trace->second.completed = true;
 }
 
 http::Reply VisaDirectory::GetData(const VisaRequest& r) {

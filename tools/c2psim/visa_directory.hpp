@@ -4,6 +4,7 @@
 // requestStatus; the VIDC-… errors, 409 VIDC-3000 while a request for the same consumer is
 // in progress.
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -19,7 +20,14 @@ class VisaDirectory {
  public:
   explicit VisaDirectory(SimContext& sim) : sim_(sim) {}
   void AddRoutes(http::Router& router);
-  void Clear() { traces_.clear(); }
+  void Clear() {
+    traces_.clear();
+    order_.clear();
+  }
+
+  // Traces kept for requestStatus; beyond it the oldest are forgotten (a long benchmark
+  // must not grow the simulator without bound).
+  static constexpr std::size_t kMaxTraces = 200'000;
 
  private:
   struct Trace {
@@ -39,6 +47,7 @@ class VisaDirectory {
 
   SimContext& sim_;
   std::unordered_map<std::string, Trace> traces_;
+  std::deque<std::string> order_;  // trace ids, oldest first
 };
 
 }  // namespace c2p::sim
