@@ -358,7 +358,12 @@ int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) 
               << "  TOKEN=$(build/bin/c2pctl token --sandbox " << dir.string()
               << " --url http://127.0.0.1:" << port << ")\n"
               << "  curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:" << port
-              << "/authz/v1/tokeninfo\n\n"
+              << "/authz/v1/tokeninfo\n"
+              << "  build/bin/c2pctl register-card --sandbox " << dir.string()
+              << " --url http://127.0.0.1:" << port
+              << " --card-id crd_1 --consumer-id cons_1 --pan 4111111111111111 --exp 1230\n"
+              << "  build/bin/c2pctl register-consumer --sandbox " << dir.string()
+              << " --url http://127.0.0.1:" << port << " --consumer-id cons_1 --state ACTIVE\n\n"
               << "Stop with Ctrl-C. Data and keys are kept for the next start (--reset to "
                  "start over).\n"
               << std::flush;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -117,6 +118,47 @@ TEST_F(SandboxTest, TheBannersTokenCommandGivesASandboxIssuerToken) {
   ASSERT_TRUE(info);
   ASSERT_EQ(info->status, 200) << info->body;
   EXPECT_EQ(boost::json::parse(info->body).at("issuerId").as_string(), "SANDBOX001");
+}
+
+TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
+  Process sandbox = StartSandbox();
+  ASSERT_TRUE(WaitReady(port_));
+  EXPECT_TRUE(Eventually([&] {
+    return ReadFile(dir_ + "/sandbox.out").find("c2pctl register-card") != std::string::npos;
+  }));
+  const std::string url = "http://127.0.0.1:" + std::to_string(port_);
+  auto run = [&](std::vector<std::string> args, const std::string& out) {
+    args.insert(args.begin(), BinDir() + "/c2pctl");
+    args.insert(args.end(), {"--sandbox", dir_ + "/sb", "--url", url});
+    auto p = Process::Start(args, dir_ + "/" + out);
+    EXPECT_TRUE(p);
+    return p ? p->Wait(std::chrono::seconds(20)) : std::nullopt;
+  };
+  {
+    std::ofstream(dir_ + "/info.json")
+        << R"({"language":"en-US","firstName":"Sam","lastName":"Ple","email":"sam@example.com"})";
+  }
+  ASSERT_EQ(run({"register-consumer", "--consumer-id", "cons_ctl", "--info", dir_ + "/info.json"},
+                "consumer.out"),
+            0)
+      << ReadFile(dir_ + "/consumer.out");
+  EXPECT_EQ(json::parse(ReadFile(dir_ + "/consumer.out")),
+            (json::object{{"consumerId", "cons_ctl"}, {"state", "ACTIVE"}}));
+  ASSERT_EQ(run({"register-card", "--card-id", "crd_ctl", "--consumer-id", "cons_ctl", "--pan",
+                 "5555555555554444", "--exp", "1230", "--idempotency-key", "ctl-1"},
+                "card.out"),
+            0)
+      << ReadFile(dir_ + "/card.out");
+  const auto card = json::parse(ReadFile(dir_ + "/card.out")).as_object();
+  EXPECT_EQ(card.at("network"), "MASTERCARD");
+  EXPECT_EQ(card.at("cardProductId"), "MC_STANDARD");
+  EXPECT_EQ(card.at("panLast4"), "4444");
+  // A refusal is exit 1 with c2p's answer on stderr: the same PAN under another cardId.
+  EXPECT_EQ(run({"register-card", "--card-id", "crd_ctl2", "--consumer-id", "cons_ctl", "--pan",
+                 "5555555555554444", "--exp", "1230"},
+                "dup.out"),
+            1);
+  EXPECT_NE(ReadFile(dir_ + "/dup.out").find("PAN_ALREADY_REGISTERED"), std::string::npos);
 }
 
 TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {

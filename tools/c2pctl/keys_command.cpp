@@ -10,6 +10,7 @@
 #include "core/ids.hpp"
 #include "jose/key_kinds.hpp"
 #include "tools/c2pctl/cli.hpp"
+#include "tools/c2pctl/rotate_command.hpp"
 
 namespace c2p::ctl {
 namespace fs = std::filesystem;
@@ -97,6 +98,8 @@ void AddKeysCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostre
   generate->add_flag("--force", options->force, "Replace existing files");
   generate->callback(
       [options, &exit_code, &out, &err] { exit_code = RunKeysGenerate(*options, out, err); });
+
+  AddKeysRotateCommand(*keys, exit_code, out, err);
 }
 
 }  // namespace c2p::ctl
