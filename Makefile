@@ -42,6 +42,7 @@ tidy: test
 bench: build
 	@bash bench/http_baseline.sh
 	@SKIP_DEPS=1 bash bench/token.sh
+	@SKIP_DEPS=1 bash bench/register_card.sh
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
