@@ -43,6 +43,7 @@ bench: build
 	@bash bench/http_baseline.sh
 	@SKIP_DEPS=1 bash bench/token.sh
 	@SKIP_DEPS=1 bash bench/sim_directory.sh
+	@SKIP_DEPS=1 bash bench/register_card.sh
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -29,11 +29,11 @@ std::int64_t RotationE2e::RowsUnder(const std::string& version) {
     return hex;
   }() + "'";
   const std::string n = std::to_string(version.size() + 2);
-  return QueryInt(
-      "SELECT (SELECT COUNT(*) FROM cards WHERE substr(pan, 1, " + n + ") = " + header +
-      " OR substr(exp, 1, " + n + ") = " + header + " OR substr(name, 1, " + n + ") = " + header +
-      ") + (SELECT COUNT(*) FROM consumers WHERE substr(personal_information, 1, " + n +
-      ") = " + header + ")");
+  return QueryInt("SELECT (SELECT COUNT(*) FROM cards WHERE substr(pan, 1, " + n + ") = " + header +
+                  " OR substr(exp, 1, " + n + ") = " + header + " OR substr(name, 1, " + n +
+                  ") = " + header +
+                  ") + (SELECT COUNT(*) FROM consumers WHERE substr(personal_information, 1, " + n +
+                  ") = " + header + ")");
 }
 
 TEST_F(RotationE2e, RotateReencryptsEveryRowWhileServingThenTheOldKeyIsRemovable) {
@@ -102,6 +102,22 @@ TEST_F(RotationE2e, RotateReencryptsEveryRowWhileServingThenTheOldKeyIsRemovable
   EXPECT_EQ(Body(consumer).at("personalInformation").at("email"), kTestEmail);
   // The named card's name opened too: re-sending its registration is "the same" (200).
   EXPECT_EQ(Call("PUT", Card(kIssuerA, "crd_rot0"), named_body()).status, 200);
+}
+
+TEST_F(RotationE2e, CheckConfigLoadsThePanKeyRing) {
+  auto check = [&](const std::string& pan_list) {
+    std::string config = ReadFile(ConfigPath());
+    const auto start = config.find("pan = [");
+    config.replace(start, config.find('\n', start) - start, "pan = " + pan_list);
+    std::ofstream(dir_ + "/check.toml") << config;
+    auto p = Process::Start({BinDir() + "/c2pd", "check-config", "--config", dir_ + "/check.toml"},
+                            dir_ + "/check.out");
+    return p ? p->Wait(std::chrono::seconds(20)) : std::nullopt;
+  };
+  EXPECT_EQ(check(R"(["pan-v1.jwk"])"), 0) << ReadFile(dir_ + "/check.out");
+  // The same key version twice is a broken ring: refused before c2pd would start.
+  EXPECT_EQ(check(R"(["pan-v1.jwk", "pan-v1.jwk"])"), 2);
+  EXPECT_NE(ReadFile(dir_ + "/check.out").find("keys.pan"), std::string::npos);
 }
 
 }  // namespace

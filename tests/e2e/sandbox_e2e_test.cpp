@@ -159,6 +159,26 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
                 "dup.out"),
             1);
   EXPECT_NE(ReadFile(dir_ + "/dup.out").find("PAN_ALREADY_REGISTERED"), std::string::npos);
+
+  // The other sandbox issuer sees none of it: 403 on SANDBOX001's paths, 404 on its own.
+  ASSERT_EQ(run({"token", "--issuer", "SANDBOX002"}, "token2.out"), 0);
+  std::string other = ReadFile(dir_ + "/token2.out");
+  while (!other.empty() && other.back() == '\n') other.pop_back();
+  const std::string auth = "Authorization: Bearer " + other + "\r\n";
+  for (const std::string path : {"/banking/v2/issuers/SANDBOX001/cards/crd_ctl",
+                                 "/banking/v2/issuers/SANDBOX001/consumers/cons_ctl"}) {
+    auto r = Fetch(port_, "GET", path, {}, auth);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << path;
+  }
+  for (const std::string path : {"/banking/v2/issuers/SANDBOX002/cards/crd_ctl",
+                                 "/banking/v2/issuers/SANDBOX002/consumers/cons_ctl",
+                                 "/banking/v2/issuers/SANDBOX002/consumers/cons_ctl/cards"}) {
+    auto r = Fetch(port_, "GET", path, {}, auth);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path;
+    EXPECT_EQ(r->body.find("4444"), std::string::npos) << path;
+  }
 }
 
 TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
