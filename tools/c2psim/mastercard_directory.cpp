@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "core/ids.hpp"
+#include "fields.hpp"
 
 namespace c2p::sim {
 namespace asio = boost::asio;
@@ -39,14 +40,6 @@ std::string Two(int n) {
   char text[8];
   std::snprintf(text, sizeof text, "%02d", n);
   return text;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Mastercard ranges: 51-55 and 2221-2720.
@@ -185,7 +178,7 @@ asio::awaitable<http::Reply> MastercardDirectory::Enrol(http::Request& request) 
     created = true;
     consumer = &dir.consumers[e.consumer_id];
     consumer->info = std::move(e.consumer);
-    consumer->email = Lower(e.email);
+    consumer->email = AsciiLower(e.email);
     consumer->src_consumer_id = core::NewRandomId("src_");
   }
   const std::string src_consumer_id = consumer->src_consumer_id;
@@ -258,7 +251,7 @@ http::Reply MastercardDirectory::PutConsumer(http::Request& request) {
   auto parsed = ReadMastercardConsumer(request.body());
   if (!parsed) return GatewayError(parsed.error());
   consumer->info = std::move(parsed->consumer);
-  consumer->email = Lower(parsed->email);
+  consumer->email = AsciiLower(parsed->email);
   return GetConsumer(request.param("externalConsumerId"));
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "core/ids.hpp"
+#include "fields.hpp"
 
 namespace c2p::sim {
 namespace asio = boost::asio;
@@ -26,14 +27,6 @@ std::string YearMonth(int year, int month) {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02d", year, month);
   return text;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 }  // namespace
@@ -165,7 +158,7 @@ http::Reply VisaDirectory::Apply(VisaRequest& r, std::string& trace_id) {
   switch (r.call) {
     case VisaCall::kManageConsumerInformation:
       consumer->info = std::move(r.consumer);
-      consumer->email = Lower(r.email);
+      consumer->email = AsciiLower(r.email);
       break;
     case VisaCall::kManagePaymentInstruments: {
       for (const VisaCardUpdate& u : r.updates) {
@@ -239,7 +232,7 @@ http::Reply VisaDirectory::Enrol(VisaRequest& r, std::string& trace_id) {
   if (consumer == nullptr) {
     consumer = &dir.consumers[r.consumer_id];
     consumer->info = std::move(r.consumer);
-    consumer->email = Lower(r.email);
+    consumer->email = AsciiLower(r.email);
     consumer->src_consumer_id = r.consumer_id;
   }
   std::vector<std::string> ids;
