@@ -182,15 +182,7 @@ asio::awaitable<http::Reply> MastercardDirectory::Enrol(http::Request& request) 
     consumer->src_consumer_id = core::NewRandomId("src_");
   }
   const std::string src_consumer_id = consumer->src_consumer_id;
-  SimCard card;
-  card.external_card_id = e.card_id;
-  card.pan_last4 = e.card.pan.substr(e.card.pan.size() - 4);
-  card.exp_year = e.card.exp_year;
-  card.exp_month = e.card.exp_month;
-  card.name = e.card.name;
-  card.billing_address = e.card.billing_address;
-  card.slow = kind == TestCard::kSlow;
-  card.c2p_card = sim_.mastercard_tokens->SealForC2p(e.card);
+  SimCard card = sim_.mastercard_tokens->NewCard(e.card_id, e.card);
   const std::string sealed = card.c2p_card;
   dir.card_owner[e.card_id] = e.consumer_id;
   consumer->cards.push_back(std::move(card));

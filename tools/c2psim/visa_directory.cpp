@@ -237,16 +237,7 @@ http::Reply VisaDirectory::Enrol(VisaRequest& r, std::string& trace_id) {
   }
   std::vector<std::string> ids;
   for (VisaCard& c : r.cards) {
-    SimCard card;
-    card.external_card_id = c.external_card_id;
-    card.pan_last4 = c.card.pan.substr(c.card.pan.size() - 4);
-    card.exp_year = c.card.exp_year;
-    card.exp_month = c.card.exp_month;
-    card.name = c.card.name;
-    card.billing_address = c.card.billing_address;
-    card.slow = ClassifyPan(c.card.pan) == TestCard::kSlow;
-    card.tsp_declines = ClassifyPan(c.card.pan) == TestCard::kTokenDeclined;
-    card.c2p_card = sim_.visa_tokens->SealForC2p(c.card);
+    SimCard card = sim_.visa_tokens->NewCard(c.external_card_id, c.card);
     dir.card_owner[c.external_card_id] = r.consumer_id;
     ids.push_back(c.external_card_id);
     consumer->cards.push_back(std::move(card));
