@@ -26,11 +26,15 @@ GcmSealed AesGcmSeal(const core::SecretBytes& cek, std::string_view aad,
   GcmSealed sealed{RandomBytes(kGcmIvBytes), std::vector<std::uint8_t>(plaintext.size()),
                    std::vector<std::uint8_t>(kGcmTagBytes)};
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  // The AAD update reports the AAD's length: kept apart from `len`, which must stay 0 for
+  // an empty plaintext (an offset from the empty vector's null data() is undefined).
+  int aad_len = 0;
   int len = 0;
   int final_len = 0;
   if (!ctx || cek.size() != kCekBytes ||
       EVP_EncryptInit_ex2(ctx.get(), Aes256Gcm(), cek.data(), sealed.iv.data(), nullptr) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const std::uint8_t*>(aad.data()),
+      EVP_EncryptUpdate(ctx.get(), nullptr, &aad_len,
+                        reinterpret_cast<const std::uint8_t*>(aad.data()),
                         static_cast<int>(aad.size())) != 1 ||
       (!plaintext.empty() &&
        EVP_EncryptUpdate(ctx.get(), sealed.ciphertext.data(), &len, plaintext.data(),
@@ -62,10 +66,12 @@ std::optional<core::SecretBytes> AesGcmOpen(const core::SecretBytes& cek,
     ClearOpenSslErrors();
     throw std::runtime_error("AES-256-GCM initialisation failed");
   }
+  int aad_len = 0;  // apart from `len`, as in Seal
   int len = 0;
   int final_len = 0;
   const bool ok =
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const std::uint8_t*>(aad.data()),
+      EVP_DecryptUpdate(ctx.get(), nullptr, &aad_len,
+                        reinterpret_cast<const std::uint8_t*>(aad.data()),
                         static_cast<int>(aad.size())) == 1 &&
       (ciphertext.empty() || EVP_DecryptUpdate(ctx.get(), plaintext.data(), &len, ciphertext.data(),
                                                static_cast<int>(ciphertext.size())) == 1) &&

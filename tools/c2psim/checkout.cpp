@@ -4,6 +4,8 @@
 
 #include <boost/json/array.hpp>
 
+#include "fields.hpp"
+
 namespace c2p::sim {
 namespace json = boost::json;
 
@@ -31,10 +33,7 @@ void AddProfile(std::string_view network, std::string_view email, const Director
 
 json::object CheckoutLookup(std::string_view email, const DirectoryState& visa,
                             const DirectoryState& mastercard) {
-  std::string lower(email);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string lower = AsciiLower(email);
   json::array profiles;
   AddProfile("visa", lower, visa, profiles);
   AddProfile("mastercard", lower, mastercard, profiles);

@@ -1,10 +1,9 @@
 #include "config.hpp"
 
-#include <openssl/evp.h>
-
 #include <toml++/toml.h>
 
 #include "app/toml_reader.hpp"
+#include "fields.hpp"
 #include "jose/key_file.hpp"
 
 namespace c2p::sim {
@@ -138,24 +137,11 @@ core::Result<SimConfig> LoadSimConfig(const fs::path& path) {
 
 core::Result<std::vector<std::uint8_t>> DecodeWebhookSecret(std::string_view text) {
   constexpr std::string_view kPrefix = "whsec_";
-  if (!text.starts_with(kPrefix) || text.size() == kPrefix.size() ||
-      (text.size() - kPrefix.size()) % 4 != 0 || text.size() > 1024) {
+  auto bytes = text.starts_with(kPrefix) ? DecodeBase64(text.substr(kPrefix.size())) : std::nullopt;
+  if (!bytes || bytes->empty()) {
     return core::Fail(core::ErrorCode::kConfigInvalid, "not a whsec_ secret");
   }
-  const std::string_view b64 = text.substr(kPrefix.size());
-  std::vector<std::uint8_t> out(b64.size() / 4 * 3);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(b64.data()),
-                                static_cast<int>(b64.size()));
-  if (n < 0) return core::Fail(core::ErrorCode::kConfigInvalid, "not a whsec_ secret");
-  // EVP_DecodeBlock counts padding as zero bytes: drop them.
-  std::size_t size = static_cast<std::size_t>(n);
-  if (b64.ends_with("==")) {
-    size -= 2;
-  } else if (b64.ends_with("=")) {
-    size -= 1;
-  }
-  out.resize(size);
-  return out;
+  return std::move(*bytes);
 }
 
 namespace {

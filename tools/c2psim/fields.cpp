@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <openssl/evp.h>
+
 #include "core/luhn.hpp"
 
 namespace c2p::sim {
@@ -61,6 +63,32 @@ void CurrentYearMonth(int& year, int& month) {
   const std::chrono::year_month_day ymd{today};
   year = static_cast<int>(ymd.year());
   month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (IsUpper(c)) c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> DecodeBase64(std::string_view text,
+                                                      std::size_t max_chars) {
+  if (text.empty() || text.size() % 4 != 0 || text.size() > max_chars) return std::nullopt;
+  std::vector<std::uint8_t> out(text.size() / 4 * 3);
+  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts padding as zero bytes: drop them.
+  std::size_t size = static_cast<std::size_t>(n);
+  if (text.ends_with("==")) {
+    size -= 2;
+  } else if (text.ends_with("=")) {
+    size -= 1;
+  }
+  out.resize(size);
+  return out;
 }
 
 FieldReader::FieldReader(const json::object* object, std::string path)

@@ -4,8 +4,11 @@
 // malformed member and remembers which one it was (its JSON path). Messages name the
 // field and the rule, never the value: values can be card data or personal data.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -35,6 +38,12 @@ bool AllDigits(std::string_view s);
 bool IsExpired(int year, int month, int now_year, int now_month);
 // The current UTC year and month.
 void CurrentYearMonth(int& year, int& month);
+// ASCII upper case to lower case (emails are matched case-insensitively).
+std::string AsciiLower(std::string_view s);
+// Standard base64 with padding (RFC 4648 §4), as in `whsec_` secrets and Basic
+// credentials; nullopt when malformed or longer than `max_chars`.
+std::optional<std::vector<std::uint8_t>> DecodeBase64(std::string_view text,
+                                                      std::size_t max_chars = 1024);
 
 // Why a request was refused, in terms both directories map to their own error shape.
 struct FieldProblem {

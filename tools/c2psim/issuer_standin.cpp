@@ -1,12 +1,11 @@
 #include "issuer_standin.hpp"
 
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "core/ids.hpp"
 #include "core/strict_json.hpp"
+#include "fields.hpp"
 #include "http/form.hpp"
 #include "webhook.hpp"
 
@@ -32,21 +31,8 @@ std::string StringMember(const json::object& o, std::string_view key) {
 std::string BasicCredentials(std::string_view header) {
   constexpr std::string_view kPrefix = "Basic ";
   if (!header.starts_with(kPrefix)) return {};
-  const std::string_view b64 = header.substr(kPrefix.size());
-  if (b64.empty() || b64.size() % 4 != 0 || b64.size() > 1024) return {};
-  std::string out(b64.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(b64.data()),
-                                static_cast<int>(b64.size()));
-  if (n < 0) return {};
-  std::size_t size = static_cast<std::size_t>(n);
-  if (b64.ends_with("==")) {
-    size -= 2;
-  } else if (b64.ends_with("=")) {
-    size -= 1;
-  }
-  out.resize(size);
-  return out;
+  auto bytes = DecodeBase64(header.substr(kPrefix.size()));
+  return bytes ? std::string(bytes->begin(), bytes->end()) : std::string();
 }
 
 // The cardIds a notification body is about: operations[].cardId, or cardId.

@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "core/ids.hpp"
+#include "fields.hpp"
 
 namespace c2p::sim {
 namespace asio = boost::asio;
@@ -39,14 +40,6 @@ std::string Two(int n) {
   char text[8];
   std::snprintf(text, sizeof text, "%02d", n);
   return text;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Mastercard ranges: 51-55 and 2221-2720.
@@ -185,19 +178,11 @@ asio::awaitable<http::Reply> MastercardDirectory::Enrol(http::Request& request) 
     created = true;
     consumer = &dir.consumers[e.consumer_id];
     consumer->info = std::move(e.consumer);
-    consumer->email = Lower(e.email);
+    consumer->email = AsciiLower(e.email);
     consumer->src_consumer_id = core::NewRandomId("src_");
   }
   const std::string src_consumer_id = consumer->src_consumer_id;
-  SimCard card;
-  card.external_card_id = e.card_id;
-  card.pan_last4 = e.card.pan.substr(e.card.pan.size() - 4);
-  card.exp_year = e.card.exp_year;
-  card.exp_month = e.card.exp_month;
-  card.name = e.card.name;
-  card.billing_address = e.card.billing_address;
-  card.slow = kind == TestCard::kSlow;
-  card.c2p_card = sim_.mastercard_tokens->SealForC2p(e.card);
+  SimCard card = sim_.mastercard_tokens->NewCard(e.card_id, e.card);
   const std::string sealed = card.c2p_card;
   dir.card_owner[e.card_id] = e.consumer_id;
   consumer->cards.push_back(std::move(card));
@@ -258,7 +243,7 @@ http::Reply MastercardDirectory::PutConsumer(http::Request& request) {
   auto parsed = ReadMastercardConsumer(request.body());
   if (!parsed) return GatewayError(parsed.error());
   consumer->info = std::move(parsed->consumer);
-  consumer->email = Lower(parsed->email);
+  consumer->email = AsciiLower(parsed->email);
   return GetConsumer(request.param("externalConsumerId"));
 }
 

@@ -41,6 +41,17 @@ TEST(SimFields, FormatsTheNetworksWant) {
   EXPECT_FALSE(IsExpired(2020, 2, 2020, 2));
 }
 
+TEST(SimFields, Base64AndLowerCase) {
+  EXPECT_EQ(AsciiLower("Ada@Example.COM"), "ada@example.com");
+  auto basic = DecodeBase64("YzJwOnMzY3JldA==");
+  ASSERT_TRUE(basic);
+  EXPECT_EQ(std::string(basic->begin(), basic->end()), "c2p:s3cret");
+  EXPECT_EQ(DecodeBase64("YQ==")->size(), 1U);
+  EXPECT_FALSE(DecodeBase64("YQ="));
+  EXPECT_FALSE(DecodeBase64("Y*==")) << "outside the alphabet";
+  EXPECT_FALSE(DecodeBase64(""));
+}
+
 TEST(SimTestCards, SuffixDecides) {
   EXPECT_EQ(ClassifyPan("4111111111111111"), TestCard::kApproved);
   EXPECT_EQ(ClassifyPan("4000000000000002"), TestCard::kTokenDeclined);

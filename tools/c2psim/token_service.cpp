@@ -15,6 +15,7 @@
 #include "core/ids.hpp"
 #include "core/secret_bytes.hpp"
 #include "core/strict_json.hpp"
+#include "test_cards.hpp"
 
 namespace c2p::sim {
 namespace asio = boost::asio;
@@ -50,6 +51,32 @@ std::string TokenService::SealForC2p(const CardData& card) const {
   return sealed;
 }
 
+http::ClientRequest TokenService::ToC2p(std::string_view endpoint, std::string body) const {
+  http::ClientRequest request;
+  request.method = "POST";
+  request.url = c2p_url_ + "/tsp/v1/networks/" + network_ + "/" + std::string(endpoint);
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Authorization", "Bearer " + config_.tsp_secret}};
+  request.body = std::move(body);
+  request.timeout = timeout_;
+  return request;
+}
+
+SimCard TokenService::NewCard(std::string external_card_id, const CardData& card) const {
+  SimCard out;
+  out.external_card_id = std::move(external_card_id);
+  out.pan_last4 = card.pan.substr(card.pan.size() - 4);
+  out.exp_year = card.exp_year;
+  out.exp_month = card.exp_month;
+  out.name = card.name;
+  out.billing_address = card.billing_address;
+  const TestCard kind = ClassifyPan(card.pan);
+  out.slow = kind == TestCard::kSlow;
+  out.tsp_declines = kind == TestCard::kTokenDeclined;
+  out.c2p_card = SealForC2p(card);
+  return out;
+}
+
 std::string TokenService::NewDigitalCardId() const {
   return core::NewRandomId(network_ == "visa" ? "vdc_" : "mdc_");
 }
@@ -63,13 +90,7 @@ asio::awaitable<Decision> TokenService::Decide(std::string c2p_card,
   body["tokenRequestorId"] = config_.token_requestor_id;
   body["tokenType"] = "CLICK_TO_PAY";
   body["encryptedCard"] = std::string_view(c2p_card);
-  http::ClientRequest request;
-  request.method = "POST";
-  request.url = c2p_url_ + "/tsp/v1/networks/" + network_ + "/tokenRequests";
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Authorization", "Bearer " + config_.tsp_secret}};
-  request.body = json::serialize(body);
-  request.timeout = timeout_;
+  const http::ClientRequest request = ToC2p("tokenRequests", json::serialize(body));
   const auto deadline = std::chrono::steady_clock::now() + give_up_after;
   std::chrono::milliseconds backoff{100};
   for (;;) {
@@ -106,13 +127,7 @@ void TokenService::PostEvent(const asio::any_io_executor& executor,
 }
 
 asio::awaitable<void> TokenService::DeliverEvent(std::string body) {
-  http::ClientRequest request;
-  request.method = "POST";
-  request.url = c2p_url_ + "/tsp/v1/networks/" + network_ + "/tokenEvents";
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Authorization", "Bearer " + config_.tsp_secret}};
-  request.body = std::move(body);
-  request.timeout = timeout_;
+  const http::ClientRequest request = ToC2p("tokenEvents", std::move(body));
   std::chrono::milliseconds backoff{100};
   for (;;) {
     ++counters_.event_attempts;

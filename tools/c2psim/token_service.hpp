@@ -17,6 +17,7 @@
 #include "config.hpp"
 #include "http/client.hpp"
 #include "requests.hpp"
+#include "state.hpp"
 
 namespace c2p::sim {
 
@@ -54,7 +55,13 @@ class TokenService {
 
   const TokenServiceCounters& counters() const { return counters_; }
 
+  // A directory's record of a card it accepted: masked data, the test-card flags, and the
+  // card sealed for c2p (for token requests and events).
+  SimCard NewCard(std::string external_card_id, const CardData& card) const;
+
  private:
+  // POST {c2p}/tsp/v1/networks/{network}/{endpoint} with the TSP credentials.
+  http::ClientRequest ToC2p(std::string_view endpoint, std::string body) const;
   boost::asio::awaitable<void> DeliverEvent(std::string body);
   std::string network_;
   NetworkConfig config_;

@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "core/ids.hpp"
+#include "fields.hpp"
 
 namespace c2p::sim {
 namespace asio = boost::asio;
@@ -26,14 +27,6 @@ std::string YearMonth(int year, int month) {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02d", year, month);
   return text;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 }  // namespace
@@ -165,7 +158,7 @@ http::Reply VisaDirectory::Apply(VisaRequest& r, std::string& trace_id) {
   switch (r.call) {
     case VisaCall::kManageConsumerInformation:
       consumer->info = std::move(r.consumer);
-      consumer->email = Lower(r.email);
+      consumer->email = AsciiLower(r.email);
       break;
     case VisaCall::kManagePaymentInstruments: {
       for (const VisaCardUpdate& u : r.updates) {
@@ -239,21 +232,12 @@ http::Reply VisaDirectory::Enrol(VisaRequest& r, std::string& trace_id) {
   if (consumer == nullptr) {
     consumer = &dir.consumers[r.consumer_id];
     consumer->info = std::move(r.consumer);
-    consumer->email = Lower(r.email);
+    consumer->email = AsciiLower(r.email);
     consumer->src_consumer_id = r.consumer_id;
   }
   std::vector<std::string> ids;
   for (VisaCard& c : r.cards) {
-    SimCard card;
-    card.external_card_id = c.external_card_id;
-    card.pan_last4 = c.card.pan.substr(c.card.pan.size() - 4);
-    card.exp_year = c.card.exp_year;
-    card.exp_month = c.card.exp_month;
-    card.name = c.card.name;
-    card.billing_address = c.card.billing_address;
-    card.slow = ClassifyPan(c.card.pan) == TestCard::kSlow;
-    card.tsp_declines = ClassifyPan(c.card.pan) == TestCard::kTokenDeclined;
-    card.c2p_card = sim_.visa_tokens->SealForC2p(c.card);
+    SimCard card = sim_.visa_tokens->NewCard(c.external_card_id, c.card);
     dir.card_owner[c.external_card_id] = r.consumer_id;
     ids.push_back(c.external_card_id);
     consumer->cards.push_back(std::move(card));
