@@ -96,43 +96,50 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
                        {{"consumerId", consumer_id}, {"state", state}});
 }
 
-asio::awaitable<Reply> GetConsumer(RegistryContext& ctx, Request& request) {
+struct ConsumerWithCards {
+  store::ConsumerRecord consumer;
+  std::vector<store::CardRecord> cards;
+};
+
+// The consumer the path names, with its cards (both GETs read the same), or the error
+// to answer: a malformed id, an unknown consumer, a store failure.
+core::Result<ConsumerWithCards> LoadConsumerWithCards(RegistryContext& ctx,
+                                                      const Request& request) {
   const std::string& issuer = request.principal();
   const std::string_view consumer_id = request.param("consumerId");
   if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
-    co_return http::ErrorReply(ok.error());
+    return tl::unexpected(ok.error());
   }
   auto consumer = ctx.store.GetConsumer(issuer, consumer_id);
-  if (!consumer) co_return http::ErrorReply(consumer.error());
-  if (!*consumer) co_return http::ErrorReply(ConsumerNotFound());
+  if (!consumer) return tl::unexpected(consumer.error());
+  if (!*consumer) return tl::unexpected(ConsumerNotFound());
   auto cards = ctx.store.GetConsumerCards(issuer, consumer_id);
-  if (!cards) co_return http::ErrorReply(cards.error());
-  json::object out{{"consumerId", (*consumer)->consumer_id}, {"state", (*consumer)->state}};
-  if ((*consumer)->personal_information) {
-    auto info =
-        OpenPersonalInformation(ctx.keys, issuer, consumer_id, *(*consumer)->personal_information);
+  if (!cards) return tl::unexpected(cards.error());
+  return ConsumerWithCards{std::move(**consumer), std::move(*cards)};
+}
+
+asio::awaitable<Reply> GetConsumer(RegistryContext& ctx, Request& request) {
+  auto found = LoadConsumerWithCards(ctx, request);
+  if (!found) co_return http::ErrorReply(found.error());
+  const auto& consumer = found->consumer;
+  json::object out{{"consumerId", consumer.consumer_id}, {"state", consumer.state}};
+  if (consumer.personal_information) {
+    auto info = OpenPersonalInformation(ctx.keys, request.principal(), consumer.consumer_id,
+                                        *consumer.personal_information);
     if (!info) co_return http::ErrorReply(info.error());
     out["personalInformation"] = domain::ToJson(*info);
   }
   json::array ids;
-  for (const auto& card : *cards) ids.emplace_back(card.card_id);
+  for (const auto& card : found->cards) ids.emplace_back(card.card_id);
   out["cardIds"] = std::move(ids);
   co_return http::Json(Status::ok, out);
 }
 
 asio::awaitable<Reply> GetConsumerCards(RegistryContext& ctx, Request& request) {
-  const std::string& issuer = request.principal();
-  const std::string_view consumer_id = request.param("consumerId");
-  if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
-    co_return http::ErrorReply(ok.error());
-  }
-  auto consumer = ctx.store.GetConsumer(issuer, consumer_id);
-  if (!consumer) co_return http::ErrorReply(consumer.error());
-  if (!*consumer) co_return http::ErrorReply(ConsumerNotFound());
-  auto cards = ctx.store.GetConsumerCards(issuer, consumer_id);
-  if (!cards) co_return http::ErrorReply(cards.error());
+  auto found = LoadConsumerWithCards(ctx, request);
+  if (!found) co_return http::ErrorReply(found.error());
   json::array views;
-  for (const auto& card : *cards) {
+  for (const auto& card : found->cards) {
     auto exp = OpenExpiry(ctx.keys, card);
     if (!exp) co_return http::ErrorReply(exp.error());
     views.emplace_back(CardView(card, *exp));

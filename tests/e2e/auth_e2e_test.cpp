@@ -54,14 +54,7 @@ class AuthE2e : public ::testing::Test {
 
   static void Generate(const std::string& kind, const std::string& out, const std::string& kid = {},
                        const std::string& public_out = {}) {
-    std::vector<std::string> argv{
-        BinDir() + "/c2pctl", "keys",   "generate", "--kind", kind, "--out",
-        dir_ + "/" + out,     "--force"};
-    if (!kid.empty()) argv.insert(argv.end(), {"--kid", kid});
-    if (!public_out.empty()) argv.insert(argv.end(), {"--public-out", dir_ + "/" + public_out});
-    auto p = Process::Start(argv, dir_ + "/keys.out");
-    ASSERT_TRUE(p);
-    ASSERT_EQ(p->Wait(std::chrono::seconds(20)), 0) << ReadFile(dir_ + "/keys.out");
+    ASSERT_EQ(GenerateKeyFile(dir_, kind, out, kid, public_out), "");
   }
 
   void SetUp() override { port_ = FreePort(); }

@@ -118,6 +118,20 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+std::string GenerateKeyFile(const std::string& dir, const std::string& kind, const std::string& out,
+                            const std::string& kid, const std::string& public_out) {
+  std::vector<std::string> argv{BinDir() + "/c2pctl", "keys",   "generate", "--kind", kind, "--out",
+                                dir + "/" + out,      "--force"};
+  if (!kid.empty()) argv.insert(argv.end(), {"--kid", kid});
+  if (!public_out.empty()) argv.insert(argv.end(), {"--public-out", dir + "/" + public_out});
+  const std::string log = dir + "/keys.out";
+  auto p = Process::Start(argv, log);
+  if (!p) return "c2pctl did not start";
+  if (p->Wait(std::chrono::seconds(20)) != 0)
+    return "c2pctl keys generate failed: " + ReadFile(log);
+  return {};
+}
+
 bool WaitReady(std::uint16_t port, std::chrono::milliseconds timeout) {
   return Eventually(
       [port] {

@@ -47,6 +47,10 @@ std::string BinDir();
 // A fresh empty directory under the build tree for one test's files.
 std::string NamedTestDir(const std::string& name);
 std::string ReadFile(const std::string& path);
+// Runs `c2pctl keys generate --kind KIND --out DIR/OUT --force` (with `--kid` and
+// `--public-out DIR/PUBLIC_OUT` when given); empty on success, else c2pctl's output.
+std::string GenerateKeyFile(const std::string& dir, const std::string& kind, const std::string& out,
+                            const std::string& kid = {}, const std::string& public_out = {});
 // Polls GET /readyz on `port` until it answers 200 or the deadline passes.
 bool WaitReady(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
