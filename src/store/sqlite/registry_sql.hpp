@@ -74,7 +74,8 @@ CREATE TABLE operations (
   end_ms         INTEGER
 ) STRICT;
 CREATE INDEX operations_by_card ON operations (issuer_id, card_id, start_ms);
-CREATE INDEX operations_by_consumer ON operations (issuer_id, consumer_id, start_ms);
+CREATE INDEX operations_by_consumer ON operations (issuer_id, consumer_id, start_ms)
+  WHERE card_id IS NULL;
 CREATE TABLE idempotency_keys (
   issuer_id    TEXT    NOT NULL,
   key          TEXT    NOT NULL,
