@@ -209,7 +209,7 @@ server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 readonly HZ=$(getconf CLK_TCK)
 
 load_before=$(cut -d' ' -f1 /proc/loadavg)
-ratios=() reg_all=() ecdh_all=() cost_all=()
+ratios=() reg_all=() ecdh_all=() cost_all=() us_all=()
 for round in $(seq "$ROUNDS"); do
   e=$(ecdh_rate); [[ -n $e ]] || { say "could not parse openssl speed output"; exit 1; }
   run "$WARMUP_SECONDS"
@@ -219,9 +219,12 @@ for round in $(seq "$ROUNDS"); do
   # ECDH-equivalents per registration: (CPU s / registration) x (ECDH/s on one core).
   cost=$(awk -v t="$((t1 - t0))" -v hz="$HZ" -v r="$r" -v d="$DURATION" -v e="$e" -v c="$CORES" \
     'BEGIN { printf "%.2f", (t / hz) / (r * d) * (e / c) }')
+  us=$(awk -v t="$((t1 - t0))" -v hz="$HZ" -v r="$r" -v d="$DURATION" \
+    'BEGIN { printf "%.0f", (t / hz) / (r * d) * 1e6 }')
   say "round $round: $r registrations/s (mean latency $latency), ECDH P-256 $e/s;" \
-    "c2pd CPU $(awk -v t="$((t1 - t0))" -v hz="$HZ" -v d="$DURATION" 'BEGIN { printf "%.2f", t / hz / d }') cores, $cost ECDH-equivalents per registration"
-  reg_all+=("$r") ecdh_all+=("$e") cost_all+=("$cost")
+    "c2pd CPU $(awk -v t="$((t1 - t0))" -v hz="$HZ" -v d="$DURATION" 'BEGIN { printf "%.2f", t / hz / d }') cores," \
+    "$us CPU-us per registration = $cost ECDH-equivalents"
+  reg_all+=("$r") ecdh_all+=("$e") cost_all+=("$cost") us_all+=("$us")
   ratios+=("$(awk -v a="$r" -v b="$e" 'BEGIN { printf "%.3f", a / b }')")
 done
 load_after=$(cut -d' ' -f1 /proc/loadavg)
@@ -230,9 +233,10 @@ reg_rps=$(printf '%s\n' "${reg_all[@]}" | median)
 ecdh=$(printf '%s\n' "${ecdh_all[@]}" | median)
 ratio=$(printf '%s\n' "${ratios[@]}" | median)
 cost=$(printf '%s\n' "${cost_all[@]}" | median)
+us=$(printf '%s\n' "${us_all[@]}" | median)
 verdict=$(awk -v r="$ratio" -v t="$TARGET" 'BEGIN { print (r >= t ? "meets target" : "BELOW TARGET") }')
 say "card registration $reg_rps/s vs ECDH P-256 $ecdh/s: ${ratio}x (target >= $TARGET, $verdict); $cards cards stored"
-say "c2pd CPU per registration: $cost ECDH-equivalents (median; the ratio cannot pass its inverse)"
+say "c2pd CPU per registration: $us us, $cost ECDH-equivalents (medians; the ratio cannot pass the inverse of the latter)"
 say "load average $load_before before, $load_after after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-printf '{"bench":"register_card","registrations_per_s":%s,"ecdh_p256_per_s":%s,"ratio":%s,"ecdh_equivalents_per_registration":%s,"cores":%s,"duration_s":%s,"rounds":%s,"connections":%s}\n' \
-  "$reg_rps" "$ecdh" "$ratio" "$cost" "$CORES" "$DURATION" "$ROUNDS" "$CONNECTIONS"
+printf '{"bench":"register_card","registrations_per_s":%s,"ecdh_p256_per_s":%s,"ratio":%s,"cpu_us_per_registration":%s,"ecdh_equivalents_per_registration":%s,"cores":%s,"duration_s":%s,"rounds":%s,"connections":%s}\n' \
+  "$reg_rps" "$ecdh" "$ratio" "$us" "$cost" "$CORES" "$DURATION" "$ROUNDS" "$CONNECTIONS"
