@@ -191,4 +191,11 @@ std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_ro
 
 int Connection::Changes() const { return sqlite3_changes(db_.get()); }
 
+core::Result<void> Connection::CheckpointPassive() {
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return tl::unexpected(SqliteError(rc, "checkpoint"));
+  return {};
+}
+
 }  // namespace c2p::store::sqlite

@@ -102,6 +102,10 @@ class Connection {
   // transaction back on its own (which it does after some I/O and disk-full errors).
   bool InTransaction() const;
 
+  // Copies the WAL's committed frames that no reader still needs into the database file
+  // (a PASSIVE checkpoint: it never waits for the writer or a reader).
+  core::Result<void> CheckpointPassive();
+
   // The rowid of the last INSERT on this connection, and the rows the last statement
   // changed.
   std::int64_t LastInsertRowId() const;

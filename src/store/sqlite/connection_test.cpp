@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <thread>
+
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sql.hpp"
 #include "store/store_test_util.hpp"
@@ -99,6 +103,33 @@ TEST_F(ConnectionTest, ReaderSeesCommitsMadeAfterItsLastRead) {
     ASSERT_TRUE(get->Bind(1, "k").Step().value());
     EXPECT_EQ(get->ColumnText(0), value);
   }
+}
+
+// The checkpointer thread, on its own connection, copies what the writer committed to the
+// WAL into the database file.
+TEST(CheckpointerTest, CopiesCommittedFramesIntoTheDatabaseFile) {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  auto writer = Connection::Open(path, Connection::Access::kReadWrite, kBusy);
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE(
+      writer->Exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; "
+                   "CREATE TABLE t (v TEXT) STRICT"));
+  const auto before = std::filesystem::file_size(path);
+  ASSERT_TRUE(
+      writer->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                   "WHERE i < 200) INSERT INTO t SELECT printf('%.1000d', i) FROM n"));
+  EXPECT_EQ(std::filesystem::file_size(path), before);  // all of it is in the WAL
+
+  auto other = Connection::Open(path, Connection::Access::kReadWrite, kBusy);
+  ASSERT_TRUE(other) << other.error().message;
+  Checkpointer checkpointer(std::move(*other), std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && std::filesystem::file_size(path) == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(std::filesystem::file_size(path), before + 200 * 1000);
+  checkpointer.Close();
+  checkpointer.Close();  // idempotent
 }
 
 }  // namespace

@@ -115,6 +115,41 @@ TEST_F(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
   EXPECT_EQ(cards[0].card_ref, second);
 }
 
+// A cardId deleted under one consumer and registered again under another: the newest
+// incarnation is the other consumer's, live or deleted, and the first consumer's list no
+// longer shows the cardId.
+TEST_F(RegistryQueriesTest, NewestIncarnationAcrossConsumers) {
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c2")); }));
+  const auto delete_card = [&](std::string_view card_id) {
+    return Write([&](WriteTx& tx) -> core::Result<void> {
+      auto card = tx.FindCard("ISSUER0001", card_id);
+      if (!card || !*card) return core::Fail(ErrorCode::kInternal, "missing");
+      (*card)->state = "DELETED";
+      return tx.UpdateCard(**card);
+    });
+  };
+  ASSERT_TRUE(Write(
+      [](WriteTx& tx) { return tx.InsertCard(Card("card1", "idx-a", "c1")).map([](auto) {}); }));
+  ASSERT_TRUE(delete_card("card1"));
+  EXPECT_EQ(store_->GetConsumerCards("ISSUER0001", "c1").value().size(), 1u);  // deleted, shown
+  ASSERT_TRUE(Write(
+      [](WriteTx& tx) { return tx.InsertCard(Card("card1", "idx-b", "c2")).map([](auto) {}); }));
+  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->consumer_id, "c2");
+  EXPECT_TRUE(store_->GetConsumerCards("ISSUER0001", "c1").value().empty());
+  ASSERT_EQ(store_->GetConsumerCards("ISSUER0001", "c2").value().size(), 1u);
+  ASSERT_TRUE(delete_card("card1"));
+  auto newest = store_->GetCard("ISSUER0001", "card1").value();
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->consumer_id, "c2");
+  EXPECT_EQ(newest->state, "DELETED");
+  EXPECT_TRUE(store_->GetConsumerCards("ISSUER0001", "c1").value().empty());
+  auto c2_cards = store_->GetConsumerCards("ISSUER0001", "c2").value();
+  ASSERT_EQ(c2_cards.size(), 1u);
+  EXPECT_EQ(c2_cards[0].state, "DELETED");
+  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card2").value());
+}
+
 TEST_F(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
   for (int i = 0; i < 5; ++i) {
     OperationRecord op;

@@ -12,6 +12,10 @@ namespace c2p::store::sqlite::sql {
 //  - cards: one row per incarnation of a cardId (card_ref); at most one live (not
 //    DELETED) row per cardId and per PAN index, enforced by partial unique indexes, so a
 //    bug in the handlers cannot bind two live cards to one PAN.
+//  - deleted_cards: per cardId, its newest deleted incarnation, kept by a trigger (a card
+//    is deleted by an update of its state, and only the live incarnation, which is the
+//    newest, can be). With the live-card index it finds a cardId's newest incarnation,
+//    so registering a card writes no (issuer, cardId, card_ref) index entry.
 //  - retired_pans: PAN indexes of deleted cards, never registrable again (PAN_RETIRED).
 //  - operations: card_ref ties an operation to one incarnation; card_id/consumer_id are
 //    what the getters filter on.
@@ -46,8 +50,19 @@ CREATE TABLE cards (
 ) STRICT;
 CREATE UNIQUE INDEX cards_live_card_id ON cards (issuer_id, card_id) WHERE state <> 'DELETED';
 CREATE UNIQUE INDEX cards_live_pan ON cards (issuer_id, pan_index) WHERE state <> 'DELETED';
-CREATE INDEX cards_by_card_id ON cards (issuer_id, card_id, card_ref);
 CREATE INDEX cards_by_consumer ON cards (issuer_id, consumer_id, card_ref);
+CREATE TABLE deleted_cards (
+  issuer_id TEXT    NOT NULL,
+  card_id   TEXT    NOT NULL,
+  card_ref  INTEGER NOT NULL REFERENCES cards (card_ref),
+  PRIMARY KEY (issuer_id, card_id)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER cards_deleted AFTER UPDATE OF state ON cards
+WHEN NEW.state = 'DELETED' AND OLD.state <> 'DELETED'
+BEGIN
+  INSERT OR REPLACE INTO deleted_cards (issuer_id, card_id, card_ref)
+  VALUES (NEW.issuer_id, NEW.card_id, NEW.card_ref);
+END;
 CREATE TABLE retired_pans (
   issuer_id  TEXT    NOT NULL,
   pan_index  TEXT    NOT NULL,
@@ -74,7 +89,8 @@ CREATE TABLE operations (
   end_ms         INTEGER
 ) STRICT;
 CREATE INDEX operations_by_card ON operations (issuer_id, card_id, start_ms);
-CREATE INDEX operations_by_consumer ON operations (issuer_id, consumer_id, start_ms);
+CREATE INDEX operations_by_consumer ON operations (issuer_id, consumer_id, start_ms)
+  WHERE card_id IS NULL;
 CREATE TABLE idempotency_keys (
   issuer_id    TEXT    NOT NULL,
   key          TEXT    NOT NULL,
@@ -111,16 +127,21 @@ ON CONFLICT (issuer_id, consumer_id) DO UPDATE SET
 // deleted one.
 inline constexpr std::string_view kSelectNewestCard =
     "SELECT " C2P_CARD_COLUMNS
-    " FROM cards WHERE issuer_id = ?1 AND card_id = ?2 ORDER BY card_ref DESC LIMIT 1";
+    " FROM cards WHERE card_ref = COALESCE("
+    "(SELECT card_ref FROM cards WHERE issuer_id = ?1 AND card_id = ?2 AND state <> 'DELETED'), "
+    "(SELECT card_ref FROM deleted_cards WHERE issuer_id = ?1 AND card_id = ?2))";
 inline constexpr std::string_view kSelectLiveCardByPan =
     "SELECT " C2P_CARD_COLUMNS
     " FROM cards WHERE issuer_id = ?1 AND pan_index = ?2 AND state <> 'DELETED'";
-// A consumer's cards, one per cardId (its newest incarnation), in registration order.
+// A consumer's cards, one per cardId (its newest incarnation: the live one, else the
+// newest deleted one, which may belong to another consumer), in registration order.
 inline constexpr std::string_view kSelectConsumerCards =
     "SELECT " C2P_CARD_COLUMNS
-    " FROM cards c WHERE issuer_id = ?1 AND consumer_id = ?2 AND card_ref = "
-    "(SELECT MAX(card_ref) FROM cards n WHERE n.issuer_id = c.issuer_id AND "
-    "n.card_id = c.card_id) ORDER BY card_ref";
+    " FROM cards c WHERE issuer_id = ?1 AND consumer_id = ?2 AND (state <> 'DELETED' OR ("
+    "card_ref = (SELECT d.card_ref FROM deleted_cards d WHERE d.issuer_id = c.issuer_id AND "
+    "d.card_id = c.card_id) AND NOT EXISTS (SELECT 1 FROM cards l WHERE "
+    "l.issuer_id = c.issuer_id AND l.card_id = c.card_id AND l.state <> 'DELETED'))) "
+    "ORDER BY card_ref";
 inline constexpr std::string_view kInsertCard =
     "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
     "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms) "

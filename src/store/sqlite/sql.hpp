@@ -16,6 +16,13 @@ inline constexpr std::string_view kPragmaJournalModeWal = "PRAGMA journal_mode =
 // on it.
 inline constexpr std::string_view kPragmaSynchronousFull = "PRAGMA synchronous = FULL";
 inline constexpr std::string_view kPragmaForeignKeysOn = "PRAGMA foreign_keys = ON";
+// The writer's page cache (negative: KiB): 32 MiB instead of SQLite's 2 MiB keeps the
+// leaves of the random-keyed indexes (PAN index, operation ids) in memory.
+inline constexpr std::string_view kPragmaWriterCacheSize = "PRAGMA cache_size = -32768";
+// Checkpoints are the checkpointer thread's (checkpointer.hpp); the writer checkpoints
+// only as a backstop, past 8,000 WAL pages (32 MiB), instead of SQLite's 1,000.
+inline constexpr std::string_view kPragmaWriterWalAutocheckpoint =
+    "PRAGMA wal_autocheckpoint = 8000";
 // Read back by tests and diagnostics to prove the settings above took effect.
 inline constexpr std::string_view kPragmaJournalMode = "PRAGMA journal_mode";
 inline constexpr std::string_view kPragmaSynchronous = "PRAGMA synchronous";

@@ -1,6 +1,7 @@
 #pragma once
 // The embedded SQLite store: one file in WAL mode, one writer thread group-committing the
-// writes (group_writer.hpp), a small pool of read-only connections for reads
+// writes (group_writer.hpp), a checkpointer thread copying the WAL back into the file
+// (checkpointer.hpp) and a small pool of read-only connections for reads
 // (reader_pool.hpp). Suits a single c2pd; several c2pd share PostgreSQL instead.
 
 #include <memory>
@@ -11,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/group_writer.hpp"
 #include "store/sqlite/reader_pool.hpp"
@@ -54,11 +56,12 @@ class SqliteStore final : public Store {
   template <typename Query>
   auto WithReader(Query query) -> decltype(query(std::declval<Connection&>()));
 
-  SqliteStore(int schema_version, Connection writer, std::vector<Connection> readers,
-              std::size_t max_batch, WriterMetrics metrics);
+  SqliteStore(int schema_version, Connection writer, Connection checkpointer,
+              std::vector<Connection> readers, std::size_t max_batch, WriterMetrics metrics);
 
   const int schema_version_;
   GroupWriter writer_;
+  Checkpointer checkpointer_;
   ReaderPool readers_;
 };
 
