@@ -29,58 +29,28 @@ set -euo pipefail
 
 readonly TARGET=0.5
 readonly WARMUP_SECONDS=1
-readonly BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
-readonly READY_TIMEOUT_S=15
 DURATION=${DURATION:-5}
 CORES=${CORES:-1}
 CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
 BODIES=${BODIES:-60000}
-for v in DURATION CONNECTIONS ROUNDS BODIES; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "register_card: $v must be a positive integer" >&2; exit 2; }
-done
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init register_card
+bench_require_ints DURATION CONNECTIONS ROUNDS BODIES
 case $CORES in
   1) server_cpus=0 client_cpus=1 threads=1 multi=() ;;
   2) server_cpus=0,1 client_cpus=0,1 threads=2 multi=(-multi 2) ;;
   *) echo "register_card: CORES must be 1 or 2" >&2; exit 2 ;;
 esac
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-BUILD_DIR=${BUILD_DIR:-build/release}
-say() { echo "register_card: $*" >&2; }
-
-[[ -n ${SKIP_DEPS:-} ]] || bash scripts/deps.sh
-(( $(nproc) >= 2 )) || { say "needs 2 CPUs (server and load generator pinned apart)"; exit 2; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/c2p-bench-card.XXXXXX")
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-say "building c2pd and c2pctl (release preset) in $BUILD_DIR"
-if ! { timeout "$BUILD_TIMEOUT" cmake --preset release -B "$BUILD_DIR" &&
-  timeout "$BUILD_TIMEOUT" cmake --build "$BUILD_DIR" --target c2pd c2pctl -j "${BUILD_JOBS:-2}"; } \
-  >"$tmp/build.log" 2>&1; then
-  say "build failed:"; tail -n 40 "$tmp/build.log" >&2; exit 1
-fi
+bench_require_two_cpus
+bench_build c2pd c2pctl
 c2pd="$BUILD_DIR/bin/c2pd"
 c2pctl="$BUILD_DIR/bin/c2pctl"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-for kind in token-mac pan pan-hmac; do
-  "$c2pctl" keys generate --kind "$kind" --out "$tmp/$kind.jwk" >/dev/null
-done
+port=$(bench_free_ports 1)
+bench_keys "$tmp" token-mac pan pan-hmac
 "$c2pctl" keys generate --kind jwe --kid bench-jwe --out "$tmp/jwe.jwk" \
   --public-out "$tmp/jwe.pub.jwk" >/dev/null
 "$c2pctl" keys generate --kind issuer-signing --kid bench-1 --out "$tmp/issuer.jwk" \
@@ -167,14 +137,8 @@ request = function()
 end
 LUA
 
-taskset -c "$server_cpus" "$c2pd" --config "$tmp/c2pd.toml" >"$tmp/c2pd.log" 2>&1 &
-server_pid=$!
-deadline=$((SECONDS + READY_TIMEOUT_S))
-until curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz"; do
-  kill -0 "$server_pid" 2>/dev/null || { say "c2pd exited:"; tail -n 20 "$tmp/c2pd.log" >&2; exit 1; }
-  ((SECONDS < deadline)) || { say "c2pd not ready"; tail -n 20 "$tmp/c2pd.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_start c2pd "$port" "$tmp/c2pd.log" "$server_cpus" "$c2pd" --config "$tmp/c2pd.toml"
+server_pid=$started_pid
 url="http://127.0.0.1:$port"
 access_token=$("$c2pctl" token --issuer BENCHISSUE --key "$tmp/issuer.jwk" --url "$url")
 [[ -n $access_token ]] || { say "could not get an access token"; exit 1; }
@@ -183,21 +147,16 @@ offset=0
 # Sets rps for one wrk run of `seconds`, continuing where the previous run stopped.
 run() {
   local seconds=$1 out="$tmp/wrk.out"
-  timeout $((seconds + 30)) taskset -c "$client_cpus" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" \
-    -s "$tmp/register.lua" "$url" -- "$tmp/bodies.tsv" "$offset" "$access_token" >"$out"
+  bench_wrk "$seconds" "$out" "$client_cpus" -s "$tmp/register.lua" "$url" -- \
+    "$tmp/bodies.tsv" "$offset" "$access_token"
   local done_count
   done_count=$(awk '/requests in/ { print $1 }' "$out")
   # Requests in flight when wrk stopped were sent but not counted: skip past them.
   offset=$((offset + done_count + CONNECTIONS))
   ((offset < BODIES)) || { say "ran out of prepared registrations: raise BODIES"; exit 1; }
-  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-  if grep -q 'Non-2xx or 3xx responses' "$out"; then say "errors in run:"; cat "$out" >&2; exit 1; fi
-  [[ -n $rps ]] || { say "could not parse wrk output"; cat "$out" >&2; exit 1; }
+  rps=$(bench_rps "$out")
   latency=$(awk '/^    Latency/ { print $2 }' "$out")
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
-  if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'; }
 
 # The reference: P-256 ECDH operations per second on the server's CPU(s).
 ecdh_rate() {
@@ -208,7 +167,7 @@ ecdh_rate() {
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 readonly HZ=$(getconf CLK_TCK)
 
-load_before=$(cut -d' ' -f1 /proc/loadavg)
+load_before=$(bench_load)
 ratios=() reg_all=() ecdh_all=() cost_all=() us_all=()
 for round in $(seq "$ROUNDS"); do
   e=$(ecdh_rate); [[ -n $e ]] || { say "could not parse openssl speed output"; exit 1; }
@@ -225,18 +184,18 @@ for round in $(seq "$ROUNDS"); do
     "c2pd CPU $(awk -v t="$((t1 - t0))" -v hz="$HZ" -v d="$DURATION" 'BEGIN { printf "%.2f", t / hz / d }') cores," \
     "$us CPU-us per registration = $cost ECDH-equivalents"
   reg_all+=("$r") ecdh_all+=("$e") cost_all+=("$cost") us_all+=("$us")
-  ratios+=("$(awk -v a="$r" -v b="$e" 'BEGIN { printf "%.3f", a / b }')")
+  ratios+=("$(bench_ratio "$r" "$e")")
 done
-load_after=$(cut -d' ' -f1 /proc/loadavg)
+load_after=$(bench_load)
 cards=$(sqlite3 "$tmp/c2p.db" 'SELECT COUNT(*) FROM cards' 2>/dev/null || echo "?")
 reg_rps=$(printf '%s\n' "${reg_all[@]}" | median)
 ecdh=$(printf '%s\n' "${ecdh_all[@]}" | median)
 ratio=$(printf '%s\n' "${ratios[@]}" | median)
 cost=$(printf '%s\n' "${cost_all[@]}" | median)
 us=$(printf '%s\n' "${us_all[@]}" | median)
-verdict=$(awk -v r="$ratio" -v t="$TARGET" 'BEGIN { print (r >= t ? "meets target" : "BELOW TARGET") }')
+verdict=$(bench_verdict "$ratio" "$TARGET")
 say "card registration $reg_rps/s vs ECDH P-256 $ecdh/s: ${ratio}x (target >= $TARGET, $verdict); $cards cards stored"
 say "c2pd CPU per registration: $us us, $cost ECDH-equivalents (medians; the ratio cannot pass the inverse of the latter)"
-say "load average $load_before before, $load_after after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+say "load average $load_before before, $load_after after; $(bench_machine)"
 printf '{"bench":"register_card","registrations_per_s":%s,"ecdh_p256_per_s":%s,"ratio":%s,"cpu_us_per_registration":%s,"ecdh_equivalents_per_registration":%s,"cores":%s,"duration_s":%s,"rounds":%s,"connections":%s}\n' \
   "$reg_rps" "$ecdh" "$ratio" "$us" "$cost" "$CORES" "$DURATION" "$ROUNDS" "$CONNECTIONS"

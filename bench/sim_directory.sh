@@ -14,47 +14,18 @@ set -euo pipefail
 
 readonly TARGET_RPS=20000
 readonly WARMUP_SECONDS=2
-readonly BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
-readonly READY_TIMEOUT_S=15
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
-for v in DURATION CONNECTIONS ROUNDS; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "sim_directory: $v must be a positive integer" >&2; exit 2; }
-done
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-BUILD_DIR=${BUILD_DIR:-build/release}
-say() { echo "sim_directory: $*" >&2; }
-
-[[ -n ${SKIP_DEPS:-} ]] || bash scripts/deps.sh
-(( $(nproc) >= 2 )) || { say "needs 2 CPUs (simulator and load generator pinned apart)"; exit 2; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/c2p-bench-sim.XXXXXX")
-sim_pid=
-cleanup() {
-  if [[ -n $sim_pid ]]; then
-    kill -TERM "$sim_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-say "building c2psim (release preset) in $BUILD_DIR"
-if ! { timeout "$BUILD_TIMEOUT" cmake --preset release -B "$BUILD_DIR" &&
-  timeout "$BUILD_TIMEOUT" cmake --build "$BUILD_DIR" --target c2psim -j "${BUILD_JOBS:-2}"; } \
-  >"$tmp/build.log" 2>&1; then
-  say "build failed:"; tail -n 40 "$tmp/build.log" >&2; exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init sim_directory
+bench_require_ints DURATION CONNECTIONS ROUNDS
+bench_require_two_cpus
+bench_build c2psim
 c2psim="$BUILD_DIR/bin/c2psim"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(bench_free_ports 1)
 # The network's RSA key, and one enrolment body encrypted to it (jwcrypto, as token.sh).
 /usr/bin/python3 - "$tmp" <<'PY'
 import json, sys
@@ -94,14 +65,7 @@ api_key = "bench-key"
 decryption_key = "sim-visa.jwk"
 TOML
 
-taskset -c 0 "$c2psim" --config "$tmp/c2psim.toml" >"$tmp/c2psim.log" 2>&1 &
-sim_pid=$!
-deadline=$((SECONDS + READY_TIMEOUT_S))
-until curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz"; do
-  kill -0 "$sim_pid" 2>/dev/null || { say "c2psim exited:"; tail -n 20 "$tmp/c2psim.log" >&2; exit 1; }
-  ((SECONDS < deadline)) || { say "c2psim not ready"; tail -n 20 "$tmp/c2psim.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_start c2psim "$port" "$tmp/c2psim.log" 0 "$c2psim" --config "$tmp/c2psim.toml"
 url="http://127.0.0.1:$port/visaIdCredential/v1"
 curl -fs --max-time 5 -X POST -H 'Content-Type: application/json' -H 'x-api-key: bench-key' \
   -H 'x-request-id: enrol' --data @"$tmp/enrol.json" "$url/enrollData" >/dev/null ||
@@ -110,29 +74,25 @@ curl -fs --max-time 5 -X POST -H 'Content-Type: application/json' -H 'x-api-key:
   -H 'x-request-id: check' --data '{"intent":{"type":"PRODUCT_CODE","value":"CLICK_TO_PAY"},"consumerInformation":{"externalConsumerID":"bench-1"}}' \
   "$url/getData" | grep -q '"last4":"1111"' || { say "getData does not show the card"; exit 1; }
 
+# Sets rps for one wrk run on CPU 1 (after a warm-up).
 measure() {
-  local out="$tmp/wrk.out"
-  timeout $((WARMUP_SECONDS + 30)) taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "$@" >/dev/null
-  timeout $((DURATION + 30)) taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$@" >"$out"
-  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-  if grep -q 'Non-2xx or 3xx responses' "$out"; then say "errors in run:"; cat "$out" >&2; exit 1; fi
-  [[ -n $rps ]] || { say "could not parse wrk output"; cat "$out" >&2; exit 1; }
+  bench_wrk "$WARMUP_SECONDS" "$tmp/warmup.out" 1 "$@"
+  bench_wrk "$DURATION" "$tmp/wrk.out" 1 "$@"
+  rps=$(bench_rps "$tmp/wrk.out")
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
-  if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'; }
 
-load_before=$(cut -d' ' -f1 /proc/loadavg)
+load_before=$(bench_load)
 all=()
 for round in $(seq "$ROUNDS"); do
   measure -s "$tmp/get.lua" "$url/getData"
   say "round $round: $rps calls/s"
   all+=("$rps")
 done
-load_after=$(cut -d' ' -f1 /proc/loadavg)
+load_after=$(bench_load)
 rps=$(printf '%s\n' "${all[@]}" | median)
-ratio=$(awk -v a="$rps" -v b="$TARGET_RPS" 'BEGIN { printf "%.3f", a / b }')
-verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 1 ? "meets target" : "BELOW TARGET") }')
+ratio=$(bench_ratio "$rps" "$TARGET_RPS")
+verdict=$(bench_verdict "$ratio" 1)
 say "Visa-like getData: $rps calls/s on one core: ${ratio}x the $TARGET_RPS/s target ($verdict)"
-say "load average $load_before before, $load_after after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+say "load average $load_before before, $load_after after; $(bench_machine)"
 printf '{"bench":"sim_directory","calls_per_s":%s,"target_per_s":%s,"ratio":%s,"duration_s":%s,"rounds":%s,"connections":%s}\n' \
   "$rps" "$TARGET_RPS" "$ratio" "$DURATION" "$ROUNDS" "$CONNECTIONS"

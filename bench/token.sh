@@ -18,51 +18,20 @@ set -euo pipefail
 readonly TOKEN_TARGET=0.5
 readonly AUTH_TARGET=0.9
 readonly WARMUP_SECONDS=2
-readonly BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
-readonly READY_TIMEOUT_S=15
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
-for v in DURATION CONNECTIONS ROUNDS; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "token: $v must be a positive integer" >&2; exit 2; }
-done
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-BUILD_DIR=${BUILD_DIR:-build/release}
-say() { echo "token: $*" >&2; }
-
-[[ -n ${SKIP_DEPS:-} ]] || bash scripts/deps.sh
-(( $(nproc) >= 2 )) || { say "needs 2 CPUs (server and load generator pinned apart)"; exit 2; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/c2p-bench-token.XXXXXX")
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-say "building c2pd and c2pctl (release preset) in $BUILD_DIR"
-if ! { timeout "$BUILD_TIMEOUT" cmake --preset release -B "$BUILD_DIR" &&
-  timeout "$BUILD_TIMEOUT" cmake --build "$BUILD_DIR" --target c2pd c2pctl -j "${BUILD_JOBS:-2}"; } \
-  >"$tmp/build.log" 2>&1; then
-  say "build failed:"; tail -n 40 "$tmp/build.log" >&2; exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init token
+bench_require_ints DURATION CONNECTIONS ROUNDS
+bench_require_two_cpus
+bench_build c2pd c2pctl
 c2pd="$BUILD_DIR/bin/c2pd"
 c2pctl="$BUILD_DIR/bin/c2pctl"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-for kind in token-mac jwe pan pan-hmac; do
-  "$c2pctl" keys generate --kind "$kind" --out "$tmp/$kind.jwk" >/dev/null
-done
+port=$(bench_free_ports 1)
+bench_keys "$tmp" token-mac jwe pan pan-hmac
 "$c2pctl" keys generate --kind issuer-signing --kid bench-1 --out "$tmp/issuer.jwk" \
   --public-out "$tmp/issuer.pub.jwk" >/dev/null
 cat >"$tmp/c2pd.toml" <<TOML
@@ -107,32 +76,19 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.body = "$body"
 LUA
 
-taskset -c 0 "$c2pd" --config "$tmp/c2pd.toml" >"$tmp/c2pd.log" 2>&1 &
-server_pid=$!
-deadline=$((SECONDS + READY_TIMEOUT_S))
-until curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz"; do
-  kill -0 "$server_pid" 2>/dev/null || { say "c2pd exited:"; tail -n 20 "$tmp/c2pd.log" >&2; exit 1; }
-  ((SECONDS < deadline)) || { say "c2pd not ready"; tail -n 20 "$tmp/c2pd.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_start c2pd "$port" "$tmp/c2pd.log" 0 "$c2pd" --config "$tmp/c2pd.toml"
 
 access_token=$(curl -fs --max-time 5 -X POST -H 'Content-Type: application/x-www-form-urlencoded' \
   --data "$body" "http://127.0.0.1:$port/authz/v1/oauth2/token" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 [[ -n $access_token ]] || { say "could not get an access token"; exit 1; }
 
-# Sets rps for one wrk run (after a warm-up); non-2xx answers make the number meaningless.
+# Sets rps for one wrk run on CPU 1 (after a warm-up).
 measure() {
-  local out="$tmp/wrk.out"
-  timeout $((WARMUP_SECONDS + 30)) taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "$@" >/dev/null
-  timeout $((DURATION + 30)) taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$@" >"$out"
-  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-  if grep -q 'Non-2xx or 3xx responses' "$out"; then say "errors in run:"; cat "$out" >&2; exit 1; fi
-  [[ -n $rps ]] || { say "could not parse wrk output"; cat "$out" >&2; exit 1; }
+  bench_wrk "$WARMUP_SECONDS" "$tmp/warmup.out" 1 "$@"
+  bench_wrk "$DURATION" "$tmp/wrk.out" 1 "$@"
+  rps=$(bench_rps "$tmp/wrk.out")
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
-  if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'; }
 
 # The reference: ES256 (P-256) verifications per second on the server's CPU.
 verify_rate() {
@@ -142,7 +98,7 @@ verify_rate() {
 
 # Each round measures the reference and both pairs back to back, and the ratios are taken
 # within the round: load from other processes that drifts over the invocation cancels out.
-load_before=$(cut -d' ' -f1 /proc/loadavg)
+load_before=$(bench_load)
 url="http://127.0.0.1:$port"
 token_ratios=() auth_ratios=() token_all=() verify_all=() open_all=() auth_all=()
 for round in $(seq "$ROUNDS"); do
@@ -152,10 +108,10 @@ for round in $(seq "$ROUNDS"); do
   measure -H "Authorization: Bearer $access_token" "$url/authz/v1/tokeninfo"; a=$rps
   say "round $round: token $t req/s, ES256 verify $v/s, open GET $o req/s, bearer GET $a req/s"
   token_all+=("$t") verify_all+=("$v") open_all+=("$o") auth_all+=("$a")
-  token_ratios+=("$(awk -v a="$t" -v b="$v" 'BEGIN { printf "%.3f", a / b }')")
-  auth_ratios+=("$(awk -v a="$a" -v b="$o" 'BEGIN { printf "%.3f", a / b }')")
+  token_ratios+=("$(bench_ratio "$t" "$v")")
+  auth_ratios+=("$(bench_ratio "$a" "$o")")
 done
-load_after=$(cut -d' ' -f1 /proc/loadavg)
+load_after=$(bench_load)
 token_rps=$(printf '%s\n' "${token_all[@]}" | median)
 verify_rate=$(printf '%s\n' "${verify_all[@]}" | median)
 open_rps=$(printf '%s\n' "${open_all[@]}" | median)
@@ -163,10 +119,9 @@ auth_rps=$(printf '%s\n' "${auth_all[@]}" | median)
 
 token_ratio=$(printf '%s\n' "${token_ratios[@]}" | median)
 auth_ratio=$(printf '%s\n' "${auth_ratios[@]}" | median)
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "meets target" : "BELOW TARGET") }'; }
 
-say "token endpoint  $token_rps req/s vs ES256 verify $verify_rate/s: ${token_ratio}x (target >= $TOKEN_TARGET, $(verdict "$token_ratio" "$TOKEN_TARGET"))"
-say "bearer GET      $auth_rps req/s vs open GET $open_rps req/s: ${auth_ratio}x (target >= $AUTH_TARGET, $(verdict "$auth_ratio" "$AUTH_TARGET"))"
-say "load average $load_before before, $load_after after; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+say "token endpoint  $token_rps req/s vs ES256 verify $verify_rate/s: ${token_ratio}x (target >= $TOKEN_TARGET, $(bench_verdict "$token_ratio" "$TOKEN_TARGET"))"
+say "bearer GET      $auth_rps req/s vs open GET $open_rps req/s: ${auth_ratio}x (target >= $AUTH_TARGET, $(bench_verdict "$auth_ratio" "$AUTH_TARGET"))"
+say "load average $load_before before, $load_after after; $(bench_machine)"
 printf '{"bench":"token","token_rps":%s,"es256_verify_per_s":%s,"token_ratio":%s,"bearer_get_rps":%s,"open_get_rps":%s,"auth_ratio":%s,"duration_s":%s,"rounds":%s,"connections":%s}\n' \
   "$token_rps" "$verify_rate" "$token_ratio" "$auth_rps" "$open_rps" "$auth_ratio" "$DURATION" "$ROUNDS" "$CONNECTIONS"
