@@ -1,0 +1,42 @@
+#pragma once
+// What both connectors share: their configuration and one HTTP exchange with a directory
+// (x-api-key, a fresh x-request-id, JSON in and out, a per-call timeout), and card data
+// encrypted to the network's key.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/secret_bytes.hpp"
+#include "http/client.hpp"
+#include "jose/rsa_key.hpp"
+#include "networks/network_connector.hpp"
+
+namespace c2p::networks {
+
+struct ConnectorConfig {
+  std::string url;      // scheme://host[:port][/prefix], no trailing slash
+  std::string api_key;  // sent as x-api-key; never logged
+  std::shared_ptr<const jose::RsaKey> encryption_key;  // the network's public key
+  std::chrono::milliseconds timeout{10'000};           // per call
+  // Mastercard-like POST /enrollments blocks until the token is provisioned: seconds.
+  std::chrono::milliseconds enrol_timeout{60'000};
+  // Mastercard-like srcClientId / serviceId, issued at onboarding.
+  std::string src_client_id = "c2p";
+  std::string service_id = "c2p-issuer-enrolment";
+};
+
+// The response (any status), or a transport failure classified (TransportFailure).
+boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
+    http::Client& client, const ConnectorConfig& config, std::string method, std::string url,
+    std::string body, std::chrono::milliseconds timeout);
+
+// A compact JWE (RSA-OAEP-256 + A256GCM) of `plaintext` to the network's key.
+std::string EncryptForNetwork(const ConnectorConfig& config, const core::SecretBytes& plaintext);
+
+// True for ids the directories accept in paths and bodies: 1..max_len of [A-Za-z0-9._:-].
+bool IsExternalId(std::string_view id, std::size_t max_len = 64);
+
+}  // namespace c2p::networks
