@@ -40,11 +40,33 @@ Failure Malformed(const Answer& answer, std::string_view what) {
 
 bool Is2xx(unsigned status) { return status >= 200 && status < 300; }
 
+// No run of 5+ digits: a code or field path never carries something that could be a
+// PAN, a phone number or a postal code.
+bool HasNoDigitRun(std::string_view s) {
+  int digits = 0;
+  for (const char c : s) {
+    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (digits >= 5) return false;
+  }
+  return true;
+}
+
 // A network code is echoed in messages only when it looks like one (no free text).
 bool IsCodeText(std::string_view s) {
-  if (s.empty() || s.size() > 40) return false;
+  if (s.empty() || s.size() > 40 || !HasNoDigitRun(s)) return false;
   for (const char c : s) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// A field path as the gateway names it in Source ("consumer.mobileNumber.phoneNumber").
+bool IsFieldPath(std::string_view s) {
+  if (s.empty() || s.size() > 64 || !HasNoDigitRun(s)) return false;
+  for (const char c : s) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || c == '/';
     if (!ok) return false;
   }
   return true;
@@ -332,7 +354,7 @@ Failure ReadMastercardError(const Answer& answer) {
     }
   }
   if (f.reason == FailureReason::kRejected) {
-    if (const auto source = StringMember(e, "Source"); source && source->size() <= 64) {
+    if (const auto source = StringMember(e, "Source"); source && IsFieldPath(*source)) {
       f.fields.emplace_back(*source);
     }
   }

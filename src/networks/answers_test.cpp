@@ -89,6 +89,10 @@ TEST(Answers, ErrorsWithoutABodyAreClassifiedByStatus) {
   EXPECT_EQ(r.error().reason, FailureReason::kRejected);
   r = ReadVisaWriteAnswer(A(400, R"({"reason":"free text with spaces"})"));
   EXPECT_EQ(r.error().network_code, "");
+  // Something that could be a PAN is never echoed as a code.
+  r = ReadVisaWriteAnswer(A(400, R"({"reason":"4111111111111111"})"));
+  EXPECT_EQ(r.error().network_code, "");
+  EXPECT_EQ(r.error().message.find("41111"), std::string::npos);
 }
 
 TEST(Answers, RetryAfter) {
@@ -227,6 +231,10 @@ TEST(Answers, MastercardErrorTable) {
   f = ReadMastercardError(A(503, Gateway("SERVICE_UNAVAILABLE", true)));
   EXPECT_EQ(f.reason, FailureReason::kUnavailable);
   EXPECT_TRUE(f.retryable);
+  const auto quoted =
+      ReadMastercardError(A(400, R"({"Errors":{"Error":[{"Source":"pan 4111111111111111",
+      "ReasonCode":"INVALID_FIELD"}]}})"));
+  EXPECT_TRUE(quoted.fields.empty());
   EXPECT_EQ(ReadMastercardError(A(401, Gateway("UNAUTHORIZED", false))).reason,
             FailureReason::kRejected);
   // Shapes that are not the gateway's: classified by status.
