@@ -4,6 +4,8 @@
 
 #include "core/ids.hpp"
 #include "jose/jwe.hpp"
+#include "jose/jwk.hpp"
+#include "jose/key_file.hpp"
 #include "networks/answers.hpp"
 
 namespace c2p::networks {
@@ -23,6 +25,43 @@ boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
   auto response = co_await client.Send(std::move(request));
   if (!response) co_return tl::unexpected(TransportFailure(response.error()));
   co_return std::move(*response);
+}
+
+core::Result<void> LoadConnectorSecrets(ConnectorConfig& config,
+                                        const std::filesystem::path& api_key_file,
+                                        const std::filesystem::path& encryption_key,
+                                        const std::string& what) {
+  auto key_text = jose::ReadSecretTextFile(api_key_file);
+  if (!key_text) {
+    return core::Fail(core::ErrorCode::kConfigInvalid, what + ".api_key_file: cannot be read");
+  }
+  if (key_text->empty()) {
+    return core::Fail(core::ErrorCode::kConfigInvalid, what + ".api_key_file: is empty");
+  }
+  for (const char c : key_text->as_text()) {
+    if (c < 0x21 || c > 0x7e) {
+      return core::Fail(core::ErrorCode::kConfigInvalid,
+                        what + ".api_key_file: must hold printable ASCII without spaces");
+    }
+  }
+  auto jwk = jose::ReadJwkFile(encryption_key);
+  if (!jwk) {
+    return core::Fail(core::ErrorCode::kConfigInvalid, what + ".encryption_key: cannot be read");
+  }
+  auto key = jose::RsaKey::FromJwk(*jwk);
+  jose::WipeJwkSecrets(*jwk);
+  if (!key) {
+    return core::Fail(
+        core::ErrorCode::kConfigInvalid,
+        what + ".encryption_key: not a usable RSA public key (" + key.error().field + ")");
+  }
+  if (key->has_private()) {
+    return core::Fail(core::ErrorCode::kConfigInvalid,
+                      what + ".encryption_key: holds a private key; give the public half only");
+  }
+  config.api_key = std::string(key_text->as_text());
+  config.encryption_key = std::make_shared<const jose::RsaKey>(std::move(*key));
+  return {};
 }
 
 std::string EncryptForNetwork(const ConnectorConfig& config, const core::SecretBytes& plaintext) {

@@ -4,11 +4,13 @@
 // encrypted to the network's key.
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "core/error.hpp"
 #include "core/secret_bytes.hpp"
 #include "http/client.hpp"
 #include "jose/rsa_key.hpp"
@@ -27,6 +29,16 @@ struct ConnectorConfig {
   std::string src_client_id = "c2p";
   std::string service_id = "c2p-issuer-enrolment";
 };
+
+// Completes `config` (url and timeouts already set) from the files configuration names:
+// the API key (ReadSecretTextFile: one line) and the network's public RSA JWK. Fails with
+// kConfigInvalid naming `what` ("networks.visa.encryption_key"): an unreadable file, an
+// empty key, a JWK that is not an RSA key, or one holding a private part (c2p must never
+// have the network's private key).
+core::Result<void> LoadConnectorSecrets(ConnectorConfig& config,
+                                        const std::filesystem::path& api_key_file,
+                                        const std::filesystem::path& encryption_key,
+                                        const std::string& what);
 
 // The response (any status), or a transport failure classified (TransportFailure).
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
