@@ -357,6 +357,67 @@ TEST_F(NetworksE2e, MastercardRateLimitIsRetryableWithRetryAfter) {
   EXPECT_GE(limited->retry_after->count(), 1);
 }
 
+TEST_F(NetworksE2e, RetryableThenSucceeds) {
+  h_.visa_extra = "token_latency_ms = 400\n";  // keeps the enrolment IN_PROGRESS a while
+  Start();
+  // Test card 0028: 503 twice, then accepted, on both networks.
+  const auto flaky_visa = Card(Pan("4", "0028"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto r = Run(visa_->EnrolConsumer(Consumer("vc-f"), {"vk-f", &flaky_visa, Address()}));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason, FailureReason::kUnavailable);
+    EXPECT_TRUE(r.error().retryable);
+  }
+  auto accepted = Run(visa_->EnrolConsumer(Consumer("vc-f"), {"vk-f", &flaky_visa, Address()}));
+  ASSERT_TRUE(accepted) << accepted.error().message;
+
+  // While the enrolment is IN_PROGRESS, another write for the consumer is VIDC-3000.
+  const auto other = Card("4012888888881881");
+  auto busy = Run(visa_->AddCard(Consumer("vc-f"), {"vk-g", &other, Address()}));
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().reason, FailureReason::kInProgress);
+  EXPECT_TRUE(busy.error().retryable);
+  ASSERT_TRUE(Settle(accepted, "vk-f"));
+
+  const auto flaky_mc = Card(Pan("55", "0028"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto r = Run(mc_->EnrolConsumer(Consumer("mc-f"), {"mk-f", &flaky_mc, Address()}));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason, FailureReason::kUnavailable);
+    EXPECT_TRUE(r.error().retryable);
+  }
+  auto enrolled = Run(mc_->EnrolConsumer(Consumer("mc-f"), {"mk-f", &flaky_mc, Address()}));
+  ASSERT_TRUE(enrolled) << enrolled.error().message;
+}
+
+TEST_F(NetworksE2e, TimeoutMayHaveBeenAppliedSoLookFirst) {
+  Start();
+  const std::string url = "http://127.0.0.1:" + std::to_string(h_.sim_port);
+  auto config = Config(url, kSimMcApiKey, h_.mc_key);
+  config.enrol_timeout = std::chrono::milliseconds(100);  // c2psim holds it 300 ms
+  networks::MastercardConnector impatient(*client_, std::move(config));
+  auto r = Fetch(h_.sim_port, "POST", "/sim/v1/faults",
+                 R"({"network":"mastercard","timeoutRate":1,"seed":1})",
+                 "Content-Type: application/json\r\n");
+  ASSERT_TRUE(r && r->status < 300);
+  const auto card = Card("5555555555554444");
+  auto timed_out = Run(impatient.EnrolConsumer(Consumer("mc-t"), {"mk-t", &card, Address()}));
+  ASSERT_FALSE(timed_out);
+  EXPECT_EQ(timed_out.error().reason, FailureReason::kTimeout);
+  EXPECT_TRUE(timed_out.error().retryable);
+  EXPECT_TRUE(timed_out.error().maybe_applied);
+  ASSERT_EQ(Fetch(h_.sim_port, "DELETE", "/sim/v1/faults")->status, 204);
+  // The directory did apply it: the lookup finds the card, so no second enrolment.
+  std::optional<networks::Profile> profile;
+  EXPECT_TRUE(Eventually([&] {
+    auto p = Run(mc_->GetProfile("mc-t"));
+    if (!p || p->FindCard("mk-t") == nullptr) return false;
+    profile = std::move(*p);
+    return true;
+  }));
+  ASSERT_TRUE(profile);
+}
+
 TEST_F(NetworksE2e, ConnectionRefusedIsRetryable) {
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort());
   networks::VisaConnector visa(*client_, Config(url, "k", h_.visa_key));
