@@ -124,6 +124,40 @@ VoidResult ParseAuth(const toml::table* t, AuthConfig& a) {
   return r.RejectUnknown();
 }
 
+VoidResult ParseNetwork(const toml::table* t, std::string_view name, const fs::path& base,
+                        std::optional<NetworkEndpointConfig>& out) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "networks." + std::string(name));
+  NetworkEndpointConfig n;
+  if (auto ok = Str(r, "url", n.url, true); !ok) return ok;
+  const bool http_url = n.url.starts_with("http://") || n.url.starts_with("https://");
+  if (!http_url || n.url.ends_with("/") || n.url.find_first_of(" ?#") != std::string::npos) {
+    return Err(r.Invalid("url", "must be an http:// or https:// base URL without a trailing /"));
+  }
+  if (auto ok = FilePath(r, "api_key_file", base, n.api_key_file, true); !ok) return ok;
+  if (auto ok = FilePath(r, "encryption_key", base, n.encryption_key, true); !ok) return ok;
+  if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
+  if (auto ok = Millis(r, "enrol_timeout_ms", n.enrol_timeout); !ok) return ok;
+  if (name == "mastercard") {
+    if (auto ok = Str(r, "src_client_id", n.src_client_id, false); !ok) return ok;
+    if (auto ok = Str(r, "service_id", n.service_id, false); !ok) return ok;
+  }
+  out = std::move(n);
+  return r.RejectUnknown();
+}
+
+VoidResult ParseNetworks(const toml::table* t, const fs::path& base, NetworksConfig& n) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "networks");
+  auto visa = r.Table("visa");
+  if (!visa) return Err(visa.error());
+  if (auto ok = ParseNetwork(*visa, "visa", base, n.visa); !ok) return ok;
+  auto mastercard = r.Table("mastercard");
+  if (!mastercard) return Err(mastercard.error());
+  if (auto ok = ParseNetwork(*mastercard, "mastercard", base, n.mastercard); !ok) return ok;
+  return r.RejectUnknown();
+}
+
 VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base, IssuerConfig& s) {
   TomlReader r(t, "issuers[" + std::to_string(i) + "]");
   if (auto ok = Str(r, "id", s.id, true); !ok) return ok;
@@ -237,6 +271,10 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   auto autht = r.Table("auth");
   if (!autht) return Err(autht.error());
   if (auto ok = ParseAuth(*autht, config.auth); !ok) return Err(ok.error());
+
+  auto networks = r.Table("networks");
+  if (!networks) return Err(networks.error());
+  if (auto ok = ParseNetworks(*networks, base_dir, config.networks); !ok) return Err(ok.error());
 
   auto issuers = r.Array("issuers");
   if (!issuers) return Err(issuers.error());

@@ -5,6 +5,7 @@
 // Relative file paths are resolved against the config file's directory. Secrets are never
 // inline: the config names files that hold them.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -67,6 +68,24 @@ struct CardProductConfig {
   std::vector<BinRange> bin_ranges;
 };
 
+// [networks.visa] / [networks.mastercard]: where a directory is and how c2p calls it
+// (src/networks, docs/networks.md). Secrets stay in files: the API key file holds the
+// x-api-key on one line; the encryption key is the network's public RSA JWK.
+struct NetworkEndpointConfig {
+  std::string url;  // http:// or https://, no trailing slash
+  std::filesystem::path api_key_file;
+  std::filesystem::path encryption_key;
+  std::chrono::milliseconds timeout{10'000};        // per directory call
+  std::chrono::milliseconds enrol_timeout{60'000};  // Mastercard's blocking enrolment
+  std::string src_client_id = "c2p";                // Mastercard only
+  std::string service_id = "c2p-issuer-enrolment";  // Mastercard only
+};
+
+struct NetworksConfig {
+  std::optional<NetworkEndpointConfig> visa;
+  std::optional<NetworkEndpointConfig> mastercard;
+};
+
 struct Config {
   std::filesystem::path path;  // the file it came from
   http::ServerOptions server;
@@ -76,6 +95,7 @@ struct Config {
   AuthConfig auth;
   std::vector<IssuerConfig> issuers;
   std::vector<CardProductConfig> card_products;
+  NetworksConfig networks;
 };
 
 // Reads and validates a config file. Referenced key and secret files must exist.

@@ -115,6 +115,61 @@ pan_hmac = "keys/hmac.jwk"
   ASSERT_EQ(present->keys.token_mac_retired.size(), 1u);
 }
 
+TEST_F(ConfigTest, NetworksAreOptionalAndRead) {
+  auto none = Parse("");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->networks.visa);
+  EXPECT_FALSE(none->networks.mastercard);
+  std::ofstream(dir_ / "keys/visa.api") << "k";
+  std::ofstream(dir_ / "keys/visa.pub.jwk") << "{}";
+  auto c = Parse(R"(
+[networks.visa]
+url = "http://127.0.0.1:8090"
+api_key_file = "keys/visa.api"
+encryption_key = "keys/visa.pub.jwk"
+timeout_ms = 2000
+
+[networks.mastercard]
+url = "https://mc.example"
+api_key_file = "keys/visa.api"
+encryption_key = "keys/visa.pub.jwk"
+enrol_timeout_ms = 30000
+src_client_id = "client-1"
+service_id = "svc-1"
+)");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->networks.visa);
+  EXPECT_EQ(c->networks.visa->url, "http://127.0.0.1:8090");
+  EXPECT_EQ(c->networks.visa->api_key_file, dir_ / "keys/visa.api");
+  EXPECT_EQ(c->networks.visa->encryption_key, dir_ / "keys/visa.pub.jwk");
+  EXPECT_EQ(c->networks.visa->timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(c->networks.visa->enrol_timeout, std::chrono::milliseconds(60000));
+  ASSERT_TRUE(c->networks.mastercard);
+  EXPECT_EQ(c->networks.mastercard->enrol_timeout, std::chrono::milliseconds(30000));
+  EXPECT_EQ(c->networks.mastercard->src_client_id, "client-1");
+  EXPECT_EQ(c->networks.mastercard->service_id, "svc-1");
+}
+
+TEST_F(ConfigTest, NetworkErrorsNameTheKey) {
+  std::ofstream(dir_ / "keys/api") << "k";
+  const std::string files = "api_key_file = \"keys/api\"\nencryption_key = \"keys/jwe.jwk\"\n";
+  auto unknown = Parse("[networks.visa]\nurl = \"http://x\"\n" + files + "src_client_id = \"c\"\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "networks.visa.src_client_id: unknown key");
+  auto amex = Parse("[networks.amex]\nurl = \"http://x\"\n");
+  ASSERT_FALSE(amex);
+  EXPECT_EQ(amex.error().message, "networks.amex: unknown key");
+  auto url = Parse("[networks.mastercard]\nurl = \"ftp://x/\"\n" + files);
+  ASSERT_FALSE(url);
+  EXPECT_NE(url.error().message.find("networks.mastercard.url"), std::string::npos);
+  auto missing = Parse("[networks.visa]\nurl = \"http://x\"\napi_key_file = \"keys/nope\"\n");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("networks.visa.api_key_file"), std::string::npos);
+  auto timeout = Parse("[networks.visa]\nurl = \"http://x\"\n" + files + "timeout_ms = 0\n");
+  ASSERT_FALSE(timeout);
+  EXPECT_NE(timeout.error().message.find("networks.visa.timeout_ms"), std::string::npos);
+}
+
 TEST_F(ConfigTest, UnknownKeysAreNamed) {
   auto top = Parse("\n[surprise]\nx = 1\n");
   ASSERT_FALSE(top);

@@ -141,6 +141,11 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
       "jwe = [\"keys/jwe.jwk\"]\n"
       "pan = [\"keys/pan-v1.jwk\"]\n"
       "pan_hmac = \"keys/pan-hmac.jwk\"\n";
+  for (const char* network : kSimNetworks) {
+    const std::string n = network;
+    text += "\n[networks." + n + "]\nurl = \"" + sim + "\"\napi_key_file = \"keys/" + n +
+            ".api-key\"\nencryption_key = \"keys/sim-" + n + ".pub.jwk\"\n";
+  }
   for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
     const std::string id = issuer;
     text +=
@@ -251,6 +256,13 @@ core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
   if (!secrets) return tl::unexpected(secrets.error());
   if (auto ok = WriteText(o.dir / "c2psim.toml", SimulatorConfigText(o, *secrets), true); !ok) {
     return tl::unexpected(ok.error());
+  }
+  // c2pd reads each network's API key from a file of its own (secrets are never inline).
+  for (const char* network : kSimNetworks) {
+    std::string key(secrets->at(network).as_object().at("apiKey").as_string());
+    auto ok = WriteText(o.dir / ("keys/" + std::string(network) + ".api-key"), key + "\n", true);
+    core::SecureWipe(key.data(), key.size());
+    if (!ok) return tl::unexpected(ok.error());
   }
 
   const std::string store_url =

@@ -22,6 +22,7 @@
 #include "jose/key_kinds.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
+#include "tests/support/sim_harness.hpp"
 #include "webhook.hpp"
 
 namespace c2p::testing {
@@ -30,130 +31,23 @@ namespace {
 namespace json = boost::json;
 namespace asio = boost::asio;
 
-constexpr const char* kTspSecret = "tsp-secret-visa";
-constexpr const char* kMcTspSecret = "tsp-secret-mc";
-
-// What the test's stand-in for c2p's /tsp endpoints saw and how it answers.
-struct FakeC2p {
-  std::mutex mutex;
-  std::vector<std::string> pans;  // decrypted from token requests
-  std::vector<json::object> events;
-  std::set<std::string> red_pans;
-  std::atomic<int> fail_events{0};  // answer 503 to that many tokenEvents first
-  std::atomic<int> unauthorized{0};
-
-  std::vector<json::object> Events() {
-    std::lock_guard lock(mutex);
-    return events;
-  }
-  std::size_t CountEvents(std::string_view kind) {
-    std::lock_guard lock(mutex);
-    return static_cast<std::size_t>(
-        std::count_if(events.begin(), events.end(),
-                      [&](const json::object& e) { return e.at("event").as_string() == kind; }));
-  }
-};
-
 class SimE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        NamedTestDir("c2psim-e2e-" +
-                     std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    c2p_key_ = jose::EcKey::Generate();
-    c2p_key_.set_kid("c2p-test");
-    ASSERT_TRUE(jose::WriteJwkFile(dir_ + "/c2p.pub.jwk", c2p_key_.ToPublicJwk(), false));
-    ASSERT_TRUE(decryption_.AddEcdhEs(c2p_key_));
-    for (auto [name, key] : {std::pair{"visa", &visa_key_}, std::pair{"mastercard", &mc_key_}}) {
-      *key = jose::RsaKey::Generate();
-      key->set_kid(std::string("sim-") + name);
-      auto jwk = key->ToPrivateJwk();
-      ASSERT_TRUE(jose::WriteJwkFile(dir_ + "/sim-" + name + ".jwk", jwk, true));
-      jose::WipeJwkSecrets(jwk);
-    }
-    ASSERT_TRUE(jose::GenerateKeyFile(jose::KeyKind::kWebhook, dir_ + "/issuer.whsec"));
+    ASSERT_TRUE(
+        h_.Setup("c2psim-e2e-" +
+                 std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     auto secret = jose::ReadSecretTextFile(dir_ + "/issuer.whsec");
     ASSERT_TRUE(secret);
     auto bytes = sim::DecodeWebhookSecret(secret->as_text());
     ASSERT_TRUE(bytes);
     webhook_secret_ = *bytes;
-    std::ofstream(dir_ + "/consumers.json")
-        << R"({"consumers":[{"issuerId":"SANDBOX001","consumerId":"cons-1","consumerInfo":{"firstName":"Ada"},"billingAddress":{"countryCode":"FR"}}]})";
-    StartFakeC2p();
   }
 
-  void TearDown() override {
-    if (c2p_server_) c2p_server_->Stop();
-  }
-
-  void StartFakeC2p() {
-    for (const char* network : {"visa", "mastercard"}) {
-      const std::string secret =
-          std::string("Bearer ") + (network[0] == 'v' ? kTspSecret : kMcTspSecret);
-      router_.Add(
-          http::Verb::post, std::string("/tsp/v1/networks/") + network + "/tokenRequests",
-          [this, secret](http::Request& r) -> asio::awaitable<http::Reply> {
-            if (r.header("authorization") != secret) {
-              ++fake_.unauthorized;
-              co_return http::Json(http::Status::unauthorized, json::object{});
-            }
-            auto plain = jose::DecryptJwe(r.json().at("encryptedCard").as_string(), decryption_);
-            if (!plain) co_return http::Json(http::Status::bad_request, json::object{});
-            const json::value card = json::parse(plain->as_text());
-            const std::string pan(card.at("pan").as_string());
-            std::lock_guard lock(fake_.mutex);
-            fake_.pans.push_back(pan);
-            co_return http::Json(
-                http::Status::ok,
-                json::object{{"decision", fake_.red_pans.contains(pan) ? "RED" : "GREEN"}});
-          },
-          http::RouteOptions{http::BodyKind::kJson});
-      router_.Add(
-          http::Verb::post, std::string("/tsp/v1/networks/") + network + "/tokenEvents",
-          [this, secret](http::Request& r) -> asio::awaitable<http::Reply> {
-            if (r.header("authorization") != secret)
-              co_return http::Json(http::Status::unauthorized, json::object{});
-            if (fake_.fail_events.fetch_sub(1) > 0) {
-              co_return http::Json(http::Status::service_unavailable, json::object{});
-            }
-            std::lock_guard lock(fake_.mutex);
-            fake_.events.push_back(r.json().as_object());
-            co_return http::NoContent();
-          },
-          http::RouteOptions{http::BodyKind::kJson});
-    }
-    http::ServerOptions options;
-    options.port = 0;
-    options.threads = 1;
-    options.access_log = false;
-    c2p_server_ = std::make_unique<http::Server>(options, router_, metrics_);
-    ASSERT_TRUE(c2p_server_->Start());
-  }
+  void TearDown() override { h_.Stop(); }
 
   // Starts c2psim with the test's keys; `extra` is appended to the TOML.
-  void StartSim(const std::string& extra = "") {
-    sim_port_ = FreePort();
-    std::ofstream(dir_ + "/c2psim.toml")
-        << "[server]\nport = " << sim_port_ << "\n"
-        << "[c2p]\nurl = \"http://127.0.0.1:" << c2p_server_->port() << "\"\n"
-        << "encryption_key = \"c2p.pub.jwk\"\n"
-        << "[visa]\napi_key = \"visa-key\"\ndecryption_key = \"sim-visa.jwk\"\n"
-        << "tsp_secret = \"" << kTspSecret << "\"\ntoken_requestor_id = \"40010030273\"\n"
-        << visa_extra_
-        << "[mastercard]\napi_key = \"mc-key\"\ndecryption_key = \"sim-mastercard.jwk\"\n"
-        << "tsp_secret = \"" << kMcTspSecret << "\"\n"
-        << mc_extra_ << "[issuer]\nconsumers_file = \"consumers.json\"\noauth_client_id = \"c2p\"\n"
-        << "oauth_client_secret = \"s3cret\"\n"
-        << issuer_extra_
-        << "[[issuer.webhook_secrets]]\nissuer = \"SANDBOX001\"\nfile = \"issuer.whsec\"\n"
-        << "[timing]\nslow_card_ms = 400\ntimeout_fault_ms = 300\n"
-        << extra;
-    auto p = Process::Start({BinDir() + "/c2psim", "--config", dir_ + "/c2psim.toml"},
-                            dir_ + "/c2psim.log");
-    ASSERT_TRUE(p);
-    sim_ = std::move(*p);
-    ASSERT_TRUE(WaitReady(sim_port_)) << ReadFile(dir_ + "/c2psim.log");
-  }
+  void StartSim(const std::string& extra = "") { ASSERT_TRUE(h_.StartSim(extra)); }
 
   std::string SealVisa(const std::string& pan, const std::string& exp = "2031-12") {
     const std::string text = json::serialize(
@@ -254,21 +148,17 @@ class SimE2e : public ::testing::Test {
         json::parse(r.body).at("Errors").at("Error").as_array().at(0).at("ReasonCode").as_string());
   }
 
-  std::string dir_;
-  jose::EcKey c2p_key_ = jose::EcKey::Generate();
-  jose::JweDecryptionKeys decryption_;
-  jose::RsaKey visa_key_ = jose::RsaKey::Generate();
-  jose::RsaKey mc_key_ = jose::RsaKey::Generate();
+  // The harness (tests/support/sim_harness.hpp) under the names the tests use.
+  SimHarness h_;
+  std::string& dir_ = h_.dir;
+  jose::RsaKey& visa_key_ = h_.visa_key;
+  jose::RsaKey& mc_key_ = h_.mc_key;
+  FakeC2p& fake_ = h_.fake;
+  std::string& visa_extra_ = h_.visa_extra;
+  std::string& mc_extra_ = h_.mc_extra;
+  std::string& issuer_extra_ = h_.issuer_extra;
+  std::uint16_t& sim_port_ = h_.sim_port;
   std::vector<std::uint8_t> webhook_secret_;
-  FakeC2p fake_;
-  core::metrics::Registry metrics_;
-  http::Router router_;
-  std::unique_ptr<http::Server> c2p_server_;
-  std::string visa_extra_;
-  std::string mc_extra_;
-  std::string issuer_extra_;
-  Process sim_;
-  std::uint16_t sim_port_ = 0;
 };
 
 TEST_F(SimE2e, VisaEnrolmentCompletesOnlyAfterTheTokenService) {
