@@ -4,10 +4,10 @@
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
-#include "api/sealed_fields.hpp"
 #include "domain/registration.hpp"
 #include "log/log.hpp"
 #include "vault/pan_index.hpp"
+#include "vault/sealed_fields.hpp"
 
 namespace c2p::api {
 
@@ -37,7 +37,7 @@ struct PreparedCard {
   domain::CardData data;
   const domain::CardProduct* product = nullptr;
   std::string pan_index;
-  SealedCard sealed;
+  vault::SealedCard sealed;
 };
 
 core::Result<PreparedCard> Prepare(const RegistryContext& ctx, std::string_view issuer,
@@ -54,7 +54,7 @@ core::Result<PreparedCard> Prepare(const RegistryContext& ctx, std::string_view 
   if (!product) return tl::unexpected(product.error());
   std::string pan_index = vault::PanIndex(ctx.keys, issuer, data->pan);
   PreparedCard out{std::move(*data), *product, std::move(pan_index), {}};
-  out.sealed = SealCard(ctx.keys, issuer, card_id, out.data);
+  out.sealed = vault::SealCard(ctx.keys, issuer, card_id, out.data);
   return out;
 }
 
@@ -103,9 +103,9 @@ core::Result<void> Register(const RegistryContext& ctx, store::WriteTx& tx, std:
     if (!current) return core::Fail(core::ErrorCode::kInternal, "stored card state is unknown");
     auto next = domain::CardStateAfterPut(*current, body.state);
     if (!next) return tl::unexpected(next.error());
-    auto old_exp = OpenExpiry(ctx.keys, old);
+    auto old_exp = vault::OpenExpiry(ctx.keys, old);
     if (!old_exp) return tl::unexpected(old_exp.error());
-    auto old_name = OpenName(ctx.keys, old);
+    auto old_name = vault::OpenName(ctx.keys, old);
     if (!old_name) return tl::unexpected(old_name.error());
     out.card = old;
     if (*old_exp == card.data.exp && SameName(*old_name, card.data.name) &&
@@ -190,7 +190,7 @@ asio::awaitable<Reply> GetCard(RegistryContext& ctx, Request& request) {
   auto card = ctx.store.GetCard(request.principal(), card_id);
   if (!card) co_return http::ErrorReply(card.error());
   if (!*card) co_return http::ErrorReply(CardNotFound());
-  auto exp = OpenExpiry(ctx.keys, **card);
+  auto exp = vault::OpenExpiry(ctx.keys, **card);
   if (!exp) co_return http::ErrorReply(exp.error());
   co_return http::Json(Status::ok, CardView(**card, *exp));
 }

@@ -6,12 +6,12 @@
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
-#include "api/sealed_fields.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/network_effect.hpp"
 #include "domain/registration.hpp"
 #include "http/middleware.hpp"
 #include "log/log.hpp"
+#include "vault/sealed_fields.hpp"
 
 namespace c2p::api {
 
@@ -49,7 +49,8 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
   // Sealed before the unit of work: the writer thread does no avoidable crypto.
   std::optional<store::Blob> sealed;
   if (body->personal_information) {
-    sealed = SealPersonalInformation(ctx.keys, issuer, consumer_id, *body->personal_information);
+    sealed =
+        vault::SealPersonalInformation(ctx.keys, issuer, consumer_id, *body->personal_information);
   }
 
   bool created = false;
@@ -69,8 +70,8 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
       record = **existing;
       bool same_info = !body->personal_information;
       if (body->personal_information && record.personal_information) {
-        auto stored =
-            OpenPersonalInformation(ctx.keys, issuer, consumer_id, *record.personal_information);
+        auto stored = vault::OpenPersonalInformation(ctx.keys, issuer, consumer_id,
+                                                     *record.personal_information);
         if (!stored) return tl::unexpected(stored.error());
         same_info = *stored == *body->personal_information;
       }
@@ -124,8 +125,8 @@ asio::awaitable<Reply> GetConsumer(RegistryContext& ctx, Request& request) {
   const auto& consumer = found->consumer;
   json::object out{{"consumerId", consumer.consumer_id}, {"state", consumer.state}};
   if (consumer.personal_information) {
-    auto info = OpenPersonalInformation(ctx.keys, request.principal(), consumer.consumer_id,
-                                        *consumer.personal_information);
+    auto info = vault::OpenPersonalInformation(ctx.keys, request.principal(), consumer.consumer_id,
+                                               *consumer.personal_information);
     if (!info) co_return http::ErrorReply(info.error());
     out["personalInformation"] = domain::ToJson(*info);
   }
@@ -140,7 +141,7 @@ asio::awaitable<Reply> GetConsumerCards(RegistryContext& ctx, Request& request) 
   if (!found) co_return http::ErrorReply(found.error());
   json::array views;
   for (const auto& card : found->cards) {
-    auto exp = OpenExpiry(ctx.keys, card);
+    auto exp = vault::OpenExpiry(ctx.keys, card);
     if (!exp) co_return http::ErrorReply(exp.error());
     views.emplace_back(CardView(card, *exp));
   }

@@ -9,8 +9,8 @@
 
 #include "api/registry_params.hpp"
 #include "api/registry_views.hpp"
-#include "api/sealed_fields.hpp"
 #include "vault/seal.hpp"
+#include "vault/sealed_fields.hpp"
 
 namespace c2p::api {
 namespace {
@@ -54,20 +54,20 @@ TEST_F(SealedFieldsTest, CardFieldsOpenOnlyInTheirOwnRow) {
   domain::CardData data{core::SecretBytes(std::string_view("4111111111111111")),
                         {2031, 12},
                         core::SecretBytes(std::string_view("JANE DOE"))};
-  const SealedCard sealed = SealCard(ring_, "ISSUER0001", "crd_1", data);
+  const vault::SealedCard sealed = vault::SealCard(ring_, "ISSUER0001", "crd_1", data);
   EXPECT_EQ(vault::SealedVersion(sealed.pan).value(), "v2");  // the current key
   store::CardRecord row;
   row.issuer_id = "ISSUER0001";
   row.card_id = "crd_1";
   row.exp = sealed.exp;
   row.name = sealed.name;
-  EXPECT_EQ(OpenExpiry(ring_, row).value(), (domain::CardExpiry{2031, 12}));
-  EXPECT_EQ(OpenName(ring_, row).value()->as_text(), "JANE DOE");
+  EXPECT_EQ(vault::OpenExpiry(ring_, row).value(), (domain::CardExpiry{2031, 12}));
+  EXPECT_EQ(vault::OpenName(ring_, row).value()->as_text(), "JANE DOE");
   // The PAN's digits are nowhere in the blob.
   const std::string pan_blob(sealed.pan.begin(), sealed.pan.end());
   EXPECT_EQ(pan_blob.find("4111111111111111"), std::string::npos);
   row.card_id = "crd_2";  // copied into another card's row
-  auto moved = OpenExpiry(ring_, row);
+  auto moved = vault::OpenExpiry(ring_, row);
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().code, ErrorCode::kInternal);
 }
@@ -76,11 +76,11 @@ TEST_F(SealedFieldsTest, PersonalInformationRoundTripsAndIsBoundToItsConsumer) {
   domain::PersonalInformation info;
   info.consumer.first_name = "Jane";
   info.consumer.email = "jane.doe@example.com";
-  const store::Blob blob = SealPersonalInformation(ring_, "ISSUER0001", "cons_1", info);
+  const store::Blob blob = vault::SealPersonalInformation(ring_, "ISSUER0001", "cons_1", info);
   const std::string raw(blob.begin(), blob.end());
   EXPECT_EQ(raw.find("jane.doe"), std::string::npos);
-  EXPECT_EQ(OpenPersonalInformation(ring_, "ISSUER0001", "cons_1", blob).value(), info);
-  EXPECT_FALSE(OpenPersonalInformation(ring_, "ISSUER0002", "cons_1", blob));
+  EXPECT_EQ(vault::OpenPersonalInformation(ring_, "ISSUER0001", "cons_1", blob).value(), info);
+  EXPECT_FALSE(vault::OpenPersonalInformation(ring_, "ISSUER0002", "cons_1", blob));
 }
 
 TEST(RegistryViews, CardViewAndOperationObject) {

@@ -10,6 +10,7 @@
 
 #include "core/time_format.hpp"
 #include "domain/card_product.hpp"
+#include "engine/operation_watch.hpp"
 #include "jose/jwe.hpp"
 #include "store/store.hpp"
 #include "vault/key_ring.hpp"
@@ -32,6 +33,12 @@ struct RegistryContext {
   std::map<std::string, IssuerRegistryPolicy, std::less<>> issuers;
   // The clock card expiry is judged by; tests may pin it.
   std::function<core::SystemTime()> now = [] { return std::chrono::system_clock::now(); };
+
+  // The engine: told when a job was written, and whom getters wait on (wait=).
+  std::function<void()> wake_engine = [] {};
+  engine::OperationWatch* watch = nullptr;
+  // How long an operation may take before it fails with NETWORK_UNAVAILABLE.
+  std::chrono::milliseconds operation_deadline{std::chrono::hours(24)};
 
   // The policy of a configured issuer (the bearer middleware already refused others).
   const IssuerRegistryPolicy& Policy(std::string_view issuer) const;

@@ -146,6 +146,22 @@ VoidResult ParseNetwork(const toml::table* t, std::string_view name, const fs::p
   return r.RejectUnknown();
 }
 
+VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "engine");
+  // Up to a week: Millis() stops at an hour, which is too short for a deadline.
+  std::int64_t deadline = e.operation_deadline.count();
+  if (auto ok = Int(r, "operation_deadline_ms", deadline, 1, 7LL * 24 * 3'600'000); !ok) return ok;
+  e.operation_deadline = std::chrono::milliseconds(deadline);
+  if (auto ok = Millis(r, "retry_base_ms", e.retry_base); !ok) return ok;
+  if (auto ok = Millis(r, "retry_max_ms", e.retry_max); !ok) return ok;
+  if (auto ok = Int(r, "max_in_flight", e.max_in_flight, 1, 100'000); !ok) return ok;
+  if (e.retry_max < e.retry_base) {
+    return Err(r.Invalid("retry_max_ms", "must not be below retry_base_ms"));
+  }
+  return r.RejectUnknown();
+}
+
 VoidResult ParseNetworks(const toml::table* t, const fs::path& base, NetworksConfig& n) {
   if (t == nullptr) return {};
   TomlReader r(*t, "networks");
@@ -275,6 +291,10 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   auto networks = r.Table("networks");
   if (!networks) return Err(networks.error());
   if (auto ok = ParseNetworks(*networks, base_dir, config.networks); !ok) return Err(ok.error());
+
+  auto enginet = r.Table("engine");
+  if (!enginet) return Err(enginet.error());
+  if (auto ok = ParseEngine(*enginet, config.engine); !ok) return Err(ok.error());
 
   auto issuers = r.Array("issuers");
   if (!issuers) return Err(issuers.error());

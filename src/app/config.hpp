@@ -86,6 +86,14 @@ struct NetworksConfig {
   std::optional<NetworkEndpointConfig> mastercard;
 };
 
+// The enrolment engine (src/engine).
+struct EngineConfig {
+  std::chrono::milliseconds operation_deadline{std::chrono::hours(24)};
+  std::chrono::milliseconds retry_base{200};
+  std::chrono::milliseconds retry_max{60'000};
+  unsigned max_in_flight = 512;
+};
+
 struct Config {
   std::filesystem::path path;  // the file it came from
   http::ServerOptions server;
@@ -96,6 +104,7 @@ struct Config {
   std::vector<IssuerConfig> issuers;
   std::vector<CardProductConfig> card_products;
   NetworksConfig networks;
+  EngineConfig engine;
 };
 
 // Reads and validates a config file. Referenced key and secret files must exist.

@@ -3,11 +3,13 @@
 #include <signal.h>
 
 #include "api/bearer_auth.hpp"
+#include "api/click_to_pay_routes.hpp"
 #include "api/idempotency.hpp"
 #include "api/registry_routes.hpp"
 #include "api/service_routes.hpp"
 #include "api/token_routes.hpp"
 #include "app/auth_setup.hpp"
+#include "app/engine_setup.hpp"
 #include "app/registry_setup.hpp"
 #include "app/signals.hpp"
 #include "core/metrics.hpp"
@@ -48,6 +50,17 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   }
   api::AddRegistryRoutes(router, **registry);
 
+  auto engine = BuildEngine(config, db, (*registry)->keys, metrics);
+  if (!engine) {
+    log::Error("c2pd.engine_config_failed", {{"error", engine.error().message}});
+    (*store)->Close();
+    return 1;
+  }
+  (*registry)->wake_engine = [e = (*engine)->engine.get()] { e->Wake(); };
+  (*registry)->watch = &(*engine)->watch;
+  (*registry)->operation_deadline = config.engine.operation_deadline;
+  api::AddClickToPayRoutes(router, **registry);
+
   // Idempotency runs after authentication: keys are scoped by the caller's issuer.
   api::InFlightKeys in_flight;
   http::Server server(config.server, router, metrics,
@@ -57,6 +70,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     (*store)->Close();
     return 1;
   }
+  (*engine)->engine->Start();
   log::Info("c2pd.ready", {{"port", static_cast<unsigned>(server.port())},
                            {"schema_version", db.SchemaVersion()}});
   if (hooks.on_ready) hooks.on_ready(server.port());
@@ -72,6 +86,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     break;
   }
   server.Stop();
+  engine->reset();  // running attempts end and write their outcome first
   (*store)->Close();
   log::Info("c2pd.stopped");
   return 0;

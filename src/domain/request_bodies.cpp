@@ -15,6 +15,11 @@ constexpr std::array<std::string_view, 4> kCardMembers = {"consumerId", "cardPro
                                                           "encryptedData", "state"};
 constexpr std::array<std::string_view, 2> kLifecycleMembers = {"reason", "reasonCode"};
 
+constexpr std::array<std::string_view, 5> kEnrolMembers = {"name", "consumerInfo", "billingAddress",
+                                                           "reason", "reasonCode"};
+constexpr std::array<std::string_view, 3> kEnrolmentDataMembers = {"name", "consumerInfo",
+                                                                   "billingAddress"};
+
 constexpr std::string_view kRequestedStates = "ACTIVE or INACTIVE";
 
 bool IsAnyText(std::string_view /*text*/) { return true; }
@@ -56,6 +61,32 @@ core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body) {
   return out;
 }
 
+core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body) {
+  auto fields = ObjectFields::Open(body, "", kEnrolMembers);
+  if (!fields) return tl::unexpected(std::move(fields.error()));
+  EnrolBody out;
+  std::optional<ReasonCode> code;
+  fields->Read("name", kCardholderNameRule, out.data.name);
+  fields->ReadObject("consumerInfo", ReadConsumerInfo, out.data.consumer_info);
+  fields->ReadObject("billingAddress", ReadBillingAddress, out.data.billing_address);
+  fields->Read("reason", kReasonRule, out.reason.reason);
+  fields->ReadEnum("reasonCode", ParseReasonCode, "ISSUER_DECISION or USER_DECISION", code);
+  if (auto ok = fields->Finish(); !ok) return tl::unexpected(std::move(ok.error()));
+  if (code) out.reason.reason_code = *code;
+  return out;
+}
+
+core::Result<EnrolmentData> ReadEnrolmentData(const boost::json::value& body) {
+  auto fields = ObjectFields::Open(body, "", kEnrolmentDataMembers);
+  if (!fields) return tl::unexpected(std::move(fields.error()));
+  EnrolmentData out;
+  fields->Read("name", kCardholderNameRule, out.name);
+  fields->ReadObject("consumerInfo", ReadConsumerInfo, out.consumer_info);
+  fields->ReadObject("billingAddress", ReadBillingAddress, out.billing_address);
+  if (auto ok = fields->Finish(); !ok) return tl::unexpected(std::move(ok.error()));
+  return out;
+}
+
 boost::json::object ToJson(const ConsumerPutBody& body) {
   boost::json::object out;
   if (body.personal_information) {
@@ -78,6 +109,14 @@ boost::json::object ToJson(const LifecycleBody& body) {
   boost::json::object out;
   PutOptional(out, "reason", body.reason);
   out["reasonCode"] = WireName(body.reason_code);
+  return out;
+}
+
+boost::json::object ToJson(const EnrolmentData& data) {
+  boost::json::object out;
+  PutOptional(out, "name", data.name);
+  if (data.consumer_info) out["consumerInfo"] = ToJson(*data.consumer_info);
+  if (data.billing_address) out["billingAddress"] = ToJson(*data.billing_address);
   return out;
 }
 

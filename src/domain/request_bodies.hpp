@@ -44,14 +44,35 @@ struct LifecycleBody {
   bool operator==(const LifecycleBody&) const = default;
 };
 
+// POST …/cards/{cardId}/operations:clickToPayEnrolment (§5.2); every member optional.
+// The personal data here is used for this one operation (sealed with its job) and never
+// stored with the consumer.
+struct EnrolmentData {
+  std::optional<std::string> name;  // cardholder name, Visa only
+  std::optional<ConsumerInfo> consumer_info;
+  std::optional<BillingAddress> billing_address;
+
+  bool operator==(const EnrolmentData&) const = default;
+};
+struct EnrolBody {
+  EnrolmentData data;
+  LifecycleBody reason;  // reason and reasonCode, as on every operation
+
+  bool operator==(const EnrolBody&) const = default;
+};
+
 core::Result<ConsumerPutBody> ReadConsumerPutBody(const boost::json::value& body);
 core::Result<CardPutBody> ReadCardPutBody(const boost::json::value& body);
 core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body);
+core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body);
+// The data part alone ({name?, consumerInfo?, billingAddress?}), as sealed with a job.
+core::Result<EnrolmentData> ReadEnrolmentData(const boost::json::value& body);
 
 // Wire forms; each reader reads its writer's output back to an equal DTO. The lifecycle
 // body is written with its reasonCode even when it was the default.
 boost::json::object ToJson(const ConsumerPutBody& body);
 boost::json::object ToJson(const CardPutBody& body);
 boost::json::object ToJson(const LifecycleBody& body);
+boost::json::object ToJson(const EnrolmentData& data);
 
 }  // namespace c2p::domain

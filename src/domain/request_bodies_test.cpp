@@ -181,6 +181,44 @@ TEST(LifecycleBody, Refusals) {
   EXPECT_EQ(bad.error().message, "reasonCode must be ISSUER_DECISION or USER_DECISION");
 }
 
+TEST(EnrolBody, EmptyBodyIsAllowed) {
+  auto body = ReadEnrolBody(Json("{}"));
+  ASSERT_TRUE(body);
+  EXPECT_EQ(*body, EnrolBody{});
+}
+
+TEST(EnrolBody, ReadsEveryMemberAndTheDataRoundTrips) {
+  auto body = ReadEnrolBody(Json(R"({"name": "JANE DOE", "reason": "new card",
+      "reasonCode": "USER_DECISION",
+      "consumerInfo": {"language": "en-US", "firstName": "Jane", "lastName": "Doe",
+                       "email": "jane@example.com",
+                       "mobilePhoneNumber": {"countryCode": "33", "phoneNumber": "612345678"}},
+      "billingAddress": {"addressLine1": "1 rue X", "city": "Paris", "postalCode": "75001",
+                         "countryCode": "FR"}})"));
+  ASSERT_TRUE(body) << body.error().message;
+  EXPECT_EQ(body->data.name, "JANE DOE");
+  ASSERT_TRUE(body->data.consumer_info);
+  EXPECT_EQ(body->data.consumer_info->first_name, "Jane");
+  ASSERT_TRUE(body->data.billing_address);
+  EXPECT_EQ(body->reason.reason, "new card");
+  EXPECT_EQ(body->reason.reason_code, ReasonCode::kUserDecision);
+  auto again = ReadEnrolmentData(boost::json::value(ToJson(body->data)));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, body->data);
+}
+
+TEST(EnrolBody, Refusals) {
+  ExpectRefusals(ReadEnrolBody,
+                 {
+                     {R"({"name": ""})", "/name"},
+                     {R"({"name": "A NAME LONGER THAN TWENTY-SIX"})", "/name"},
+                     {R"({"consumerInfo": {"email": "nope"}})", "/consumerInfo/email"},
+                     {R"({"billingAddress": {"city": "Paris"}})", "/billingAddress/addressLine1"},
+                     {R"({"reasonCode": "MAYBE"})", "/reasonCode"},
+                     {R"({"cardId": "x"})", "/cardId"},
+                 });
+}
+
 TEST(ObjectFields, UnknownMemberWithAnEscapableNameIsNotEchoed) {
   auto body = ReadLifecycleBody(Json(R"({"a/b": 1})"));
   ASSERT_FALSE(body);

@@ -20,6 +20,7 @@
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "store/engine_records.hpp"
 #include "store/registry_records.hpp"
 
 namespace c2p::store {
@@ -57,6 +58,29 @@ class WriteTx {
   // the row still holds `old_blob`. False when it no longer does.
   virtual core::Result<bool> ResealField(const SealedRow& row, std::string_view field,
                                          const Blob& old_blob, const Blob& new_blob) = 0;
+
+  // --- The engine (engine_records.hpp).
+  virtual core::Result<std::int64_t> InsertJob(const JobRecord& job) = 0;
+  // Whether a job (a Click to Pay operation in progress) exists for the consumer.
+  virtual core::Result<bool> ConsumerHasJob(std::string_view issuer, std::string_view consumer) = 0;
+  // Leases up to `limit` due jobs until `lease_until_ms` and counts the attempt.
+  virtual core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms,
+                                                         std::int64_t lease_until_ms,
+                                                         int limit) = 0;
+  // Releases the job's lease and makes it due again at `run_at_ms`.
+  virtual core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+                                           std::string_view progress) = 0;
+  virtual core::Result<void> DeleteJob(std::int64_t job_id) = 0;
+  // Every lease lapses now (the embedded store has one process: at its start, any lease
+  // was held by a process that is gone).
+  virtual core::Result<void> ReleaseJobLeases() = 0;
+  // False when the operation had already ended: it is left unchanged.
+  virtual core::Result<bool> FinishOperation(const OperationOutcome& outcome) = 0;
+  virtual core::Result<void> SetCardClickToPay(std::int64_t card_ref, std::string_view status,
+                                               std::int64_t updated_ms) = 0;
+  virtual core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
+                                               std::string_view network,
+                                               std::int64_t created_ms) = 0;
 };
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;
@@ -87,6 +111,8 @@ class Store {
                                                           std::string_view card_id) = 0;
   virtual core::Result<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
                                                                  std::string_view consumer) = 0;
+  // One incarnation of a card by its card_ref, live or deleted.
+  virtual core::Result<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) = 0;
   virtual core::Result<std::optional<OperationRecord>> GetOperation(
       std::string_view issuer, std::string_view operation_id) = 0;
   // Most recent first. A consumer's list holds its own operations, not its cards'.
@@ -101,6 +127,14 @@ class Store {
   // a page as `after` for the next (nullptr for the first page).
   virtual core::Result<std::vector<SealedRow>> ListSealedRows(const SealedRow* after,
                                                               int limit) = 0;
+
+  // --- Engine reads.
+  // The networks ("VISA", "MASTERCARD") where the consumer has a Click to Pay profile.
+  virtual core::Result<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
+                                                                    std::string_view consumer) = 0;
+  virtual core::Result<std::int64_t> CountJobs() = 0;
+  // The earliest due time of a job not leased at `now_ms`, nullopt when none.
+  virtual core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms) = 0;
 
   // Cheap liveness probe used by /readyz: store reachable and migrations applied.
   virtual core::Result<void> Ping() = 0;

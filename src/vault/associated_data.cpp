@@ -36,4 +36,9 @@ std::string ConsumerAssociatedData(std::string_view issuer_id, std::string_view 
   return Build('P', issuer_id, consumer_id, field);
 }
 
+std::string OperationAssociatedData(std::string_view issuer_id, std::string_view operation_id,
+                                    std::string_view field) {
+  return Build('O', issuer_id, operation_id, field);
+}
+
 }  // namespace c2p::vault

@@ -97,6 +97,7 @@ class RegistryE2e : public ::testing::Test {
           << "[[card_products]]\nid = \"MC_STANDARD\"\nissuer = \"" << id
           << "\"\nnetwork = \"MASTERCARD\"\nbin_ranges = [[\"510000\", \"559999\"]]\n";
     }
+    out << extra_config_;
     out.close();
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", ConfigPath()}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
@@ -216,6 +217,8 @@ class RegistryE2e : public ::testing::Test {
   }
 
   static inline std::string dir_;
+  // Appended to c2pd.toml by StartDaemon (suites that add networks, engine settings…).
+  static inline std::string extra_config_;
   static inline std::uint16_t port_ = 0;
   static inline std::optional<Process> daemon_;
   static inline std::map<std::string, std::string> tokens_;

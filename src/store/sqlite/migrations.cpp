@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "store/sqlite/engine_sql.hpp"
 #include "store/sqlite/registry_sql.hpp"
 #include "store/sqlite/sql.hpp"
 
@@ -12,6 +13,8 @@ namespace {
 constexpr std::array kMigrations{
     Migration{1, "create_settings", sql::kMigration0001CreateSettings},
     Migration{2, "create_registry", sql::kMigration0002CreateRegistry},
+    // 3 is the token service's (token_service_sql.hpp).
+    Migration{4, "create_engine", sql::kMigration0004CreateEngine},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

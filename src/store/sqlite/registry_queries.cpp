@@ -2,49 +2,12 @@
 
 #include <array>
 
+#include "store/sqlite/binding.hpp"
 #include "store/sqlite/registry_sql.hpp"
 
 namespace c2p::store::sqlite {
 
 namespace {
-
-// --- Binding: one call binds every parameter in order (?1, ?2…), optionals as NULL.
-
-void BindOne(Statement& s, int i, std::string_view v) { s.Bind(i, v); }
-void BindOne(Statement& s, int i, std::int64_t v) { s.Bind(i, v); }
-void BindOne(Statement& s, int i, const Blob& v) { s.BindBlob(i, v); }
-template <typename T>
-void BindOne(Statement& s, int i, const std::optional<T>& v) {
-  if (v) {
-    BindOne(s, i, *v);
-  } else {
-    s.BindNull(i);
-  }
-}
-
-template <typename... Args>
-core::Result<Statement> Prepared(Connection& conn, std::string_view sql, const Args&... args) {
-  auto stmt = conn.Prepare(sql);
-  if (!stmt) return stmt;
-  int index = 0;
-  (BindOne(*stmt, ++index, args), ...);
-  return stmt;
-}
-
-// --- Reading rows.
-
-std::optional<std::string> OptText(const Statement& s, int i) {
-  if (s.ColumnIsNull(i)) return std::nullopt;
-  return std::string(s.ColumnText(i));
-}
-std::optional<std::int64_t> OptInt(const Statement& s, int i) {
-  if (s.ColumnIsNull(i)) return std::nullopt;
-  return s.ColumnInt64(i);
-}
-std::optional<Blob> OptBlob(const Statement& s, int i) {
-  if (s.ColumnIsNull(i)) return std::nullopt;
-  return s.ColumnBlob(i);
-}
 
 ConsumerRecord ReadConsumer(const Statement& s) {
   return ConsumerRecord{std::string(s.ColumnText(0)),
@@ -107,33 +70,6 @@ IdempotencyRecord ReadIdempotency(const Statement& s) {
                            s.ColumnInt64(6)};
 }
 
-// Runs a prepared query expected to give at most one row.
-template <typename Record, typename Reader>
-core::Result<std::optional<Record>> One(core::Result<Statement> stmt, Reader read) {
-  if (!stmt) return tl::unexpected(std::move(stmt.error()));
-  auto row = stmt->Step();
-  if (!row) return tl::unexpected(std::move(row.error()));
-  if (!*row) return std::optional<Record>();
-  return std::optional<Record>(read(*stmt));
-}
-
-template <typename Record, typename Reader>
-core::Result<std::vector<Record>> All(core::Result<Statement> stmt, Reader read) {
-  if (!stmt) return tl::unexpected(std::move(stmt.error()));
-  std::vector<Record> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return tl::unexpected(std::move(row.error()));
-    if (!*row) return out;
-    out.push_back(read(*stmt));
-  }
-}
-
-core::Result<void> Run(core::Result<Statement> stmt) {
-  if (!stmt) return tl::unexpected(std::move(stmt.error()));
-  return stmt->Run();
-}
-
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -155,6 +91,10 @@ core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& c) {
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
                                                         std::string_view card_id) {
   return One<CardRecord>(Prepared(conn, sql::kSelectNewestCard, issuer, card_id), ReadCard);
+}
+
+core::Result<std::optional<CardRecord>> QueryCardByRef(Connection& conn, std::int64_t card_ref) {
+  return One<CardRecord>(Prepared(conn, sql::kSelectCardByRef, card_ref), ReadCard);
 }
 
 core::Result<std::optional<CardRecord>> QueryLiveCardByPan(Connection& conn,

@@ -20,6 +20,8 @@ core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& consum
 
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
                                                         std::string_view card_id);
+// One incarnation by its card_ref (an operation's or a job's card), live or deleted.
+core::Result<std::optional<CardRecord>> QueryCardByRef(Connection& conn, std::int64_t card_ref);
 core::Result<std::optional<CardRecord>> QueryLiveCardByPan(Connection& conn,
                                                            std::string_view issuer,
                                                            std::string_view pan_index);

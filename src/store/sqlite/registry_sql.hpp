@@ -130,6 +130,8 @@ inline constexpr std::string_view kSelectNewestCard =
     " FROM cards WHERE card_ref = COALESCE("
     "(SELECT card_ref FROM cards WHERE issuer_id = ?1 AND card_id = ?2 AND state <> 'DELETED'), "
     "(SELECT card_ref FROM deleted_cards WHERE issuer_id = ?1 AND card_id = ?2))";
+inline constexpr std::string_view kSelectCardByRef =
+    "SELECT " C2P_CARD_COLUMNS " FROM cards WHERE card_ref = ?1";
 inline constexpr std::string_view kSelectLiveCardByPan =
     "SELECT " C2P_CARD_COLUMNS
     " FROM cards WHERE issuer_id = ?1 AND pan_index = ?2 AND state <> 'DELETED'";

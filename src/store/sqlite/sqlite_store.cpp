@@ -8,6 +8,7 @@
 #include <chrono>
 #include <utility>
 
+#include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
@@ -174,6 +175,23 @@ void SqliteStore::Close() {
   writer_.Close();
   checkpointer_.Close();
   readers_.Close();
+}
+
+core::Result<std::optional<CardRecord>> SqliteStore::GetCardByRef(std::int64_t card_ref) {
+  return WithReader([&](Connection& c) { return QueryCardByRef(c, card_ref); });
+}
+
+core::Result<std::vector<std::string>> SqliteStore::GetNetworkProfiles(std::string_view issuer,
+                                                                       std::string_view consumer) {
+  return WithReader([&](Connection& c) { return QueryNetworkProfiles(c, issuer, consumer); });
+}
+
+core::Result<std::int64_t> SqliteStore::CountJobs() {
+  return WithReader([&](Connection& c) { return QueryJobCount(c); });
+}
+
+core::Result<std::optional<std::int64_t>> SqliteStore::NextJobDue(std::int64_t now_ms) {
+  return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms); });
 }
 
 }  // namespace c2p::store::sqlite

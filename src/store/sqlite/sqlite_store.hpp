@@ -47,6 +47,11 @@ class SqliteStore final : public Store {
   core::Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
                                                                 std::string_view key) override;
   core::Result<std::vector<SealedRow>> ListSealedRows(const SealedRow* after, int limit) override;
+  core::Result<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) override;
+  core::Result<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
+                                                            std::string_view consumer) override;
+  core::Result<std::int64_t> CountJobs() override;
+  core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms) override;
   core::Result<void> Ping() override;
   int SchemaVersion() const override { return schema_version_; }
   void Close() override;

@@ -1,5 +1,6 @@
 #include "store/sqlite/write_tx.hpp"
 
+#include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
 
@@ -52,6 +53,40 @@ core::Result<void> SqliteWriteTx::PutIdempotency(const IdempotencyRecord& record
 core::Result<bool> SqliteWriteTx::ResealField(const SealedRow& row, std::string_view field,
                                               const Blob& old_blob, const Blob& new_blob) {
   return ResealRowField(conn_, row, field, old_blob, new_blob);
+}
+
+core::Result<std::int64_t> SqliteWriteTx::InsertJob(const JobRecord& job) {
+  return InsertJobRow(conn_, job);
+}
+core::Result<bool> SqliteWriteTx::ConsumerHasJob(std::string_view issuer,
+                                                 std::string_view consumer) {
+  return QueryConsumerHasJob(conn_, issuer, consumer);
+}
+core::Result<std::vector<JobRecord>> SqliteWriteTx::ClaimJobs(std::int64_t now_ms,
+                                                              std::int64_t lease_until_ms,
+                                                              int limit) {
+  return ClaimJobRows(conn_, now_ms, lease_until_ms, limit);
+}
+core::Result<void> SqliteWriteTx::RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+                                                std::string_view progress) {
+  return RescheduleJobRow(conn_, job_id, run_at_ms, progress);
+}
+core::Result<void> SqliteWriteTx::DeleteJob(std::int64_t job_id) {
+  return DeleteJobRow(conn_, job_id);
+}
+core::Result<void> SqliteWriteTx::ReleaseJobLeases() { return sqlite::ReleaseJobLeases(conn_); }
+core::Result<bool> SqliteWriteTx::FinishOperation(const OperationOutcome& outcome) {
+  return FinishOperationRow(conn_, outcome);
+}
+core::Result<void> SqliteWriteTx::SetCardClickToPay(std::int64_t card_ref, std::string_view status,
+                                                    std::int64_t updated_ms) {
+  return SetCardClickToPayRow(conn_, card_ref, status, updated_ms);
+}
+core::Result<void> SqliteWriteTx::PutNetworkProfile(std::string_view issuer,
+                                                    std::string_view consumer,
+                                                    std::string_view network,
+                                                    std::int64_t created_ms) {
+  return InsertNetworkProfile(conn_, issuer, consumer, network, created_ms);
 }
 
 }  // namespace c2p::store::sqlite

@@ -34,6 +34,20 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<bool> ResealField(const SealedRow& row, std::string_view field, const Blob& old_blob,
                                  const Blob& new_blob) override;
 
+  core::Result<std::int64_t> InsertJob(const JobRecord& job) override;
+  core::Result<bool> ConsumerHasJob(std::string_view issuer, std::string_view consumer) override;
+  core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms, std::int64_t lease_until_ms,
+                                                 int limit) override;
+  core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+                                   std::string_view progress) override;
+  core::Result<void> DeleteJob(std::int64_t job_id) override;
+  core::Result<void> ReleaseJobLeases() override;
+  core::Result<bool> FinishOperation(const OperationOutcome& outcome) override;
+  core::Result<void> SetCardClickToPay(std::int64_t card_ref, std::string_view status,
+                                       std::int64_t updated_ms) override;
+  core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
+                                       std::string_view network, std::int64_t created_ms) override;
+
  private:
   Connection& conn_;
 };

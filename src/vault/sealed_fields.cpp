@@ -1,4 +1,4 @@
-#include "api/sealed_fields.hpp"
+#include "vault/sealed_fields.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -6,7 +6,7 @@
 #include "vault/associated_data.hpp"
 #include "vault/seal.hpp"
 
-namespace c2p::api {
+namespace c2p::vault {
 
 namespace {
 
@@ -53,6 +53,18 @@ core::Result<std::optional<core::SecretBytes>> OpenName(const vault::KeyRing& ri
   return std::optional<core::SecretBytes>(std::move(*name));
 }
 
+core::Result<domain::CardData> OpenCardData(const vault::KeyRing& ring,
+                                            const store::CardRecord& card) {
+  auto pan = vault::Open(ring, card.pan,
+                         vault::CardAssociatedData(card.issuer_id, card.card_id, vault::kPanField));
+  if (!pan) return tl::unexpected(std::move(pan.error()));
+  auto exp = OpenExpiry(ring, card);
+  if (!exp) return tl::unexpected(std::move(exp.error()));
+  auto name = OpenName(ring, card);
+  if (!name) return tl::unexpected(std::move(name.error()));
+  return domain::CardData{std::move(*pan), *exp, std::move(*name)};
+}
+
 store::Blob SealPersonalInformation(const vault::KeyRing& ring, std::string_view issuer,
                                     std::string_view consumer,
                                     const domain::PersonalInformation& info) {
@@ -79,4 +91,25 @@ core::Result<domain::PersonalInformation> OpenPersonalInformation(const vault::K
   return std::move(*info);
 }
 
-}  // namespace c2p::api
+store::Blob SealEnrolmentData(const vault::KeyRing& ring, std::string_view issuer,
+                              std::string_view operation_id, const domain::EnrolmentData& data) {
+  const core::SecretBytes plain = SecretJson(domain::ToJson(data));
+  return vault::Seal(ring, plain,
+                     vault::OperationAssociatedData(issuer, operation_id, kEnrolmentDataField));
+}
+
+core::Result<domain::EnrolmentData> OpenEnrolmentData(const vault::KeyRing& ring,
+                                                      std::string_view issuer,
+                                                      std::string_view operation_id,
+                                                      const store::Blob& blob) {
+  auto plain = vault::Open(
+      ring, blob, vault::OperationAssociatedData(issuer, operation_id, kEnrolmentDataField));
+  if (!plain) return tl::unexpected(std::move(plain.error()));
+  auto json = core::ParseStrictJson(plain->as_text());
+  if (!json) return core::Fail(core::ErrorCode::kInternal, "sealed enrolment data is malformed");
+  auto data = domain::ReadEnrolmentData(*json);
+  if (!data) return core::Fail(core::ErrorCode::kInternal, "sealed enrolment data is invalid");
+  return std::move(*data);
+}
+
+}  // namespace c2p::vault

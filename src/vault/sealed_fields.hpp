@@ -10,10 +10,11 @@
 #include "core/error.hpp"
 #include "domain/card_data.hpp"
 #include "domain/consumer_info.hpp"
+#include "domain/request_bodies.hpp"
 #include "store/registry_records.hpp"
 #include "vault/key_ring.hpp"
 
-namespace c2p::api {
+namespace c2p::vault {
 
 struct SealedCard {
   store::Blob pan;
@@ -27,6 +28,10 @@ SealedCard SealCard(const vault::KeyRing& ring, std::string_view issuer, std::st
 // The stored expiry of a card row; kInternal if it does not open (c2p's fault).
 core::Result<domain::CardExpiry> OpenExpiry(const vault::KeyRing& ring,
                                             const store::CardRecord& card);
+// The whole card data of a row (PAN, expiry, name), for a call to a network: kInternal if
+// a field does not open.
+core::Result<domain::CardData> OpenCardData(const vault::KeyRing& ring,
+                                            const store::CardRecord& card);
 // The stored cardholder name, nullopt when none was given.
 core::Result<std::optional<core::SecretBytes>> OpenName(const vault::KeyRing& ring,
                                                         const store::CardRecord& card);
@@ -39,4 +44,13 @@ core::Result<domain::PersonalInformation> OpenPersonalInformation(const vault::K
                                                                   std::string_view consumer,
                                                                   const store::Blob& blob);
 
-}  // namespace c2p::api
+// An enrolment's request data (domain::EnrolmentData), sealed with its job and bound to
+// the operation.
+store::Blob SealEnrolmentData(const vault::KeyRing& ring, std::string_view issuer,
+                              std::string_view operation_id, const domain::EnrolmentData& data);
+core::Result<domain::EnrolmentData> OpenEnrolmentData(const vault::KeyRing& ring,
+                                                      std::string_view issuer,
+                                                      std::string_view operation_id,
+                                                      const store::Blob& blob);
+
+}  // namespace c2p::vault

@@ -1,0 +1,133 @@
+// POST /banking/v1/issuers/{issuerId}/cards/{cardId}/operations:clickToPayEnrolment
+// (spec/api.md §5.2). The synchronous refusals are decided inside the unit of work, where
+// nothing else can write: the operation, the card's ENROLLING status and the job commit
+// together (one group commit) before the 202, so "acknowledged" means "will be driven".
+
+#include "api/click_to_pay_routes.hpp"
+#include "api/registry_params.hpp"
+#include "api/registry_views.hpp"
+#include "domain/states.hpp"
+#include "engine/enrol_driver.hpp"
+#include "http/middleware.hpp"
+#include "http/request.hpp"
+#include "log/log.hpp"
+#include "vault/sealed_fields.hpp"
+
+namespace c2p::api {
+
+namespace asio = boost::asio;
+using http::Reply;
+using http::Request;
+using http::Verb;
+
+namespace {
+
+core::Result<domain::EnrolBody> ReadOptionalEnrolBody(const Request& request) {
+  if (request.body().empty()) return domain::EnrolBody{};
+  auto json = http::ParseJsonBody(request);
+  if (!json) return tl::unexpected(json.error());
+  return domain::ReadEnrolBody(*json);
+}
+
+bool HasData(const domain::EnrolmentData& d) {
+  return d.name || d.consumer_info || d.billing_address;
+}
+
+core::Result<void> CheckEnrollable(store::WriteTx& tx, const store::CardRecord& card) {
+  if (card.state != domain::WireName(domain::CardState::kActive)) {
+    return core::Fail(core::ErrorCode::kInvalidState, "the card is not ACTIVE");
+  }
+  auto consumer = tx.FindConsumer(card.issuer_id, card.consumer_id);
+  if (!consumer) return tl::unexpected(consumer.error());
+  if (!*consumer) return core::Fail(core::ErrorCode::kInternal, "card without its consumer");
+  if ((*consumer)->state != domain::WireName(domain::ConsumerState::kActive)) {
+    return core::Fail(core::ErrorCode::kInvalidState, "the consumer is not ACTIVE");
+  }
+  auto status = domain::ParseClickToPayStatus(card.click_to_pay_status);
+  if (!status) return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
+  switch (*status) {
+    case domain::ClickToPayStatus::kEnrolled:
+    case domain::ClickToPayStatus::kEnrolling:
+      return core::Fail(core::ErrorCode::kAlreadyEnrolled,
+                        "the card is enrolled or being enrolled");
+    case domain::ClickToPayStatus::kOptingOut:
+      return core::Fail(core::ErrorCode::kOperationInProgress, "the card is being opted out");
+    default:
+      break;
+  }
+  auto busy = tx.ConsumerHasJob(card.issuer_id, card.consumer_id);
+  if (!busy) return tl::unexpected(busy.error());
+  if (*busy) {
+    return core::Fail(core::ErrorCode::kOperationInProgress,
+                      "a Click to Pay operation is in progress on the card or its consumer");
+  }
+  return {};
+}
+
+asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
+  const std::string& issuer = request.principal();
+  const std::string card_id(request.param("cardId"));
+  if (auto ok = CheckPathId(PathId::kCardId, card_id); !ok) co_return http::ErrorReply(ok.error());
+  auto body = ReadOptionalEnrolBody(request);
+  if (!body) co_return http::ErrorReply(body.error());
+
+  // Built before the unit of work so the writer thread only writes.
+  store::OperationRecord op = MakeOperation({.type = domain::OperationType::kClickToPayEnrolment,
+                                             .issuer = issuer,
+                                             .card_id = card_id,
+                                             .reason = body->reason.reason,
+                                             .reason_code = body->reason.reason_code,
+                                             .complete = false});
+  store::JobRecord job;
+  job.operation_id = op.operation_id;
+  job.kind = engine::kEnrolmentJob;
+  job.issuer_id = issuer;
+  job.card_id = card_id;
+  if (HasData(body->data)) {
+    job.input = vault::SealEnrolmentData(ctx.keys, issuer, op.operation_id, body->data);
+  }
+  job.run_at_ms = op.start_ms;
+  job.created_ms = op.start_ms;
+  job.deadline_ms = op.start_ms + ctx.operation_deadline.count();
+  job.correlation_id = request.correlation_id();
+
+  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    auto card = tx.FindCard(issuer, card_id);
+    if (!card) return tl::unexpected(card.error());
+    if (!*card) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
+    const store::CardRecord& c = **card;
+    if (auto ok = CheckEnrollable(tx, c); !ok) return ok;
+    op.card_ref = c.card_ref;
+    op.consumer_id = c.consumer_id;
+    op.network = c.network;
+    job.card_ref = c.card_ref;
+    job.consumer_id = c.consumer_id;
+    if (auto r = tx.InsertOperation(op); !r) return r;
+    if (auto r = tx.SetCardClickToPay(
+            c.card_ref, domain::WireName(domain::ClickToPayStatus::kEnrolling), op.start_ms);
+        !r) {
+      return r;
+    }
+    auto inserted = tx.InsertJob(job);
+    if (!inserted) return tl::unexpected(inserted.error());
+    return {};
+  });
+  if (!written) co_return http::ErrorReply(written.error());
+  ctx.wake_engine();
+  log::Info("c2p.enrolment_accepted", {{"correlation_id", request.correlation_id()},
+                                       {"issuer", issuer},
+                                       {"card_id", card_id},
+                                       {"operation_id", op.operation_id}});
+  co_return OperationResult(op);
+}
+
+}  // namespace
+
+void AddEnrolRoutes(http::Router& router, RegistryContext& ctx) {
+  router.Add(Verb::post,
+             "/banking/v1/issuers/{issuerId}/cards/{cardId}/operations:clickToPayEnrolment",
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return Enrol(ctx, r); },
+             {.body = http::BodyKind::kRaw, .bearer = true});
+}
+
+}  // namespace c2p::api

@@ -1,0 +1,168 @@
+// The operation getters of spec/api.md §5.8: one operation (by card, by consumer, or by
+// issuer [c2p]) with an optional `wait=` long-poll, and the card's and the consumer's
+// lists, most recent first.
+
+#include <boost/asio/this_coro.hpp>
+#include <boost/json/array.hpp>
+
+#include "api/click_to_pay_routes.hpp"
+#include "api/registry_params.hpp"
+#include "api/registry_views.hpp"
+#include "core/ids.hpp"
+#include "http/request.hpp"
+
+namespace c2p::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Reply;
+using http::Request;
+using http::Verb;
+
+namespace {
+
+enum class Scope { kIssuer, kCard, kConsumer };
+
+constexpr int kMaxWaitSeconds = 30;
+constexpr int kMaxLimit = 100;
+constexpr int kDefaultLimit = 10;
+constexpr int kMaxOffset = 1'000'000;
+
+// A non-negative decimal integer in [low, high], or a FIELD_INVALID_FORMAT naming the
+// query parameter.
+core::Result<int> QueryInt(const Request& request, std::string_view name, int fallback, int low,
+                           int high) {
+  auto text = request.query_param(name);
+  if (!text) return fallback;
+  const std::string range = std::to_string(low) + ".." + std::to_string(high);
+  if (text->empty() || text->size() > 7 ||
+      text->find_first_not_of("0123456789") != std::string::npos) {
+    return core::Fail(core::ErrorCode::kFieldInvalidFormat,
+                      std::string(name) + " must be an integer in " + range,
+                      "/" + std::string(name));
+  }
+  const int value = std::stoi(*text);
+  if (value < low || value > high) {
+    return core::Fail(core::ErrorCode::kFieldInvalidFormat,
+                      std::string(name) + " must be an integer in " + range,
+                      "/" + std::string(name));
+  }
+  return value;
+}
+
+core::Result<std::optional<store::OperationRecord>> ReadScoped(RegistryContext& ctx,
+                                                               const std::string& issuer,
+                                                               const std::string& operation_id,
+                                                               Scope scope,
+                                                               std::string_view owner_id) {
+  auto op = ctx.store.GetOperation(issuer, operation_id);
+  if (!op || !*op) return op;
+  const store::OperationRecord& o = **op;
+  const bool visible = scope == Scope::kIssuer ||
+                       (scope == Scope::kCard && o.card_id == owner_id) ||
+                       (scope == Scope::kConsumer && !o.card_id && o.consumer_id == owner_id);
+  if (!visible) return std::optional<store::OperationRecord>();
+  return op;
+}
+
+Reply NotFound() {
+  return http::ErrorReply(
+      core::Error{core::ErrorCode::kOperationNotFound, "no such operation", std::string()});
+}
+
+asio::awaitable<Reply> GetOne(RegistryContext& ctx, Scope scope, Request& request) {
+  const std::string& issuer = request.principal();
+  std::string owner_id;
+  if (scope == Scope::kCard) {
+    owner_id = request.param("cardId");
+    if (auto ok = CheckPathId(PathId::kCardId, owner_id); !ok)
+      co_return http::ErrorReply(ok.error());
+  } else if (scope == Scope::kConsumer) {
+    owner_id = request.param("consumerId");
+    if (auto ok = CheckPathId(PathId::kConsumerId, owner_id); !ok) {
+      co_return http::ErrorReply(ok.error());
+    }
+  }
+  const std::string operation_id(request.param("operationId"));
+  // An id that cannot exist is simply not found.
+  if (!core::IsGeneratedId(operation_id)) co_return NotFound();
+  auto wait = QueryInt(request, "wait", 0, 0, kMaxWaitSeconds);
+  if (!wait) co_return http::ErrorReply(wait.error());
+
+  // Registered before the read, so an end between the read and the wait is not missed.
+  std::optional<engine::OperationWatch::Ticket> ticket;
+  if (*wait > 0 && ctx.watch != nullptr) {
+    ticket.emplace(*ctx.watch, engine::OperationWatch::Key(issuer, operation_id),
+                   co_await asio::this_coro::executor);
+  }
+  auto op = ReadScoped(ctx, issuer, operation_id, scope, owner_id);
+  if (!op) co_return http::ErrorReply(op.error());
+  if (!*op) co_return NotFound();
+  if (ticket && !(*op)->end_ms) {
+    co_await ticket->Wait(std::chrono::seconds(*wait));
+    op = ReadScoped(ctx, issuer, operation_id, scope, owner_id);
+    if (!op) co_return http::ErrorReply(op.error());
+    if (!*op) co_return NotFound();
+  }
+  co_return http::Json(http::Status::ok, OperationJson(**op));
+}
+
+asio::awaitable<Reply> List(RegistryContext& ctx, Scope scope, Request& request) {
+  const std::string& issuer = request.principal();
+  const bool card = scope == Scope::kCard;
+  const std::string owner_id(request.param(card ? "cardId" : "consumerId"));
+  if (auto ok = CheckPathId(card ? PathId::kCardId : PathId::kConsumerId, owner_id); !ok) {
+    co_return http::ErrorReply(ok.error());
+  }
+  auto offset = QueryInt(request, "offset", 0, 0, kMaxOffset);
+  if (!offset) co_return http::ErrorReply(offset.error());
+  auto limit = QueryInt(request, "limit", kDefaultLimit, 1, kMaxLimit);
+  if (!limit) co_return http::ErrorReply(limit.error());
+  // An unknown card or consumer is 404, not an empty list.
+  if (card) {
+    auto found = ctx.store.GetCard(issuer, owner_id);
+    if (!found) co_return http::ErrorReply(found.error());
+    if (!*found) {
+      co_return http::ErrorReply(core::Error{core::ErrorCode::kCardNotFound, "no such card", ""});
+    }
+  } else {
+    auto found = ctx.store.GetConsumer(issuer, owner_id);
+    if (!found) co_return http::ErrorReply(found.error());
+    if (!*found) {
+      co_return http::ErrorReply(
+          core::Error{core::ErrorCode::kConsumerNotFound, "no such consumer", ""});
+    }
+  }
+  auto ops = ctx.store.ListOperations(
+      issuer, card ? store::Store::OperationOwner::kCard : store::Store::OperationOwner::kConsumer,
+      owner_id, *offset, *limit);
+  if (!ops) co_return http::ErrorReply(ops.error());
+  json::array list;
+  list.reserve(ops->size());
+  for (const auto& op : *ops) list.emplace_back(OperationJson(op));
+  co_return http::Json(
+      http::Status::ok,
+      json::object{{"operations", std::move(list)}, {"offset", *offset}, {"limit", *limit}});
+}
+
+}  // namespace
+
+void AddOperationRoutes(http::Router& router, RegistryContext& ctx) {
+  const std::string base = "/banking/v1/issuers/{issuerId}";
+  const auto one = [&ctx](Scope s) {
+    return [&ctx, s](Request& r) -> asio::awaitable<Reply> { return GetOne(ctx, s, r); };
+  };
+  const auto list = [&ctx](Scope s) {
+    return [&ctx, s](Request& r) -> asio::awaitable<Reply> { return List(ctx, s, r); };
+  };
+  router.Add(Verb::get, base + "/operations/{operationId}", one(Scope::kIssuer), {.bearer = true});
+  router.Add(Verb::get, base + "/cards/{cardId}/operations/{operationId}", one(Scope::kCard),
+             {.bearer = true});
+  router.Add(Verb::get, base + "/consumers/{consumerId}/operations/{operationId}",
+             one(Scope::kConsumer), {.bearer = true});
+  router.Add(Verb::get, base + "/cards/{cardId}/operations", list(Scope::kCard), {.bearer = true});
+  router.Add(Verb::get, base + "/consumers/{consumerId}/operations", list(Scope::kConsumer),
+             {.bearer = true});
+}
+
+}  // namespace c2p::api

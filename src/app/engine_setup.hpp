@@ -1,0 +1,37 @@
+#pragma once
+// Builds the enrolment engine from the configuration: the engine thread, the outbound HTTP
+// client on its executor, one connector per configured network, and the drivers.
+// Destruction stops the engine first, then releases what its jobs were using.
+
+#include <memory>
+#include <vector>
+
+#include "app/config.hpp"
+#include "core/metrics.hpp"
+#include "engine/engine.hpp"
+#include "engine/enrol_driver.hpp"
+#include "engine/operation_watch.hpp"
+#include "http/client.hpp"
+#include "networks/network_connector.hpp"
+#include "store/store.hpp"
+#include "vault/key_ring.hpp"
+
+namespace c2p::app {
+
+struct EngineRuntime {
+  ~EngineRuntime();
+
+  engine::OperationWatch watch;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<http::Client> client;
+  std::vector<std::unique_ptr<networks::NetworkConnector>> connectors;
+  std::unique_ptr<engine::ConsumerInfoSource> consumer_info;
+  std::unique_ptr<engine::EnrolDriver> enrol;
+};
+
+// Not started: call runtime->engine->Start() once the API is wired.
+core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, store::Store& store,
+                                                         const vault::KeyRing& keys,
+                                                         core::metrics::Registry& metrics);
+
+}  // namespace c2p::app

@@ -1,0 +1,79 @@
+#pragma once
+// The engine's plug-in point: one Driver per kind of operation (enrolment now; update,
+// opt-out, cascades and auto-enrolment later). A driver runs one attempt of a job and
+// says how it ended; the engine owns everything durable around it (claiming, leases,
+// back-off, deadlines, the terminal write, waking waiters).
+//
+// A driver must be safe to run again from the start after a crash at any point: every
+// call it makes toward a network uses the job's stable external ids, and an attempt
+// after the first must look before it repeats a call that may have been applied
+// (JobRecord::attempts tells which attempt this is).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "store/engine_records.hpp"
+
+namespace c2p::engine {
+
+// The operation ends now.
+struct Finished {
+  bool successful = false;
+  std::string error_code;     // FAILED: a failure code of spec/api.md §5.8
+  std::string error_message;  // FAILED: names fields and codes, never personal or card data
+  boost::json::object details;
+  std::optional<std::string> card_status;      // the card's new Click to Pay status
+  std::optional<std::string> profile_network;  // the consumer now has a profile there
+};
+
+// Try again later (back-off, or the network's Retry-After).
+struct RetryLater {
+  std::string failure_code;  // what the operation fails with if its deadline passes first
+  std::string message;       // safe to log
+  std::optional<std::chrono::seconds> retry_after;
+  std::string progress = "{}";                 // the checkpoint the next attempt starts from
+  std::optional<std::string> profile_network;  // learned meanwhile
+};
+
+using RunResult = std::variant<Finished, RetryLater>;
+
+inline Finished FailedWith(std::string code, std::string message) {
+  Finished f;
+  f.error_code = std::move(code);
+  f.error_message = std::move(message);
+  return f;
+}
+inline Finished SucceededWith(boost::json::object details) {
+  Finished f;
+  f.successful = true;
+  f.details = std::move(details);
+  return f;
+}
+inline RetryLater RetryWith(std::string failure_code, std::string message,
+                            std::optional<std::chrono::seconds> retry_after = std::nullopt) {
+  RetryLater r;
+  r.failure_code = std::move(failure_code);
+  r.message = std::move(message);
+  r.retry_after = retry_after;
+  return r;
+}
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  // Runs on the engine's executor.
+  virtual boost::asio::awaitable<RunResult> Run(const store::JobRecord& job) = 0;
+  // How the operation ends when the engine gives up on it (deadline passed, retries
+  // exhausted) with `code`: a driver that moved its card into a transient state says
+  // where the card goes.
+  virtual Finished GiveUp(const store::JobRecord& /*job*/, std::string code, std::string message) {
+    return FailedWith(std::move(code), std::move(message));
+  }
+};
+
+}  // namespace c2p::engine

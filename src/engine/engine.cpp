@@ -1,0 +1,242 @@
+#include "engine/engine.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "log/log.hpp"
+
+namespace c2p::engine {
+
+namespace asio = boost::asio;
+
+std::int64_t UnixMillisNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+constexpr std::string_view kDeadlineCode = "NETWORK_UNAVAILABLE";
+
+core::metrics::Counter& Ended(core::metrics::Registry& m, const char* status) {
+  return m.GetCounter("c2p_operations_ended_total", "Operations the engine ended, by status.",
+                      {{"status", status}});
+}
+
+}  // namespace
+
+Engine::Engine(store::Store& store, OperationWatch& watch, core::metrics::Registry& metrics,
+               EngineOptions options)
+    : store_(store),
+      watch_(watch),
+      options_(options),
+      rng_(std::random_device{}()),
+      succeeded_(Ended(metrics, "SUCCESSFUL")),
+      failed_(Ended(metrics, "FAILED")),
+      retried_(
+          metrics.GetCounter("c2p_job_retries_total", "Job attempts that ended in a retry later.")),
+      claim_errors_(metrics.GetCounter("c2p_job_claim_errors_total",
+                                       "Claims of due jobs that the store refused.")) {}
+
+Engine::~Engine() { Stop(); }
+
+asio::any_io_executor Engine::executor() { return ioc_.get_executor(); }
+
+void Engine::AddDriver(std::string kind, Driver& driver) { drivers_[std::move(kind)] = &driver; }
+
+void Engine::Start() {
+  if (started_.exchange(true)) return;
+  asio::co_spawn(ioc_, Loop(), asio::detached);
+  thread_ = std::thread([this] { ioc_.run(); });
+}
+
+void Engine::Wake() {
+  asio::post(ioc_, [this] { wake_timer_.cancel(); });
+}
+
+void Engine::Stop(std::chrono::milliseconds grace) {
+  if (!thread_.joinable()) return;
+  asio::post(ioc_, [this] {
+    stopping_ = true;
+    wake_timer_.cancel();
+  });
+  // Running attempts finish (and write their outcome) unless they outlast the grace.
+  const auto until = std::chrono::steady_clock::now() + grace;
+  asio::co_spawn(
+      ioc_,
+      [this, until]() -> asio::awaitable<void> {
+        asio::steady_timer tick(ioc_);
+        while (in_flight_ > 0 && std::chrono::steady_clock::now() < until) {
+          tick.expires_after(std::chrono::milliseconds(10));
+          boost::system::error_code ec;
+          co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        ioc_.stop();
+      },
+      asio::detached);
+  thread_.join();
+}
+
+std::chrono::milliseconds Engine::UntilNextDue() {
+  const std::int64_t now = UnixMillisNow();
+  auto due = store_.NextJobDue(now);
+  if (!due || !*due) return options_.idle_poll;
+  return std::clamp(std::chrono::milliseconds(**due - now), std::chrono::milliseconds(0),
+                    options_.idle_poll);
+}
+
+asio::awaitable<void> Engine::Loop() {
+  // With the embedded store this process is the only one: a lease still set was held by
+  // a process that died, and waiting for it to lapse would only delay recovery.
+  auto released = co_await store_.Write([](store::WriteTx& tx) { return tx.ReleaseJobLeases(); });
+  if (!released) log::Error("engine.release_leases_failed", {{"error", released.error().message}});
+
+  while (!stopping_) {
+    bool claimed_any = false;
+    if (in_flight_ < options_.max_in_flight) {
+      const int limit = static_cast<int>(std::min<std::size_t>(
+          options_.max_in_flight - in_flight_, static_cast<std::size_t>(options_.claim_batch)));
+      const std::int64_t now = UnixMillisNow();
+      std::vector<store::JobRecord> jobs;
+      auto claimed = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+        auto rows = tx.ClaimJobs(now, now + options_.lease.count(), limit);
+        if (!rows) return tl::unexpected(std::move(rows.error()));
+        jobs = std::move(*rows);
+        return {};
+      });
+      if (!claimed) {
+        claim_errors_.Add();
+        log::Error("engine.claim_failed", {{"error", claimed.error().message}});
+      }
+      for (auto& job : jobs) {
+        ++in_flight_;
+        asio::co_spawn(ioc_, RunJob(std::move(job)), asio::detached);
+      }
+      claimed_any = claimed && !jobs.empty();
+    }
+    if (claimed_any) continue;  // more may be due
+    const auto wait = in_flight_ >= options_.max_in_flight ? options_.idle_poll : UntilNextDue();
+    if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
+    wake_timer_.expires_after(wait);
+    boost::system::error_code ec;
+    co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
+  RunResult result;
+  auto driver = drivers_.find(job.kind);
+  if (driver != drivers_.end() && UnixMillisNow() >= job.deadline_ms) {
+    result =
+        driver->second->GiveUp(job, std::string(kDeadlineCode), "the operation's deadline passed");
+  } else if (driver == drivers_.end()) {
+    // A job written by a newer c2pd (rolling upgrade): leave it for a node that knows it.
+    RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "no driver for this kind of job",
+                                 std::chrono::seconds(60));
+    later.progress = job.progress;
+    result = std::move(later);
+  } else {
+    try {
+      result = co_await driver->second->Run(job);
+    } catch (const std::exception& e) {
+      // A bug in a driver must not end the engine: the job is retried like any failure.
+      log::Error("engine.driver_threw",
+                 {{"operation_id", job.operation_id}, {"kind", job.kind}, {"error", e.what()}});
+      RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "internal error");
+      later.progress = job.progress;
+      result = std::move(later);
+    }
+  }
+  co_await Settle(job, std::move(result));
+  --in_flight_;
+  if (in_flight_ + 1 == options_.max_in_flight || stopping_) wake_timer_.cancel();
+}
+
+asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult result) {
+  if (auto* end = std::get_if<Finished>(&result)) {
+    co_await Finish(job, *end);
+    co_return;
+  }
+  auto& retry = std::get<RetryLater>(result);
+  const auto delay = RetryDelay(options_.retry, job.attempts, retry.retry_after, rng_());
+  const std::int64_t run_at = UnixMillisNow() + delay.count();
+  if (run_at >= job.deadline_ms) {
+    auto driver = drivers_.find(job.kind);
+    Finished end =
+        driver == drivers_.end()
+            ? FailedWith(retry.failure_code, retry.message)
+            : driver->second->GiveUp(job, retry.failure_code,
+                                     "retries exhausted before the deadline: " + retry.message);
+    if (!end.profile_network) end.profile_network = retry.profile_network;
+    co_await Finish(job, end);
+    co_return;
+  }
+  retried_.Add();
+  log::Info("engine.retry_later", {{"correlation_id", job.correlation_id},
+                                   {"operation_id", job.operation_id},
+                                   {"attempt", job.attempts},
+                                   {"delay_ms", delay.count()},
+                                   {"reason", retry.message}});
+  auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    if (retry.profile_network) {
+      if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *retry.profile_network,
+                                        UnixMillisNow());
+          !p) {
+        return p;
+      }
+    }
+    return tx.RescheduleJob(job.job_id, run_at, retry.progress);
+  });
+  // Unwritten, the job keeps its lease and runs again once the lease lapses.
+  if (!written) log::Error("engine.reschedule_failed", {{"error", written.error().message}});
+}
+
+asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished& end) {
+  store::OperationOutcome outcome;
+  outcome.issuer_id = job.issuer_id;
+  outcome.operation_id = job.operation_id;
+  outcome.status = end.successful ? "SUCCESSFUL" : "FAILED";
+  if (!end.successful) {
+    outcome.error_code = end.error_code;
+    outcome.error_message = end.error_message;
+  }
+  if (!end.details.empty()) outcome.details_json = boost::json::serialize(end.details);
+  outcome.end_ms = UnixMillisNow();
+  // A failed enrolment leaves the card enrollable again.
+  std::optional<std::string> card_status = end.card_status;
+  auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    if (auto f = tx.FinishOperation(outcome); !f) return tl::unexpected(std::move(f.error()));
+    if (job.card_ref && card_status) {
+      if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms); !c) return c;
+    }
+    if (end.profile_network) {
+      if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *end.profile_network,
+                                        outcome.end_ms);
+          !p) {
+        return p;
+      }
+    }
+    return tx.DeleteJob(job.job_id);
+  });
+  if (!written) {
+    log::Error("engine.finish_failed",
+               {{"operation_id", job.operation_id}, {"error", written.error().message}});
+    co_return;
+  }
+  (end.successful ? succeeded_ : failed_).Add();
+  log::Info("engine.operation_ended", {{"correlation_id", job.correlation_id},
+                                       {"issuer", job.issuer_id},
+                                       {"operation_id", job.operation_id},
+                                       {"kind", job.kind},
+                                       {"status", outcome.status},
+                                       {"error_code", outcome.error_code.value_or("")},
+                                       {"attempts", job.attempts}});
+  watch_.Notify(OperationWatch::Key(job.issuer_id, job.operation_id));
+}
+
+}  // namespace c2p::engine

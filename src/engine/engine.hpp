@@ -1,0 +1,93 @@
+#pragma once
+// The durable engine: runs the jobs the API wrote (one per pending operation) to their
+// end. Jobs are claimed from the store in batches under a lease, run by their kind's
+// Driver as coroutines on one engine thread (network calls are asynchronous: thousands
+// may be in flight on that thread), retried with back-off and jitter, and failed with
+// the driver's code once their deadline passes. The terminal state, the card's Click to
+// Pay status and the job's removal commit in one unit of work; waiters are woken after.
+//
+// A crash at any point loses nothing: an unfinished job is still in the store and runs
+// again (see driver.hpp for why that is safe toward the networks).
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/metrics.hpp"
+#include "engine/backoff.hpp"
+#include "engine/driver.hpp"
+#include "engine/operation_watch.hpp"
+#include "store/store.hpp"
+
+namespace c2p::engine {
+
+struct EngineOptions {
+  std::size_t max_in_flight = 512;  // jobs running at once
+  int claim_batch = 256;            // most jobs one claim takes
+  std::chrono::milliseconds lease{300'000};
+  std::chrono::milliseconds idle_poll{500};  // longest sleep when nothing is due
+  RetryPolicy retry;
+};
+
+class Engine {
+ public:
+  Engine(store::Store& store, OperationWatch& watch, core::metrics::Registry& metrics,
+         EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // The engine thread's executor: build the outbound HTTP client and connectors on it.
+  boost::asio::any_io_executor executor();
+
+  // Before Start(). The engine does not own drivers.
+  void AddDriver(std::string kind, Driver& driver);
+
+  // Releases stale leases (embedded store), then starts claiming on the engine thread.
+  void Start();
+  // Something became due now (a job was written): claim without waiting for the poll.
+  // Any thread.
+  void Wake();
+  // Stops claiming, lets the running attempts end (their outcome is written), then joins.
+  // Jobs still running when `grace` passes are abandoned: their lease lapses and they
+  // run again later. Idempotent.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+ private:
+  boost::asio::awaitable<void> Loop();
+  boost::asio::awaitable<void> RunJob(store::JobRecord job);
+  boost::asio::awaitable<void> Settle(const store::JobRecord& job, RunResult result);
+  boost::asio::awaitable<void> Finish(const store::JobRecord& job, const Finished& end);
+  std::chrono::milliseconds UntilNextDue();
+
+  store::Store& store_;
+  OperationWatch& watch_;
+  EngineOptions options_;
+  std::map<std::string, Driver*, std::less<>> drivers_;
+  boost::asio::io_context ioc_{1};
+  boost::asio::steady_timer wake_timer_{ioc_};
+  std::thread thread_;
+  std::size_t in_flight_ = 0;  // engine thread only
+  bool stopping_ = false;      // engine thread only
+  std::atomic<bool> started_{false};
+  std::mt19937_64 rng_;
+
+  core::metrics::Counter& succeeded_;
+  core::metrics::Counter& failed_;
+  core::metrics::Counter& retried_;
+  core::metrics::Counter& claim_errors_;
+};
+
+// Milliseconds since the Unix epoch, the unit of the store's times.
+std::int64_t UnixMillisNow();
+
+}  // namespace c2p::engine

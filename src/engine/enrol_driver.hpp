@@ -1,0 +1,60 @@
+#pragma once
+// The driver of CLICK_TO_PAY_ENROLMENT (spec/api.md §5.2): resolves the consumer's data,
+// opens the card data, and enrols the card in its network's directory, creating the
+// consumer's profile there on the consumer's first enrolment.
+//
+// Safe to repeat: an attempt after the first looks the card up (GetProfile) before it
+// calls again, so a call that was applied but whose answer was lost never enrols the card
+// a second time; a directory that says the card already exists is answered by the same
+// lookup, never by another enrolment.
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "engine/consumer_data.hpp"
+#include "engine/driver.hpp"
+#include "networks/network_connector.hpp"
+#include "store/store.hpp"
+#include "vault/key_ring.hpp"
+
+namespace c2p::engine {
+
+inline constexpr std::string_view kEnrolmentJob = "CARD_ENROLMENT";
+
+struct EnrolDriverOptions {
+  // Visa-like requests are polled from `first_poll`, doubling to `max_poll`; an attempt
+  // polls for at most `poll_for`, then the job is retried (and its next attempt looks
+  // the card up).
+  std::chrono::milliseconds first_poll{20};
+  std::chrono::milliseconds max_poll{1000};
+  std::chrono::milliseconds poll_for{60'000};
+};
+
+class EnrolDriver final : public Driver {
+ public:
+  // `connectors` by network wire name ("VISA", "MASTERCARD"); `consumer_info` may be null
+  // (no issuer backend: data must come from the body or the store).
+  EnrolDriver(store::Store& store, const vault::KeyRing& keys,
+              std::map<std::string, networks::NetworkConnector*, std::less<>> connectors,
+              ConsumerInfoSource* consumer_info, EnrolDriverOptions options = {});
+
+  boost::asio::awaitable<RunResult> Run(const store::JobRecord& job) override;
+  Finished GiveUp(const store::JobRecord& job, std::string code, std::string message) override;
+
+ private:
+  struct Attempt;
+  boost::asio::awaitable<tl::expected<ConsumerData, RunResult>> ResolveConsumer(
+      const store::JobRecord& job, const store::CardRecord& card, const ConsumerData& body);
+  boost::asio::awaitable<RunResult> Enrol(Attempt& a);
+  boost::asio::awaitable<RunResult> Await(Attempt& a, networks::CallResult call);
+  boost::asio::awaitable<std::optional<RunResult>> LookUp(Attempt& a);
+
+  store::Store& store_;
+  const vault::KeyRing& keys_;
+  std::map<std::string, networks::NetworkConnector*, std::less<>> connectors_;
+  ConsumerInfoSource* consumer_info_;
+  EnrolDriverOptions options_;
+};
+
+}  // namespace c2p::engine

@@ -1,0 +1,107 @@
+#include "store/sqlite/engine_queries.hpp"
+
+#include "store/sqlite/binding.hpp"
+#include "store/sqlite/engine_sql.hpp"
+
+namespace c2p::store::sqlite {
+
+namespace {
+
+JobRecord ReadJob(const Statement& s) {
+  JobRecord j;
+  j.job_id = s.ColumnInt64(0);
+  j.operation_id = s.ColumnText(1);
+  j.kind = s.ColumnText(2);
+  j.issuer_id = s.ColumnText(3);
+  j.consumer_id = s.ColumnText(4);
+  j.card_id = OptText(s, 5);
+  j.card_ref = OptInt(s, 6);
+  j.input = OptBlob(s, 7);
+  j.progress = s.ColumnText(8);
+  j.attempts = s.ColumnInt64(9);
+  j.run_at_ms = s.ColumnInt64(10);
+  j.deadline_ms = s.ColumnInt64(11);
+  j.correlation_id = s.ColumnText(12);
+  j.created_ms = s.ColumnInt64(13);
+  return j;
+}
+
+}  // namespace
+
+core::Result<std::int64_t> InsertJobRow(Connection& conn, const JobRecord& j) {
+  auto done = Run(Prepared(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id,
+                           j.consumer_id, j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms,
+                           j.deadline_ms, j.correlation_id, j.created_ms));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn.LastInsertRowId();
+}
+
+core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer,
+                                       std::string_view consumer) {
+  auto stmt = Prepared(conn, sql::kSelectConsumerJob, issuer, consumer);
+  if (!stmt) return tl::unexpected(std::move(stmt.error()));
+  return stmt->Step();
+}
+
+core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t now_ms,
+                                                  std::int64_t lease_until_ms, int limit) {
+  return All<JobRecord>(
+      Prepared(conn, sql::kClaimJobs, now_ms, lease_until_ms, std::int64_t{limit}), ReadJob);
+}
+
+core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
+                                    std::string_view progress) {
+  return Run(Prepared(conn, sql::kRescheduleJob, job_id, run_at_ms, progress));
+}
+
+core::Result<void> DeleteJobRow(Connection& conn, std::int64_t job_id) {
+  return Run(Prepared(conn, sql::kDeleteJob, job_id));
+}
+
+core::Result<void> ReleaseJobLeases(Connection& conn) {
+  return Run(Prepared(conn, sql::kReleaseLeases));
+}
+
+core::Result<std::int64_t> QueryJobCount(Connection& conn) {
+  auto stmt = Prepared(conn, sql::kCountJobs);
+  if (!stmt) return tl::unexpected(std::move(stmt.error()));
+  auto row = stmt->Step();
+  if (!row) return tl::unexpected(std::move(row.error()));
+  return *row ? stmt->ColumnInt64(0) : 0;
+}
+
+core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms) {
+  auto stmt = Prepared(conn, sql::kNextDue, now_ms);
+  if (!stmt) return tl::unexpected(std::move(stmt.error()));
+  auto row = stmt->Step();
+  if (!row) return tl::unexpected(std::move(row.error()));
+  if (!*row) return std::optional<std::int64_t>();
+  return OptInt(*stmt, 0);
+}
+
+core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& o) {
+  auto done = Run(Prepared(conn, sql::kFinishOperation, o.issuer_id, o.operation_id, o.status,
+                           o.error_code, o.error_message, o.details_json, o.end_ms));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn.Changes() > 0;
+}
+
+core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
+                                        std::string_view status, std::int64_t updated_ms) {
+  return Run(Prepared(conn, sql::kSetCardClickToPay, card_ref, status, updated_ms));
+}
+
+core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,
+                                        std::string_view consumer, std::string_view network,
+                                        std::int64_t created_ms) {
+  return Run(Prepared(conn, sql::kInsertNetworkProfile, issuer, consumer, network, created_ms));
+}
+
+core::Result<std::vector<std::string>> QueryNetworkProfiles(Connection& conn,
+                                                            std::string_view issuer,
+                                                            std::string_view consumer) {
+  return All<std::string>(Prepared(conn, sql::kSelectNetworkProfiles, issuer, consumer),
+                          [](const Statement& s) { return std::string(s.ColumnText(0)); });
+}
+
+}  // namespace c2p::store::sqlite

@@ -1,0 +1,42 @@
+#pragma once
+// The engine's queries on one SQLite connection (engine_sql.hpp), shared by the writer's
+// unit of work and the readers like registry_queries.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/engine_records.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace c2p::store::sqlite {
+
+core::Result<std::int64_t> InsertJobRow(Connection& conn, const JobRecord& job);
+core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer,
+                                       std::string_view consumer);
+core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t now_ms,
+                                                  std::int64_t lease_until_ms, int limit);
+core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
+                                    std::string_view progress);
+core::Result<void> DeleteJobRow(Connection& conn, std::int64_t job_id);
+core::Result<void> ReleaseJobLeases(Connection& conn);
+core::Result<std::int64_t> QueryJobCount(Connection& conn);
+// The earliest run_at_ms of a job not leased at `now_ms`; nullopt when there is none.
+core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms);
+
+// False when the operation had already ended (it is left unchanged).
+core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& outcome);
+core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
+                                        std::string_view status, std::int64_t updated_ms);
+
+core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,
+                                        std::string_view consumer, std::string_view network,
+                                        std::int64_t created_ms);
+core::Result<std::vector<std::string>> QueryNetworkProfiles(Connection& conn,
+                                                            std::string_view issuer,
+                                                            std::string_view consumer);
+
+}  // namespace c2p::store::sqlite

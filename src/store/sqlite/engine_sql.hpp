@@ -1,0 +1,86 @@
+#pragma once
+// The SQL of the enrolment engine: migration 4 and the statements of engine_queries.cpp.
+// Parameters are numbered, so each constant documents its binding order.
+
+#include <string_view>
+
+namespace c2p::store::sqlite::sql {
+
+// Migration 4.
+//  - jobs: the durable work queue. A job is claimed by setting a lease; a crash leaves the
+//    lease to expire (or, with the embedded store, to be released at start), so the work
+//    resumes. One job per (issuer, consumer): the unique index is the last line of
+//    defence of the one-operation-at-a-time rule.
+//  - network_profiles: the consumers that have a Click to Pay profile in a network, so
+//    the next enrolment adds a card instead of creating the profile again.
+inline constexpr std::string_view kMigration0004CreateEngine = R"sql(
+CREATE TABLE jobs (
+  job_id         INTEGER PRIMARY KEY,
+  operation_id   TEXT    NOT NULL UNIQUE REFERENCES operations (operation_id),
+  kind           TEXT    NOT NULL,
+  issuer_id      TEXT    NOT NULL,
+  consumer_id    TEXT    NOT NULL,
+  card_id        TEXT,
+  card_ref       INTEGER REFERENCES cards (card_ref),
+  input          BLOB,
+  progress       TEXT    NOT NULL,
+  attempts       INTEGER NOT NULL,
+  run_at_ms      INTEGER NOT NULL,
+  lease_until_ms INTEGER NOT NULL,
+  deadline_ms    INTEGER NOT NULL,
+  correlation_id TEXT    NOT NULL,
+  created_ms     INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX jobs_one_per_consumer ON jobs (issuer_id, consumer_id);
+CREATE INDEX jobs_due ON jobs (run_at_ms);
+CREATE TABLE network_profiles (
+  issuer_id   TEXT    NOT NULL,
+  consumer_id TEXT    NOT NULL,
+  network     TEXT    NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  PRIMARY KEY (issuer_id, consumer_id, network)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+#define C2P_JOB_COLUMNS                                                                      \
+  "job_id, operation_id, kind, issuer_id, consumer_id, card_id, card_ref, input, progress, " \
+  "attempts, run_at_ms, deadline_ms, correlation_id, created_ms"
+
+inline constexpr std::string_view kInsertJob =
+    "INSERT INTO jobs (operation_id, kind, issuer_id, consumer_id, card_id, card_ref, input, "
+    "progress, attempts, run_at_ms, lease_until_ms, deadline_ms, correlation_id, created_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, 0, ?10, ?11, ?12)";
+inline constexpr std::string_view kSelectConsumerJob =
+    "SELECT 1 FROM jobs WHERE issuer_id = ?1 AND consumer_id = ?2";
+// Due and not leased (or leased by a lapsed claim), oldest due first. RETURNING hands
+// the claimed rows back in the same statement.
+inline constexpr std::string_view kClaimJobs =
+    "UPDATE jobs SET lease_until_ms = ?2, attempts = attempts + 1 WHERE job_id IN ("
+    "SELECT job_id FROM jobs WHERE run_at_ms <= ?1 AND lease_until_ms <= ?1 "
+    "ORDER BY run_at_ms LIMIT ?3) RETURNING " C2P_JOB_COLUMNS;
+inline constexpr std::string_view kRescheduleJob =
+    "UPDATE jobs SET run_at_ms = ?2, progress = ?3, lease_until_ms = 0 WHERE job_id = ?1";
+inline constexpr std::string_view kDeleteJob = "DELETE FROM jobs WHERE job_id = ?1";
+inline constexpr std::string_view kReleaseLeases =
+    "UPDATE jobs SET lease_until_ms = 0 WHERE lease_until_ms <> 0";
+inline constexpr std::string_view kCountJobs = "SELECT COUNT(*) FROM jobs";
+inline constexpr std::string_view kNextDue =
+    "SELECT MIN(run_at_ms) FROM jobs WHERE lease_until_ms <= ?1";
+
+#undef C2P_JOB_COLUMNS
+
+// Terminal states never change: an operation already ended is left alone.
+inline constexpr std::string_view kFinishOperation =
+    "UPDATE operations SET status = ?3, error_code = ?4, error_message = ?5, details = ?6, "
+    "end_ms = ?7 WHERE issuer_id = ?1 AND operation_id = ?2 AND status = 'PENDING'";
+inline constexpr std::string_view kSetCardClickToPay =
+    "UPDATE cards SET click_to_pay_status = ?2, updated_ms = ?3 WHERE card_ref = ?1";
+
+inline constexpr std::string_view kInsertNetworkProfile =
+    "INSERT OR IGNORE INTO network_profiles (issuer_id, consumer_id, network, created_ms) "
+    "VALUES (?1, ?2, ?3, ?4)";
+inline constexpr std::string_view kSelectNetworkProfiles =
+    "SELECT network FROM network_profiles WHERE issuer_id = ?1 AND consumer_id = ?2 "
+    "ORDER BY network";
+
+}  // namespace c2p::store::sqlite::sql

@@ -1,0 +1,314 @@
+// Click to Pay enrolment end to end (spec/api.md §5.2, §5.8): a real c2pd drives a real
+// c2psim on both networks; every test card, every synchronous refusal, the consumer data
+// sources, the getters, and directories failing 20% of calls and timing out 5%.
+
+#include "tests/e2e/enrol_fixture.hpp"
+
+namespace c2p::testing {
+namespace {
+
+constexpr const char* kVisaBin = "4";
+constexpr const char* kMcBin = "51";
+
+struct NetworkCase {
+  const char* product;
+  const char* bin;
+  const char* stats;  // c2psim's stats key
+};
+constexpr NetworkCase kNetworks[] = {{"VISA_CLASSIC", kVisaBin, "visa"},
+                                     {"MC_STANDARD", kMcBin, "mastercard"}};
+
+std::string Str(const json::object& o, const char* key) {
+  return o.contains(key) && o.at(key).is_string() ? std::string(o.at(key).as_string()) : "";
+}
+
+class ClickToPayEnrol : public EnrolE2e {};
+
+TEST_F(ClickToPayEnrol, FirstEnrolmentCreatesTheProfileTheNextAddsTheCard) {
+  for (const auto& n : kNetworks) {
+    SCOPED_TRACE(n.product);
+    const std::string consumer = std::string("c-two-") + n.stats;
+    const std::string card1 = std::string("k1-") + n.stats, card2 = std::string("k2-") + n.stats;
+    RegisterCard(consumer, card1, TestPan(n.bin), n.product);
+    RegisterCard(consumer, card2, TestPan(n.bin), n.product);
+    const auto profiles_before = Stat(n.stats, "profiles");
+
+    const std::string op1 = Enrol(card1, R"({"reason":"first card"})");
+    auto end1 = Ended(op1);
+    ASSERT_EQ(Str(end1, "status"), "SUCCESSFUL") << json::serialize(end1);
+    EXPECT_EQ(Str(end1, "operation"), "CLICK_TO_PAY_ENROLMENT");
+    EXPECT_EQ(Str(end1, "reason"), "first card");
+    EXPECT_EQ(Str(end1, "cardId"), card1);
+    EXPECT_EQ(Str(end1, "consumerId"), consumer);
+    EXPECT_FALSE(Str(end1, "endTime").empty());
+    const auto& details1 = end1.at("details").as_object();
+    EXPECT_TRUE(details1.at("consumerProfileCreated").as_bool());
+    EXPECT_FALSE(Str(details1, "digitalCardId").empty());
+
+    auto view = Body(Call("GET", Card(kIssuerA, card1)));
+    EXPECT_EQ(Str(view.at("clickToPay").as_object(), "status"), "ENROLLED");
+
+    const std::string op2 = Enrol(card2);
+    auto end2 = Ended(op2);
+    ASSERT_EQ(Str(end2, "status"), "SUCCESSFUL") << json::serialize(end2);
+    EXPECT_FALSE(end2.at("details").at("consumerProfileCreated").as_bool());
+
+    EXPECT_EQ(Stat(n.stats, "profiles"), profiles_before + 1);
+    EXPECT_EQ(Stat(n.stats, "duplicateEnrolments"), 0);
+    // A consumer checking out sees both cards.
+    auto lookup = Fetch(sim_->sim_port, "POST", "/sim/v1/checkout/lookup",
+                        std::string(R"({"email":")") + kTestEmail + "\"}",
+                        "Content-Type: application/json\r\n");
+    ASSERT_TRUE(lookup && lookup->status == 200);
+    EXPECT_NE(lookup->body.find(n.stats), std::string::npos) << lookup->body;
+  }
+}
+
+TEST_F(ClickToPayEnrol, EveryTestCardOnBothNetworks) {
+  struct Expect {
+    const char* suffix;
+    const char* status;
+    const char* error;
+    bool profile_created;
+  };
+  const Expect cases[] = {
+      {"0002", "FAILED", "TOKENIZATION_DECLINED", true},  // partial outcome
+      {"0010", "FAILED", "CARD_NOT_ELIGIBLE", false},
+      {"0028", "SUCCESSFUL", "", true},  // 503 twice, then accepted
+      {"0036", "SUCCESSFUL", "", true},  // slower than c2p's timeout: found by the lookup
+  };
+  for (const auto& n : kNetworks) {
+    for (const auto& c : cases) {
+      SCOPED_TRACE(std::string(n.product) + " " + c.suffix);
+      const std::string consumer = std::string("c-tc-") + n.stats + c.suffix;
+      const std::string card = std::string("k-tc-") + n.stats + c.suffix;
+      RegisterCard(consumer, card, TestPan(n.bin, c.suffix), n.product);
+      auto end = Ended(Enrol(card));
+      EXPECT_EQ(Str(end, "status"), c.status) << json::serialize(end);
+      if (*c.error != '\0') {
+        ASSERT_TRUE(end.contains("error")) << json::serialize(end);
+        EXPECT_EQ(Str(end.at("error").as_object(), "code"), c.error);
+        auto view = Body(Call("GET", Card(kIssuerA, card)));
+        EXPECT_EQ(Str(view.at("clickToPay").as_object(), "status"), "FAILED");
+      }
+      const bool created = end.contains("details") &&
+                           end.at("details").as_object().contains("consumerProfileCreated") &&
+                           end.at("details").at("consumerProfileCreated").as_bool();
+      EXPECT_EQ(created, c.profile_created) << json::serialize(end);
+    }
+    EXPECT_EQ(Stat(n.stats, "duplicateEnrolments"), 0);
+  }
+}
+
+TEST_F(ClickToPayEnrol, AFailedEnrolmentMayBeRetried) {
+  // 0002 leaves the consumer's profile without a card; enrolling a good card afterwards
+  // only adds the card.
+  RegisterCard("c-retry", "k-retry-bad", TestPan(kVisaBin, "0002"));
+  auto first = Ended(Enrol("k-retry-bad"));
+  ASSERT_EQ(Str(first, "status"), "FAILED");
+  auto again = Ended(Enrol("k-retry-bad"));  // FAILED cards may be enrolled again
+  EXPECT_EQ(Str(again, "status"), "FAILED");
+  auto r = Call("PUT", Card(kIssuerA, "k-retry-good"), CardBody("c-retry", TestPan(kVisaBin)));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto good = Ended(Enrol("k-retry-good"));
+  ASSERT_EQ(Str(good, "status"), "SUCCESSFUL") << json::serialize(good);
+  EXPECT_FALSE(good.at("details").at("consumerProfileCreated").as_bool());
+}
+
+TEST_F(ClickToPayEnrol, SynchronousRefusals) {
+  // Unknown card.
+  auto unknown = Call("POST", Enrolment(kIssuerA, "no-such-card"));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(ErrorCodeOf(unknown), "CARD_NOT_FOUND");
+  // Another issuer's card is not found either.
+  RegisterCard("c-ref", "k-ref-1", TestPan(kVisaBin, "0036"));  // slow: stays PENDING a while
+  RegisterCard("c-ref", "k-ref-2", TestPan(kVisaBin));
+  auto other = Call("POST", Enrolment(kIssuerB, "k-ref-1"), {}, kIssuerB);
+  EXPECT_EQ(ErrorCodeOf(other), "CARD_NOT_FOUND");
+  // Bad bodies.
+  auto bad = Call("POST", Enrolment(kIssuerA, "k-ref-1"), R"({"name": 7})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorCodeOf(bad), "FIELD_INVALID_FORMAT");
+  EXPECT_EQ(FieldOf(bad), "/name");
+  auto broken = Call("POST", Enrolment(kIssuerA, "k-ref-1"), R"({"name": )");
+  EXPECT_EQ(ErrorCodeOf(broken), "INVALID_JSON");
+
+  const std::string op = Enrol("k-ref-1");
+  // The same card again while enrolling; its sibling while the consumer is busy.
+  auto again = Call("POST", Enrolment(kIssuerA, "k-ref-1"));
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(ErrorCodeOf(again), "ALREADY_ENROLLED");
+  auto sibling = Call("POST", Enrolment(kIssuerA, "k-ref-2"));
+  EXPECT_EQ(sibling.status, 409);
+  EXPECT_EQ(ErrorCodeOf(sibling), "OPERATION_IN_PROGRESS");
+  ASSERT_EQ(Str(Ended(op), "status"), "SUCCESSFUL");
+  auto enrolled = Call("POST", Enrolment(kIssuerA, "k-ref-1"));
+  EXPECT_EQ(ErrorCodeOf(enrolled), "ALREADY_ENROLLED");
+  // Once the consumer is free, the sibling goes through.
+  EXPECT_EQ(Str(Ended(Enrol("k-ref-2")), "status"), "SUCCESSFUL");
+
+  // A card that is not ACTIVE; a consumer that is not ACTIVE.
+  RegisterCard("c-ref-s", "k-ref-s", TestPan(kVisaBin));
+  ASSERT_EQ(Call("POST", Card(kIssuerA, "k-ref-s") + "/operations:suspend").status, 200);
+  auto suspended = Call("POST", Enrolment(kIssuerA, "k-ref-s"));
+  EXPECT_EQ(suspended.status, 403);
+  EXPECT_EQ(ErrorCodeOf(suspended), "INVALID_STATE");
+  RegisterCard("c-ref-i", "k-ref-i", TestPan(kVisaBin));
+  auto off = Call("PUT", Consumer(kIssuerA, "c-ref-i"),
+                  kInfo.substr(0, kInfo.size() - 1) + R"(,"state":"INACTIVE"})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  auto inactive = Call("POST", Enrolment(kIssuerA, "k-ref-i"));
+  EXPECT_EQ(inactive.status, 403);
+  EXPECT_EQ(ErrorCodeOf(inactive), "INVALID_STATE");
+  // Nothing refused left a job or an operation behind.
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM jobs"), 0);
+}
+
+TEST_F(ClickToPayEnrol, ConsumerDataFromTheBodyWhenNothingIsStored) {
+  // ISSUER0002 keeps no personal information ("fetch") and has no issuer backend here.
+  auto c = Call("PUT", Card(kIssuerB, "k-body"), CardBody("c-body", TestPan(kVisaBin)), kIssuerB);
+  ASSERT_EQ(c.status, 201) << c.body;
+  auto none = Ended(Enrol("k-body", {}, kIssuerB), kIssuerB);
+  EXPECT_EQ(Str(none, "status"), "FAILED");
+  ASSERT_TRUE(none.contains("error"));
+  EXPECT_EQ(Str(none.at("error").as_object(), "code"), "CONSUMER_DATA_INCOMPLETE");
+  const std::string message = Str(none.at("error").as_object(), "message");
+  EXPECT_NE(message.find("consumerInfo"), std::string::npos) << message;
+  EXPECT_NE(message.find("billingAddress"), std::string::npos) << message;
+
+  const std::string info = kInfo.substr(std::string(R"({"personalInformation":)").size());
+  auto pi = json::parse(info.substr(0, info.size() - 1)).as_object();
+  json::object body{{"billingAddress", pi.at("billingAddress")}, {"name", "JANE DOE"}};
+  pi.erase("billingAddress");
+  body["consumerInfo"] = pi;
+  auto ok = Ended(Enrol("k-body", json::serialize(body), kIssuerB), kIssuerB);
+  EXPECT_EQ(Str(ok, "status"), "SUCCESSFUL") << json::serialize(ok);
+  // The body's data was used for that operation only: nothing was stored with the consumer.
+  auto consumer = Body(Call("GET", Consumer(kIssuerB, "c-body"), {}, kIssuerB));
+  EXPECT_FALSE(consumer.contains("personalInformation"));
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM jobs WHERE input IS NOT NULL"), 0);
+}
+
+TEST_F(ClickToPayEnrol, MissingStoredFieldsAreNamed) {
+  auto c = Call("PUT", Consumer(kIssuerA, "c-partial"),
+                R"({"personalInformation":{"firstName":"Jane","lastName":"Doe"}})");
+  ASSERT_EQ(c.status, 201) << c.body;
+  auto r = Call("PUT", Card(kIssuerA, "k-partial"),
+                CardBody("c-partial", TestPan(kMcBin), "MC_STANDARD"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto end = Ended(Enrol("k-partial"));
+  ASSERT_EQ(Str(end, "status"), "FAILED");
+  const std::string message = Str(end.at("error").as_object(), "message");
+  for (const char* field : {"language", "email", "mobilePhoneNumber", "billingAddress"}) {
+    EXPECT_NE(message.find(field), std::string::npos) << field << ": " << message;
+  }
+  EXPECT_EQ(message.find("Jane"), std::string::npos);
+}
+
+TEST_F(ClickToPayEnrol, Getters) {
+  RegisterCard("c-get", "k-get", TestPan(kVisaBin));
+  const std::string op = Enrol("k-get");
+  auto end = Ended(op);
+  ASSERT_EQ(Str(end, "status"), "SUCCESSFUL");
+  const std::string base = "/banking/v1/issuers/" + std::string(kIssuerA);
+  // By card: the card's own operations; another card's path does not show it.
+  auto by_card = Call("GET", base + "/cards/k-get/operations/" + op);
+  EXPECT_EQ(by_card.status, 200);
+  EXPECT_EQ(Str(Body(by_card), "operationId"), op);
+  RegisterCard("c-get", "k-get-other", TestPan(kVisaBin));
+  auto wrong_card = Call("GET", base + "/cards/k-get-other/operations/" + op);
+  EXPECT_EQ(wrong_card.status, 404);
+  EXPECT_EQ(ErrorCodeOf(wrong_card), "OPERATION_NOT_FOUND");
+  // A card operation is not a consumer operation.
+  auto as_consumer = Call("GET", base + "/consumers/c-get/operations/" + op);
+  EXPECT_EQ(ErrorCodeOf(as_consumer), "OPERATION_NOT_FOUND");
+  // Another issuer never sees it.
+  auto other = Call("GET", "/banking/v1/issuers/" + std::string(kIssuerB) + "/operations/" + op, {},
+                    kIssuerB);
+  EXPECT_EQ(ErrorCodeOf(other), "OPERATION_NOT_FOUND");
+  // The list: most recent first (the enrolment after the registration), paged.
+  auto list = Body(Call("GET", base + "/cards/k-get/operations"));
+  const auto& ops = list.at("operations").as_array();
+  ASSERT_EQ(ops.size(), 2U) << json::serialize(list);
+  EXPECT_EQ(ops[0].at("operation").as_string(), "CLICK_TO_PAY_ENROLMENT");
+  EXPECT_EQ(ops[1].at("operation").as_string(), "REGISTER");
+  EXPECT_EQ(list.at("limit").as_int64(), 10);
+  auto page = Body(Call("GET", base + "/cards/k-get/operations?offset=1&limit=1"));
+  ASSERT_EQ(page.at("operations").as_array().size(), 1U);
+  EXPECT_EQ(page.at("operations").at(0).at("operation").as_string(), "REGISTER");
+  for (const char* query : {"?limit=0", "?limit=101", "?offset=-1", "?limit=x", "?offset=1e3"}) {
+    auto r = Call("GET", base + "/cards/k-get/operations" + query);
+    EXPECT_EQ(r.status, 400) << query;
+    EXPECT_EQ(ErrorCodeOf(r), "FIELD_INVALID_FORMAT") << query;
+  }
+  for (const char* query : {"?wait=31", "?wait=-1", "?wait=abc"}) {
+    EXPECT_EQ(Call("GET", Operation(kIssuerA, op) + query).status, 400) << query;
+  }
+  EXPECT_EQ(ErrorCodeOf(Call("GET", base + "/cards/nope/operations")), "CARD_NOT_FOUND");
+  EXPECT_EQ(ErrorCodeOf(Call("GET", base + "/consumers/nope/operations")), "CONSUMER_NOT_FOUND");
+  auto consumer_list = Body(Call("GET", base + "/consumers/c-get/operations"));
+  for (const auto& o : consumer_list.at("operations").as_array()) {
+    EXPECT_FALSE(o.as_object().contains("cardId")) << json::serialize(o);
+  }
+}
+
+TEST_F(ClickToPayEnrol, WaitReturnsAsSoonAsTheOperationEnds) {
+  RegisterCard("c-wait", "k-wait", TestPan(kVisaBin, "0036"));  // about 0.4 s per call
+  const std::string op = Enrol("k-wait");
+  const auto start = std::chrono::steady_clock::now();
+  auto r = Call("GET", Operation(kIssuerA, op) + "?wait=30");
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Str(Body(r), "status"), "SUCCESSFUL") << r.body;
+  EXPECT_LT(took, std::chrono::seconds(25));
+  // An ended operation answers at once whatever the wait.
+  const auto again = std::chrono::steady_clock::now();
+  EXPECT_EQ(Call("GET", Operation(kIssuerA, op) + "?wait=30").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - again, std::chrono::seconds(5));
+}
+
+TEST_F(ClickToPayEnrol, DirectoryFaultsStillEndSuccessful) {
+  // quality.md R2: 20% 503 and 5% timeouts on both directories.
+  for (const char* network : {"visa", "mastercard"}) {
+    auto f = Fetch(sim_->sim_port, "POST", "/sim/v1/faults",
+                   std::string(R"({"network":")") + network +
+                       R"(","errorRate":0.2,"status":503,"timeoutRate":0.05,"seed":7})",
+                   "Content-Type: application/json\r\n");
+    ASSERT_TRUE(f && f->status < 300) << (f ? f->body : "");
+  }
+  std::vector<std::string> ops;
+  for (int i = 0; i < 30; ++i) {
+    const auto& n = kNetworks[i % 2];
+    const std::string id = "fault-" + std::to_string(i);
+    RegisterCard("c-" + id, "k-" + id, TestPan(n.bin), n.product);
+    ops.push_back(Enrol("k-" + id));
+  }
+  int ok = 0;
+  for (const auto& op : ops) {
+    auto end = Ended(op, kIssuerA, std::chrono::seconds(90));
+    if (Str(end, "status") == "SUCCESSFUL") {
+      ++ok;
+    } else {
+      ADD_FAILURE() << json::serialize(end);
+    }
+  }
+  EXPECT_EQ(ok, 30);
+  Fetch(sim_->sim_port, "DELETE", "/sim/v1/faults");
+  EXPECT_EQ(Stat("visa", "duplicateEnrolments"), 0);
+  EXPECT_EQ(Stat("mastercard", "duplicateEnrolments"), 0);
+}
+
+TEST_F(ClickToPayEnrol, NoCardOrPersonalDataInLogsOrResponses) {
+  // Runs last in this suite (gtest keeps declaration order): everything above has been
+  // logged and answered by now.
+  std::vector<std::string> haystacks = Responses();
+  haystacks.push_back(ReadFile(dir_ + "/c2pd.out"));
+  for (const auto& text : haystacks) {
+    for (const auto& pan : pans_) EXPECT_EQ(text.find(pan), std::string::npos) << "PAN leaked";
+    EXPECT_EQ(text.find(kTestEmail), std::string::npos) << "email leaked";
+    EXPECT_EQ(text.find("612345678"), std::string::npos) << "phone leaked";
+  }
+}
+
+}  // namespace
+}  // namespace c2p::testing

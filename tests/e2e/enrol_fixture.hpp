@@ -1,0 +1,131 @@
+#pragma once
+// A real c2pd wired to a real c2psim for the Click to Pay suites: the registry fixture's
+// c2pd (two issuers, Visa and Mastercard products) plus [networks.*] pointing at c2psim,
+// an [engine] with short back-off so retries show within a test, and directory call
+// timeouts (250 ms) below c2psim's held answers (300 ms) and slow card (400 ms), so the
+// "applied but unanswered" path is exercised. c2psim's token services answer through the
+// harness's /tsp stand-in.
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "tests/e2e/registry_fixture.hpp"
+#include "tests/support/sim_harness.hpp"
+
+namespace c2p::testing {
+
+class EnrolE2e : public RegistryE2e {
+ protected:
+  static void SetUpTestSuite() {
+    sim_ = std::make_unique<SimHarness>();
+    ASSERT_TRUE(sim_->Setup(SuiteName() + "-sim"));
+    ASSERT_TRUE(sim_->StartSim());
+    const std::string& d = sim_->dir;
+    for (auto [network, key, api] : {std::tuple{"visa", &sim_->visa_key, kSimVisaApiKey},
+                                     std::tuple{"mastercard", &sim_->mc_key, kSimMcApiKey}}) {
+      ASSERT_TRUE(jose::WriteJwkFile(d + "/" + network + ".pub.jwk", key->ToPublicJwk(), false));
+      std::ofstream(d + "/" + network + ".apikey") << api << "\n";
+    }
+    std::string config;
+    for (const char* network : {"visa", "mastercard"}) {
+      config += std::string("[networks.") + network +
+                "]\nurl = \"http://127.0.0.1:" + std::to_string(sim_->sim_port) +
+                "\"\napi_key_file = \"" + d + "/" + network + ".apikey\"\nencryption_key = \"" + d +
+                "/" + network + ".pub.jwk\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\n";
+    }
+    config += "[engine]\nretry_base_ms = 20\nretry_max_ms = 400\noperation_deadline_ms = 60000\n";
+    extra_config_ = config;
+    RegistryE2e::SetUpTestSuite();
+  }
+  static void TearDownTestSuite() {
+    RegistryE2e::TearDownTestSuite();
+    if (sim_) sim_->Stop();
+    sim_.reset();
+    extra_config_.clear();
+  }
+
+  static std::string Enrolment(const std::string& issuer, const std::string& card) {
+    return "/banking/v1/issuers/" + issuer + "/cards/" + card + "/operations:clickToPayEnrolment";
+  }
+  static std::string Operation(const std::string& issuer, const std::string& id) {
+    return "/banking/v1/issuers/" + issuer + "/operations/" + id;
+  }
+
+  // A consumer with stored personal information and one card of `product`.
+  static void RegisterCard(const std::string& consumer, const std::string& card,
+                           const std::string& pan, const std::string& product = "VISA_CLASSIC",
+                           const std::string& issuer = kIssuerA) {
+    auto c = Call("PUT", Consumer(issuer, consumer), issuer == kIssuerA ? kInfo : std::string("{}"),
+                  issuer);
+    ASSERT_TRUE(c.status == 200 || c.status == 201) << c.body;
+    auto r = Call("PUT", Card(issuer, card), CardBody(consumer, pan, product), issuer);
+    ASSERT_TRUE(r.status == 200 || r.status == 201) << r.body;
+  }
+
+  // POST the enrolment; the operation id of a 202, or "" (with a failure) otherwise.
+  static std::string Enrol(const std::string& card, const std::string& body = {},
+                           const std::string& issuer = kIssuerA) {
+    auto r = Call("POST", Enrolment(issuer, card), body, issuer);
+    EXPECT_EQ(r.status, 202) << r.body;
+    auto b = Body(r);
+    if (r.status != 202 || !b.contains("operationId")) return "";
+    EXPECT_EQ(b.at("status").as_string(), "PENDING");
+    return std::string(b.at("operationId").as_string());
+  }
+
+  // The operation once it has ended, long-polling with wait= until `deadline`.
+  static json::object Ended(const std::string& id, const std::string& issuer = kIssuerA,
+                            std::chrono::seconds deadline = std::chrono::seconds(60)) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+      auto r = Call("GET", Operation(issuer, id) + "?wait=5", {}, issuer);
+      EXPECT_EQ(r.status, 200) << r.body;
+      auto b = Body(r);
+      if (r.status != 200) return b;
+      if (b.at("status").as_string() != "PENDING") return b;
+    }
+    ADD_FAILURE() << "operation " << id << " still PENDING after the deadline";
+    return {};
+  }
+
+  // A fresh Luhn-valid 16-digit PAN starting with `first` (the network's BIN) and ending
+  // with `suffix` (c2psim's test cards), remembered for the leak scan.
+  static std::string TestPan(const std::string& first, const std::string& suffix = "4242") {
+    static std::atomic<int> serial{0};
+    const std::string serial_text = std::to_string(100000 + ++serial);
+    // 11 digits (BIN, padding, a serial), one digit that makes the Luhn sum, the suffix.
+    const std::string head = first + std::string(11 - first.size() - 6, '7') + serial_text;
+    for (char d = '0'; d <= '9'; ++d) {
+      const std::string pan = head + d + suffix;
+      int sum = 0;
+      for (std::size_t i = 0; i < pan.size(); ++i) {
+        int v = pan[pan.size() - 1 - i] - '0';
+        if (i % 2 == 1) v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+        sum += v;
+      }
+      if (sum % 10 == 0) {
+        std::lock_guard lock(responses_mu_);
+        pans_.push_back(pan);
+        return pan;
+      }
+    }
+    ADD_FAILURE() << "no Luhn digit";
+    return {};
+  }
+
+  static json::object SimStats() {
+    auto r = Fetch(sim_->sim_port, "GET", "/sim/v1/stats");
+    EXPECT_TRUE(r && r->status == 200);
+    return r ? json::parse(r->body).as_object() : json::object{};
+  }
+  static std::int64_t Stat(const char* network, const char* name) {
+    auto s = SimStats();
+    return s.at(network).at(name).as_int64();
+  }
+
+  static inline std::unique_ptr<SimHarness> sim_;
+};
+
+}  // namespace c2p::testing
