@@ -51,8 +51,7 @@ OutboundOAuth* IssuerClients::OAuthFor(std::string_view issuer_id) const {
 }
 
 asio::awaitable<FetchResult> ConsumerInfoClient::Fetch(std::string issuer_id,
-                                                       std::string consumer_id,
-                                                       std::string card_id,
+                                                       std::string consumer_id, std::string card_id,
                                                        std::string correlation_id) {
   const IssuerClients::Entry* entry = issuers_.Find(issuer_id);
   if (entry == nullptr) co_return FailFinal("issuer is not configured");

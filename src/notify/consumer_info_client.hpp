@@ -46,9 +46,9 @@ inline constexpr std::string_view kConsumerInfoUnavailable = "CONSUMER_INFO_UNAV
 struct IssuerEndpoint {
   std::string issuer_id;
   std::string base_url;  // no trailing slash; empty: the issuer serves no consumer data
-  bool consumer_info_by_card = false;            // send ?cardId= with the request
-  std::chrono::milliseconds timeout{10'000};     // per Get Consumer Information call
-  std::optional<OAuthConfig> oauth;              // none: no Authorization header
+  bool consumer_info_by_card = false;         // send ?cardId= with the request
+  std::chrono::milliseconds timeout{10'000};  // per Get Consumer Information call
+  std::optional<OAuthConfig> oauth;           // none: no Authorization header
 };
 
 // The consumer data the issuer answered, validated like a request body's.

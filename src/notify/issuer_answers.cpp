@@ -24,8 +24,8 @@ bool RetryableStatus(unsigned status) { return status == 408 || status == 429 ||
 std::string StatusText(unsigned status) { return "HTTP " + std::to_string(status); }
 
 OAuthResult<IssuerToken> TokenMalformed(std::string what) {
-  return tl::unexpected(
-      OAuthFailure{false, 200, "issuer token endpoint: malformed answer (" + std::move(what) + ")"});
+  return tl::unexpected(OAuthFailure{
+      false, 200, "issuer token endpoint: malformed answer (" + std::move(what) + ")"});
 }
 
 // expires_in: 900 or "900".
@@ -74,8 +74,8 @@ FetchFailure Final(unsigned status, std::string message) {
 
 FetchResult MalformedConsumer(const core::Error& error) {
   std::string where = error.field.empty() ? std::string() : " at " + error.field;
-  return tl::unexpected(Final(200, "issuer's consumer information is malformed" + where + " (" +
-                                       error.message + ")"));
+  return tl::unexpected(Final(
+      200, "issuer's consumer information is malformed" + where + " (" + error.message + ")"));
 }
 
 }  // namespace

@@ -9,7 +9,8 @@ namespace {
 using std::chrono::seconds;
 
 TEST(TokenAnswer, NumberExpiresIn) {
-  auto t = ReadTokenAnswer(200, R"({"access_token":"at-1","token_type":"Bearer","expires_in":900})");
+  auto t =
+      ReadTokenAnswer(200, R"({"access_token":"at-1","token_type":"Bearer","expires_in":900})");
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->access_token, "at-1");
   EXPECT_EQ(t->expires_in, seconds(900));

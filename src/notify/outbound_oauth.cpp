@@ -97,8 +97,8 @@ core::SecretBytes BasicAuthorization(std::string_view client_id,
   const std::uint8_t* in = plain.data();
   std::size_t i = 0;
   for (; i + 2 < plain.size(); i += 3) {
-    const std::uint32_t n = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) |
-                            std::uint32_t{in[i + 2]};
+    const std::uint32_t n =
+        (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | std::uint32_t{in[i + 2]};
     *o++ = kBase64[(n >> 18) & 63];
     *o++ = kBase64[(n >> 12) & 63];
     *o++ = kBase64[(n >> 6) & 63];
@@ -174,8 +174,8 @@ asio::awaitable<OAuthResult<std::string>> OutboundOAuth::Token(std::string corre
 
 void OutboundOAuth::Finish(const std::shared_ptr<Flight>& flight,
                            const OAuthResult<IssuerToken>& result, Clock::time_point asked_at) {
-  TokenResult shared = result ? TokenResult(result->access_token)
-                              : TokenResult(tl::unexpected(result.error()));
+  TokenResult shared =
+      result ? TokenResult(result->access_token) : TokenResult(tl::unexpected(result.error()));
   std::vector<std::function<void(TokenResult)>> waiters;
   {
     std::lock_guard lock(mutex_);

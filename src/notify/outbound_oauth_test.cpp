@@ -72,55 +72,54 @@ struct Issuer {
 class OAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add(
-        http::Verb::post, "/oauth/token",
-        [this](http::Request& r) -> asio::awaitable<http::Reply> {
-          const int n = ++issuer_.token_requests;
-          {
-            std::lock_guard lock(issuer_.mutex);
-            issuer_.authorizations.emplace_back(r.header("authorization"));
-            issuer_.bodies.emplace_back(r.body());
-          }
-          if (issuer_.token_delay_ms > 0) {
-            asio::steady_timer timer(co_await asio::this_coro::executor);
-            timer.expires_after(std::chrono::milliseconds(issuer_.token_delay_ms.load()));
-            co_await timer.async_wait(asio::use_awaitable);
-          }
-          if (issuer_.token_status != 200) {
-            co_return http::Json(static_cast<http::Status>(issuer_.token_status.load()),
-                                 json::object{{"error", "invalid_client"}});
-          }
-          const std::string token = "tok-" + std::to_string(n);
-          {
-            std::lock_guard lock(issuer_.mutex);
-            issuer_.valid_tokens.insert(token);
-          }
-          co_return http::Json(http::Status::ok,
-                               json::object{{"access_token", token},
-                                            {"token_type", "Bearer"},
-                                            {"expires_in", std::to_string(issuer_.expires_in)}});
-        },
-        {http::BodyKind::kRaw});
-    router_.Add(http::Verb::get, "/issuers/{issuerId}/consumers/{consumerId}",
+    router_.Add(http::Verb::post, "/oauth/token",
                 [this](http::Request& r) -> asio::awaitable<http::Reply> {
-                  ++issuer_.consumer_requests;
-                  const std::string_view auth = r.header("authorization");
-                  bool ok = false;
+                  const int n = ++issuer_.token_requests;
                   {
                     std::lock_guard lock(issuer_.mutex);
-                    issuer_.targets.push_back(std::string(r.path()) +
-                                              (r.query().empty() ? "" : "?") +
-                                              std::string(r.query()));
-                    ok = auth.starts_with("Bearer ") &&
-                         issuer_.valid_tokens.contains(std::string(auth.substr(7)));
+                    issuer_.authorizations.emplace_back(r.header("authorization"));
+                    issuer_.bodies.emplace_back(r.body());
                   }
-                  if (!ok || issuer_.reject_all_bearers) {
-                    co_return http::Json(http::Status::unauthorized, json::object{});
+                  if (issuer_.token_delay_ms > 0) {
+                    asio::steady_timer timer(co_await asio::this_coro::executor);
+                    timer.expires_after(std::chrono::milliseconds(issuer_.token_delay_ms.load()));
+                    co_await timer.async_wait(asio::use_awaitable);
+                  }
+                  if (issuer_.token_status != 200) {
+                    co_return http::Json(static_cast<http::Status>(issuer_.token_status.load()),
+                                         json::object{{"error", "invalid_client"}});
+                  }
+                  const std::string token = "tok-" + std::to_string(n);
+                  {
+                    std::lock_guard lock(issuer_.mutex);
+                    issuer_.valid_tokens.insert(token);
                   }
                   co_return http::Json(
                       http::Status::ok,
-                      json::object{{"consumerInfo", json::object{{"firstName", "Ada"}}}});
-                });
+                      json::object{{"access_token", token},
+                                   {"token_type", "Bearer"},
+                                   {"expires_in", std::to_string(issuer_.expires_in)}});
+                },
+                {http::BodyKind::kRaw});
+    router_.Add(
+        http::Verb::get, "/issuers/{issuerId}/consumers/{consumerId}",
+        [this](http::Request& r) -> asio::awaitable<http::Reply> {
+          ++issuer_.consumer_requests;
+          const std::string_view auth = r.header("authorization");
+          bool ok = false;
+          {
+            std::lock_guard lock(issuer_.mutex);
+            issuer_.targets.push_back(std::string(r.path()) + (r.query().empty() ? "" : "?") +
+                                      std::string(r.query()));
+            ok = auth.starts_with("Bearer ") &&
+                 issuer_.valid_tokens.contains(std::string(auth.substr(7)));
+          }
+          if (!ok || issuer_.reject_all_bearers) {
+            co_return http::Json(http::Status::unauthorized, json::object{});
+          }
+          co_return http::Json(http::Status::ok,
+                               json::object{{"consumerInfo", json::object{{"firstName", "Ada"}}}});
+        });
     http::ServerOptions options;
     options.port = 0;
     options.threads = 1;
@@ -214,8 +213,8 @@ TEST_F(OAuthTest, ConcurrentCallersOnTwoExecutorsShareOneRequest) {
   std::vector<std::future<OAuthResult<std::string>>> futures;
   for (int i = 0; i < 40; ++i) {
     asio::io_context& ctx = i % 2 == 0 ? client_loop_.ctx() : other_loop_.ctx();
-    futures.push_back(asio::co_spawn(ctx, oauth_->Token("c-" + std::to_string(i)),
-                                     asio::use_future));
+    futures.push_back(
+        asio::co_spawn(ctx, oauth_->Token("c-" + std::to_string(i)), asio::use_future));
   }
   for (auto& f : futures) {
     ASSERT_EQ(f.wait_for(20s), std::future_status::ready);
