@@ -2,7 +2,9 @@
 // consumer_info_client.hpp). Any input gives a value: never an exception, never a message
 // that quotes the answer.
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cstdint>
 
 #include <boost/json/value.hpp>
@@ -73,9 +75,21 @@ FetchFailure Final(unsigned status, std::string message) {
 }
 
 FetchResult MalformedConsumer(const core::Error& error) {
-  std::string where = error.field.empty() ? std::string() : " at " + error.field;
-  return tl::unexpected(Final(
-      200, "issuer's consumer information is malformed" + where + " (" + error.message + ")"));
+  std::string field = error.field;
+  std::string what = error.message;
+  // The domain readers name an unknown member by its key, which here comes from the issuer's
+  // answer (and could be anything, a PAN even): name the object that holds it instead.
+  if (what == "unknown member") {
+    constexpr std::string_view kObjects[] = {"/consumerInfo", "/billingAddress",
+                                             "/consumerInfo/mobilePhoneNumber"};
+    if (std::find(std::begin(kObjects), std::end(kObjects), field) == std::end(kObjects)) {
+      field.resize(field.rfind('/') == std::string::npos ? 0 : field.rfind('/'));
+    }
+    what = "has an unknown member";
+  }
+  std::string where = field.empty() ? std::string() : " at " + field;
+  return tl::unexpected(
+      Final(200, "issuer's consumer information is malformed" + where + " (" + what + ")"));
 }
 
 }  // namespace

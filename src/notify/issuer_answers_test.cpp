@@ -133,6 +133,12 @@ TEST(ConsumerInfoAnswer, MalformedIsFinalAndQuotesNothing) {
     EXPECT_EQ(got.error().failure_code, "CONSUMER_INFO_UNAVAILABLE");
     EXPECT_EQ(got.error().message.find("Lovelace"), std::string::npos) << got.error().message;
   }
+  // An unknown member's key is the issuer's text: the message names its object instead.
+  auto unknown = ReadConsumerInfoAnswer(200, R"({"consumerInfo":{"4111111111111111":1}})", "");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message.find("4111"), std::string::npos) << unknown.error().message;
+  EXPECT_NE(unknown.error().message.find("/consumerInfo "), std::string::npos)
+      << unknown.error().message;
   auto got = ReadConsumerInfoAnswer(200, R"({"consumerInfo":{"email":"x"}})", "");
   ASSERT_FALSE(got);
   EXPECT_NE(got.error().message.find("/consumerInfo/email"), std::string::npos)
