@@ -31,8 +31,8 @@ namespace notify = c2p::notify;
 
 constexpr unsigned kStatuses[] = {200, 200, 200, 200, 201, 204, 302, 400,
                                   401, 403, 404, 408, 429, 500, 503, 504};
-constexpr std::string_view kRetryAfters[] = {"", "7", "0", "86400", "86401", "-1", "1.5",
-                                             "Wed, 21 Oct 2015 07:28:00 GMT"};
+constexpr std::string_view kRetryAfters[] = {"",      "7",  "0",   "86400",
+                                             "86401", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT"};
 
 void CheckMessage(const std::string& message) {
   int digits = 0;
