@@ -10,6 +10,7 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "app/issuer_backend_setup.hpp"
 #include "app/registry_setup.hpp"
 #include "app/sandbox.hpp"
 #include "app/signals.hpp"
@@ -55,6 +56,10 @@ int main(int argc, char** argv) {
     // The PAN key ring is built exactly as c2pd builds it: versions, sizes, the index key.
     if (auto ring = c2p::app::LoadPanKeyRing(config->keys); !ring) {
       std::cerr << "config: " << ring.error().message << "\n";
+      return 2;
+    }
+    if (auto issuers = c2p::app::LoadIssuerEndpoints(*config); !issuers) {
+      std::cerr << "config: " << issuers.error().message << "\n";
       return 2;
     }
     std::cout << "config OK: " << config_path << "\n";

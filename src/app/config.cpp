@@ -30,6 +30,11 @@ bool IsHttpUrl(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://");
 }
 
+// A base URL other paths are appended to: http(s), no trailing slash, query or fragment.
+bool IsBaseUrl(std::string_view url) {
+  return IsHttpUrl(url) && !url.ends_with("/") && url.find_first_of(" ?#") == std::string::npos;
+}
+
 bool AllDigits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -174,6 +179,41 @@ VoidResult ParseNetworks(const toml::table* t, const fs::path& base, NetworksCon
   return r.RejectUnknown();
 }
 
+// The issuer's outbound OAuth keys (after base_url has been read).
+VoidResult ParseIssuerOAuth(TomlReader& r, const fs::path& base, IssuerConfig& s) {
+  if (auto ok = Str(r, "oauth_client_id", s.oauth_client_id, false); !ok) return ok;
+  if (auto ok = FilePath(r, "oauth_client_secret_file", base, s.oauth_client_secret_file, false);
+      !ok) {
+    return ok;
+  }
+  if (auto ok = Str(r, "oauth_token_url", s.oauth_token_url, false); !ok) return ok;
+  if (auto ok = Str(r, "oauth_scope", s.oauth_scope, false); !ok) return ok;
+  if (s.oauth_client_id.empty() != s.oauth_client_secret_file.empty()) {
+    return Err(r.Invalid(s.oauth_client_id.empty() ? "oauth_client_id" : "oauth_client_secret_file",
+                         "oauth_client_id and oauth_client_secret_file go together"));
+  }
+  // RFC 7617: the client id is the part before the first ':' of the Basic credentials.
+  if (s.oauth_client_id.find_first_of(":\r\n") != std::string::npos) {
+    return Err(r.Invalid("oauth_client_id", "must not hold ':' or a line break"));
+  }
+  if (!s.oauth_token_url.empty() && !IsBaseUrl(s.oauth_token_url)) {
+    return Err(r.Invalid("oauth_token_url",
+                         "must be an http:// or https:// URL without a trailing / or query"));
+  }
+  const bool on = !s.oauth_client_id.empty();
+  if (!on && (!s.oauth_token_url.empty() || !s.oauth_scope.empty())) {
+    return Err(r.Invalid(s.oauth_token_url.empty() ? "oauth_scope" : "oauth_token_url",
+                         "needs oauth_client_id and oauth_client_secret_file"));
+  }
+  if (on && s.oauth_token_url.empty()) {
+    if (s.base_url.empty()) {
+      return Err(r.Invalid("oauth_client_id", "needs base_url or oauth_token_url"));
+    }
+    s.oauth_token_url = s.base_url + "/authz/d1/v1/oauth2/token";
+  }
+  return {};
+}
+
 VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base, IssuerConfig& s) {
   TomlReader r(t, "issuers[" + std::to_string(i) + "]");
   if (auto ok = Str(r, "id", s.id, true); !ok) return ok;
@@ -190,8 +230,9 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
   }
   if (auto ok = Bool(r, "auto_enrolment", s.auto_enrolment); !ok) return ok;
   if (auto ok = Str(r, "base_url", s.base_url, false); !ok) return ok;
-  if (!s.base_url.empty() && !IsHttpUrl(s.base_url)) {
-    return Err(r.Invalid("base_url", "must be an http:// or https:// URL"));
+  if (!s.base_url.empty() && !IsBaseUrl(s.base_url)) {
+    return Err(
+        r.Invalid("base_url", "must be an http:// or https:// base URL without a trailing /"));
   }
   if (auto ok = Str(r, "notification_url", s.notification_url, false); !ok) return ok;
   if (!s.notification_url.empty() && !IsHttpUrl(s.notification_url)) {
@@ -216,6 +257,8 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
       !ok) {
     return ok;
   }
+  if (auto ok = ParseIssuerOAuth(r, base, s); !ok) return ok;
+  if (auto ok = Millis(r, "consumer_info_timeout_ms", s.consumer_info_timeout); !ok) return ok;
   return r.RejectUnknown();
 }
 

@@ -39,14 +39,22 @@ struct IssuerConfig {
   std::vector<std::filesystem::path> assertion_keys;  // public EC JWKs
   PersonalData personal_data = PersonalData::kStored;
   bool auto_enrolment = false;
-  std::string base_url;                            // issuer backend (consumer info, OAuth)
-  std::string notification_url;                    // where notifications go
+  std::string base_url;          // issuer backend (consumer info, OAuth); no trailing slash
+  std::string notification_url;  // where notifications go
   std::filesystem::path notification_secret_file;  // whsec_… secret
   unsigned max_operations_per_notification = 10;
   bool notify_pending = false;
   bool consumer_info_by_card = false;
   unsigned rate_limit_per_second = 0;         // bearer routes; 0: unlimited
   unsigned token_rate_limit_per_second = 10;  // the token endpoint; 0: unlimited
+  // Outbound OAuth to the issuer (spec/outbound.md §1, src/notify): on when a client id and
+  // its secret file are set (both or neither). The URL defaults to
+  // {base_url}/authz/d1/v1/oauth2/token and is filled in here when OAuth is on.
+  std::string oauth_token_url;
+  std::string oauth_client_id;
+  std::filesystem::path oauth_client_secret_file;           // the secret on one line
+  std::string oauth_scope;                                  // empty: none sent
+  std::chrono::milliseconds consumer_info_timeout{10'000};  // per Get Consumer Information
 };
 
 struct AuthConfig {

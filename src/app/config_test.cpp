@@ -170,6 +170,64 @@ TEST_F(ConfigTest, NetworkErrorsNameTheKey) {
   EXPECT_NE(timeout.error().message.find("networks.visa.timeout_ms"), std::string::npos);
 }
 
+TEST_F(ConfigTest, IssuerBackendAndOAuthAreRead) {
+  auto none = Parse("");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->issuers[0].oauth_client_id.empty());
+  EXPECT_TRUE(none->issuers[0].oauth_token_url.empty());
+  EXPECT_EQ(none->issuers[0].consumer_info_timeout, std::chrono::milliseconds(10000));
+  std::ofstream(dir_ / "keys/oauth.secret") << "s3cret";
+  const std::string issuer =
+      "[[issuers]]\nid = \"ISSUER0002\"\nassertion_keys = [\"keys/i1.pub.jwk\"]\n"
+      "base_url = \"https://issuer.example/api\"\n";
+  auto c = Parse(issuer +
+                 "oauth_client_id = \"c2p\"\noauth_client_secret_file = \"keys/oauth.secret\"\n"
+                 "consumer_info_timeout_ms = 2500\n");
+  ASSERT_TRUE(c) << c.error().message;
+  const IssuerConfig& i = c->issuers[1];
+  EXPECT_EQ(i.oauth_client_id, "c2p");
+  EXPECT_EQ(i.oauth_client_secret_file, dir_ / "keys/oauth.secret");
+  EXPECT_EQ(i.oauth_token_url, "https://issuer.example/api/authz/d1/v1/oauth2/token");
+  EXPECT_EQ(i.consumer_info_timeout, std::chrono::milliseconds(2500));
+  c = Parse(issuer +
+            "oauth_client_id = \"c2p\"\noauth_client_secret_file = \"keys/oauth.secret\"\n"
+            "oauth_token_url = \"https://auth.example/token\"\noauth_scope = \"consumers\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->issuers[1].oauth_token_url, "https://auth.example/token");
+  EXPECT_EQ(c->issuers[1].oauth_scope, "consumers");
+}
+
+TEST_F(ConfigTest, IssuerBackendErrorsNameTheKey) {
+  std::ofstream(dir_ / "keys/oauth.secret") << "s3cret";
+  const std::string issuer =
+      "[[issuers]]\nid = \"ISSUER0002\"\nassertion_keys = [\"keys/i1.pub.jwk\"]\n";
+  const std::string secret = "oauth_client_secret_file = \"keys/oauth.secret\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"base_url = \"https://issuer.example/\"\n", "issuers[1].base_url"},
+      {"base_url = \"ftp://issuer.example\"\n", "issuers[1].base_url"},
+      {"base_url = \"https://x\"\noauth_client_id = \"c2p\"\n",
+       "issuers[1].oauth_client_secret_file"},
+      {"base_url = \"https://x\"\n" + secret, "issuers[1].oauth_client_id"},
+      {"base_url = \"https://x\"\noauth_client_id = \"c:2p\"\n" + secret,
+       "issuers[1].oauth_client_id"},
+      {"oauth_client_id = \"c2p\"\n" + secret, "issuers[1].oauth_client_id: needs base_url"},
+      {"base_url = \"https://x\"\noauth_client_id = \"c2p\"\n" + secret +
+           "oauth_token_url = \"https://x/token?a=1\"\n",
+       "issuers[1].oauth_token_url"},
+      {"base_url = \"https://x\"\noauth_scope = \"s\"\n", "issuers[1].oauth_scope"},
+      {"base_url = \"https://x\"\noauth_client_id = \"c2p\"\n"
+       "oauth_client_secret_file = \"keys/missing\"\n",
+       "issuers[1].oauth_client_secret_file"},
+      {"base_url = \"https://x\"\nconsumer_info_timeout_ms = 0\n",
+       "issuers[1].consumer_info_timeout_ms"},
+  };
+  for (const auto& [extra, start] : cases) {
+    auto r = Parse(issuer + extra);
+    ASSERT_FALSE(r) << extra;
+    EXPECT_EQ(r.error().message.rfind(start, 0), 0u) << r.error().message;
+  }
+}
+
 TEST_F(ConfigTest, UnknownKeysAreNamed) {
   auto top = Parse("\n[surprise]\nx = 1\n");
   ASSERT_FALSE(top);

@@ -100,8 +100,74 @@ core::Result<json::object> EnsureNetworkSecrets(const fs::path& dir) {
   return secrets;
 }
 
+// The OAuth client c2pd uses toward the stand-in issuer backend (spec/outbound.md §1): one
+// client for both sandbox issuers, its secret made once and kept in a 0600 file that c2pd
+// reads (oauth_client_secret_file) and c2psim's 0600 configuration repeats.
+constexpr const char* kIssuerOAuthClient = "c2p-sandbox";
+constexpr const char* kIssuerOAuthSecretFile = "issuers/oauth-client.secret";
+
+core::Result<core::SecretBytes> EnsureIssuerOAuthSecret(const fs::path& dir) {
+  const fs::path file = dir / kIssuerOAuthSecretFile;
+  if (fs::exists(file)) {
+    auto existing = jose::ReadSecretTextFile(file);
+    if (existing && !existing->empty()) return existing;
+  }
+  std::string text = core::NewRandomId("ocs_");
+  core::SecretBytes secret{std::string_view(text)};
+  text += "\n";
+  auto written = jose::WriteFileAtomically(
+      file, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, true,
+      jose::Overwrite::kReplace);
+  core::SecureWipe(text.data(), text.size());
+  if (!written) return tl::unexpected(written.error());
+  return secret;
+}
+
+// Get Consumer Information fixtures for c2psim's stand-in issuer (docs/simulator.md), made
+// once and then left alone so that they can be edited. Invented people only.
+constexpr const char* kConsumersFile = "issuers/consumers.json";
+
+std::string ConsumersFixtureText() {
+  json::array consumers;
+  for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
+    consumers.push_back(json::object{
+        {"issuerId", issuer},
+        {"consumerId", "cons_1"},
+        {"consumerInfo",
+         {{"language", "en-GB"},
+          {"firstName", "Ada"},
+          {"lastName", "Lovelace"},
+          {"email", "ada.lovelace@example.com"},
+          {"mobilePhoneNumber", {{"countryCode", "44"}, {"phoneNumber", "7700900123"}}}}},
+        {"billingAddress",
+         {{"addressLine1", "12 St James's Square"},
+          {"city", "London"},
+          {"postalCode", "SW1Y 4JH"},
+          {"countryCode", "GB"}}}});
+    // No billing address: the enrolment has to find it elsewhere (or fail naming it).
+    consumers.push_back(json::object{{"issuerId", issuer},
+                                     {"consumerId", "cons_2"},
+                                     {"consumerInfo",
+                                      {{"language", "fr-FR"},
+                                       {"firstName", "Grace"},
+                                       {"lastName", "Hopper"},
+                                       {"email", "grace.hopper@example.com"}}}});
+  }
+  return json::serialize(json::object{{"consumers", std::move(consumers)}}) + "\n";
+}
+
+core::Result<void> EnsureConsumersFixture(const fs::path& dir) {
+  const fs::path file = dir / kConsumersFile;
+  if (fs::exists(file)) return {};
+  const std::string text = ConsumersFixtureText();
+  return jose::WriteFileAtomically(
+      file, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, false,
+      jose::Overwrite::kReplace);
+}
+
 // c2psim's configuration (docs/simulator.md), written at every start like c2pd's.
-std::string SimulatorConfigText(const SandboxOptions& o, const json::object& secrets) {
+std::string SimulatorConfigText(const SandboxOptions& o, const json::object& secrets,
+                                const core::SecretBytes& oauth_secret) {
   std::string text =
       "# Written by `c2pd sandbox` at every start: edit the command's flags, not this file.\n"
       "[server]\nlisten = \"127.0.0.1\"\nport = " +
@@ -114,7 +180,11 @@ std::string SimulatorConfigText(const SandboxOptions& o, const json::object& sec
             std::string(s.at("apiKey").as_string()) + "\"\ndecryption_key = \"keys/sim-" + network +
             ".jwk\"\ntsp_secret = \"" + std::string(s.at("tspSecret").as_string()) + "\"\n";
   }
-  text += "\n[issuer]\n";
+  // require_bearer stays off until c2pd's notification delivery sends the bearer too; c2pd
+  // sends it on Get Consumer Information already.
+  text += std::string("\n[issuer]\nconsumers_file = \"") + kConsumersFile +
+          "\"\noauth_client_id = \"" + kIssuerOAuthClient + "\"\noauth_client_secret = \"" +
+          std::string(oauth_secret.as_text()) + "\"\n";
   for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
     text += std::string("\n[[issuer.webhook_secrets]]\nissuer = \"") + issuer +
             "\"\nfile = \"issuers/" + issuer + ".whsec\"\n";
@@ -165,7 +235,8 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
         sim +
         "/sim/v1/issuer\"\n"
         "notification_secret_file = \"issuers/" +
-        id + ".whsec\"\n";
+        id + ".whsec\"\n" + "oauth_client_id = \"" + kIssuerOAuthClient +
+        "\"\noauth_client_secret_file = \"" + kIssuerOAuthSecretFile + "\"\n";
     text +=
         "\n[[card_products]]\n"
         "id = \"VISA_CLASSIC\"\n"
@@ -254,9 +325,13 @@ core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
   }
   auto secrets = EnsureNetworkSecrets(o.dir);
   if (!secrets) return tl::unexpected(secrets.error());
-  if (auto ok = WriteText(o.dir / "c2psim.toml", SimulatorConfigText(o, *secrets), true); !ok) {
-    return tl::unexpected(ok.error());
-  }
+  auto oauth_secret = EnsureIssuerOAuthSecret(o.dir);
+  if (!oauth_secret) return tl::unexpected(oauth_secret.error());
+  if (auto ok = EnsureConsumersFixture(o.dir); !ok) return tl::unexpected(ok.error());
+  std::string sim_config = SimulatorConfigText(o, *secrets, *oauth_secret);
+  auto sim_written = WriteText(o.dir / "c2psim.toml", sim_config, true);
+  core::SecureWipe(sim_config.data(), sim_config.size());
+  if (!sim_written) return tl::unexpected(sim_written.error());
   // c2pd reads each network's API key from a file of its own (secrets are never inline).
   for (const char* network : kSimNetworks) {
     std::string key(secrets->at(network).as_object().at("apiKey").as_string());
