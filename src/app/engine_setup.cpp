@@ -1,5 +1,6 @@
 #include "app/engine_setup.hpp"
 
+#include "app/issuer_backend_setup.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
 #include "networks/visa_connector.hpp"
@@ -21,6 +22,31 @@ core::Result<networks::ConnectorConfig> ConnectorFrom(const NetworkEndpointConfi
   }
   return c;
 }
+
+// The issuer's Get Consumer Information (src/notify) as the engine sees it.
+class IssuerConsumerInfo final : public engine::ConsumerInfoSource {
+ public:
+  explicit IssuerConsumerInfo(notify::ConsumerInfoClient& client) : client_(client) {}
+
+  boost::asio::awaitable<tl::expected<engine::ConsumerData, engine::FetchProblem>> Fetch(
+      std::string issuer, std::string consumer_id, std::string card_id,
+      std::string correlation_id) override {
+    auto got = co_await client_.Fetch(std::move(issuer), std::move(consumer_id),
+                                      std::move(card_id), std::move(correlation_id));
+    if (!got) {
+      engine::FetchProblem p;
+      p.retryable = got.error().retryable;
+      p.failure_code = got.error().failure_code;
+      p.retry_after = got.error().retry_after;
+      p.message = "issuer consumer information: " + got.error().message;
+      co_return tl::unexpected(std::move(p));
+    }
+    co_return engine::ConsumerData{std::move(got->info), std::move(got->billing)};
+  }
+
+ private:
+  notify::ConsumerInfoClient& client_;
+};
 
 }  // namespace
 
@@ -53,6 +79,12 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
         std::make_unique<networks::MastercardConnector>(*rt->client, std::move(*c)));
     by_network["MASTERCARD"] = rt->connectors.back().get();
   }
+  auto endpoints = LoadIssuerEndpoints(config);
+  if (!endpoints) return tl::unexpected(endpoints.error());
+  rt->issuers = std::make_unique<notify::IssuerClients>(*rt->client, std::move(*endpoints));
+  rt->consumer_client = std::make_unique<notify::ConsumerInfoClient>(*rt->issuers);
+  rt->consumer_info = std::make_unique<IssuerConsumerInfo>(*rt->consumer_client);
+
   rt->enrol = std::make_unique<engine::EnrolDriver>(store, keys, std::move(by_network),
                                                     rt->consumer_info.get());
   rt->engine->AddDriver(std::string(engine::kEnrolmentJob), *rt->enrol);

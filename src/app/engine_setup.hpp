@@ -13,6 +13,7 @@
 #include "engine/operation_watch.hpp"
 #include "http/client.hpp"
 #include "networks/network_connector.hpp"
+#include "notify/consumer_info_client.hpp"
 #include "store/store.hpp"
 #include "vault/key_ring.hpp"
 
@@ -25,6 +26,8 @@ struct EngineRuntime {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<http::Client> client;
   std::vector<std::unique_ptr<networks::NetworkConnector>> connectors;
+  std::unique_ptr<notify::IssuerClients> issuers;
+  std::unique_ptr<notify::ConsumerInfoClient> consumer_client;
   std::unique_ptr<engine::ConsumerInfoSource> consumer_info;
   std::unique_ptr<engine::EnrolDriver> enrol;
 };
