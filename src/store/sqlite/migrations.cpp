@@ -4,6 +4,7 @@
 
 #include "store/sqlite/registry_sql.hpp"
 #include "store/sqlite/sql.hpp"
+#include "store/sqlite/token_service_sql.hpp"
 
 namespace c2p::store::sqlite {
 
@@ -12,6 +13,7 @@ namespace {
 constexpr std::array kMigrations{
     Migration{1, "create_settings", sql::kMigration0001CreateSettings},
     Migration{2, "create_registry", sql::kMigration0002CreateRegistry},
+    Migration{3, "token_service", sql::kMigration0003TokenService},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {
