@@ -7,9 +7,11 @@
 #include "api/registry_routes.hpp"
 #include "api/service_routes.hpp"
 #include "api/token_routes.hpp"
+#include "api/tsp_routes.hpp"
 #include "app/auth_setup.hpp"
 #include "app/registry_setup.hpp"
 #include "app/signals.hpp"
+#include "app/tsp_setup.hpp"
 #include "core/metrics.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
@@ -47,6 +49,13 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     return 1;
   }
   api::AddRegistryRoutes(router, **registry);
+  auto tsp = BuildTspContext(config, **registry);
+  if (!tsp) {
+    log::Error("c2pd.tsp_config_failed", {{"error", tsp.error().message}});
+    (*store)->Close();
+    return 1;
+  }
+  api::AddTspRoutes(router, **tsp);
 
   // Idempotency runs after authentication: keys are scoped by the caller's issuer.
   api::InFlightKeys in_flight;
