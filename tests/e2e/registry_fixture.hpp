@@ -97,6 +97,7 @@ class RegistryE2e : public ::testing::Test {
           << "[[card_products]]\nid = \"MC_STANDARD\"\nissuer = \"" << id
           << "\"\nnetwork = \"MASTERCARD\"\nbin_ranges = [[\"510000\", \"559999\"]]\n";
     }
+    out << extra_config_;
     out.close();
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", ConfigPath()}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
@@ -223,6 +224,8 @@ class RegistryE2e : public ::testing::Test {
   static inline std::vector<std::string> responses_;
   static inline std::vector<std::string> pans_;
   static inline std::vector<std::string> dirs_;  // every suite's, for the leak scan
+  // Appended to c2pd.toml by StartDaemon (a suite's own sections, e.g. [networks.*]).
+  static inline std::string extra_config_;
 };
 
 }  // namespace c2p::testing
