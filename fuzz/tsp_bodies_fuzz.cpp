@@ -25,7 +25,7 @@ namespace api = c2p::api;
 namespace core = c2p::core;
 
 constexpr std::array<std::string_view, 7> kFields = {
-    "",           "/requestId",     "/tokenRequestorId", "/tokenType", "/encryptedCard",
+    "",         "/requestId",    "/tokenRequestorId", "/tokenType", "/encryptedCard",
     "/eventId", "/digitalCardId"};
 
 constexpr std::string_view kMessageAlphabet =

@@ -16,9 +16,9 @@ core::Result<TokenEventBody> Event(std::string_view text) {
 }
 
 TEST(TspBodies, TokenRequestIsRead) {
-  auto r = Request(
-      R"({"requestId":"tr_1","tokenRequestorId":"40010030273","tokenType":"CLICK_TO_PAY",)"
-      R"("encryptedCard":"a.b.c.d.e"})");
+  auto r =
+      Request(R"({"requestId":"tr_1","tokenRequestorId":"40010030273","tokenType":"CLICK_TO_PAY",)"
+              R"("encryptedCard":"a.b.c.d.e"})");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->request_id, "tr_1");
   EXPECT_EQ(r->token_requestor_id, "40010030273");
@@ -55,8 +55,9 @@ TEST(TspBodies, TokenRequestRefusalsNameTheField) {
 
 TEST(TspBodies, TokenEventIsReadWithItsEvent) {
   for (const auto& [name, event] :
-       {std::pair{"ACTIVATED", TokenEvent::kActivated}, std::pair{"SUSPENDED", TokenEvent::kSuspended},
-        std::pair{"RESUMED", TokenEvent::kResumed}, std::pair{"DELETED", TokenEvent::kDeleted}}) {
+       {std::pair{"ACTIVATED", TokenEvent::kActivated},
+        std::pair{"SUSPENDED", TokenEvent::kSuspended}, std::pair{"RESUMED", TokenEvent::kResumed},
+        std::pair{"DELETED", TokenEvent::kDeleted}}) {
     auto e = Event(std::string(R"({"eventId":"ev_1","digitalCardId":"vdc_1",)") +
                    R"("tokenRequestorId":"4001","encryptedCard":"x","event":")" + name + "\"}");
     ASSERT_TRUE(e) << e.error().message;

@@ -39,15 +39,17 @@ Reply Unauthorized() {
 core::Result<const TspNetwork*> Authenticate(const TspContext& ctx, const Request& request) {
   const auto it = ctx.networks.find(request.param("network"));
   if (it == ctx.networks.end()) {
-    return core::Fail(core::ErrorCode::kNotFound, "no token service is configured for this network");
+    return core::Fail(core::ErrorCode::kNotFound,
+                      "no token service is configured for this network");
   }
   const std::string_view token =
       BearerToken(request.header(http::beast_http::field::authorization));
   const core::SecretBytes& secret = it->second.secret;
   // Constant time over the secret's length; the length of a random secret tells nothing.
-  const bool ok = !token.empty() &&
-                  jose::MacEquals(secret.view(), {reinterpret_cast<const std::uint8_t*>(token.data()),
-                                                  token.size()});
+  const bool ok =
+      !token.empty() &&
+      jose::MacEquals(secret.view(),
+                      {reinterpret_cast<const std::uint8_t*>(token.data()), token.size()});
   if (!ok) return core::Fail(core::ErrorCode::kUnauthorized, "");
   return &it->second;
 }
@@ -110,7 +112,8 @@ core::Result<networks::TokenRequestFacts> GatherFacts(const RegistryContext& ctx
   if (!found || facts.ambiguous) return facts;
   auto state = domain::ParseCardState(found->state);
   auto card_network = domain::ParseNetwork(found->network);
-  if (!state || !card_network) return core::Fail(core::ErrorCode::kInternal, "stored card is unknown");
+  if (!state || !card_network)
+    return core::Fail(core::ErrorCode::kInternal, "stored card is unknown");
   auto expiry = OpenExpiry(ctx.keys, *found);
   if (!expiry) return tl::unexpected(expiry.error());
   auto consumer = ctx.store.GetConsumer(found->issuer_id, found->consumer_id);
@@ -229,9 +232,9 @@ core::Result<void> ApplyEvent(store::WriteTx& tx, std::string_view network,
                                              .network = c.network});
   op.requestor_id = network;
   op.details_json = json::serialize(json::object{{"digitalCardId", body.digital_card_id}});
-  auto fresh = tx.InsertTokenEvent(
-      {std::string(network), body.event_id, std::string(WireName(body.event)), c.card_ref,
-       op.operation_id, op.start_ms});
+  auto fresh =
+      tx.InsertTokenEvent({std::string(network), body.event_id, std::string(WireName(body.event)),
+                           c.card_ref, op.operation_id, op.start_ms});
   if (!fresh) return tl::unexpected(fresh.error());
   out.card = c;
   if (!*fresh) {
@@ -278,9 +281,8 @@ asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
 
   const std::string network_name(domain::WireName((*network)->network));
   AppliedEvent out;
-  auto written = co_await ctx.registry.store.Write([&](store::WriteTx& tx) {
-    return ApplyEvent(tx, network_name, *body, indexes, out);
-  });
+  auto written = co_await ctx.registry.store.Write(
+      [&](store::WriteTx& tx) { return ApplyEvent(tx, network_name, *body, indexes, out); });
   if (!written) co_return http::ErrorReply(written.error());
   log::Info("tsp.token_event", {{"correlation_id", request.correlation_id()},
                                 {"network", network_name},
@@ -299,14 +301,12 @@ asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
 void AddTspRoutes(http::Router& router, TspContext& ctx) {
   const std::string base = "/tsp/v1/networks/{network}/";
   // Raw bodies: the token service authenticates before its body is read.
-  router.Add(
-      Verb::post, base + "tokenRequests",
-      [&ctx](Request& r) -> asio::awaitable<Reply> { return TokenRequest(ctx, r); },
-      {.body = http::BodyKind::kRaw});
-  router.Add(
-      Verb::post, base + "tokenEvents",
-      [&ctx](Request& r) -> asio::awaitable<Reply> { return TokenEventRoute(ctx, r); },
-      {.body = http::BodyKind::kRaw});
+  router.Add(Verb::post, base + "tokenRequests",
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return TokenRequest(ctx, r); },
+             {.body = http::BodyKind::kRaw});
+  router.Add(Verb::post, base + "tokenEvents",
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return TokenEventRoute(ctx, r); },
+             {.body = http::BodyKind::kRaw});
 }
 
 }  // namespace c2p::api

@@ -145,8 +145,8 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
   for (const char* network : kSimNetworks) {
     const std::string n = network;
     text += "\n[networks." + n + "]\nurl = \"" + sim + "\"\napi_key_file = \"keys/" + n +
-            ".api-key\"\nencryption_key = \"keys/sim-" + n + ".pub.jwk\"\ntsp_secret_file = \"keys/" +
-            n + ".tsp-secret\"\n";
+            ".api-key\"\nencryption_key = \"keys/sim-" + n +
+            ".pub.jwk\"\ntsp_secret_file = \"keys/" + n + ".tsp-secret\"\n";
   }
   for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
     const std::string id = issuer;

@@ -6,7 +6,8 @@ namespace c2p::app {
 
 namespace {
 
-core::Result<void> AddNetwork(api::TspContext& ctx, const std::string& name, domain::Network network,
+core::Result<void> AddNetwork(api::TspContext& ctx, const std::string& name,
+                              domain::Network network,
                               const std::optional<NetworkEndpointConfig>& config) {
   if (!config || config->tsp_secret_file.empty()) return {};
   const std::string key = "networks." + name + ".tsp_secret_file";
@@ -31,8 +32,8 @@ core::Result<std::unique_ptr<api::TspContext>> BuildTspContext(const Config& con
   if (auto ok = AddNetwork(*ctx, "visa", domain::Network::kVisa, config.networks.visa); !ok) {
     return tl::unexpected(ok.error());
   }
-  if (auto ok = AddNetwork(*ctx, "mastercard", domain::Network::kMastercard,
-                           config.networks.mastercard);
+  if (auto ok =
+          AddNetwork(*ctx, "mastercard", domain::Network::kMastercard, config.networks.mastercard);
       !ok) {
     return tl::unexpected(ok.error());
   }

@@ -15,7 +15,9 @@ std::string_view WireName(TokenDecision decision) {
 }
 
 TokenVerdict DecideToken(const TokenRequestFacts& facts) {
-  const auto red = [](std::string_view reason) { return TokenVerdict{TokenDecision::kRed, reason}; };
+  const auto red = [](std::string_view reason) {
+    return TokenVerdict{TokenDecision::kRed, reason};
+  };
   if (facts.ambiguous) return red("CARD_AMBIGUOUS");
   if (!facts.card) return red("CARD_NOT_FOUND");
   const TokenCardFacts& card = *facts.card;

@@ -25,7 +25,7 @@ std::string_view WireName(TokenDecision decision);  // "GREEN" | "YELLOW" | "RED
 struct TokenCardFacts {
   domain::CardState state = domain::CardState::kActive;
   domain::Network network = domain::Network::kVisa;
-  domain::CardExpiry expiry;  // the card's stored expiry
+  domain::CardExpiry expiry;                      // the card's stored expiry
   std::optional<domain::ConsumerState> consumer;  // empty: the consumer row is missing
   bool step_up = false;                           // the card product's decision = "YELLOW"
 };

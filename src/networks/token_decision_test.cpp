@@ -69,9 +69,15 @@ TEST(TokenDecision, EveryRefusalIsRedWithItsReason) {
          f.presented_expiry = {2026, 5};
        },
        "CARD_EXPIRED"},
-      {"presented expiry past", [](TokenRequestFacts& f) { f.presented_expiry = {2025, 12}; },
+      {"presented expiry past",
+       [](TokenRequestFacts& f) {
+         f.presented_expiry = {2025, 12};
+       },
        "CARD_EXPIRED"},
-      {"expiry not the card's", [](TokenRequestFacts& f) { f.presented_expiry = {2029, 1}; },
+      {"expiry not the card's",
+       [](TokenRequestFacts& f) {
+         f.presented_expiry = {2029, 1};
+       },
        "CARD_DATA_MISMATCH"},
   };
   for (const auto& c : cases) {

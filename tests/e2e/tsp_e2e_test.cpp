@@ -61,8 +61,8 @@ class TspE2e : public RegistryE2e {
   static std::string EventBody(const std::string& event_id, const std::string& pan,
                                const std::string& event, const std::string& digital_card_id) {
     return R"({"eventId":")" + event_id + R"(","digitalCardId":")" + digital_card_id +
-           R"(","tokenRequestorId":"40010030273","encryptedCard":")" + Jwe(pan) +
-           R"(","event":")" + event + "\"}";
+           R"(","tokenRequestorId":"40010030273","encryptedCard":")" + Jwe(pan) + R"(","event":")" +
+           event + "\"}";
   }
 
   // {decision, reason} of a token request by Visa's token service.
@@ -78,10 +78,11 @@ class TspE2e : public RegistryE2e {
   }
 
   static std::int64_t Operations(const std::string& card_id, const std::string& operation) {
-    return QueryInt("SELECT COUNT(*) FROM operations WHERE issuer_id = 'ISSUER0001' AND card_id = '" +
-                    card_id + "' AND operation = '" + operation +
-                    "' AND status = 'SUCCESSFUL' AND requestor_type = 'TSP' AND requestor_id = "
-                    "'VISA' AND details LIKE '%vdc_%'");
+    return QueryInt(
+        "SELECT COUNT(*) FROM operations WHERE issuer_id = 'ISSUER0001' AND card_id = '" + card_id +
+        "' AND operation = '" + operation +
+        "' AND status = 'SUCCESSFUL' AND requestor_type = 'TSP' AND requestor_id = "
+        "'VISA' AND details LIKE '%vdc_%'");
   }
 
   // Test set-up only: a card ENROLLED as the engine would leave it (no engine here yet).
@@ -149,7 +150,8 @@ TEST_F(TspE2e, BadBodiesAre400WithTheField) {
   auto event = Tsp("visa", "tokenEvents", EventBody("ev_x", pan, "EXPLODED", "vdc_x"), kVisaSecret);
   EXPECT_EQ(event.status, 400);
   EXPECT_EQ(FieldOf(event), "/event");
-  auto event_id = Tsp("visa", "tokenEvents", EventBody("ev x", pan, "DELETED", "vdc_x"), kVisaSecret);
+  auto event_id =
+      Tsp("visa", "tokenEvents", EventBody("ev x", pan, "DELETED", "vdc_x"), kVisaSecret);
   EXPECT_EQ(FieldOf(event_id), "/eventId");
 }
 
@@ -174,9 +176,9 @@ TEST_F(TspE2e, DecisionFollowsCardConsumerNetworkAndProduct) {
 
   // A product with decision = "YELLOW" asks for step-up.
   const std::string step_up = Pan("411111000000004");
-  ASSERT_EQ(Call("PUT", Card(kIssuerA, "tsp_yellow"), CardBody("tsp_c1", step_up, "VISA_STEP_UP"))
-                .status,
-            201);
+  ASSERT_EQ(
+      Call("PUT", Card(kIssuerA, "tsp_yellow"), CardBody("tsp_c1", step_up, "VISA_STEP_UP")).status,
+      201);
   EXPECT_EQ(Decide(step_up), (std::pair<std::string, std::string>{"YELLOW", "STEP_UP_REQUIRED"}));
 
   // The same PAN live at two issuers: c2p cannot tell on whose behalf it would answer.
@@ -194,20 +196,20 @@ TEST_F(TspE2e, EventsAreRecordedOnceAndShownInTheCard) {
   MarkEnrolled("tsp_events");
   const auto events_before = QueryInt("SELECT COUNT(*) FROM token_events");
 
-  EXPECT_EQ(Tsp("visa", "tokenEvents", EventBody("ev_a1", pan, "ACTIVATED", "vdc_1"), kVisaSecret)
-                .status,
-            204);
+  EXPECT_EQ(
+      Tsp("visa", "tokenEvents", EventBody("ev_a1", pan, "ACTIVATED", "vdc_1"), kVisaSecret).status,
+      204);
   EXPECT_EQ(ClickToPay("tsp_events").at("digitalCardId"), "vdc_1");
   EXPECT_EQ(Operations("tsp_events", "DIGITIZE"), 1);
   // The same eventId again (a retry): 204, nothing more.
-  EXPECT_EQ(Tsp("visa", "tokenEvents", EventBody("ev_a1", pan, "ACTIVATED", "vdc_1"), kVisaSecret)
-                .status,
-            204);
+  EXPECT_EQ(
+      Tsp("visa", "tokenEvents", EventBody("ev_a1", pan, "ACTIVATED", "vdc_1"), kVisaSecret).status,
+      204);
   EXPECT_EQ(Operations("tsp_events", "DIGITIZE"), 1);
 
   // SUSPENDED / RESUMED are recorded; the card keeps its state and token.
-  for (const auto& [id, event, op] : {std::tuple{"ev_a2", "SUSPENDED", "SUSPEND"},
-                                      std::tuple{"ev_a3", "RESUMED", "RESUME"}}) {
+  for (const auto& [id, event, op] :
+       {std::tuple{"ev_a2", "SUSPENDED", "SUSPEND"}, std::tuple{"ev_a3", "RESUMED", "RESUME"}}) {
     EXPECT_EQ(Tsp("visa", "tokenEvents", EventBody(id, pan, event, "vdc_1"), kVisaSecret).status,
               204);
     EXPECT_EQ(Operations("tsp_events", op), 1) << event;
@@ -217,9 +219,9 @@ TEST_F(TspE2e, EventsAreRecordedOnceAndShownInTheCard) {
   EXPECT_EQ(ClickToPay("tsp_events").at("digitalCardId"), "vdc_1");
 
   // DELETED clears the token and opts the enrolled card out.
-  EXPECT_EQ(Tsp("visa", "tokenEvents", EventBody("ev_a4", pan, "DELETED", "vdc_1"), kVisaSecret)
-                .status,
-            204);
+  EXPECT_EQ(
+      Tsp("visa", "tokenEvents", EventBody("ev_a4", pan, "DELETED", "vdc_1"), kVisaSecret).status,
+      204);
   auto c2p = ClickToPay("tsp_events");
   EXPECT_FALSE(c2p.contains("digitalCardId"));
   EXPECT_EQ(c2p.at("status"), "OPTED_OUT");

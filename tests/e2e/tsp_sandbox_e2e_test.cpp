@@ -56,9 +56,9 @@ TEST(TspSandboxE2e, SimulatorTokenServiceAsksC2pdAndReportsTheToken) {
   const std::string dir = NamedTestDir("tsp-sandbox-e2e");
   const std::uint16_t port = FreePortWithNeighbour(10);
   const std::string sb = dir + "/sb";
-  auto sandbox = Process::Start({BinDir() + "/c2pd", "sandbox", "--dir", sb, "--port",
-                                 std::to_string(port)},
-                                dir + "/sandbox.out");
+  auto sandbox =
+      Process::Start({BinDir() + "/c2pd", "sandbox", "--dir", sb, "--port", std::to_string(port)},
+                     dir + "/sandbox.out");
   ASSERT_TRUE(sandbox);
   ASSERT_TRUE(WaitReady(port)) << ReadFile(dir + "/sandbox.out");
 
@@ -71,8 +71,8 @@ TEST(TspSandboxE2e, SimulatorTokenServiceAsksC2pdAndReportsTheToken) {
     return p ? p->Wait(std::chrono::seconds(20)) : std::nullopt;
   };
   const std::string pan = "5555555555554444";
-  ASSERT_EQ(run({"register-card", "--card-id", "crd_tsp", "--consumer-id", "cons_tsp", "--pan",
-                 pan, "--exp", "1230"},
+  ASSERT_EQ(run({"register-card", "--card-id", "crd_tsp", "--consumer-id", "cons_tsp", "--pan", pan,
+                 "--exp", "1230"},
                 "card.out"),
             0)
       << ReadFile(dir + "/card.out");

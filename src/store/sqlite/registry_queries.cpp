@@ -149,10 +149,10 @@ core::Result<std::optional<CardRecord>> QueryCardByDigitalCard(Connection& conn,
 }
 
 core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& c) {
-  auto done = Run(Prepared(conn, sql::kInsertCard, c.issuer_id, c.card_id, c.consumer_id,
-                           c.card_product_id, c.network, c.state, c.pan_index, c.pan, c.exp, c.name,
-                           c.pan_last4, c.click_to_pay_status, c.created_ms, c.updated_ms,
-                           c.digital_card_id));
+  auto done =
+      Run(Prepared(conn, sql::kInsertCard, c.issuer_id, c.card_id, c.consumer_id, c.card_product_id,
+                   c.network, c.state, c.pan_index, c.pan, c.exp, c.name, c.pan_last4,
+                   c.click_to_pay_status, c.created_ms, c.updated_ms, c.digital_card_id));
   if (!done) return tl::unexpected(std::move(done.error()));
   return conn.LastInsertRowId();
 }
@@ -213,8 +213,8 @@ core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& 
 }
 
 core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& e) {
-  auto done = Run(Prepared(conn, sql::kInsertTokenEvent, e.network, e.event_id, e.event,
-                           e.card_ref, e.operation_id, e.received_ms));
+  auto done = Run(Prepared(conn, sql::kInsertTokenEvent, e.network, e.event_id, e.event, e.card_ref,
+                           e.operation_id, e.received_ms));
   if (!done) return tl::unexpected(std::move(done.error()));
   return conn.Changes() > 0;
 }
