@@ -58,6 +58,27 @@ Reply Refusal(const core::Error& error) {
   return error.code == core::ErrorCode::kUnauthorized ? Unauthorized() : http::ErrorReply(error);
 }
 
+// A body from an authenticated token service: its network and the body `read` accepted,
+// or the reply refusing it. Authentication comes first: a stranger learns nothing from
+// the body's checks.
+template <typename Body>
+struct Accepted {
+  const TspNetwork* network = nullptr;
+  Body body;
+};
+
+template <typename Body>
+tl::expected<Accepted<Body>, Reply> Accept(const TspContext& ctx, const Request& request,
+                                           core::Result<Body> (*read)(const json::value&)) {
+  auto network = Authenticate(ctx, request);
+  if (!network) return tl::unexpected(Refusal(network.error()));
+  auto json_body = http::ParseJsonBody(request);
+  if (!json_body) return tl::unexpected(http::ErrorReply(json_body.error()));
+  auto body = read(*json_body);
+  if (!body) return tl::unexpected(http::ErrorReply(body.error()));
+  return Accepted<Body>{*network, std::move(*body)};
+}
+
 // The decrypted card of encryptedCard; its expiry is judged by the decision, not here.
 core::Result<domain::CardData> OpenCard(const RegistryContext& ctx, std::string_view jwe) {
   auto plaintext = jose::DecryptJwe(jwe, ctx.jwe);
@@ -125,24 +146,22 @@ core::Result<networks::TokenRequestFacts> GatherFacts(const RegistryContext& ctx
 }
 
 asio::awaitable<Reply> TokenRequest(TspContext& ctx, Request& request) {
-  auto network = Authenticate(ctx, request);
-  if (!network) co_return Refusal(network.error());
-  auto json_body = http::ParseJsonBody(request);
-  if (!json_body) co_return http::ErrorReply(json_body.error());
-  auto body = ReadTokenRequestBody(*json_body);
-  if (!body) co_return http::ErrorReply(body.error());
+  auto in = Accept(ctx, request, ReadTokenRequestBody);
+  if (!in) co_return std::move(in.error());
+  const TspNetwork* network = in->network;
+  const TokenRequestBody* body = &in->body;
   auto card = OpenCard(ctx.registry, body->encrypted_card);
   if (!card) co_return http::ErrorReply(card.error());
 
   std::optional<store::CardRecord> found;
-  auto facts = GatherFacts(ctx.registry, **network, *card, found);
+  auto facts = GatherFacts(ctx.registry, *network, *card, found);
   if (!facts) co_return http::ErrorReply(facts.error());
   const networks::TokenVerdict verdict = networks::DecideToken(*facts);
 
   const std::string_view decision = networks::WireName(verdict.decision);
   log::Info("tsp.token_decision",
             {{"correlation_id", request.correlation_id()},
-             {"network", domain::WireName((*network)->network)},
+             {"network", domain::WireName(network->network)},
              {"request_id", body->request_id},
              {"issuer", found && !facts->ambiguous ? found->issuer_id : std::string()},
              {"card_id", found && !facts->ambiguous ? found->card_id : std::string()},
@@ -266,12 +285,10 @@ core::Result<void> ApplyEvent(store::WriteTx& tx, std::string_view network,
 }
 
 asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
-  auto network = Authenticate(ctx, request);
-  if (!network) co_return Refusal(network.error());
-  auto json_body = http::ParseJsonBody(request);
-  if (!json_body) co_return http::ErrorReply(json_body.error());
-  auto body = ReadTokenEventBody(*json_body);
-  if (!body) co_return http::ErrorReply(body.error());
+  auto in = Accept(ctx, request, ReadTokenEventBody);
+  if (!in) co_return std::move(in.error());
+  const TspNetwork* network = in->network;
+  const TokenEventBody* body = &in->body;
   std::vector<std::pair<std::string, std::string>> indexes;
   {
     auto card = OpenCard(ctx.registry, body->encrypted_card);
@@ -279,7 +296,7 @@ asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
     indexes = PanIndexes(ctx.registry, card->pan);
   }  // the decrypted card is wiped here, before the unit of work waits its turn
 
-  const std::string network_name(domain::WireName((*network)->network));
+  const std::string network_name(domain::WireName(network->network));
   AppliedEvent out;
   auto written = co_await ctx.registry.store.Write(
       [&](store::WriteTx& tx) { return ApplyEvent(tx, network_name, *body, indexes, out); });
