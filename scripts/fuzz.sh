@@ -35,6 +35,7 @@ extra_args() {
     jws_compact_fuzz) echo "-max_len=17000" ;; # the JWS cap is 16 KiB
     token_request_fuzz) echo "-max_len=17000" ;; # the token body limit is 16 KiB
     request_bodies_fuzz) echo "-max_len=8192" ;;  # a body with every field at its longest
+    tsp_bodies_fuzz) echo "-max_len=9000" ;;      # a body around an 8192-char JWE
     card_data_fuzz) echo "-max_len=6144" ;;       # the most plaintext an 8192-char JWE holds
     sim_requests_fuzz) echo "-max_len=8192" ;;    # a Visa body with its JWEs, or a card plaintext
     *) ;;

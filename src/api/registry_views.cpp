@@ -30,6 +30,8 @@ std::int64_t NowMillis() {
 }
 
 json::object CardView(const store::CardRecord& card, const domain::CardExpiry& exp) {
+  json::object click_to_pay{{"status", card.click_to_pay_status}};
+  PutIf(click_to_pay, "digitalCardId", card.digital_card_id);
   return json::object{{"cardId", card.card_id},
                       {"consumerId", card.consumer_id},
                       {"cardProductId", card.card_product_id},
@@ -37,7 +39,7 @@ json::object CardView(const store::CardRecord& card, const domain::CardExpiry& e
                       {"network", card.network},
                       {"panLast4", card.pan_last4},
                       {"exp", exp.ToDisplay()},
-                      {"clickToPay", json::object{{"status", card.click_to_pay_status}}}};
+                      {"clickToPay", std::move(click_to_pay)}};
 }
 
 json::object OperationJson(const store::OperationRecord& op) {

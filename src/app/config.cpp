@@ -143,6 +143,7 @@ VoidResult ParseNetwork(const toml::table* t, std::string_view name, const fs::p
   if (auto ok = FilePath(r, "encryption_key", base, n.encryption_key, true); !ok) return ok;
   if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
   if (auto ok = Millis(r, "enrol_timeout_ms", n.enrol_timeout); !ok) return ok;
+  if (auto ok = FilePath(r, "tsp_secret_file", base, n.tsp_secret_file, false); !ok) return ok;
   if (name == "mastercard") {
     if (auto ok = Str(r, "src_client_id", n.src_client_id, false); !ok) return ok;
     if (auto ok = Str(r, "service_id", n.service_id, false); !ok) return ok;
@@ -295,6 +296,12 @@ VoidResult ParseCardProduct(const toml::table& t, std::size_t i, CardProductConf
     }
     p.bin_ranges.push_back(std::move(range));
   }
+  std::string decision = "GREEN";
+  if (auto ok = Str(r, "decision", decision, false); !ok) return ok;
+  if (decision != "GREEN" && decision != "YELLOW") {
+    return Err(r.Invalid("decision", "must be \"GREEN\" or \"YELLOW\""));
+  }
+  p.step_up = decision == "YELLOW";
   return r.RejectUnknown();
 }
 

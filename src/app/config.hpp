@@ -74,6 +74,9 @@ struct CardProductConfig {
   std::string issuer;
   Network network = Network::kVisa;
   std::vector<BinRange> bin_ranges;
+  // decision = "GREEN" (default) | "YELLOW": YELLOW makes the token service's approval
+  // a step-up for this product's cards (spec/outbound.md §4).
+  bool step_up = false;
 };
 
 // [networks.visa] / [networks.mastercard]: where a directory is and how c2p calls it
@@ -87,6 +90,9 @@ struct NetworkEndpointConfig {
   std::chrono::milliseconds enrol_timeout{60'000};  // Mastercard's blocking enrolment
   std::string src_client_id = "c2p";                // Mastercard only
   std::string service_id = "c2p-issuer-enrolment";  // Mastercard only
+  // The bearer secret the network's token service presents to /tsp/v1/networks/{network}
+  // (one line). Without it c2p answers that network's token service 404.
+  std::filesystem::path tsp_secret_file;
 };
 
 struct NetworksConfig {

@@ -128,6 +128,7 @@ url = "http://127.0.0.1:8090"
 api_key_file = "keys/visa.api"
 encryption_key = "keys/visa.pub.jwk"
 timeout_ms = 2000
+tsp_secret_file = "keys/visa.api"
 
 [networks.mastercard]
 url = "https://mc.example"
@@ -144,7 +145,9 @@ service_id = "svc-1"
   EXPECT_EQ(c->networks.visa->encryption_key, dir_ / "keys/visa.pub.jwk");
   EXPECT_EQ(c->networks.visa->timeout, std::chrono::milliseconds(2000));
   EXPECT_EQ(c->networks.visa->enrol_timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(c->networks.visa->tsp_secret_file, dir_ / "keys/visa.api");
   ASSERT_TRUE(c->networks.mastercard);
+  EXPECT_TRUE(c->networks.mastercard->tsp_secret_file.empty());
   EXPECT_EQ(c->networks.mastercard->enrol_timeout, std::chrono::milliseconds(30000));
   EXPECT_EQ(c->networks.mastercard->src_client_id, "client-1");
   EXPECT_EQ(c->networks.mastercard->service_id, "svc-1");
@@ -168,6 +171,24 @@ TEST_F(ConfigTest, NetworkErrorsNameTheKey) {
   auto timeout = Parse("[networks.visa]\nurl = \"http://x\"\n" + files + "timeout_ms = 0\n");
   ASSERT_FALSE(timeout);
   EXPECT_NE(timeout.error().message.find("networks.visa.timeout_ms"), std::string::npos);
+  auto tsp = Parse("[networks.visa]\nurl = \"http://x\"\n" + files + "tsp_secret_file = \"no\"\n");
+  ASSERT_FALSE(tsp);
+  EXPECT_NE(tsp.error().message.find("networks.visa.tsp_secret_file"), std::string::npos);
+}
+
+TEST_F(ConfigTest, CardProductDecisionIsGreenOrYellow) {
+  auto c = Parse("");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->card_products[0].step_up);
+  const std::string product =
+      "[[card_products]]\nid = \"MC\"\nissuer = \"ISSUER0001\"\nnetwork = \"MASTERCARD\"\n"
+      "bin_ranges = [[\"510000\", \"559999\"]]\n";
+  c = Parse(product + "decision = \"YELLOW\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->card_products[1].step_up);
+  c = Parse(product + "decision = \"RED\"\n");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message.rfind("card_products[1].decision", 0), 0u) << c.error().message;
 }
 
 TEST_F(ConfigTest, IssuerBackendAndOAuthAreRead) {

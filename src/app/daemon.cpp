@@ -8,10 +8,12 @@
 #include "api/registry_routes.hpp"
 #include "api/service_routes.hpp"
 #include "api/token_routes.hpp"
+#include "api/tsp_routes.hpp"
 #include "app/auth_setup.hpp"
 #include "app/engine_setup.hpp"
 #include "app/registry_setup.hpp"
 #include "app/signals.hpp"
+#include "app/tsp_setup.hpp"
 #include "core/metrics.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
@@ -49,6 +51,13 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     return 1;
   }
   api::AddRegistryRoutes(router, **registry);
+  auto tsp = BuildTspContext(config, **registry);
+  if (!tsp) {
+    log::Error("c2pd.tsp_config_failed", {{"error", tsp.error().message}});
+    (*store)->Close();
+    return 1;
+  }
+  api::AddTspRoutes(router, **tsp);
 
   auto engine = BuildEngine(config, db, (*registry)->keys, metrics);
   if (!engine) {

@@ -26,13 +26,19 @@ core::Result<networks::ConnectorConfig> ConnectorFrom(const NetworkEndpointConfi
 // The issuer's Get Consumer Information (src/notify) as the engine sees it.
 class IssuerConsumerInfo final : public engine::ConsumerInfoSource {
  public:
-  explicit IssuerConsumerInfo(notify::ConsumerInfoClient& client) : client_(client) {}
+  IssuerConsumerInfo(const notify::IssuerClients& issuers, notify::ConsumerInfoClient& client)
+      : issuers_(issuers), client_(client) {}
+
+  bool Serves(std::string_view issuer) const override {
+    const auto* entry = issuers_.Find(issuer);
+    return entry != nullptr && !entry->endpoint.base_url.empty();
+  }
 
   boost::asio::awaitable<tl::expected<engine::ConsumerData, engine::FetchProblem>> Fetch(
       std::string issuer, std::string consumer_id, std::string card_id,
       std::string correlation_id) override {
-    auto got = co_await client_.Fetch(std::move(issuer), std::move(consumer_id),
-                                      std::move(card_id), std::move(correlation_id));
+    auto got = co_await client_.Fetch(std::move(issuer), std::move(consumer_id), std::move(card_id),
+                                      std::move(correlation_id));
     if (!got) {
       engine::FetchProblem p;
       p.retryable = got.error().retryable;
@@ -45,6 +51,7 @@ class IssuerConsumerInfo final : public engine::ConsumerInfoSource {
   }
 
  private:
+  const notify::IssuerClients& issuers_;
   notify::ConsumerInfoClient& client_;
 };
 
@@ -83,7 +90,7 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   if (!endpoints) return tl::unexpected(endpoints.error());
   rt->issuers = std::make_unique<notify::IssuerClients>(*rt->client, std::move(*endpoints));
   rt->consumer_client = std::make_unique<notify::ConsumerInfoClient>(*rt->issuers);
-  rt->consumer_info = std::make_unique<IssuerConsumerInfo>(*rt->consumer_client);
+  rt->consumer_info = std::make_unique<IssuerConsumerInfo>(*rt->issuers, *rt->consumer_client);
 
   rt->enrol = std::make_unique<engine::EnrolDriver>(store, keys, std::move(by_network),
                                                     rt->consumer_info.get());

@@ -72,7 +72,7 @@ core::Result<std::unique_ptr<api::RegistryContext>> BuildRegistryContext(const C
     if (auto added = AddJweKey(ctx->jwe, path); !added) return tl::unexpected(added.error());
   }
   for (const auto& p : config.card_products) {
-    domain::CardProduct product{p.id, p.issuer, ToDomain(p.network), {}};
+    domain::CardProduct product{p.id, p.issuer, ToDomain(p.network), {}, p.step_up};
     for (const auto& r : p.bin_ranges) product.bin_ranges.push_back({r.low, r.high});
     ctx->products.push_back(std::move(product));
   }

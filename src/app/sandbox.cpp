@@ -79,7 +79,8 @@ core::Result<void> EnsureSimulatorKey(const fs::path& dir, const std::string& ne
 
 // Per-network API keys and token-service secrets (spec/networks.md), made once and kept in
 // keys/networks.json (0600): {"visa": {"apiKey", "tspSecret"}, "mastercard": {...}}. c2psim
-// checks them; c2pd will send them once its network connectors exist.
+// checks the API keys and presents the TSP secrets to c2pd's /tsp endpoints; c2pd reads
+// both from keys/<network>.api-key and keys/<network>.tsp-secret.
 core::Result<json::object> EnsureNetworkSecrets(const fs::path& dir) {
   const fs::path file = dir / "keys/networks.json";
   if (fs::exists(file)) {
@@ -214,7 +215,8 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
   for (const char* network : kSimNetworks) {
     const std::string n = network;
     text += "\n[networks." + n + "]\nurl = \"" + sim + "\"\napi_key_file = \"keys/" + n +
-            ".api-key\"\nencryption_key = \"keys/sim-" + n + ".pub.jwk\"\n";
+            ".api-key\"\nencryption_key = \"keys/sim-" + n +
+            ".pub.jwk\"\ntsp_secret_file = \"keys/" + n + ".tsp-secret\"\n";
   }
   for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
     const std::string id = issuer;
@@ -332,12 +334,16 @@ core::Result<fs::path> PrepareSandbox(const SandboxOptions& o) {
   auto sim_written = WriteText(o.dir / "c2psim.toml", sim_config, true);
   core::SecureWipe(sim_config.data(), sim_config.size());
   if (!sim_written) return tl::unexpected(sim_written.error());
-  // c2pd reads each network's API key from a file of its own (secrets are never inline).
+  // c2pd reads each network's API key, and the secret its token service presents to c2pd,
+  // from files of their own (secrets are never inline).
   for (const char* network : kSimNetworks) {
-    std::string key(secrets->at(network).as_object().at("apiKey").as_string());
-    auto ok = WriteText(o.dir / ("keys/" + std::string(network) + ".api-key"), key + "\n", true);
-    core::SecureWipe(key.data(), key.size());
-    if (!ok) return tl::unexpected(ok.error());
+    for (const auto& [member, suffix] :
+         {std::pair{"apiKey", ".api-key"}, std::pair{"tspSecret", ".tsp-secret"}}) {
+      std::string value(secrets->at(network).as_object().at(member).as_string());
+      auto ok = WriteText(o.dir / ("keys/" + std::string(network) + suffix), value + "\n", true);
+      core::SecureWipe(value.data(), value.size());
+      if (!ok) return tl::unexpected(ok.error());
+    }
   }
 
   const std::string store_url =

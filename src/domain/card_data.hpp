@@ -52,9 +52,11 @@ struct CardData {
 //    worked and what it encrypted is wrong), hence kInvalidCardData and not
 //    INVALID_JSON, FIELD_INVALID_FORMAT or INVALID_ENCRYPTED_DATA [c2p];
 //  - pan absent, not 12..19 digits, or failing Luhn;
-//  - exp absent, not MMYY with a month 01..12, or expired relative to `now`;
+//  - exp absent, not MMYY with a month 01..12, or expired relative to `now` (nullopt: not
+//    judged here; the token service's decision treats an expired card as RED instead);
 //  - name present but breaking the cardholder name rule (field_rules.hpp).
-core::Result<CardData> ParseCardData(const core::SecretBytes& plaintext, core::SystemTime now);
+core::Result<CardData> ParseCardData(const core::SecretBytes& plaintext,
+                                     std::optional<core::SystemTime> now);
 
 // {"pan":"…","exp":"MMYY"[,"name":"…"]} in wiped memory: the plaintext form again, e.g. to
 // encrypt toward a network. ParseCardData reads it back to the same CardData.

@@ -104,6 +104,13 @@ TEST(CardData, ExpiryChangesAtTheMonthBoundaryInUtc) {
   EXPECT_EQ(expired.error().message, "the card has expired");
 }
 
+TEST(CardData, WithoutAClockAPastExpiryIsRead) {
+  auto card = ParseCardData(core::SecretBytes(Body("4111111111111111", "0120")), std::nullopt);
+  ASSERT_TRUE(card);
+  EXPECT_EQ(card->exp, (CardExpiry{2020, 1}));
+  EXPECT_FALSE(ParseCardData(core::SecretBytes(Body("4111111111111111", "1320")), std::nullopt));
+}
+
 TEST(CardData, ParseExpiryAndIsExpired) {
   EXPECT_EQ(ParseExpiry("0130"), (CardExpiry{2030, 1}));
   EXPECT_EQ(ParseExpiry("1200"), (CardExpiry{2000, 12}));

@@ -26,6 +26,9 @@ struct CardProduct {
   std::string issuer;  // issuerId owning the product
   Network network = Network::kVisa;
   std::vector<BinRange> bin_ranges;
+  // decision = "YELLOW" (spec/outbound.md §4): the token service's decision for this
+  // product's cards is YELLOW (step-up) where it would be GREEN. RED stays RED.
+  bool step_up = false;
 };
 
 // True when the PAN's first low.size() digits lie in [low, high]. Digit strings of equal

@@ -33,6 +33,8 @@ struct FetchProblem {
 class ConsumerInfoSource {
  public:
   virtual ~ConsumerInfoSource() = default;
+  // Whether the issuer has a backend to ask at all (else the data is simply incomplete).
+  virtual bool Serves(std::string_view issuer) const = 0;
   virtual boost::asio::awaitable<tl::expected<ConsumerData, FetchProblem>> Fetch(
       std::string issuer, std::string consumer_id, std::string card_id,
       std::string correlation_id) = 0;

@@ -80,7 +80,7 @@ asio::awaitable<tl::expected<ConsumerData, RunResult>> EnrolDriver::ResolveConsu
     stored.billing = info->billing_address;
   }
   ConsumerData known = FirstKnown(body, stored);
-  if (NeedsFetch(known) && consumer_info_ != nullptr) {
+  if (NeedsFetch(known) && consumer_info_ != nullptr && consumer_info_->Serves(job.issuer_id)) {
     auto fetched = co_await consumer_info_->Fetch(job.issuer_id, job.consumer_id, card.card_id,
                                                   job.correlation_id);
     if (!fetched) {

@@ -43,6 +43,9 @@ struct CardRecord {
   std::string click_to_pay_status = "NOT_ENROLLED";
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
+  // The network token its token service reported ACTIVATED (spec/outbound.md §4), until
+  // it reports it DELETED.
+  std::optional<std::string> digital_card_id;
 };
 
 // An operation of spec/api.md §5.8. Optional members are absent on the wire when empty.
@@ -76,6 +79,17 @@ struct IdempotencyRecord {
   std::string headers_json;  // [["Location", "…"], …]
   std::string body;
   std::int64_t created_ms = 0;
+};
+
+// A token service's event (spec/outbound.md §4) once applied to a card: kept by
+// (network, eventId) so a repeated event changes nothing.
+struct TokenEventRecord {
+  std::string network;  // VISA | MASTERCARD
+  std::string event_id;
+  std::string event;  // ACTIVATED | SUSPENDED | RESUMED | DELETED
+  std::int64_t card_ref = 0;
+  std::string operation_id;  // the card operation the event recorded
+  std::int64_t received_ms = 0;
 };
 
 // A row holding sealed data, for key rotation: which table, its key, and its blobs.

@@ -54,6 +54,12 @@ class WriteTx {
   virtual core::Result<void> RetirePan(std::string_view issuer, std::string_view pan_index) = 0;
   virtual core::Result<void> InsertOperation(const OperationRecord& operation) = 0;
   virtual core::Result<void> PutIdempotency(const IdempotencyRecord& record) = 0;
+  // Token services (spec/outbound.md §4): the newest card holding `digital_card_id` in
+  // `network` (VISA | MASTERCARD), whatever its state; and an event recorded once: false
+  // (and nothing written) when (network, event_id) is already recorded.
+  virtual core::Result<std::optional<CardRecord>> FindCardByDigitalCard(
+      std::string_view network, std::string_view digital_card_id) = 0;
+  virtual core::Result<bool> InsertTokenEvent(const TokenEventRecord& event) = 0;
   // Key rotation: replaces `old_blob` by `new_blob` in one sealed field of a row, only if
   // the row still holds `old_blob`. False when it no longer does.
   virtual core::Result<bool> ResealField(const SealedRow& row, std::string_view field,
@@ -113,6 +119,8 @@ class Store {
                                                                  std::string_view consumer) = 0;
   // One incarnation of a card by its card_ref, live or deleted.
   virtual core::Result<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) = 0;
+  virtual core::Result<std::optional<CardRecord>> GetLiveCardByPan(std::string_view issuer,
+                                                                   std::string_view pan_index) = 0;
   virtual core::Result<std::optional<OperationRecord>> GetOperation(
       std::string_view issuer, std::string_view operation_id) = 0;
   // Most recent first. A consumer's list holds its own operations, not its cards'.

@@ -226,14 +226,20 @@ TEST_F(ClickToPayEnrol, Getters) {
   auto other = Call("GET", "/banking/v1/issuers/" + std::string(kIssuerB) + "/operations/" + op, {},
                     kIssuerB);
   EXPECT_EQ(ErrorCodeOf(other), "OPERATION_NOT_FOUND");
-  // The list: most recent first (the enrolment after the registration), paged.
+  // The list: most recent first (the token service's DIGITIZE, if its event has come, then
+  // the enrolment, then the registration), paged.
   auto list = Body(Call("GET", base + "/cards/k-get/operations"));
   const auto& ops = list.at("operations").as_array();
-  ASSERT_EQ(ops.size(), 2U) << json::serialize(list);
-  EXPECT_EQ(ops[0].at("operation").as_string(), "CLICK_TO_PAY_ENROLMENT");
-  EXPECT_EQ(ops[1].at("operation").as_string(), "REGISTER");
+  ASSERT_GE(ops.size(), 2U) << json::serialize(list);
+  const std::size_t n = ops.size();
+  EXPECT_EQ(ops[n - 2].at("operation").as_string(), "CLICK_TO_PAY_ENROLMENT");
+  EXPECT_EQ(ops[n - 1].at("operation").as_string(), "REGISTER");
+  if (n == 3) {
+    EXPECT_EQ(ops[0].at("operation").as_string(), "DIGITIZE");
+  }
   EXPECT_EQ(list.at("limit").as_int64(), 10);
-  auto page = Body(Call("GET", base + "/cards/k-get/operations?offset=1&limit=1"));
+  auto page = Body(
+      Call("GET", base + "/cards/k-get/operations?offset=" + std::to_string(n - 1) + "&limit=1"));
   ASSERT_EQ(page.at("operations").as_array().size(), 1U);
   EXPECT_EQ(page.at("operations").at(0).at("operation").as_string(), "REGISTER");
   for (const char* query : {"?limit=0", "?limit=101", "?offset=-1", "?limit=x", "?offset=1e3"}) {

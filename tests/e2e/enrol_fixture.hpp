@@ -3,8 +3,8 @@
 // c2pd (two issuers, Visa and Mastercard products) plus [networks.*] pointing at c2psim,
 // an [engine] with short back-off so retries show within a test, and directory call
 // timeouts (250 ms) below c2psim's held answers (300 ms) and slow card (400 ms), so the
-// "applied but unanswered" path is exercised. c2psim's token services answer through the
-// harness's /tsp stand-in.
+// "applied but unanswered" path is exercised. c2psim's token services ask this c2pd's own
+// /tsp endpoints for every decision and report their token events there.
 
 #include <atomic>
 #include <chrono>
@@ -19,25 +19,32 @@ namespace c2p::testing {
 class EnrolE2e : public RegistryE2e {
  protected:
   static void SetUpTestSuite() {
+    PrepareSuite();
     sim_ = std::make_unique<SimHarness>();
     ASSERT_TRUE(sim_->Setup(SuiteName() + "-sim"));
+    // c2psim's token services ask this c2pd (its /tsp endpoints) for every decision.
+    sim_->c2p_url = "http://127.0.0.1:" + std::to_string(port_);
+    sim_->c2p_encryption_key = dir_ + "/jwe.pub.jwk";
     ASSERT_TRUE(sim_->StartSim());
     const std::string& d = sim_->dir;
     for (auto [network, key, api] : {std::tuple{"visa", &sim_->visa_key, kSimVisaApiKey},
                                      std::tuple{"mastercard", &sim_->mc_key, kSimMcApiKey}}) {
       ASSERT_TRUE(jose::WriteJwkFile(d + "/" + network + ".pub.jwk", key->ToPublicJwk(), false));
       std::ofstream(d + "/" + network + ".apikey") << api << "\n";
+      std::ofstream(d + "/" + network + ".tsp")
+          << (std::string(network) == "visa" ? kSimVisaTspSecret : kSimMcTspSecret) << "\n";
     }
     std::string config;
     for (const char* network : {"visa", "mastercard"}) {
       config += std::string("[networks.") + network +
                 "]\nurl = \"http://127.0.0.1:" + std::to_string(sim_->sim_port) +
                 "\"\napi_key_file = \"" + d + "/" + network + ".apikey\"\nencryption_key = \"" + d +
-                "/" + network + ".pub.jwk\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\n";
+                "/" + network + ".pub.jwk\"\ntsp_secret_file = \"" + d + "/" + network +
+                ".tsp\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\n";
     }
     config += "[engine]\nretry_base_ms = 20\nretry_max_ms = 400\noperation_deadline_ms = 60000\n";
     extra_config_ = config;
-    RegistryE2e::SetUpTestSuite();
+    StartDaemon({"pan-v1.jwk"});
   }
   static void TearDownTestSuite() {
     RegistryE2e::TearDownTestSuite();

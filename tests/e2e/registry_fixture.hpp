@@ -47,16 +47,20 @@ inline const std::string kInfo =
 class RegistryE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    PrepareSuite();
+    StartDaemon({"pan-v1.jwk"});
+  }
+  // The suite's directory, keys (jwe.pub.jwk is c2pd's public card-data key) and port.
+  static void PrepareSuite() {
     dir_ = NamedTestDir(SuiteName());
     dirs_.push_back(dir_);
     Generate("token-mac", "mac.jwk", "mac-1");
-    Generate("jwe", "jwe.jwk", "jwe-1");
+    Generate("jwe", "jwe.jwk", "jwe-1", "jwe.pub.jwk");
     Generate("pan", "pan-v1.jwk", "pan-v1");
     Generate("pan-hmac", "pan-hmac.jwk");
     Generate("issuer-signing", "a.jwk", "a-key", "a.pub.jwk");
     Generate("issuer-signing", "b.jwk", "b-key", "b.pub.jwk");
     port_ = FreePort();
-    StartDaemon({"pan-v1.jwk"});
   }
   static void TearDownTestSuite() {
     if (daemon_) daemon_->Stop();

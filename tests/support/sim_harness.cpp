@@ -96,8 +96,10 @@ bool SimHarness::StartSim(const std::string& extra) {
   sim_port = FreePort();
   std::ofstream(dir + "/c2psim.toml")
       << "[server]\nport = " << sim_port << "\n"
-      << "[c2p]\nurl = \"http://127.0.0.1:" << c2p_server_->port() << "\"\n"
-      << "encryption_key = \"c2p.pub.jwk\"\n"
+      << "[c2p]\nurl = \""
+      << (c2p_url.empty() ? "http://127.0.0.1:" + std::to_string(c2p_server_->port()) : c2p_url)
+      << "\"\nencryption_key = \""
+      << (c2p_encryption_key.empty() ? std::string("c2p.pub.jwk") : c2p_encryption_key) << "\"\n"
       << "[visa]\napi_key = \"" << kSimVisaApiKey << "\"\ndecryption_key = \"sim-visa.jwk\"\n"
       << "tsp_secret = \"" << kSimVisaTspSecret << "\"\ntoken_requestor_id = \"40010030273\"\n"
       << visa_extra << "[mastercard]\napi_key = \"" << kSimMcApiKey

@@ -62,6 +62,10 @@ class SimHarness {
   std::string visa_extra;
   std::string mc_extra;
   std::string issuer_extra;
+  // Where c2psim's token services call, and the key they encrypt card data to: the in-test
+  // stand-in unless set (a real c2pd's URL and its public JWE key file).
+  std::string c2p_url;
+  std::string c2p_encryption_key;
   Process sim;
   std::uint16_t sim_port = 0;
 

@@ -48,6 +48,32 @@ inline std::optional<Blob> OptBlob(const Statement& s, int i) {
   return s.ColumnBlob(i);
 }
 
+// --- Reading rows: one reader per record, listing its members in the order of the
+// SELECT's columns (the mirror of Prepared); NULL reads as an empty optional.
+
+inline void ReadOne(const Statement& s, int i, std::string& out) { out = s.ColumnText(i); }
+inline void ReadOne(const Statement& s, int i, std::int64_t& out) { out = s.ColumnInt64(i); }
+inline void ReadOne(const Statement& s, int i, int& out) {
+  out = static_cast<int>(s.ColumnInt64(i));
+}
+inline void ReadOne(const Statement& s, int i, Blob& out) { out = s.ColumnBlob(i); }
+template <typename T>
+inline void ReadOne(const Statement& s, int i, std::optional<T>& out) {
+  if (s.ColumnIsNull(i)) {
+    out.reset();
+    return;
+  }
+  ReadOne(s, i, out.emplace());
+}
+
+template <typename Record, auto... Members>
+Record ReadRow(const Statement& s) {
+  Record record{};
+  int column = 0;
+  (ReadOne(s, column++, record.*Members), ...);
+  return record;
+}
+
 // Runs a prepared query expected to give at most one row.
 template <typename Record, typename Reader>
 core::Result<std::optional<Record>> One(core::Result<Statement> stmt, Reader read) {

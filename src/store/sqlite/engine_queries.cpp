@@ -7,24 +7,13 @@ namespace c2p::store::sqlite {
 
 namespace {
 
-JobRecord ReadJob(const Statement& s) {
-  JobRecord j;
-  j.job_id = s.ColumnInt64(0);
-  j.operation_id = s.ColumnText(1);
-  j.kind = s.ColumnText(2);
-  j.issuer_id = s.ColumnText(3);
-  j.consumer_id = s.ColumnText(4);
-  j.card_id = OptText(s, 5);
-  j.card_ref = OptInt(s, 6);
-  j.input = OptBlob(s, 7);
-  j.progress = s.ColumnText(8);
-  j.attempts = s.ColumnInt64(9);
-  j.run_at_ms = s.ColumnInt64(10);
-  j.deadline_ms = s.ColumnInt64(11);
-  j.correlation_id = s.ColumnText(12);
-  j.created_ms = s.ColumnInt64(13);
-  return j;
-}
+// clang-format off
+constexpr auto ReadJob = ReadRow<JobRecord,
+    &JobRecord::job_id, &JobRecord::operation_id, &JobRecord::kind, &JobRecord::issuer_id,
+    &JobRecord::consumer_id, &JobRecord::card_id, &JobRecord::card_ref, &JobRecord::input,
+    &JobRecord::progress, &JobRecord::attempts, &JobRecord::run_at_ms, &JobRecord::deadline_ms,
+    &JobRecord::correlation_id, &JobRecord::created_ms>;
+// clang-format on
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "store/sqlite/engine_sql.hpp"
 #include "store/sqlite/registry_sql.hpp"
 #include "store/sqlite/sql.hpp"
+#include "store/sqlite/token_service_sql.hpp"
 
 namespace c2p::store::sqlite {
 
@@ -13,7 +14,7 @@ namespace {
 constexpr std::array kMigrations{
     Migration{1, "create_settings", sql::kMigration0001CreateSettings},
     Migration{2, "create_registry", sql::kMigration0002CreateRegistry},
-    // 3 is the token service's (token_service_sql.hpp).
+    Migration{3, "token_service", sql::kMigration0003TokenService},
     Migration{4, "create_engine", sql::kMigration0004CreateEngine},
 };
 

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
 #include "store/store_test_util.hpp"
 
@@ -62,6 +63,27 @@ TEST_F(MigrationsTest, AppliesOnlyTheNewOnes) {
   ASSERT_EQ(ApplyMigrations(conn, more).value(), 2);
   EXPECT_EQ(ReadSchemaVersion(conn).value(), 2);
   EXPECT_EQ(ListAppliedMigrations(conn).value().size(), 2u);
+}
+
+// Migration 3 (token_service) on a registry that already holds cards: they keep
+// everything and have no digital card id yet.
+TEST_F(MigrationsTest, TokenServiceMigrationKeepsExistingCards) {
+  auto conn = OpenConn();
+  ASSERT_EQ(ApplyMigrations(conn, Migrations().first(2)).value(), 2);
+  ASSERT_TRUE(conn.Exec(
+      "INSERT INTO consumers VALUES ('ISSUER0001', 'c1', 'ACTIVE', NULL, 1, 1);"
+      "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
+      "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms) "
+      "VALUES ('ISSUER0001', 'card1', 'c1', 'VISA_CLASSIC', 'VISA', 'ACTIVE', 'idx', x'01', "
+      "x'02', NULL, '1111', 'ENROLLED', 1, 1)"));
+  ASSERT_GE(ApplyMigrations(conn).value(), 3);
+  auto card = QueryNewestCard(conn, "ISSUER0001", "card1").value();
+  ASSERT_TRUE(card);
+  EXPECT_EQ(card->click_to_pay_status, "ENROLLED");
+  EXPECT_EQ(card->pan, (Blob{1}));
+  EXPECT_FALSE(card->digital_card_id);
+  EXPECT_EQ(Migrations()[2].version, 3);
+  EXPECT_EQ(Migrations()[2].name, "token_service");
 }
 
 TEST_F(MigrationsTest, FailedMigrationLeavesSchemaUnchanged) {

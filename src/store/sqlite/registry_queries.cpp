@@ -4,71 +4,35 @@
 
 #include "store/sqlite/binding.hpp"
 #include "store/sqlite/registry_sql.hpp"
+#include "store/sqlite/token_service_sql.hpp"
 
 namespace c2p::store::sqlite {
 
 namespace {
 
-ConsumerRecord ReadConsumer(const Statement& s) {
-  return ConsumerRecord{std::string(s.ColumnText(0)),
-                        std::string(s.ColumnText(1)),
-                        std::string(s.ColumnText(2)),
-                        OptBlob(s, 3),
-                        s.ColumnInt64(4),
-                        s.ColumnInt64(5)};
-}
-
-CardRecord ReadCard(const Statement& s) {
-  CardRecord c;
-  c.card_ref = s.ColumnInt64(0);
-  c.issuer_id = s.ColumnText(1);
-  c.card_id = s.ColumnText(2);
-  c.consumer_id = s.ColumnText(3);
-  c.card_product_id = s.ColumnText(4);
-  c.network = s.ColumnText(5);
-  c.state = s.ColumnText(6);
-  c.pan_index = s.ColumnText(7);
-  c.pan = s.ColumnBlob(8);
-  c.exp = s.ColumnBlob(9);
-  c.name = OptBlob(s, 10);
-  c.pan_last4 = s.ColumnText(11);
-  c.click_to_pay_status = s.ColumnText(12);
-  c.created_ms = s.ColumnInt64(13);
-  c.updated_ms = s.ColumnInt64(14);
-  return c;
-}
-
-OperationRecord ReadOperation(const Statement& s) {
-  OperationRecord o;
-  o.operation_id = s.ColumnText(0);
-  o.issuer_id = s.ColumnText(1);
-  o.operation = s.ColumnText(2);
-  o.status = s.ColumnText(3);
-  o.requestor_type = s.ColumnText(4);
-  o.requestor_id = s.ColumnText(5);
-  o.card_ref = OptInt(s, 6);
-  o.card_id = OptText(s, 7);
-  o.consumer_id = OptText(s, 8);
-  o.network = OptText(s, 9);
-  o.reason = OptText(s, 10);
-  o.reason_code = OptText(s, 11);
-  o.error_code = OptText(s, 12);
-  o.error_message = OptText(s, 13);
-  o.details_json = OptText(s, 14);
-  o.start_ms = s.ColumnInt64(15);
-  o.end_ms = OptInt(s, 16);
-  return o;
-}
-
-IdempotencyRecord ReadIdempotency(const Statement& s) {
-  return IdempotencyRecord{std::string(s.ColumnText(0)),
-                           std::string(s.ColumnText(1)),
-                           std::string(s.ColumnText(2)),
-                           static_cast<int>(s.ColumnInt64(3)),
-                           std::string(s.ColumnText(4)),
-                           std::string(s.ColumnText(5)),
-                           s.ColumnInt64(6)};
-}
+// clang-format off
+constexpr auto ReadConsumer = ReadRow<ConsumerRecord,
+    &ConsumerRecord::issuer_id, &ConsumerRecord::consumer_id, &ConsumerRecord::state,
+    &ConsumerRecord::personal_information, &ConsumerRecord::created_ms,
+    &ConsumerRecord::updated_ms>;
+constexpr auto ReadCard = ReadRow<CardRecord,
+    &CardRecord::card_ref, &CardRecord::issuer_id, &CardRecord::card_id,
+    &CardRecord::consumer_id, &CardRecord::card_product_id, &CardRecord::network,
+    &CardRecord::state, &CardRecord::pan_index, &CardRecord::pan, &CardRecord::exp,
+    &CardRecord::name, &CardRecord::pan_last4, &CardRecord::click_to_pay_status,
+    &CardRecord::created_ms, &CardRecord::updated_ms, &CardRecord::digital_card_id>;
+constexpr auto ReadOperation = ReadRow<OperationRecord,
+    &OperationRecord::operation_id, &OperationRecord::issuer_id, &OperationRecord::operation,
+    &OperationRecord::status, &OperationRecord::requestor_type, &OperationRecord::requestor_id,
+    &OperationRecord::card_ref, &OperationRecord::card_id, &OperationRecord::consumer_id,
+    &OperationRecord::network, &OperationRecord::reason, &OperationRecord::reason_code,
+    &OperationRecord::error_code, &OperationRecord::error_message, &OperationRecord::details_json,
+    &OperationRecord::start_ms, &OperationRecord::end_ms>;
+constexpr auto ReadIdempotency = ReadRow<IdempotencyRecord,
+    &IdempotencyRecord::issuer_id, &IdempotencyRecord::key, &IdempotencyRecord::request_hash,
+    &IdempotencyRecord::status, &IdempotencyRecord::headers_json, &IdempotencyRecord::body,
+    &IdempotencyRecord::created_ms>;
+// clang-format on
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -108,17 +72,25 @@ core::Result<std::vector<CardRecord>> QueryConsumerCards(Connection& conn, std::
   return All<CardRecord>(Prepared(conn, sql::kSelectConsumerCards, issuer, consumer), ReadCard);
 }
 
+core::Result<std::optional<CardRecord>> QueryCardByDigitalCard(Connection& conn,
+                                                               std::string_view network,
+                                                               std::string_view digital_card_id) {
+  return One<CardRecord>(Prepared(conn, sql::kSelectCardByDigitalCard, network, digital_card_id),
+                         ReadCard);
+}
+
 core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& c) {
-  auto done = Run(Prepared(conn, sql::kInsertCard, c.issuer_id, c.card_id, c.consumer_id,
-                           c.card_product_id, c.network, c.state, c.pan_index, c.pan, c.exp, c.name,
-                           c.pan_last4, c.click_to_pay_status, c.created_ms, c.updated_ms));
+  auto done =
+      Run(Prepared(conn, sql::kInsertCard, c.issuer_id, c.card_id, c.consumer_id, c.card_product_id,
+                   c.network, c.state, c.pan_index, c.pan, c.exp, c.name, c.pan_last4,
+                   c.click_to_pay_status, c.created_ms, c.updated_ms, c.digital_card_id));
   if (!done) return tl::unexpected(std::move(done.error()));
   return conn.LastInsertRowId();
 }
 
 core::Result<void> UpdateCardRow(Connection& conn, const CardRecord& c) {
   return Run(Prepared(conn, sql::kUpdateCard, c.card_ref, c.state, c.exp, c.name,
-                      c.click_to_pay_status, c.updated_ms));
+                      c.click_to_pay_status, c.updated_ms, c.digital_card_id));
 }
 
 core::Result<bool> QueryPanRetired(Connection& conn, std::string_view issuer,
@@ -169,6 +141,13 @@ core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn
 core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& r) {
   return Run(Prepared(conn, sql::kUpsertIdempotency, r.issuer_id, r.key, r.request_hash,
                       std::int64_t{r.status}, r.headers_json, r.body, r.created_ms));
+}
+
+core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& e) {
+  auto done = Run(Prepared(conn, sql::kInsertTokenEvent, e.network, e.event_id, e.event, e.card_ref,
+                           e.operation_id, e.received_ms));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn.Changes() > 0;
 }
 
 core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const SealedRow* after,

@@ -27,6 +27,9 @@ core::Result<std::optional<CardRecord>> QueryLiveCardByPan(Connection& conn,
                                                            std::string_view pan_index);
 core::Result<std::vector<CardRecord>> QueryConsumerCards(Connection& conn, std::string_view issuer,
                                                          std::string_view consumer);
+core::Result<std::optional<CardRecord>> QueryCardByDigitalCard(Connection& conn,
+                                                               std::string_view network,
+                                                               std::string_view digital_card_id);
 core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& card);
 core::Result<void> UpdateCardRow(Connection& conn, const CardRecord& card);
 
@@ -49,6 +52,9 @@ core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn
                                                                 std::string_view issuer,
                                                                 std::string_view key);
 core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& record);
+
+// True when the event was new and is now recorded.
+core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& event);
 
 core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const SealedRow* after,
                                                      int limit);

@@ -150,6 +150,42 @@ TEST_F(RegistryQueriesTest, NewestIncarnationAcrossConsumers) {
   EXPECT_FALSE(store_->GetCard("ISSUER0001", "card2").value());
 }
 
+// Migration 3: a card's digital card id round-trips, finds the card in its network
+// whatever its state, and a token event is recorded once per (network, eventId).
+TEST_F(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
+  std::int64_t ref = 0;
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto inserted = tx.InsertCard(Card("card1", "idx-a"));
+    if (!inserted) return tl::unexpected(inserted.error());
+    ref = *inserted;
+    return {};
+  }));
+  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id);
+  EXPECT_EQ(store_->GetLiveCardByPan("ISSUER0001", "idx-a").value()->card_ref, ref);
+  EXPECT_FALSE(store_->GetLiveCardByPan("ISSUER0002", "idx-a").value());
+
+  const TokenEventRecord event{"VISA", "ev_1", "ACTIVATED", ref, "op_1", 5};
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto card = tx.FindCard("ISSUER0001", "card1");
+    if (!card || !*card) return core::Fail(ErrorCode::kInternal, "missing");
+    (*card)->digital_card_id = "vdc_1";
+    (*card)->state = "DELETED";
+    if (auto u = tx.UpdateCard(**card); !u) return u;
+    EXPECT_TRUE(tx.InsertTokenEvent(event).value());
+    EXPECT_FALSE(tx.InsertTokenEvent(event).value());  // the same (network, eventId)
+    auto other_network = event;
+    other_network.network = "MASTERCARD";
+    EXPECT_TRUE(tx.InsertTokenEvent(other_network).value());
+    auto found = tx.FindCardByDigitalCard("VISA", "vdc_1").value();
+    EXPECT_TRUE(found && found->card_ref == ref && found->state == "DELETED");
+    EXPECT_FALSE(tx.FindCardByDigitalCard("MASTERCARD", "vdc_1").value());
+    return {};
+  }));
+  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_1");
+  EXPECT_FALSE(store_->GetLiveCardByPan("ISSUER0001", "idx-a").value());
+}
+
 TEST_F(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
   for (int i = 0; i < 5; ++i) {
     OperationRecord op;

@@ -119,9 +119,10 @@ ON CONFLICT (issuer_id, consumer_id) DO UPDATE SET
 
 // --- Cards ---------------------------------------------------------------------------
 
+// digital_card_id came with migration 3 (token_service_sql.hpp).
 #define C2P_CARD_COLUMNS                                                                    \
   "card_ref, issuer_id, card_id, consumer_id, card_product_id, network, state, pan_index, " \
-  "pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms"
+  "pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, digital_card_id"
 
 // The newest incarnation of a cardId: the live card if there is one, else the last
 // deleted one.
@@ -135,6 +136,10 @@ inline constexpr std::string_view kSelectCardByRef =
 inline constexpr std::string_view kSelectLiveCardByPan =
     "SELECT " C2P_CARD_COLUMNS
     " FROM cards WHERE issuer_id = ?1 AND pan_index = ?2 AND state <> 'DELETED'";
+// The newest card holding a digital card id in a network, whatever its state (migration 3).
+inline constexpr std::string_view kSelectCardByDigitalCard =
+    "SELECT " C2P_CARD_COLUMNS
+    " FROM cards WHERE network = ?1 AND digital_card_id = ?2 ORDER BY card_ref DESC LIMIT 1";
 // A consumer's cards, one per cardId (its newest incarnation: the live one, else the
 // newest deleted one, which may belong to another consumer), in registration order.
 inline constexpr std::string_view kSelectConsumerCards =
@@ -146,12 +151,12 @@ inline constexpr std::string_view kSelectConsumerCards =
     "ORDER BY card_ref";
 inline constexpr std::string_view kInsertCard =
     "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
-    "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, "
+    "digital_card_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 // Everything that may change on a live card; its identity (ids, PAN, product) does not.
 inline constexpr std::string_view kUpdateCard =
     "UPDATE cards SET state = ?2, exp = ?3, name = ?4, click_to_pay_status = ?5, "
-    "updated_ms = ?6 WHERE card_ref = ?1";
+    "updated_ms = ?6, digital_card_id = ?7 WHERE card_ref = ?1";
 
 #undef C2P_CARD_COLUMNS
 

@@ -134,6 +134,11 @@ core::Result<std::vector<CardRecord>> SqliteStore::GetConsumerCards(std::string_
   return WithReader([&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
 }
 
+core::Result<std::optional<CardRecord>> SqliteStore::GetLiveCardByPan(std::string_view issuer,
+                                                                      std::string_view pan_index) {
+  return WithReader([&](Connection& c) { return QueryLiveCardByPan(c, issuer, pan_index); });
+}
+
 core::Result<std::optional<OperationRecord>> SqliteStore::GetOperation(
     std::string_view issuer, std::string_view operation_id) {
   return WithReader([&](Connection& c) { return QueryOperation(c, issuer, operation_id); });

@@ -38,6 +38,8 @@ class SqliteStore final : public Store {
                                                   std::string_view card_id) override;
   core::Result<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
                                                          std::string_view consumer) override;
+  core::Result<std::optional<CardRecord>> GetLiveCardByPan(std::string_view issuer,
+                                                           std::string_view pan_index) override;
   core::Result<std::optional<OperationRecord>> GetOperation(std::string_view issuer,
                                                             std::string_view operation_id) override;
   core::Result<std::vector<OperationRecord>> ListOperations(std::string_view issuer,

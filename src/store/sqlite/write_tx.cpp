@@ -50,6 +50,13 @@ core::Result<void> SqliteWriteTx::InsertOperation(const OperationRecord& operati
 core::Result<void> SqliteWriteTx::PutIdempotency(const IdempotencyRecord& record) {
   return UpsertIdempotency(conn_, record);
 }
+core::Result<std::optional<CardRecord>> SqliteWriteTx::FindCardByDigitalCard(
+    std::string_view network, std::string_view digital_card_id) {
+  return QueryCardByDigitalCard(conn_, network, digital_card_id);
+}
+core::Result<bool> SqliteWriteTx::InsertTokenEvent(const TokenEventRecord& event) {
+  return InsertTokenEventRow(conn_, event);
+}
 core::Result<bool> SqliteWriteTx::ResealField(const SealedRow& row, std::string_view field,
                                               const Blob& old_blob, const Blob& new_blob) {
   return ResealRowField(conn_, row, field, old_blob, new_blob);

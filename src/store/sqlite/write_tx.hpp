@@ -31,6 +31,9 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<void> RetirePan(std::string_view issuer, std::string_view pan_index) override;
   core::Result<void> InsertOperation(const OperationRecord& operation) override;
   core::Result<void> PutIdempotency(const IdempotencyRecord& record) override;
+  core::Result<std::optional<CardRecord>> FindCardByDigitalCard(
+      std::string_view network, std::string_view digital_card_id) override;
+  core::Result<bool> InsertTokenEvent(const TokenEventRecord& event) override;
   core::Result<bool> ResealField(const SealedRow& row, std::string_view field, const Blob& old_blob,
                                  const Blob& new_blob) override;
 
