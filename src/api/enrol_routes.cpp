@@ -103,8 +103,9 @@ asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
     job.card_ref = c.card_ref;
     job.consumer_id = c.consumer_id;
     if (auto r = tx.InsertOperation(op); !r) return r;
-    if (auto r = tx.SetCardClickToPay(
-            c.card_ref, domain::WireName(domain::ClickToPayStatus::kEnrolling), op.start_ms);
+    if (auto r =
+            tx.SetCardClickToPay(c.card_ref, domain::WireName(domain::ClickToPayStatus::kEnrolling),
+                                 op.start_ms, std::nullopt);
         !r) {
       return r;
     }

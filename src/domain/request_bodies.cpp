@@ -120,4 +120,10 @@ boost::json::object ToJson(const EnrolmentData& data) {
   return out;
 }
 
+boost::json::object ToJson(const EnrolBody& body) {
+  boost::json::object out = ToJson(body.data);
+  for (const auto& [key, value] : ToJson(body.reason)) out[key] = value;
+  return out;
+}
+
 }  // namespace c2p::domain

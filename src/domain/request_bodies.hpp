@@ -74,5 +74,6 @@ boost::json::object ToJson(const ConsumerPutBody& body);
 boost::json::object ToJson(const CardPutBody& body);
 boost::json::object ToJson(const LifecycleBody& body);
 boost::json::object ToJson(const EnrolmentData& data);
+boost::json::object ToJson(const EnrolBody& body);
 
 }  // namespace c2p::domain

@@ -28,6 +28,7 @@ struct Finished {
   std::string error_message;  // FAILED: names fields and codes, never personal or card data
   boost::json::object details;
   std::optional<std::string> card_status;      // the card's new Click to Pay status
+  std::optional<std::string> digital_card_id;  // the card's network token, when one exists
   std::optional<std::string> profile_network;  // the consumer now has a profile there
 };
 

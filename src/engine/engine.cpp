@@ -212,7 +212,11 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
     if (auto f = tx.FinishOperation(outcome); !f) return tl::unexpected(std::move(f.error()));
     if (job.card_ref && card_status) {
-      if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms); !c) return c;
+      if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms,
+                                        end.digital_card_id);
+          !c) {
+        return c;
+      }
     }
     if (end.profile_network) {
       if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *end.profile_network,

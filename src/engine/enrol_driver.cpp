@@ -184,6 +184,7 @@ asio::awaitable<std::optional<RunResult>> EnrolDriver::LookUp(Attempt& a) {
                               {"consumerProfileCreated", !a.profile_known_before}};
   Finished end = SucceededWith(std::move(details));
   end.card_status = std::string(kEnrolled);
+  end.digital_card_id = found->digital_card_id;
   end.profile_network = a.card.network;
   co_return RunResult(std::move(end));
 }
@@ -257,6 +258,7 @@ asio::awaitable<RunResult> EnrolDriver::Await(Attempt& a, networks::CallResult c
   if (!call->digital_card_id.empty()) details["digitalCardId"] = call->digital_card_id;
   Finished end = SucceededWith(std::move(details));
   end.card_status = std::string(kEnrolled);
+  if (!call->digital_card_id.empty()) end.digital_card_id = call->digital_card_id;
   end.profile_network = a.card.network;
   co_return end;
 }

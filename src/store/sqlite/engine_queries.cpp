@@ -76,8 +76,10 @@ core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& 
 }
 
 core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
-                                        std::string_view status, std::int64_t updated_ms) {
-  return Run(Prepared(conn, sql::kSetCardClickToPay, card_ref, status, updated_ms));
+                                        std::string_view status, std::int64_t updated_ms,
+                                        const std::optional<std::string>& digital_card_id) {
+  return Run(
+      Prepared(conn, sql::kSetCardClickToPay, card_ref, status, updated_ms, digital_card_id));
 }
 
 core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,

@@ -30,7 +30,8 @@ core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::in
 // False when the operation had already ended (it is left unchanged).
 core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& outcome);
 core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
-                                        std::string_view status, std::int64_t updated_ms);
+                                        std::string_view status, std::int64_t updated_ms,
+                                        const std::optional<std::string>& digital_card_id);
 
 core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,
                                         std::string_view consumer, std::string_view network,

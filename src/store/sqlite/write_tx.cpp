@@ -85,9 +85,10 @@ core::Result<void> SqliteWriteTx::ReleaseJobLeases() { return sqlite::ReleaseJob
 core::Result<bool> SqliteWriteTx::FinishOperation(const OperationOutcome& outcome) {
   return FinishOperationRow(conn_, outcome);
 }
-core::Result<void> SqliteWriteTx::SetCardClickToPay(std::int64_t card_ref, std::string_view status,
-                                                    std::int64_t updated_ms) {
-  return SetCardClickToPayRow(conn_, card_ref, status, updated_ms);
+core::Result<void> SqliteWriteTx::SetCardClickToPay(
+    std::int64_t card_ref, std::string_view status, std::int64_t updated_ms,
+    const std::optional<std::string>& digital_card_id) {
+  return SetCardClickToPayRow(conn_, card_ref, status, updated_ms, digital_card_id);
 }
 core::Result<void> SqliteWriteTx::PutNetworkProfile(std::string_view issuer,
                                                     std::string_view consumer,

@@ -47,7 +47,8 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<void> ReleaseJobLeases() override;
   core::Result<bool> FinishOperation(const OperationOutcome& outcome) override;
   core::Result<void> SetCardClickToPay(std::int64_t card_ref, std::string_view status,
-                                       std::int64_t updated_ms) override;
+                                       std::int64_t updated_ms,
+                                       const std::optional<std::string>& digital_card_id) override;
   core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                        std::string_view network, std::int64_t created_ms) override;
 

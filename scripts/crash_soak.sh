@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# quality.md R1, the long version: c2pd is killed with SIGKILL at random moments, KILLS
+# times (default 60), while four clients register and enrol cards against a real c2psim;
+# afterwards every acknowledged operation must exist and have ended SUCCESSFUL exactly
+# once, no job may be left, and c2psim must never have seen a card enrolled twice.
+# CI runs the same test with 5 kills (ctest: crash_e2e_test).
+#
+# Usage: scripts/crash_soak.sh [KILLS] [SEED]
+# Everything runs on loopback and stops by itself (the test's own deadlines bound it).
+set -euo pipefail
+
+kills=${1:-60}
+[[ $kills =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [KILLS] [SEED]" >&2; exit 2; }
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+bash scripts/deps.sh
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "${BUILD_JOBS:-2}" --target crash_e2e_test c2pd c2psim c2pctl
+
+export C2P_CRASH_KILLS=$kills
+[[ -n ${2:-} ]] && export C2P_CRASH_SEED=$2
+# ctest passes the environment through and adds the binaries' locations.
+exec ctest --test-dir build/asan -R '^crash_e2e_test$' --output-on-failure --timeout 1800 -V
