@@ -76,4 +76,8 @@ http::Middleware BearerAuth(AuthContext& auth) {
   };
 }
 
+http::Layer BearerAuthLayer(AuthContext& auth) {
+  return {BearerAuth(auth), [](const http::Route& route) { return route.options.bearer; }};
+}
+
 }  // namespace c2p::api

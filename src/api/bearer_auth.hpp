@@ -16,6 +16,8 @@
 namespace c2p::api {
 
 http::Middleware BearerAuth(AuthContext& auth);
+// BearerAuth on the routes that ask for it (RouteOptions::bearer) only.
+http::Layer BearerAuthLayer(AuthContext& auth);
 
 // 429 RATE_LIMITED with Retry-After (whole seconds): the one way c2p says "slow down".
 http::Reply RateLimited(std::chrono::seconds retry_after);

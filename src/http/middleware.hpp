@@ -23,6 +23,14 @@ namespace c2p::http {
 using Next = std::function<boost::asio::awaitable<Reply>(Request&)>;
 using Middleware = std::function<boost::asio::awaitable<Reply>(Request&, const Next&)>;
 
+// An application layer and the routes it wraps: a route it does not apply to is composed
+// without it, so its requests pay nothing for it (not even a coroutine frame). Empty
+// `applies`: every route.
+struct Layer {
+  Middleware middleware;
+  std::function<bool(const Route&)> applies;
+};
+
 // Composes `chain` (outermost first) around `handler`; an empty chain is the handler.
 Handler Compose(const std::vector<Middleware>& chain, Handler handler);
 

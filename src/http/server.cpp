@@ -26,13 +26,16 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 }  // namespace
 
 Server::Server(ServerOptions options, Router& router, core::metrics::Registry& metrics,
-               const std::vector<Middleware>& middleware)
+               const std::vector<Layer>& layers)
     : options_(std::move(options)) {
   shared_ = std::make_shared<Shared>(options_, router, metrics);
   for (const auto& route : router.routes()) {
     // The application's layers (authentication first) run before the body is parsed, so
     // an unauthenticated caller learns nothing from how its body would have been judged.
-    std::vector<Middleware> chain = middleware;
+    std::vector<Middleware> chain;
+    for (const auto& layer : layers) {
+      if (!layer.applies || layer.applies(*route)) chain.push_back(layer.middleware);
+    }
     if (route->options.body != BodyKind::kNone) chain.push_back(BodyMiddleware());
     shared_->handlers.push_back(Compose(chain, route->handler));
     shared_->route_metrics.push_back(std::make_unique<RouteMetrics>(metrics, route->path_template));
