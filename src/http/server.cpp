@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -33,11 +34,22 @@ Server::Server(ServerOptions options, Router& router, core::metrics::Registry& m
     // The application's layers (authentication first) run before the body is parsed, so
     // an unauthenticated caller learns nothing from how its body would have been judged.
     std::vector<Middleware> chain;
+    std::vector<Guard> guards;
     for (const auto& layer : layers) {
-      if (!layer.applies || layer.applies(*route)) chain.push_back(layer.middleware);
+      if (static_cast<bool>(layer.middleware) == static_cast<bool>(layer.guard) ||
+          (layer.guard && !chain.empty())) {
+        throw std::logic_error("a layer is one middleware or one guard, guards first");
+      }
+      if (layer.applies && !layer.applies(*route)) continue;
+      if (layer.guard) {
+        guards.push_back(layer.guard);
+      } else {
+        chain.push_back(layer.middleware);
+      }
     }
     if (route->options.body != BodyKind::kNone) chain.push_back(BodyMiddleware());
     shared_->handlers.push_back(Compose(chain, route->handler));
+    shared_->guards.push_back(std::move(guards));
     shared_->route_metrics.push_back(std::make_unique<RouteMetrics>(metrics, route->path_template));
   }
   shared_->unmatched_metrics = std::make_unique<RouteMetrics>(metrics, "unmatched");
