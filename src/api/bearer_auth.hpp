@@ -1,5 +1,5 @@
 #pragma once
-// The authentication middleware of every bearer route (spec/api.md §3.2):
+// The authentication check (a guard) of every bearer route (spec/api.md §3.2):
 //   401 AUTHORIZER_UNAUTHORIZED  no, malformed, expired or forged token, or a token of an
 //                                issuer no longer configured (WWW-Authenticate: Bearer)
 //   403 ISSUER_MISMATCH          the path's {issuerId} is another issuer, or (mTLS) the
