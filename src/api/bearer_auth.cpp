@@ -8,7 +8,6 @@
 
 namespace c2p::api {
 
-namespace asio = boost::asio;
 using http::Reply;
 using http::Request;
 
@@ -50,30 +49,32 @@ http::Reply RateLimited(std::chrono::seconds retry_after) {
   return r;
 }
 
-http::Middleware BearerAuth(AuthContext& auth) {
-  return [&auth](Request& request, const http::Next& next) -> asio::awaitable<Reply> {
-    if (request.route() == nullptr || !request.route()->options.bearer) {
-      co_return co_await next(request);
-    }
-    const std::string_view token =
-        BearerToken(request.header(http::beast_http::field::authorization));
-    if (token.empty()) co_return Unauthorized(false);
-    auto claims = auth.tokens.Verify(token, std::chrono::system_clock::now());
-    if (!claims || !auth.issuers.contains(claims->issuer_id)) co_return Unauthorized(true);
+std::optional<Reply> CheckBearer(AuthContext& auth, Request& request) {
+  if (request.route() == nullptr || !request.route()->options.bearer) return std::nullopt;
+  const std::string_view token =
+      BearerToken(request.header(http::beast_http::field::authorization));
+  if (token.empty()) return Unauthorized(false);
+  auto claims = auth.tokens.Verify(token, std::chrono::system_clock::now());
+  if (!claims || !auth.issuers.contains(claims->issuer_id)) return Unauthorized(true);
 
-    const std::string_view path_issuer = request.param("issuerId");
-    if (!path_issuer.empty() && path_issuer != claims->issuer_id) {
-      co_return Mismatch("the path names another issuer than the access token");
-    }
-    if (auth.require_client_identity && request.client_identity() != claims->issuer_id) {
-      co_return Mismatch("the client certificate names another issuer than the access token");
-    }
-    if (auto wait = auth.api_limits.TryTake(claims->issuer_id, auth::RateLimiter::Clock::now())) {
-      co_return RateLimited(*wait);
-    }
-    request.set_principal(std::move(claims->issuer_id), claims->expires_at);
-    co_return co_await next(request);
-  };
+  const std::string_view path_issuer = request.param("issuerId");
+  if (!path_issuer.empty() && path_issuer != claims->issuer_id) {
+    return Mismatch("the path names another issuer than the access token");
+  }
+  if (auth.require_client_identity && request.client_identity() != claims->issuer_id) {
+    return Mismatch("the client certificate names another issuer than the access token");
+  }
+  if (auto wait = auth.api_limits.TryTake(claims->issuer_id, auth::RateLimiter::Clock::now())) {
+    return RateLimited(*wait);
+  }
+  request.set_principal(std::move(claims->issuer_id), claims->expires_at);
+  return std::nullopt;
+}
+
+http::Layer BearerAuthLayer(AuthContext& auth) {
+  return {.middleware = {},
+          .guard = [&auth](Request& request) { return CheckBearer(auth, request); },
+          .applies = [](const http::Route& route) { return route.options.bearer; }};
 }
 
 }  // namespace c2p::api

@@ -53,7 +53,7 @@ class BearerAuthTest : public ::testing::Test {
     options.threads = 1;
     options.access_log = false;
     server_ = std::make_unique<http::Server>(options, router_, metrics_,
-                                             std::vector<http::Middleware>{BearerAuth(auth_)});
+                                             std::vector<http::Layer>{BearerAuthLayer(auth_)});
     ASSERT_TRUE(server_->Start());
   }
 

@@ -150,4 +150,13 @@ http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_fli
   };
 }
 
+http::Layer IdempotencyLayer(store::Store& store, InFlightKeys& in_flight) {
+  return {.middleware = IdempotencyMiddleware(store, in_flight),
+          .guard = {},
+          .applies = [](const http::Route& route) {
+            return route.options.bearer &&
+                   (route.method == http::Verb::put || route.method == http::Verb::post);
+          }};
+}
+
 }  // namespace c2p::api

@@ -40,6 +40,9 @@ class InFlightKeys {
 
 // Must run after the bearer middleware (it scopes keys by Request::principal()).
 http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_flight);
+// IdempotencyMiddleware on the bearer PUT and POST routes only: reads and open routes
+// never carry it.
+http::Layer IdempotencyLayer(store::Store& store, InFlightKeys& in_flight);
 
 // 1..255 characters of printable ASCII (0x20..0x7E).
 bool IsIdempotencyKey(std::string_view key);

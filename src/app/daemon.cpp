@@ -73,7 +73,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   // Idempotency runs after authentication: keys are scoped by the caller's issuer.
   api::InFlightKeys in_flight;
   http::Server server(config.server, router, metrics,
-                      {api::BearerAuth(**auth), api::IdempotencyMiddleware(db, in_flight)});
+                      {api::BearerAuthLayer(**auth), api::IdempotencyLayer(db, in_flight)});
   if (auto ok = server.Start(); !ok) {
     log::Error("c2pd.listen_failed", {{"error", ok.error().message}});
     (*store)->Close();

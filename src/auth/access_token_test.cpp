@@ -54,6 +54,34 @@ TEST(AccessTokens, AnyChangedByteIsRefused) {
   }
 }
 
+// The same, with the genuine token verified (so remembered by this thread) first: the
+// memo must match whole tokens only.
+TEST(AccessTokens, AnyChangedByteOfARememberedTokenIsRefused) {
+  AccessTokens tokens(Keys("k1"));
+  const std::string t = tokens.Issue("ISSUER0001", kNow);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    ASSERT_TRUE(tokens.Verify(t, kNow));
+    std::string bad = t;
+    bad[i] = bad[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(tokens.Verify(bad, kNow)) << "byte " << i;
+  }
+  EXPECT_FALSE(tokens.Verify(t + "A", kNow));
+  EXPECT_FALSE(tokens.Verify(t.substr(0, t.size() - 1), kNow));
+}
+
+TEST(AccessTokens, RememberedTokenStillExpires) {
+  AccessTokens tokens(Keys("k1"));
+  const std::string t = tokens.Issue("ISSUER0002", kNow);
+  for (int i = 0; i < 3; ++i) {
+    auto claims = tokens.Verify(t, kNow + 1s);
+    ASSERT_TRUE(claims);
+    EXPECT_EQ(claims->issuer_id, "ISSUER0002");
+    EXPECT_EQ(claims->token_id.size(), 22u);
+  }
+  EXPECT_FALSE(tokens.Verify(t, kNow + 900s));
+  EXPECT_FALSE(tokens.Verify(t, kNow + 901s));
+}
+
 TEST(AccessTokens, ClaimsSwappedUnderTheSameMacAreRefused) {
   AccessTokens tokens(Keys("k1"));
   const std::string a = tokens.Issue("ISSUER0001", kNow);
@@ -67,6 +95,17 @@ TEST(AccessTokens, TokenOfAnotherKeyIsRefused) {
   AccessTokens mine(Keys("k1"));
   AccessTokens theirs(Keys("k1"));  // same kid, other bytes
   EXPECT_FALSE(mine.Verify(theirs.Issue("ISSUER0001", kNow), kNow));
+}
+
+// A token another key set accepted (and this thread remembers) is still not ours.
+TEST(AccessTokens, TokenRememberedForAnotherKeySetIsRefused) {
+  AccessTokens mine(Keys("k1"));
+  AccessTokens theirs(Keys("k1"));
+  const std::string t = theirs.Issue("ISSUER0001", kNow);
+  ASSERT_TRUE(theirs.Verify(t, kNow));
+  EXPECT_FALSE(mine.Verify(t, kNow));
+  AccessTokens moved = std::move(theirs);  // same keys: still accepted
+  EXPECT_TRUE(moved.Verify(t, kNow));
 }
 
 TEST(AccessTokens, RotationKeepsOldTokensValidWhileTheOldKeyIsListed) {

@@ -22,6 +22,25 @@ std::string FormatIsoMillis(SystemTime t) {
   const int mm = static_cast<int>(ms_of_day / 60'000 % 60);
   const int ss = static_cast<int>(ms_of_day / 1000 % 60);
   const int mmm = static_cast<int>(ms_of_day % 1000);
+  const int year = int(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    // Digits written directly: snprintf's format interpretation was most of the cost of
+    // a tokeninfo reply (P6, docs/performance.md).
+    std::string out = "0000-00-00T00:00:00.000Z";
+    auto put = [&out](std::size_t at, int value, int width) {
+      for (int i = width - 1; i >= 0; --i, value /= 10) {
+        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+      }
+    };
+    put(0, year, 4);
+    put(5, static_cast<int>(unsigned(ymd.month())), 2);
+    put(8, static_cast<int>(unsigned(ymd.day())), 2);
+    put(11, hh, 2);
+    put(14, mm, 2);
+    put(17, ss, 2);
+    put(20, mmm, 3);
+    return out;
+  }
   // Sized for any int year, not just 4 digits: g++ -O3 with _FORTIFY_SOURCE (the release
   // preset) otherwise fails the build with -Wformat-truncation.
   char buf[48];

@@ -71,7 +71,8 @@ struct Server::Shared {
   ServerOptions options;
   Router& router;
   core::metrics::Registry& registry;
-  std::vector<Handler> handlers;  // composed chains, by Route::index
+  std::vector<Handler> handlers;           // composed chains, by Route::index
+  std::vector<std::vector<Guard>> guards;  // run before the chain, by Route::index
   std::vector<std::unique_ptr<RouteMetrics>> route_metrics;
   std::unique_ptr<RouteMetrics> unmatched_metrics;
   std::atomic<std::size_t> connections{0};

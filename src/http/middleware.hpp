@@ -9,6 +9,7 @@
 // 500) are done by the connection loop itself, so they also cover 404/405/413 replies.
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -22,6 +23,20 @@ namespace c2p::http {
 
 using Next = std::function<boost::asio::awaitable<Reply>(Request&)>;
 using Middleware = std::function<boost::asio::awaitable<Reply>(Request&, const Next&)>;
+
+// A check that either answers in the route's place (a refusal) or lets the request on
+// (nullopt) without suspending. Cheaper than a Middleware: no coroutine frame per request.
+using Guard = std::function<std::optional<Reply>(Request&)>;
+
+// An application layer and the routes it wraps: a route it does not apply to is composed
+// without it, so its requests pay nothing for it (not even a coroutine frame). Empty
+// `applies`: every route. Exactly one of `middleware` and `guard` is set; guards run
+// before every middleware, so a guard layer may not follow a middleware layer.
+struct Layer {
+  Middleware middleware;
+  Guard guard;
+  std::function<bool(const Route&)> applies;
+};
 
 // Composes `chain` (outermost first) around `handler`; an empty chain is the handler.
 Handler Compose(const std::vector<Middleware>& chain, Handler handler);

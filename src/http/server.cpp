@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -26,15 +27,29 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 }  // namespace
 
 Server::Server(ServerOptions options, Router& router, core::metrics::Registry& metrics,
-               const std::vector<Middleware>& middleware)
+               const std::vector<Layer>& layers)
     : options_(std::move(options)) {
   shared_ = std::make_shared<Shared>(options_, router, metrics);
   for (const auto& route : router.routes()) {
     // The application's layers (authentication first) run before the body is parsed, so
     // an unauthenticated caller learns nothing from how its body would have been judged.
-    std::vector<Middleware> chain = middleware;
+    std::vector<Middleware> chain;
+    std::vector<Guard> guards;
+    for (const auto& layer : layers) {
+      if (static_cast<bool>(layer.middleware) == static_cast<bool>(layer.guard) ||
+          (layer.guard && !chain.empty())) {
+        throw std::logic_error("a layer is one middleware or one guard, guards first");
+      }
+      if (layer.applies && !layer.applies(*route)) continue;
+      if (layer.guard) {
+        guards.push_back(layer.guard);
+      } else {
+        chain.push_back(layer.middleware);
+      }
+    }
     if (route->options.body != BodyKind::kNone) chain.push_back(BodyMiddleware());
     shared_->handlers.push_back(Compose(chain, route->handler));
+    shared_->guards.push_back(std::move(guards));
     shared_->route_metrics.push_back(std::make_unique<RouteMetrics>(metrics, route->path_template));
   }
   shared_->unmatched_metrics = std::make_unique<RouteMetrics>(metrics, "unmatched");

@@ -54,9 +54,10 @@ struct ServerOptions {
 
 class Server {
  public:
-  // `middleware` is the application's own chain, run inside the built-in layers.
+  // `layers` is the application's own chain (outermost first), run inside the built-in
+  // layers; each route is composed with the layers that apply to it.
   Server(ServerOptions options, Router& router, core::metrics::Registry& metrics,
-         const std::vector<Middleware>& middleware = {});
+         const std::vector<Layer>& layers = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -68,6 +68,46 @@ class ServerTest : public ::testing::Test {
   std::uint16_t port_ = 0;
 };
 
+// Layers wrap only the routes they apply to; a guard answers in the route's place.
+TEST_F(ServerTest, LayersApplyToTheirRoutesOnlyAndGuardsCanRefuse) {
+  auto only = [](std::string_view path) {
+    return [path](const Route& route) { return route.path_template == path; };
+  };
+  const std::vector<Layer> layers = {
+      {.middleware = {},
+       .guard = [](Request&) -> std::optional<Reply> { return Text(Status::forbidden, "no"); },
+       .applies = only("/throw")},
+      {.middleware = [](Request& r, const Next& next) -> asio::awaitable<Reply> {
+         Reply reply = co_await next(r);
+         reply.WithHeader("X-Layer", "yes");
+         co_return reply;
+       },
+       .guard = {},
+       .applies = only("/hello")}};
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.access_log = false;
+  server_ = std::make_unique<Server>(options, router_, registry_, layers);
+  ASSERT_TRUE(server_->Start());
+  auto refused = Fetch(server_->port(), "GET", "/throw");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);  // the guard answered; the throwing handler never ran
+  auto hello = Fetch(server_->port(), "GET", "/hello");
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->status, 200);
+  EXPECT_EQ(hello->header("x-layer"), "yes");
+  auto slow = Fetch(server_->port(), "GET", "/slow");
+  ASSERT_TRUE(slow);
+  EXPECT_EQ(slow->status, 200);
+  EXPECT_EQ(slow->header("x-layer"), "");
+
+  // A guard behind a middleware would run out of order: a start-up error.
+  const std::vector<Layer> misordered = {
+      layers[1], {.middleware = {}, .guard = layers[0].guard, .applies = {}}};
+  EXPECT_THROW(Server(options, router_, registry_, misordered), std::logic_error);
+}
+
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   StartServer();
   RawClient c;

@@ -78,6 +78,18 @@ bool IsExternalId(std::string_view id, std::size_t max_len) {
   return true;
 }
 
+Failure IncompleteFailure(NormaliseError error) {
+  Failure f = MakeFailure(FailureReason::kDataIncomplete, std::move(error.message));
+  f.fields = std::move(error.fields);
+  return f;
+}
+
+Failure BadIdFailure(std::string_view which) {
+  Failure f = MakeFailure(FailureReason::kRejected, std::string(which) + " is not a valid id");
+  f.fields.emplace_back(which);
+  return f;
+}
+
 std::string_view NetworkName(Network network) {
   return network == Network::kVisa ? "visa" : "mastercard";
 }

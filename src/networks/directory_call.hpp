@@ -15,6 +15,7 @@
 #include "http/client.hpp"
 #include "jose/rsa_key.hpp"
 #include "networks/network_connector.hpp"
+#include "networks/normalise.hpp"
 
 namespace c2p::networks {
 
@@ -50,5 +51,11 @@ std::string EncryptForNetwork(const ConnectorConfig& config, const core::SecretB
 
 // True for ids the directories accept in paths and bodies: 1..max_len of [A-Za-z0-9._:-].
 bool IsExternalId(std::string_view id, std::size_t max_len = 64);
+
+// kDataIncomplete carrying a normaliser's refusal: its message and the fields it names.
+Failure IncompleteFailure(NormaliseError error);
+
+// kRejected for an id IsExternalId refuses, naming the field `which` ("externalCardId").
+Failure BadIdFailure(std::string_view which);
 
 }  // namespace c2p::networks

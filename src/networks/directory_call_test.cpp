@@ -69,5 +69,22 @@ TEST(ExternalIds, Pattern) {
   EXPECT_TRUE(IsExternalId(std::string(65, 'a'), 128));
 }
 
+TEST(ConnectorFailures, BadIdNamesTheFieldNotTheValue) {
+  const Failure f = BadIdFailure("externalCardId");
+  EXPECT_EQ(f.reason, FailureReason::kRejected);
+  EXPECT_FALSE(f.retryable);
+  EXPECT_EQ(f.fields, std::vector<std::string>{"externalCardId"});
+  EXPECT_EQ(f.message, "externalCardId is not a valid id");
+}
+
+TEST(ConnectorFailures, IncompleteCarriesTheNormalisersRefusal) {
+  const Failure f = IncompleteFailure(
+      NormaliseError{{"firstName", "email"}, "missing or unusable for visa: firstName, email"});
+  EXPECT_EQ(f.reason, FailureReason::kDataIncomplete);
+  EXPECT_EQ(f.fields, (std::vector<std::string>{"firstName", "email"}));
+  EXPECT_EQ(f.message, "missing or unusable for visa: firstName, email");
+  EXPECT_EQ(f.failure_code, "CONSUMER_DATA_INCOMPLETE");
+}
+
 }  // namespace
 }  // namespace c2p::networks

@@ -5,23 +5,12 @@
 #include <boost/json/serialize.hpp>
 
 #include "networks/answers.hpp"
+#include "networks/directory_call.hpp"
 #include "networks/normalise.hpp"
 
 namespace c2p::networks {
 namespace json = boost::json;
 namespace {
-
-Failure Incomplete(NormaliseError error) {
-  Failure f = MakeFailure(FailureReason::kDataIncomplete, std::move(error.message));
-  f.fields = std::move(error.fields);
-  return f;
-}
-
-Failure BadId(std::string_view which) {
-  Failure f = MakeFailure(FailureReason::kRejected, std::string(which) + " is not a valid id");
-  f.fields.emplace_back(which);
-  return f;
-}
 
 Failure NothingToPoll() {
   return MakeFailure(FailureReason::kRejected,
@@ -55,16 +44,16 @@ namespace {
 Result<std::string> EnrolBody(const ConnectorConfig& config, const ConsumerRef& consumer,
                               const CardRef& card) {
   if (!IsExternalId(consumer.external_consumer_id)) {
-    return tl::unexpected(BadId("externalConsumerId"));
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   }
-  if (!IsExternalId(card.external_card_id)) return tl::unexpected(BadId("externalCardId"));
+  if (!IsExternalId(card.external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
   if (card.card == nullptr) {
     return tl::unexpected(MakeFailure(FailureReason::kDataIncomplete, "card data missing"));
   }
   auto info = MastercardConsumer(consumer.info, consumer.billing);
-  if (!info) return tl::unexpected(Incomplete(std::move(info.error())));
+  if (!info) return tl::unexpected(IncompleteFailure(std::move(info.error())));
   auto plaintext = MastercardCardPlaintext(*card.card, card.billing);
-  if (!plaintext) return tl::unexpected(Incomplete(std::move(plaintext.error())));
+  if (!plaintext) return tl::unexpected(IncompleteFailure(std::move(plaintext.error())));
   return json::serialize(json::object{{"srcClientId", config.src_client_id},
                                       {"serviceId", config.service_id},
                                       {"externalConsumerId", consumer.external_consumer_id},
@@ -75,17 +64,18 @@ Result<std::string> EnrolBody(const ConnectorConfig& config, const ConsumerRef& 
 
 Result<std::string> UpdateConsumerBody(const ConsumerRef& consumer) {
   if (!IsExternalId(consumer.external_consumer_id)) {
-    return tl::unexpected(BadId("externalConsumerId"));
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   }
   auto info = MastercardConsumer(consumer.info, consumer.billing);
-  if (!info) return tl::unexpected(Incomplete(std::move(info.error())));
+  if (!info) return tl::unexpected(IncompleteFailure(std::move(info.error())));
   return json::serialize(json::object{{"consumer", std::move(*info)}});
 }
 
 Result<std::string> UpdateCardBody(const std::string& external_consumer_id,
                                    const CardUpdate& update) {
-  if (!IsExternalId(external_consumer_id)) return tl::unexpected(BadId("externalConsumerId"));
-  if (!IsExternalId(update.external_card_id)) return tl::unexpected(BadId("externalCardId"));
+  if (!IsExternalId(external_consumer_id))
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
+  if (!IsExternalId(update.external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
   if (!update.billing) {
     Failure f = MakeFailure(FailureReason::kDataIncomplete,
                             "missing or unusable for mastercard: billingAddress");
@@ -93,7 +83,7 @@ Result<std::string> UpdateCardBody(const std::string& external_consumer_id,
     return tl::unexpected(std::move(f));
   }
   auto address = MastercardBillingAddress(*update.billing);
-  if (!address) return tl::unexpected(Incomplete(std::move(address.error())));
+  if (!address) return tl::unexpected(IncompleteFailure(std::move(address.error())));
   json::object body{{"billingAddress", std::move(*address)}};
   if (update.status) {
     body["status"] = *update.status == CardStatus::kSuspended ? "SUSPENDED" : "ACTIVE";
@@ -102,14 +92,16 @@ Result<std::string> UpdateCardBody(const std::string& external_consumer_id,
 }
 
 Result<std::string> ConsumerPath(const std::string& external_consumer_id) {
-  if (!IsExternalId(external_consumer_id)) return tl::unexpected(BadId("externalConsumerId"));
+  if (!IsExternalId(external_consumer_id))
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   return "/consumers/" + external_consumer_id;
 }
 
 Result<std::string> CardPath(const std::string& external_consumer_id,
                              const std::string& external_card_id) {
-  if (!IsExternalId(external_consumer_id)) return tl::unexpected(BadId("externalConsumerId"));
-  if (!IsExternalId(external_card_id)) return tl::unexpected(BadId("externalCardId"));
+  if (!IsExternalId(external_consumer_id))
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
+  if (!IsExternalId(external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
   return "/consumers/" + external_consumer_id + "/cards/" + external_card_id;
 }
 

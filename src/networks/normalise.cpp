@@ -35,6 +35,22 @@ NormaliseError MakeError(std::string_view network, std::vector<std::string> fiel
 
 bool Present(const std::optional<std::string>& s) { return s && !s->empty(); }
 
+// The consumer fields both directories require, by wire name, in the order a refusal lists
+// them. `locale` is the language already converted (nullopt when absent or unusable). The
+// billing address's country is left to the caller: each directory wants its own format.
+std::vector<std::string> MissingConsumerFields(
+    const domain::ConsumerInfo& info, const std::optional<std::string>& locale,
+    const std::optional<domain::BillingAddress>& billing) {
+  std::vector<std::string> missing;
+  if (!locale) missing.emplace_back("language");
+  if (!Present(info.first_name)) missing.emplace_back("firstName");
+  if (!Present(info.last_name)) missing.emplace_back("lastName");
+  if (!Present(info.email)) missing.emplace_back("email");
+  if (!info.mobile_phone_number) missing.emplace_back("mobilePhoneNumber");
+  if (!billing) missing.emplace_back("billingAddress");
+  return missing;
+}
+
 // {"k1":"v1",...,<the members of rest>}: secret values (digits, or a cardholder name whose
 // rule admits no '"', '\\' or control character) copied as they are into one buffer sized
 // once, so no unwiped copy of them is left behind. `rest` is a serialised, non-empty object.
@@ -106,19 +122,10 @@ Normalised<json::object> VisaBillingAddress(const domain::BillingAddress& addres
 Normalised<json::object> VisaConsumerInformation(
     const std::string& external_consumer_id, const domain::ConsumerInfo& info,
     const std::optional<domain::BillingAddress>& billing) {
-  std::vector<std::string> bad;
   const auto locale = info.language ? ToLocale(*info.language) : std::nullopt;
-  if (!locale) bad.emplace_back("language");
-  if (!Present(info.first_name)) bad.emplace_back("firstName");
-  if (!Present(info.last_name)) bad.emplace_back("lastName");
-  if (!Present(info.email)) bad.emplace_back("email");
-  if (!info.mobile_phone_number) bad.emplace_back("mobilePhoneNumber");
-  std::optional<std::string> country;
-  if (!billing) {
-    bad.emplace_back("billingAddress");
-  } else if (country = ToAlpha3(billing->country_code); !country) {
-    bad.emplace_back("billingAddress.countryCode");
-  }
+  std::vector<std::string> bad = MissingConsumerFields(info, locale, billing);
+  const auto country = billing ? ToAlpha3(billing->country_code) : std::nullopt;
+  if (billing && !country) bad.emplace_back("billingAddress.countryCode");
   if (!bad.empty()) return tl::unexpected(MakeError("visa", std::move(bad)));
   json::object out{{"externalConsumerID", external_consumer_id}, {"firstName", *info.first_name}};
   if (Present(info.middle_name)) out["middleName"] = *info.middle_name;
@@ -159,16 +166,9 @@ Normalised<json::object> MastercardBillingAddress(const domain::BillingAddress& 
 
 Normalised<json::object> MastercardConsumer(const domain::ConsumerInfo& info,
                                             const std::optional<domain::BillingAddress>& billing) {
-  std::vector<std::string> bad;
   const auto locale = info.language ? ToLocale(*info.language) : std::nullopt;
-  if (!locale) bad.emplace_back("language");
-  if (!Present(info.first_name)) bad.emplace_back("firstName");
-  if (!Present(info.last_name)) bad.emplace_back("lastName");
-  if (!Present(info.email)) bad.emplace_back("email");
-  if (!info.mobile_phone_number) bad.emplace_back("mobilePhoneNumber");
-  if (!billing) {
-    bad.emplace_back("billingAddress");
-  } else if (!domain::IsCountryCode(billing->country_code)) {
+  std::vector<std::string> bad = MissingConsumerFields(info, locale, billing);
+  if (billing && !domain::IsCountryCode(billing->country_code)) {
     bad.emplace_back("billingAddress.countryCode");
   }
   if (!bad.empty()) return tl::unexpected(MakeError("mastercard", std::move(bad)));

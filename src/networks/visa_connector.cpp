@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "networks/answers.hpp"
+#include "networks/directory_call.hpp"
 #include "networks/normalise.hpp"
 
 namespace c2p::networks {
@@ -14,26 +15,14 @@ namespace {
 
 json::object Intent() { return json::object{{"type", "PRODUCT_CODE"}, {"value", "CLICK_TO_PAY"}}; }
 
-Failure Incomplete(NormaliseError error) {
-  Failure f = MakeFailure(FailureReason::kDataIncomplete, std::move(error.message));
-  f.fields = std::move(error.fields);
-  return f;
-}
-
-Failure BadId(std::string_view which) {
-  Failure f = MakeFailure(FailureReason::kRejected, std::string(which) + " is not a valid id");
-  f.fields.emplace_back(which);
-  return f;
-}
-
 // One paymentInstrument with its card data encrypted, or why not.
 Result<json::object> Instrument(const ConnectorConfig& config, const CardRef& card) {
-  if (!IsExternalId(card.external_card_id)) return tl::unexpected(BadId("externalCardId"));
+  if (!IsExternalId(card.external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
   if (card.card == nullptr) {
     return tl::unexpected(MakeFailure(FailureReason::kDataIncomplete, "card data missing"));
   }
   auto plaintext = VisaCardPlaintext(*card.card, card.billing);
-  if (!plaintext) return tl::unexpected(Incomplete(std::move(plaintext.error())));
+  if (!plaintext) return tl::unexpected(IncompleteFailure(std::move(plaintext.error())));
   return json::object{{"type", "CARD"},
                       {"externalCardID", card.external_card_id},
                       {"encryptedData", EncryptForNetwork(config, *plaintext)}};
@@ -69,11 +58,11 @@ namespace {
 Result<json::object> EnrolBody(const ConnectorConfig& config, const ConsumerRef& consumer,
                                const CardRef& card) {
   if (!IsExternalId(consumer.external_consumer_id)) {
-    return tl::unexpected(BadId("externalConsumerId"));
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   }
   auto info =
       VisaConsumerInformation(consumer.external_consumer_id, consumer.info, consumer.billing);
-  if (!info) return tl::unexpected(Incomplete(std::move(info.error())));
+  if (!info) return tl::unexpected(IncompleteFailure(std::move(info.error())));
   auto instrument = Instrument(config, card);
   if (!instrument) return tl::unexpected(std::move(instrument.error()));
   return json::object{{"intent", Intent()},
@@ -84,7 +73,7 @@ Result<json::object> EnrolBody(const ConnectorConfig& config, const ConsumerRef&
 Result<json::object> AddCardBody(const ConnectorConfig& config, const ConsumerRef& consumer,
                                  const CardRef& card) {
   if (!IsExternalId(consumer.external_consumer_id)) {
-    return tl::unexpected(BadId("externalConsumerId"));
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   }
   auto instrument = Instrument(config, card);
   if (!instrument) return tl::unexpected(std::move(instrument.error()));
@@ -95,11 +84,11 @@ Result<json::object> AddCardBody(const ConnectorConfig& config, const ConsumerRe
 
 Result<json::object> UpdateConsumerBody(const ConsumerRef& consumer) {
   if (!IsExternalId(consumer.external_consumer_id)) {
-    return tl::unexpected(BadId("externalConsumerId"));
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   }
   auto info =
       VisaConsumerInformation(consumer.external_consumer_id, consumer.info, consumer.billing);
-  if (!info) return tl::unexpected(Incomplete(std::move(info.error())));
+  if (!info) return tl::unexpected(IncompleteFailure(std::move(info.error())));
   return json::object{{"intent", Intent()}, {"consumerInformation", std::move(*info)}};
 }
 
@@ -118,15 +107,16 @@ std::string NameOnCard(std::string name) {
 
 Result<json::object> UpdateCardBody(const std::string& external_consumer_id,
                                     const CardUpdate& update) {
-  if (!IsExternalId(external_consumer_id)) return tl::unexpected(BadId("externalConsumerId"));
-  if (!IsExternalId(update.external_card_id)) return tl::unexpected(BadId("externalCardId"));
+  if (!IsExternalId(external_consumer_id))
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
+  if (!IsExternalId(update.external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
   json::object instrument{{"externalCardID", update.external_card_id}};
   if (update.name_on_card && !update.name_on_card->empty()) {
     instrument["nameOnCard"] = NameOnCard(*update.name_on_card);
   }
   if (update.billing) {
     auto address = VisaBillingAddress(*update.billing);
-    if (!address) return tl::unexpected(Incomplete(std::move(address.error())));
+    if (!address) return tl::unexpected(IncompleteFailure(std::move(address.error())));
     instrument["billingAddress"] = std::move(*address);
   }
   if (update.status) {
@@ -139,8 +129,9 @@ Result<json::object> UpdateCardBody(const std::string& external_consumer_id,
 
 Result<json::object> DeleteCardBody(const std::string& external_consumer_id,
                                     const std::string& external_card_id) {
-  if (!IsExternalId(external_consumer_id)) return tl::unexpected(BadId("externalConsumerId"));
-  if (!IsExternalId(external_card_id)) return tl::unexpected(BadId("externalCardId"));
+  if (!IsExternalId(external_consumer_id))
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
+  if (!IsExternalId(external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
   return json::object{
       {"intent", Intent()},
       {"consumerInformation", ConsumerIdOnly(external_consumer_id)},
@@ -148,7 +139,8 @@ Result<json::object> DeleteCardBody(const std::string& external_consumer_id,
 }
 
 Result<json::object> ConsumerOnlyBody(const std::string& external_consumer_id) {
-  if (!IsExternalId(external_consumer_id)) return tl::unexpected(BadId("externalConsumerId"));
+  if (!IsExternalId(external_consumer_id))
+    return tl::unexpected(BadIdFailure("externalConsumerId"));
   return json::object{{"intent", Intent()},
                       {"consumerInformation", ConsumerIdOnly(external_consumer_id)}};
 }
@@ -217,7 +209,7 @@ boost::asio::awaitable<Result<Profile>> VisaConnector::GetProfile(
 
 boost::asio::awaitable<CallResult> VisaConnector::PollRequest(const std::string& trace_id,
                                                               const std::string& external_card_id) {
-  if (!IsExternalId(trace_id, 128)) co_return tl::unexpected(BadId("requestTraceId"));
+  if (!IsExternalId(trace_id, 128)) co_return tl::unexpected(BadIdFailure("requestTraceId"));
   auto response = co_await CallDirectory(client_, config_, std::string("GET"),
                                          Url("/requestStatus/" + trace_id), {}, config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));

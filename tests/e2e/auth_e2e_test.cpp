@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/time_format.hpp"
 #include "jose/base64url.hpp"
 #include "jose/jwk.hpp"
 #include "jose/jws.hpp"
@@ -138,7 +139,17 @@ TEST_F(AuthE2e, FormGrantReturnsABearerTokenThatTokeninfoAccepts) {
   auto info = TokenInfo(token);
   ASSERT_TRUE(info);
   ASSERT_EQ(info->status, 200) << info->body;
-  EXPECT_EQ(json::parse(info->body).at("issuerId"), kIssuerA);
+  EXPECT_EQ(info->header("content-type"), "application/json");
+  const auto info_body = json::parse(info->body).as_object();
+  EXPECT_EQ(info_body.size(), 3u);
+  EXPECT_EQ(info_body.at("issuerId"), kIssuerA);
+  EXPECT_EQ(info_body.at("scope"), "banking");
+  // expiresAt: the token's expiry, ISO 8601 with milliseconds, about 900 s from now.
+  const auto expires = c2p::core::ParseIsoMillis(info_body.at("expiresAt").as_string());
+  ASSERT_TRUE(expires) << info->body;
+  const auto left = *expires - std::chrono::system_clock::now();
+  EXPECT_GT(left, std::chrono::seconds(800));
+  EXPECT_LE(left, std::chrono::seconds(900));
   // The scheme is case-insensitive.
   auto lower =
       Fetch(port_, "GET", "/authz/v1/tokeninfo", {}, "Authorization: bearer " + token + "\r\n");
