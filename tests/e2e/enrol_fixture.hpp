@@ -25,8 +25,17 @@ class EnrolE2e : public RegistryE2e {
     // c2psim's token services ask this c2pd (its /tsp endpoints) for every decision.
     sim_->c2p_url = "http://127.0.0.1:" + std::to_string(port_);
     sim_->c2p_encryption_key = dir_ + "/jwe.pub.jwk";
-    ASSERT_TRUE(sim_->StartSim());
     const std::string& d = sim_->dir;
+    // ISSUER0002 ("fetch": no personal data stored) gets its consumers' data from c2psim's
+    // stand-in issuer backend, through outbound OAuth.
+    std::ofstream(d + "/consumers.json")
+        << R"({"consumers":[{"issuerId":"ISSUER0002",)"
+        << R"("consumerId":"c-fetch","consumerInfo":)" << kFetchedInfo << "}]}";
+    ASSERT_TRUE(sim_->StartSim());
+    std::ofstream(d + "/oauth.secret") << "s3cret\n";
+    issuer_b_extra_ = "base_url = \"http://127.0.0.1:" + std::to_string(sim_->sim_port) +
+                      "/sim/v1/issuer\"\noauth_client_id = \"c2p\"\noauth_client_secret_file = \"" +
+                      d + "/oauth.secret\"\n";
     for (auto [network, key, api] : {std::tuple{"visa", &sim_->visa_key, kSimVisaApiKey},
                                      std::tuple{"mastercard", &sim_->mc_key, kSimMcApiKey}}) {
       ASSERT_TRUE(jose::WriteJwkFile(d + "/" + network + ".pub.jwk", key->ToPublicJwk(), false));
@@ -51,7 +60,15 @@ class EnrolE2e : public RegistryE2e {
     if (sim_) sim_->Stop();
     sim_.reset();
     extra_config_.clear();
+    issuer_b_extra_.clear();
   }
+
+  // The stand-in issuer's answer for ISSUER0002's consumer "c-fetch" (with its address).
+  static inline const std::string kFetchedInfo =
+      R"({"language":"en-US","firstName":"Fetched","lastName":"Doe","email":"fetched@example.com",)"
+      R"("mobilePhoneNumber":{"countryCode":"44","phoneNumber":"7700900123"}},)"
+      R"("billingAddress":{"addressLine1":"1 High St","city":"London","postalCode":"SW1A1AA",)"
+      R"("countryCode":"GB"})";
 
   static std::string Enrolment(const std::string& issuer, const std::string& card) {
     return "/banking/v1/issuers/" + issuer + "/cards/" + card + "/operations:clickToPayEnrolment";
@@ -129,7 +146,7 @@ class EnrolE2e : public RegistryE2e {
   }
   static std::int64_t Stat(const char* network, const char* name) {
     auto s = SimStats();
-    return s.at(network).at(name).as_int64();
+    return s.at(network).at(name).to_number<std::int64_t>();
   }
 
   static inline std::unique_ptr<SimHarness> sim_;

@@ -64,8 +64,10 @@ inline constexpr std::string_view kDeleteJob = "DELETE FROM jobs WHERE job_id = 
 inline constexpr std::string_view kReleaseLeases =
     "UPDATE jobs SET lease_until_ms = 0 WHERE lease_until_ms <> 0";
 inline constexpr std::string_view kCountJobs = "SELECT COUNT(*) FROM jobs";
+// Walks jobs_due in order and stops at the first unleased job (MIN() with this WHERE
+// would read every row).
 inline constexpr std::string_view kNextDue =
-    "SELECT MIN(run_at_ms) FROM jobs WHERE lease_until_ms <= ?1";
+    "SELECT run_at_ms FROM jobs WHERE lease_until_ms <= ?1 ORDER BY run_at_ms LIMIT 1";
 
 #undef C2P_JOB_COLUMNS
 

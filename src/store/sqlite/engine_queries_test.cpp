@@ -1,0 +1,164 @@
+// The engine's rows through the Store interface on a real SQLite file: what src/engine
+// relies on (one job per consumer, claims under lease, rescheduling, releasing leases at
+// start, terminal states written once, network profiles).
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "store/store.hpp"
+#include "store/store_test_util.hpp"
+
+namespace c2p::store {
+namespace {
+
+using testing::Await;
+using testing::StartWrite;
+
+class EngineQueriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+  }
+
+  core::Result<void> Write(WriteWork work) {
+    auto f = StartWrite(io_.io(), *store_, std::move(work));
+    return Await(f);
+  }
+
+  // An operation and its job for `consumer`, due at `run_at`.
+  core::Result<void> AddJob(const std::string& op_id, const std::string& consumer,
+                            std::int64_t run_at) {
+    return Write([=](WriteTx& tx) -> core::Result<void> {
+      OperationRecord op;
+      op.operation_id = op_id;
+      op.issuer_id = "ISSUER0001";
+      op.operation = "CLICK_TO_PAY_ENROLMENT";
+      op.status = "PENDING";
+      op.requestor_type = "ISSUER";
+      op.requestor_id = "ISSUER0001";
+      op.consumer_id = consumer;
+      op.start_ms = run_at;
+      if (auto r = tx.InsertOperation(op); !r) return r;
+      JobRecord job;
+      job.operation_id = op_id;
+      job.kind = "CARD_ENROLMENT";
+      job.issuer_id = "ISSUER0001";
+      job.consumer_id = consumer;
+      job.input = Blob{7, 7};
+      job.run_at_ms = run_at;
+      job.deadline_ms = run_at + 1000;
+      job.correlation_id = "corr";
+      job.created_ms = run_at;
+      auto id = tx.InsertJob(job);
+      if (!id) return tl::unexpected(id.error());
+      return {};
+    });
+  }
+
+  std::vector<JobRecord> Claim(std::int64_t now, std::int64_t lease_until, int limit) {
+    std::vector<JobRecord> out;
+    EXPECT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+      auto rows = tx.ClaimJobs(now, lease_until, limit);
+      if (!rows) return tl::unexpected(rows.error());
+      out = std::move(*rows);
+      return {};
+    }));
+    return out;
+  }
+
+  testing::TempDir dir_;
+  core::metrics::Registry registry_;
+  testing::IoThreads io_{1};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(EngineQueriesTest, OneJobPerConsumer) {
+  ASSERT_TRUE(AddJob("op_1", "c1", 100));
+  EXPECT_TRUE(Write([](WriteTx& tx) -> core::Result<void> {
+    auto busy = tx.ConsumerHasJob("ISSUER0001", "c1");
+    if (!busy || !*busy) return core::Fail(core::ErrorCode::kInternal, "c1 should be busy");
+    auto free = tx.ConsumerHasJob("ISSUER0001", "c2");
+    if (!free || *free) return core::Fail(core::ErrorCode::kInternal, "c2 should be free");
+    return {};
+  }));
+  // The unique index refuses a second job even if a caller forgot to check.
+  EXPECT_FALSE(AddJob("op_2", "c1", 100));
+  EXPECT_EQ(store_->CountJobs().value(), 1);
+}
+
+TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
+  ASSERT_TRUE(AddJob("op_late", "c1", 300));
+  ASSERT_TRUE(AddJob("op_early", "c2", 100));
+  ASSERT_TRUE(AddJob("op_future", "c3", 10'000));
+  auto first = Claim(500, 5'000, 10);
+  ASSERT_EQ(first.size(), 2U);
+  std::set<std::string> ids{first[0].operation_id, first[1].operation_id};
+  EXPECT_EQ(ids, (std::set<std::string>{"op_early", "op_late"}));
+  for (const auto& j : first) {
+    EXPECT_EQ(j.attempts, 1);
+    EXPECT_EQ(j.input, (Blob{7, 7}));
+    EXPECT_EQ(j.correlation_id, "corr");
+  }
+  // Leased: not claimed again before the lease ends, claimed again after it.
+  EXPECT_TRUE(Claim(600, 6'000, 10).empty());
+  EXPECT_EQ(store_->NextJobDue(600).value(), 10'000);
+  auto again = Claim(5'000, 9'000, 1);
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0].operation_id, "op_early");  // the limit takes the oldest due
+  EXPECT_EQ(again[0].attempts, 2);
+}
+
+TEST_F(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
+  ASSERT_TRUE(AddJob("op_1", "c1", 100));
+  auto claimed = Claim(100, 1'000'000, 10);
+  ASSERT_EQ(claimed.size(), 1U);
+  ASSERT_TRUE(Write(
+      [&](WriteTx& tx) { return tx.RescheduleJob(claimed[0].job_id, 400, R"({"step":"poll"})"); }));
+  EXPECT_TRUE(Claim(300, 1'000'000, 10).empty());
+  auto due = Claim(400, 1'000'000, 10);
+  ASSERT_EQ(due.size(), 1U);
+  EXPECT_EQ(due[0].progress, R"({"step":"poll"})");
+  // A crash leaves the lease set; the next start releases it.
+  EXPECT_TRUE(Claim(500, 1'000'000, 10).empty());
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.ReleaseJobLeases(); }));
+  EXPECT_EQ(Claim(500, 1'000'000, 10).size(), 1U);
+}
+
+TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
+  ASSERT_TRUE(AddJob("op_1", "c1", 100));
+  auto claimed = Claim(100, 1'000, 10);
+  ASSERT_EQ(claimed.size(), 1U);
+  OperationOutcome ok{"ISSUER0001", "op_1",       "SUCCESSFUL",
+                      std::nullopt, std::nullopt, R"({"digitalCardId":"dc_1"})",
+                      200};
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto finished = tx.FinishOperation(ok);
+    if (!finished || !*finished) return core::Fail(core::ErrorCode::kInternal, "not finished");
+    if (auto p = tx.PutNetworkProfile("ISSUER0001", "c1", "VISA", 200); !p) return p;
+    return tx.DeleteJob(claimed[0].job_id);
+  }));
+  // A second end (a replay after a crash) changes nothing.
+  OperationOutcome late{"ISSUER0001", "op_1",       "FAILED", "NETWORK_UNAVAILABLE",
+                        "late",       std::nullopt, 300};
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto finished = tx.FinishOperation(late);
+    if (!finished || *finished) return core::Fail(core::ErrorCode::kInternal, "ended twice");
+    return tx.PutNetworkProfile("ISSUER0001", "c1", "VISA", 300);  // idempotent
+  }));
+  auto op = store_->GetOperation("ISSUER0001", "op_1").value();
+  ASSERT_TRUE(op);
+  EXPECT_EQ(op->status, "SUCCESSFUL");
+  EXPECT_EQ(op->end_ms, 200);
+  EXPECT_EQ(op->details_json, R"({"digitalCardId":"dc_1"})");
+  EXPECT_EQ(store_->CountJobs().value(), 0);
+  EXPECT_FALSE(store_->NextJobDue(1'000'000).value());
+  EXPECT_EQ(store_->GetNetworkProfiles("ISSUER0001", "c1").value(),
+            (std::vector<std::string>{"VISA"}));
+  EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c2").value().empty());
+}
+
+}  // namespace
+}  // namespace c2p::store
