@@ -59,10 +59,8 @@ pending=$(enrol_sql "SELECT COUNT(*) FROM operations
   WHERE operation = 'CLICK_TO_PAY_ENROLMENT' AND status = 'PENDING'")
 ended=$(enrol_sql "SELECT COUNT(*) FROM operations
   WHERE operation = 'CLICK_TO_PAY_ENROLMENT' AND status <> 'PENDING'")
-calls=$(curl -fsS "$sim_url/sim/v1/stats" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)
-print(s["visa"]["enrolCalls"] + s["mastercard"]["enrolCalls"])')
+# Attempts that ended in "retry later" (c2psim counts only the calls it applied, none here).
+retries=$(curl -fsS "$url/metrics" | awk '$1 == "c2p_job_retries_total" { print $2 }')
 db_mb=$(du -cm "$sb"/c2p.db* | awk 'END { print $1 }')
 
 max_mb=$(mb "$rss_max")
@@ -74,10 +72,10 @@ echo "  c2pd VmRSS: start $(mb "$rss_idle") MB, after $COUNT registrations $(mb 
   "all enrolments accepted $(mb "$rss_accepted") MB, highest over ${SETTLE}s $max_mb MB, last $(mb "$rss_last") MB"
 echo "  VmHWM (peak of the whole run): $(mb "$hwm") MB; store files ${db_mb} MB"
 echo "  target <= $TARGET_MB MB (highest sample while pending): $verdict"
-echo "  $pending pending, $ended ended; the directories were called $calls times for enrolment (all refused)"
+echo "  $pending pending, $ended ended; ${retries:-?} job attempts ended in a retry (directories answering 503)"
 ((pending == COUNT)) || say "WARNING: $pending pending, expected $COUNT"
-printf '{"bench":"pending_memory","count":%s,"pending":%s,"ended":%s,"rss_start_mb":%s,"rss_registered_mb":%s,"rss_accepted_mb":%s,"rss_max_mb":%s,"rss_last_mb":%s,"hwm_mb":%s,"store_mb":%s,"target_mb":%s,"target_met":%s,"settle_s":%s,"workers":%s,"load_before":%s,"load_after":%s}\n' \
+printf '{"bench":"pending_memory","count":%s,"pending":%s,"ended":%s,"rss_start_mb":%s,"rss_registered_mb":%s,"rss_accepted_mb":%s,"rss_max_mb":%s,"rss_last_mb":%s,"hwm_mb":%s,"store_mb":%s,"target_mb":%s,"target_met":%s,"settle_s":%s,"retries":%s,"workers":%s,"load_before":%s,"load_after":%s}\n' \
   "$COUNT" "$pending" "$ended" "$(mb "$rss_idle")" "$(mb "$rss_registered")" "$(mb "$rss_accepted")" \
   "$max_mb" "$(mb "$rss_last")" "$(mb "$hwm")" "$db_mb" "$TARGET_MB" \
-  "$([[ $verdict == "meets target" ]] && echo true || echo false)" "$SETTLE" "$WORKERS" \
+  "$([[ $verdict == "meets target" ]] && echo true || echo false)" "$SETTLE" "${retries:-null}" "$WORKERS" \
   "$load_before" "$load_after"
