@@ -52,10 +52,10 @@ enrol_fire "$COUNT"
 t_accepted=$(now)
 successful=0
 until ((successful == COUNT)); do
-  successful=$(enrol_sql "SELECT COUNT(*) FROM operations
-    WHERE operation = 'CLICK_TO_PAY_ENROLMENT' AND status = 'SUCCESSFUL'")
-  ended=$(enrol_sql "SELECT COUNT(*) FROM operations
-    WHERE operation = 'CLICK_TO_PAY_ENROLMENT' AND status <> 'PENDING'")
+  # One query, one snapshot: two would race with the engine finishing operations between them.
+  IFS='|' read -r successful ended < <(enrol_sql "SELECT COUNT(*) FILTER (WHERE status = 'SUCCESSFUL'),
+    COUNT(*) FILTER (WHERE status <> 'PENDING') FROM operations
+    WHERE operation = 'CLICK_TO_PAY_ENROLMENT'")
   if ((ended == COUNT && successful < COUNT)); then
     say "some enrolments did not succeed: $(count_status)"; break
   fi
@@ -66,6 +66,13 @@ until ((successful == COUNT)); do
   sleep 0.1
 done
 t_done=$(now)
+if ((successful < COUNT)); then
+  # What became of the others (codes and messages carry no card or personal data).
+  enrol_sql "SELECT status, network, error_code, error_message, COUNT(*) FROM operations
+             WHERE operation = 'CLICK_TO_PAY_ENROLMENT' AND status <> 'SUCCESSFUL'
+             GROUP BY 1, 2, 3, 4" | sed 's/^/  not successful: /' >&2
+  grep -v '"level":"info"' "$tmp/c2pd.log" | tail -n 20 | sed 's/^/  c2pd log: /' >&2 || true
+fi
 c1=$(ticks "$c2pd_pid") s1=$(ticks "$sim_pid")
 load_after=$(bench_load)
 stats=$(curl -fsS "$sim_url/sim/v1/stats")
