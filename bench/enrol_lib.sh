@@ -34,6 +34,11 @@ enrol_setup() {
   bench_start sandbox "$c2pd_port" "$tmp/sandbox-first.log" "" \
     "$BUILD_DIR/bin/c2pd" sandbox --dir "$sb" --port "$c2pd_port"
   bench_stop "$started_pid"
+  # Its c2psim ends with it (SIGTERM on its parent's death): wait until the port is free.
+  for _ in $(seq 50); do
+    curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$sim_port/healthz" || break
+    sleep 0.1
+  done
   python3 - "$sb/c2pd.toml" "$workers" "$engine" <<'PY'
 import sys
 path, workers, engine = sys.argv[1], sys.argv[2], sys.argv[3]
