@@ -44,6 +44,10 @@ bench: build
 	@SKIP_DEPS=1 bash bench/token.sh
 	@SKIP_DEPS=1 bash bench/sim_directory.sh
 	@SKIP_DEPS=1 bash bench/register_card.sh
+	@SKIP_DEPS=1 bash bench/enrol_accept.sh
+	@SKIP_DEPS=1 bash bench/operation_get.sh
+	@SKIP_DEPS=1 bash bench/enrolments_complete.sh
+	@SKIP_DEPS=1 bash bench/pending_memory.sh
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
