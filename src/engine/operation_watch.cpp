@@ -9,7 +9,7 @@ namespace c2p::engine {
 namespace asio = boost::asio;
 
 OperationWatch::Ticket::Ticket(OperationWatch& watch, std::string key,
-                               asio::any_io_executor executor)
+                               const asio::any_io_executor& executor)
     : watch_(watch),
       key_(std::move(key)),
       timer_(std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max())),

@@ -24,7 +24,7 @@ class OperationWatch {
  public:
   class Ticket {
    public:
-    Ticket(OperationWatch& watch, std::string key, boost::asio::any_io_executor executor);
+    Ticket(OperationWatch& watch, std::string key, const boost::asio::any_io_executor& executor);
     ~Ticket();
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
