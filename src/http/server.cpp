@@ -137,7 +137,7 @@ asio::io_context& Server::AnyContext() {
   return *contexts_[next_context_.fetch_add(1) % contexts_.size()];
 }
 
-void Server::Stop() {
+void Server::Stop(const std::function<void()>& release) {
   if (stopped_.exchange(true)) return;
   if (contexts_.empty()) return;
   shared_->draining.store(true);
@@ -179,6 +179,7 @@ void Server::Stop() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  if (release) release();
   // Order matters: acceptors need their context alive; coroutine frames still suspended
   // on a stopped context point at the reactor states, so destroy the contexts (and with
   // them the frames) before the states.

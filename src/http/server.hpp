@@ -71,8 +71,10 @@ class Server {
 
   // Stops accepting, lets in-flight requests finish (idle keep-alive connections are
   // closed at once), and after `shutdown_grace` closes whatever is left. Blocks until
-  // every thread has exited. Idempotent.
-  void Stop();
+  // every thread has exited. Idempotent. `release` runs once the reactor threads have
+  // exited and before their io_contexts are destroyed: the moment to destroy objects whose
+  // I/O objects live on those contexts (an outbound http::Client built on a reactor).
+  void Stop(const std::function<void()>& release = {});
 
   // Runs a callback on one of the server's reactors (for work that must share them).
   boost::asio::io_context& AnyContext();

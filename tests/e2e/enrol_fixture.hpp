@@ -57,7 +57,12 @@ class EnrolE2e : public RegistryE2e {
   }
   static void TearDownTestSuite() {
     RegistryE2e::TearDownTestSuite();
-    if (sim_) sim_->Stop();
+    if (sim_) {
+      // c2psim must shut down cleanly after serving token-service traffic (its client toward
+      // c2p once outlived its reactor: a use-after-free at exit, caught by ASan).
+      EXPECT_EQ(sim_->sim.Stop(), 0) << ReadFile(sim_->dir + "/c2psim.log");
+      sim_->Stop();
+    }
     sim_.reset();
     extra_config_.clear();
     issuer_b_extra_.clear();

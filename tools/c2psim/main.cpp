@@ -70,8 +70,9 @@ int main(int argc, char** argv) {
     if (sig && *sig == SIGCHLD) continue;
     break;
   }
-  server.Stop();
-  // The simulator (and its HTTP client) goes once its reactor has stopped.
-  simulator->reset();
+  // The simulator's HTTP client toward c2p has its sockets on a reactor: destroy it once
+  // the reactor has stopped but before its io_context is destroyed (after, libcurl's
+  // cleanup would deregister sockets from a freed reactor).
+  server.Stop([&simulator] { simulator->reset(); });
   return 0;
 }
