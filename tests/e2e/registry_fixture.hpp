@@ -109,7 +109,10 @@ class RegistryE2e : public ::testing::Test {
     ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
   }
 
-  static const std::string& Token(const std::string& issuer) {
+  // Returns a copy under a lock: client threads in the crash and load tests share the cache.
+  static std::string Token(const std::string& issuer) {
+    static std::mutex mu;
+    const std::lock_guard lock(mu);
     auto& token = tokens_[issuer];
     if (!token.empty()) return token;
     const std::string key_file = issuer == kIssuerA ? "a.jwk" : "b.jwk";
