@@ -9,7 +9,7 @@ const IssuerRegistryPolicy& RegistryContext::Policy(std::string_view issuer) con
 }
 
 store::JobRecord RegistryContext::JobFor(const store::OperationRecord& op, std::string_view kind,
-                                        std::string_view correlation_id) const {
+                                         std::string_view correlation_id) const {
   store::JobRecord job;
   job.operation_id = op.operation_id;
   job.kind = std::string(kind);
