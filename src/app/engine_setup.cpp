@@ -1,6 +1,9 @@
 #include "app/engine_setup.hpp"
 
 #include "app/issuer_backend_setup.hpp"
+#include "engine/card_optout_driver.hpp"
+#include "engine/card_status_driver.hpp"
+#include "engine/card_update_driver.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
 #include "networks/visa_connector.hpp"
@@ -98,6 +101,13 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   };
   add(engine::kEnrolmentJob,
       std::make_unique<engine::EnrolDriver>(store, keys, by_network, rt->consumer_info.get()));
+  add(engine::kCardOptOutJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
+  add(engine::kCardDeleteJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
+  add(engine::kCardSuspendJob, std::make_unique<engine::CardStatusDriver>(
+                                   store, by_network, networks::CardStatus::kSuspended));
+  add(engine::kCardResumeJob, std::make_unique<engine::CardStatusDriver>(
+                                  store, by_network, networks::CardStatus::kActive));
+  add(engine::kCardUpdateJob, std::make_unique<engine::CardUpdateDriver>(store, keys, by_network));
   return rt;
 }
 
