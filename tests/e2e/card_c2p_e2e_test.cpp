@@ -259,6 +259,32 @@ TEST_F(CardClickToPay, DeleteOfAnEnrolledCardOptsItOutAsACascade) {
   }
 }
 
+TEST_F(CardClickToPay, LostAnswersAndFaultsStillEndEveryOperation) {
+  // Half the directory calls time out after being applied (the answer is lost), a fifth
+  // fail with 503 before: every operation is retried to its end, and a deletion whose
+  // answer was lost is recognised on the next attempt ("not enrolled" means done).
+  for (const auto& n : kNetworks) {
+    SCOPED_TRACE(n.product);
+    const std::string card = EnrolledCard(n, "faults");
+    auto f = Fetch(sim_->sim_port, "POST", "/sim/v1/faults",
+                   std::string(R"({"network":")") + n.stats +
+                       R"(","errorRate":0.2,"status":503,"timeoutRate":0.5,"seed":11})",
+                   "Content-Type: application/json\r\n");
+    ASSERT_TRUE(f && f->status == 200) << (f ? f->body : "no answer");
+    auto suspended = Ended(Accepted(Call("POST", Lifecycle(card, "suspend"))));
+    EXPECT_EQ(Str(suspended, "status"), "SUCCESSFUL") << json::serialize(suspended);
+    auto updated = Ended(Accepted(Call("POST", CardOp(card, "clickToPayUpdate"),
+                                       std::string(R"({"billingAddress":)") + kNewAddress + "}")));
+    EXPECT_EQ(Str(updated, "status"), "SUCCESSFUL") << json::serialize(updated);
+    auto opted_out = Ended(Accepted(Call("POST", CardOp(card, "clickToPayOptOut"))));
+    EXPECT_EQ(Str(opted_out, "status"), "SUCCESSFUL") << json::serialize(opted_out);
+    Fetch(sim_->sim_port, "DELETE", "/sim/v1/faults");
+    EXPECT_EQ(Str(ClickToPay(card), "status"), "OPTED_OUT");
+    EXPECT_TRUE(NetworkCard(card, n).empty());
+    EXPECT_EQ(Stat(n.stats, "duplicateEnrolments"), 0);
+  }
+}
+
 TEST_F(CardClickToPay, CardsNotEnrolledCompleteAtOnce) {
   RegisterCard("c-plain", "k-plain", TestPan("4"));
   auto suspend = Call("POST", Lifecycle("k-plain", "suspend"));
