@@ -135,9 +135,9 @@ core::Result<void> Apply(store::WriteTx& tx, const RegistryContext& ctx, Action 
                        .network = c.network,
                        .complete = false});
     if (auto r = tx.InsertOperation(optout); !r) return r;
-    if (auto r = tx.SetCardClickToPay(c.card_ref,
-                                      domain::WireName(domain::ClickToPayStatus::kOptingOut),
-                                      result.start_ms, std::nullopt);
+    if (auto r =
+            tx.SetCardClickToPay(c.card_ref, domain::WireName(domain::ClickToPayStatus::kOptingOut),
+                                 result.start_ms, std::nullopt);
         !r) {
       return r;
     }

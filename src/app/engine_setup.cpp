@@ -105,8 +105,8 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   add(engine::kCardDeleteJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
   add(engine::kCardSuspendJob, std::make_unique<engine::CardStatusDriver>(
                                    store, by_network, networks::CardStatus::kSuspended));
-  add(engine::kCardResumeJob, std::make_unique<engine::CardStatusDriver>(
-                                  store, by_network, networks::CardStatus::kActive));
+  add(engine::kCardResumeJob,
+      std::make_unique<engine::CardStatusDriver>(store, by_network, networks::CardStatus::kActive));
   add(engine::kCardUpdateJob, std::make_unique<engine::CardUpdateDriver>(store, keys, by_network));
   return rt;
 }

@@ -7,8 +7,8 @@ namespace {
 
 TEST(CardClickToPayChange, OnlyAnEnrolledCardMayChange) {
   EXPECT_TRUE(CheckCardClickToPayChange(ClickToPayStatus::kEnrolled));
-  for (auto s : {ClickToPayStatus::kNotEnrolled, ClickToPayStatus::kOptedOut,
-                 ClickToPayStatus::kFailed}) {
+  for (auto s :
+       {ClickToPayStatus::kNotEnrolled, ClickToPayStatus::kOptedOut, ClickToPayStatus::kFailed}) {
     auto r = CheckCardClickToPayChange(s);
     ASSERT_FALSE(r) << WireName(s);
     EXPECT_EQ(r.error().code, core::ErrorCode::kNotEnrolled) << WireName(s);

@@ -7,7 +7,8 @@ namespace c2p::engine {
 boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
     store::Store& store, const ConnectorsByNetwork& connectors, const store::JobRecord& job) {
   if (!job.card_ref) {
-    co_return tl::unexpected(RunResult(FailedWith("NETWORK_REJECTED", "internal: job without a card")));
+    co_return tl::unexpected(
+        RunResult(FailedWith("NETWORK_REJECTED", "internal: job without a card")));
   }
   auto card = store.GetCardByRef(*job.card_ref);
   if (!card) {

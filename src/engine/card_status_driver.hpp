@@ -20,8 +20,8 @@ inline constexpr std::string_view kCardResumeJob = "CARD_RESUME";
 
 class CardStatusDriver final : public Driver {
  public:
-  CardStatusDriver(store::Store& store, ConnectorsByNetwork connectors,
-                   networks::CardStatus status, PollOptions options = {});
+  CardStatusDriver(store::Store& store, ConnectorsByNetwork connectors, networks::CardStatus status,
+                   PollOptions options = {});
 
   boost::asio::awaitable<RunResult> Run(const store::JobRecord& job) override;
 

@@ -36,7 +36,8 @@ asio::awaitable<RunResult> CardUpdateDriver::Run(const store::JobRecord& job) {
   auto call = co_await c.connector->UpdateCard(c.external_consumer_id, update);
   auto ended = co_await AwaitRequest(*c.connector, std::move(call), std::string(), options_);
   if (!ended) {
-    co_return RetryKeeping(job, "NETWORK_UNAVAILABLE", "the directory is still processing the update");
+    co_return RetryKeeping(job, "NETWORK_UNAVAILABLE",
+                           "the directory is still processing the update");
   }
   if (!*ended) {
     const networks::Failure& f = ended->error();

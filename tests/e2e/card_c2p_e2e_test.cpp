@@ -27,8 +27,7 @@ std::string Str(const json::object& o, const char* key) {
 class CardClickToPay : public EnrolE2e {
  protected:
   static std::string CardOp(const std::string& card, const std::string& op) {
-    return "/banking/v1/issuers/" + std::string(kIssuerA) + "/cards/" + card +
-           "/operations:" + op;
+    return "/banking/v1/issuers/" + std::string(kIssuerA) + "/cards/" + card + "/operations:" + op;
   }
   static std::string Lifecycle(const std::string& card, const std::string& verb) {
     return Card(kIssuerA, card) + "/operations:" + verb;
@@ -44,7 +43,8 @@ class CardClickToPay : public EnrolE2e {
     info.replace(info.find(kTestEmail), std::string(kTestEmail).size(), Email(consumer));
     auto c = Call("PUT", Consumer(kIssuerA, consumer), info);
     EXPECT_TRUE(c.status == 200 || c.status == 201) << c.body;
-    auto r = Call("PUT", Card(kIssuerA, card), CardBody(consumer, TestPan(n.bin, suffix), n.product));
+    auto r =
+        Call("PUT", Card(kIssuerA, card), CardBody(consumer, TestPan(n.bin, suffix), n.product));
     EXPECT_TRUE(r.status == 200 || r.status == 201) << r.body;
     auto end = Ended(Enrol(card));
     EXPECT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
@@ -201,8 +201,8 @@ TEST_F(CardClickToPay, UpdateChangesTheBillingAddressAtTheNetworkAndTheNameAtVis
     EXPECT_EQ(Str(address, "city"), "Lyon");
 
     // A name alone: Visa takes it; Mastercard ignores names, so nothing changes there.
-    auto named = Ended(Accepted(Call("POST", CardOp(card, "clickToPayUpdate"),
-                                     R"({"name":"J DOE"})")));
+    auto named =
+        Ended(Accepted(Call("POST", CardOp(card, "clickToPayUpdate"), R"({"name":"J DOE"})")));
     ASSERT_EQ(Str(named, "status"), "SUCCESSFUL") << json::serialize(named);
     if (std::string(n.stats) == "visa") {
       EXPECT_EQ(Str(NetworkCard(card, n), "nameOnCard"), "J DOE");
