@@ -17,7 +17,7 @@ constexpr std::string_view kEnrolled = "ENROLLED";
 
 // The job's card gets `status`; a cascaded D1 operation ends with the job's.
 void EndCard(const store::JobRecord& job, Finished& end, std::string_view status,
-             std::optional<std::string> digital_card_id) {
+             const std::optional<std::string>& digital_card_id) {
   end.card_status = std::string(status);
   end.digital_card_id = digital_card_id;
   if (auto related = CascadedOptOut(job.progress); related && job.card_ref) {
