@@ -75,16 +75,15 @@ core::Result<WebhookSigner> WebhookSigner::FromSecretText(std::string_view text)
 std::string WebhookSigner::Sign(std::string_view webhook_id, std::string_view timestamp,
                                 std::string_view body) const {
   auto bytes = [](std::string_view s) {
-    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()),
-                                         s.size());
+    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
   };
   const std::string_view dot = ".";
   std::string out;
   for (const auto& key : keys_) {
     if (!out.empty()) out += ' ';
     out += "v1,";
-    out += Base64(key.Sign(
-        {bytes(webhook_id), bytes(dot), bytes(timestamp), bytes(dot), bytes(body)}));
+    out += Base64(
+        key.Sign({bytes(webhook_id), bytes(dot), bytes(timestamp), bytes(dot), bytes(body)}));
   }
   return out;
 }

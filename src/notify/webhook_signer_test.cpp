@@ -23,7 +23,8 @@ TEST(WebhookSigner, MatchesTheStandardWebhooksExample) {
 
 TEST(WebhookSigner, TwoSecretsDuringARotationGiveTwoSignatures) {
   auto signer = WebhookSigner::FromSecretText(
-      "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\r\n\n  whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+      "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\r\n\n  "
+      "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
   ASSERT_TRUE(signer);
   const std::string both = signer->Sign(kSpecId, kSpecTimestamp, kSpecBody);
   ASSERT_EQ(both.rfind(std::string(kSpecSignature) + " v1,", 0), 0U) << both;
@@ -31,9 +32,8 @@ TEST(WebhookSigner, TwoSecretsDuringARotationGiveTwoSignatures) {
 }
 
 TEST(WebhookSigner, RefusesWhatIsNotASecretWithoutEchoingIt) {
-  for (std::string_view bad :
-       {"", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_", "whsec_abc", "whsec_a!cd",
-        "whsec_QUFB"}) {
+  for (std::string_view bad : {"", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_", "whsec_abc",
+                               "whsec_a!cd", "whsec_QUFB"}) {
     auto signer = WebhookSigner::FromSecretText(bad);
     ASSERT_FALSE(signer) << bad;
     if (bad.size() > std::string_view("whsec_").size()) {
