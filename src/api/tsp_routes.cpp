@@ -304,11 +304,10 @@ asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
 
   const std::string network_name(domain::WireName(network->network));
   AppliedEvent out;
-  auto written = co_await ctx.registry.store.Write(
-      [&](store::WriteTx& tx) {
-        return ApplyEvent(tx, *ctx.registry.notifications, request.correlation_id(),
-                          network_name, *body, indexes, out);
-      });
+  auto written = co_await ctx.registry.store.Write([&](store::WriteTx& tx) {
+    return ApplyEvent(tx, *ctx.registry.notifications, request.correlation_id(), network_name,
+                      *body, indexes, out);
+  });
   if (!written) co_return http::ErrorReply(written.error());
   if (out.outcome == EventOutcome::kApplied &&
       ctx.registry.notifications->Notifies(out.card.issuer_id)) {

@@ -262,7 +262,8 @@ TEST_F(ConfigTest, NotificationUrlsMustNameAnAllowedHost) {
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->issuers[1].notification_hosts.size(), 2U);
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"notification_url = \"https://evil.example/d1\"\nnotification_hosts = [\"issuer.example\"]\n",
+      {"notification_url = \"https://evil.example/d1\"\nnotification_hosts = "
+       "[\"issuer.example\"]\n",
        "issuers[1].notification_url: its host is not in notification_hosts"},
       {"notification_url = \"https://issuer.example.evil.example/d1\"\n"
        "notification_hosts = [\"issuer.example\"]\n",
@@ -272,7 +273,8 @@ TEST_F(ConfigTest, NotificationUrlsMustNameAnAllowedHost) {
        "issuers[1].notification_url: its host is not in notification_hosts"},
       {"notification_url = \"https://issuer.example/d1\"\n",
        "issuers[1].notification_hosts: required with notification_url"},
-      {"notification_url = \"https://issuer.example/d1/\"\nnotification_hosts = [\"issuer.example\"]\n",
+      {"notification_url = \"https://issuer.example/d1/\"\nnotification_hosts = "
+       "[\"issuer.example\"]\n",
        "issuers[1].notification_url"},
   };
   for (const auto& [text, error] : cases) {

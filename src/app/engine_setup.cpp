@@ -56,9 +56,11 @@ class IssuerConsumerInfo final : public engine::ConsumerInfoSource {
   notify::ConsumerInfoClient& client_;
 };
 
-core::Result<std::unique_ptr<notify::Notifier>> BuildNotifier(
-    const Config& config, store::Store& store, const notify::IssuerClients& clients,
-    const notify::RenderOperation& render, core::metrics::Registry& metrics) {
+core::Result<std::unique_ptr<notify::Notifier>> BuildNotifier(const Config& config,
+                                                              store::Store& store,
+                                                              const notify::IssuerClients& clients,
+                                                              const notify::RenderOperation& render,
+                                                              core::metrics::Registry& metrics) {
   std::vector<notify::NotifierIssuer> issuers;
   for (const auto& issuer : config.issuers) {
     if (issuer.notification_url.empty()) continue;
@@ -66,9 +68,9 @@ core::Result<std::unique_ptr<notify::Notifier>> BuildNotifier(
     if (!text) return tl::unexpected(text.error());
     auto signer = notify::WebhookSigner::FromSecretText(text->as_text());
     if (!signer) {
-      return core::Fail(core::ErrorCode::kConfigInvalid,
-                        "issuer " + issuer.id + ": notification_secret_file: " +
-                            signer.error().message);
+      return core::Fail(
+          core::ErrorCode::kConfigInvalid,
+          "issuer " + issuer.id + ": notification_secret_file: " + signer.error().message);
     }
     issuers.push_back({issuer.id, issuer.notification_url, std::move(*signer),
                        issuer.max_operations_per_notification, clients.OAuthFor(issuer.id)});
@@ -110,8 +112,8 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
     notified.insert(issuer.id);
     if (issuer.notify_pending) notified_pending.insert(issuer.id);
   }
-  rt->notifications = notify::NotificationQueue(
-      std::move(notified), std::move(notified_pending), [r = rt.get()] {
+  rt->notifications =
+      notify::NotificationQueue(std::move(notified), std::move(notified_pending), [r = rt.get()] {
         if (r->notifier) r->notifier->Wake();
       });
   engine::EngineOptions options;

@@ -4,8 +4,8 @@
 // Destruction stops the engine first, then releases what its jobs were using.
 
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 

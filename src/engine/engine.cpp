@@ -214,13 +214,12 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     auto ended = tx.FinishOperation(outcome);
     if (!ended) return tl::unexpected(std::move(ended.error()));
     if (*ended && notifications) {
-      auto queued = job.card_ref
-                        ? notifications->CardOperation(tx, job.issuer_id, *job.card_ref,
-                                                       job.operation_id, job.correlation_id,
-                                                       outcome.end_ms)
-                        : notifications->ConsumerOperation(tx, job.issuer_id, job.consumer_id,
-                                                           job.operation_id, job.correlation_id,
-                                                           outcome.end_ms);
+      auto queued = job.card_ref ? notifications->CardOperation(tx, job.issuer_id, *job.card_ref,
+                                                                job.operation_id,
+                                                                job.correlation_id, outcome.end_ms)
+                                 : notifications->ConsumerOperation(
+                                       tx, job.issuer_id, job.consumer_id, job.operation_id,
+                                       job.correlation_id, outcome.end_ms);
       if (!queued) return queued;
     }
     if (job.card_ref && card_status) {
@@ -243,9 +242,9 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
         auto related_ended = tx.FinishOperation(related);
         if (!related_ended) return tl::unexpected(std::move(related_ended.error()));
         if (*related_ended && notifications) {
-          if (auto q = notifications->CardOperation(tx, job.issuer_id, card.card_ref,
-                                                    *card.operation_id, job.correlation_id,
-                                                    outcome.end_ms);
+          if (auto q =
+                  notifications->CardOperation(tx, job.issuer_id, card.card_ref, *card.operation_id,
+                                               job.correlation_id, outcome.end_ms);
               !q) {
             return q;
           }
