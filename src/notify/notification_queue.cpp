@@ -32,20 +32,20 @@ core::Result<void> NotificationQueue::CardOperation(store::WriteTx& tx, std::str
                                                     std::string_view operation_id,
                                                     std::string_view correlation_id,
                                                     std::int64_t now_ms, bool pending) const {
-  return Queue(tx, issuer, "CARD", "card:" + std::to_string(card_ref), operation_id,
-               correlation_id, now_ms, pending);
+  return Queue(tx, issuer, "CARD", "card:" + std::to_string(card_ref), operation_id, correlation_id,
+               now_ms, pending);
 }
 
-core::Result<void> NotificationQueue::ConsumerOperation(
-    store::WriteTx& tx, std::string_view issuer, std::string_view consumer_id,
-    std::string_view operation_id, std::string_view correlation_id, std::int64_t now_ms,
-    bool pending) const {
+core::Result<void> NotificationQueue::ConsumerOperation(store::WriteTx& tx, std::string_view issuer,
+                                                        std::string_view consumer_id,
+                                                        std::string_view operation_id,
+                                                        std::string_view correlation_id,
+                                                        std::int64_t now_ms, bool pending) const {
   return Queue(tx, issuer, "CONSUMER", "consumer:" + std::string(consumer_id), operation_id,
                correlation_id, now_ms, pending);
 }
 
-core::Result<void> NotificationQueue::DigitalCardEvent(store::WriteTx& tx,
-                                                       std::string_view issuer,
+core::Result<void> NotificationQueue::DigitalCardEvent(store::WriteTx& tx, std::string_view issuer,
                                                        std::int64_t card_ref,
                                                        std::string_view operation_id,
                                                        std::string_view correlation_id,
