@@ -248,6 +248,18 @@ TEST_F(Notifications, SlowReceiverTimesOutAndIsRetried) {
   ExpectDeliveredInOrder(cards);
 }
 
+// S7: a 3xx is a failure like any other (never followed) and the request is retried.
+TEST_F(Notifications, RedirectsAreNotFollowed) {
+  Behave(R"({"status":302})");
+  const auto retried = Metric("c2p_notifications_retried_total");
+  auto cards = EnrolCards(1, "redirect");
+  ASSERT_TRUE(Eventually([&] { return Metric("c2p_notifications_retried_total") >= retried + 2; },
+                         std::chrono::seconds(30)));
+  EXPECT_TRUE(ToldAbout(cards[0]).empty());
+  Behave("");
+  ExpectDeliveredInOrder(cards);
+}
+
 TEST_F(Notifications, A410SuspendsTheIssuerUntilResumed) {
   Behave(R"({"status":410})");
   auto cards = EnrolCards(1, "gone");
