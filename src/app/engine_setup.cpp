@@ -1,6 +1,8 @@
 #include "app/engine_setup.hpp"
 
 #include "app/issuer_backend_setup.hpp"
+#include "engine/consumer_optout_driver.hpp"
+#include "engine/consumer_update_driver.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
 #include "networks/visa_connector.hpp"
@@ -98,6 +100,9 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   };
   add(engine::kEnrolmentJob,
       std::make_unique<engine::EnrolDriver>(store, keys, by_network, rt->consumer_info.get()));
+  add(engine::kConsumerOptOutJob, std::make_unique<engine::ConsumerOptOutDriver>(by_network));
+  add(engine::kConsumerUpdateJob, std::make_unique<engine::ConsumerUpdateDriver>(
+                                      store, keys, by_network, rt->consumer_info.get()));
   return rt;
 }
 

@@ -61,7 +61,18 @@ struct EnrolBody {
   bool operator==(const EnrolBody&) const = default;
 };
 
+// POST …/consumers/{consumerId}/operations:clickToPayUpdate (§5.4): consumerInfo required.
+// Like enrolment's data, used for this one operation (sealed with its job), never stored.
+struct ConsumerUpdateBody {
+  ConsumerInfo consumer_info;
+  std::optional<BillingAddress> billing_address;
+  LifecycleBody reason;
+
+  bool operator==(const ConsumerUpdateBody&) const = default;
+};
+
 core::Result<ConsumerPutBody> ReadConsumerPutBody(const boost::json::value& body);
+core::Result<ConsumerUpdateBody> ReadConsumerUpdateBody(const boost::json::value& body);
 core::Result<CardPutBody> ReadCardPutBody(const boost::json::value& body);
 core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body);
 core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body);
@@ -75,5 +86,6 @@ boost::json::object ToJson(const CardPutBody& body);
 boost::json::object ToJson(const LifecycleBody& body);
 boost::json::object ToJson(const EnrolmentData& data);
 boost::json::object ToJson(const EnrolBody& body);
+boost::json::object ToJson(const ConsumerUpdateBody& body);
 
 }  // namespace c2p::domain
