@@ -109,8 +109,8 @@ asio::awaitable<std::optional<RunResult>> ConsumerUpdateDriver::Update(
     update.external_card_id = ExternalCardId(card.issuer_id, card.card_id, card.created_ms);
     update.billing = data.card_billing;
     auto card_call = co_await connector.UpdateCard(data.consumer.external_consumer_id, update);
-    auto card_ended =
-        co_await AwaitRequest(connector, std::move(card_call), update.external_card_id, options_);
+    // "" : a card update's outcome carries no token (the card id asks for one).
+    auto card_ended = co_await AwaitRequest(connector, std::move(card_call), "", options_);
     if (!card_ended) co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still updating");
     if (!*card_ended) co_return FromFailure(card_ended->error());
   }
