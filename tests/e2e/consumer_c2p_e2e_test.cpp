@@ -348,6 +348,51 @@ TEST_F(ConsumerClickToPay, Refusals) {
   ExpectNoDuplicates();
 }
 
+TEST_F(ConsumerClickToPay, DirectoryFaultsStillEndSuccessful) {
+  // 25% 503 and 10% timeouts (applied, answer lost) on both directories: every deletion
+  // and update is retried to its end, a deletion applied earlier counting as done.
+  std::vector<Enrolled> consumers;
+  for (int i = 0; i < 4; ++i) {
+    const std::string n = std::to_string(i);
+    consumers.push_back(EnrolBoth("cc-fault-" + n, "cc.fault" + n + "@example.com"));
+  }
+  for (const char* network : {"visa", "mastercard"}) {
+    auto f = Fetch(sim_->sim_port, "POST", "/sim/v1/faults",
+                   std::string(R"({"network":")") + network +
+                       R"(","errorRate":0.25,"status":503,"timeoutRate":0.1,"seed":11})",
+                   "Content-Type: application/json\r\n");
+    ASSERT_TRUE(f && f->status < 300) << (f ? f->body : "");
+  }
+  std::vector<std::string> ops;
+  for (int i = 0; i < 4; ++i) {
+    const auto& e = consumers[static_cast<std::size_t>(i)];
+    ops.push_back(i % 2 == 0
+                      ? Post(ConsumerOp(e.consumer, "clickToPayOptOut"), {}, 202)
+                      : Post(ConsumerOp(e.consumer, "clickToPayUpdate"),
+                             UpdateBody("cc.fault" + std::to_string(i) + "b@example.com", "Lyon"),
+                             202));
+  }
+  for (const auto& op : ops) {
+    auto end = Ended(op, kIssuerA, std::chrono::seconds(50));
+    EXPECT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+  }
+  Fetch(sim_->sim_port, "DELETE", "/sim/v1/faults");
+  for (int i = 0; i < 4; ++i) {
+    const auto& e = consumers[static_cast<std::size_t>(i)];
+    const std::string n = std::to_string(i);
+    if (i % 2 == 0) {
+      EXPECT_EQ(LookupProfiles("cc.fault" + n + "@example.com"), 0);
+      EXPECT_EQ(Str(CardView(e.visa_card).at("clickToPay").as_object(), "status"), "OPTED_OUT");
+      EXPECT_EQ(Str(CardView(e.mc_card).at("clickToPay").as_object(), "status"), "OPTED_OUT");
+    } else {
+      EXPECT_EQ(LookupProfiles("cc.fault" + n + "b@example.com"), 2);
+      EXPECT_NE(McProfile(e.consumer).second.find("Lyon"), std::string::npos);
+      EXPECT_NE(VisaProfile(e.consumer).second.find("Lyon"), std::string::npos);
+    }
+  }
+  ExpectNoDuplicates();
+}
+
 TEST_F(ConsumerClickToPay, NoCardOrPersonalDataInLogs) {
   // Runs last: everything above has been logged by now.
   const std::string log = ReadFile(dir_ + "/c2pd.out");
