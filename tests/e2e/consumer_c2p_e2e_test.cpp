@@ -42,17 +42,17 @@ class ConsumerClickToPay : public EnrolE2e {
   }
 
   struct Enrolled {
-    std::string consumer, visa_card, mc_card;
+    std::string consumer, visa_card, mc_card, visa_pan, mc_pan;
   };
 
   // A consumer with stored personal information (`email`) and one ENROLLED card per network.
   static Enrolled EnrolBoth(const std::string& name, const std::string& email) {
-    Enrolled e{name, name + "-v", name + "-m"};
+    Enrolled e{name, name + "-v", name + "-m", TestPan("4"), TestPan("51")};
     auto c = Call("PUT", Consumer(kIssuerA, name), Info(email));
     EXPECT_TRUE(c.status == 200 || c.status == 201) << c.body;
-    for (auto [card, product, bin] : {std::tuple{e.visa_card, "VISA_CLASSIC", "4"},
-                                      std::tuple{e.mc_card, "MC_STANDARD", "51"}}) {
-      auto r = Call("PUT", Card(kIssuerA, card), CardBody(name, TestPan(bin), product));
+    for (auto [card, product, pan] : {std::tuple{e.visa_card, "VISA_CLASSIC", e.visa_pan},
+                                      std::tuple{e.mc_card, "MC_STANDARD", e.mc_pan}}) {
+      auto r = Call("PUT", Card(kIssuerA, card), CardBody(name, pan, product));
       EXPECT_TRUE(r.status == 200 || r.status == 201) << r.body;
       const std::string op = Enrol(card);
       EXPECT_EQ(Str(Ended(op), "status"), "SUCCESSFUL");
@@ -134,6 +134,9 @@ class ConsumerClickToPay : public EnrolE2e {
 TEST_F(ConsumerClickToPay, OptOutRemovesEveryProfileAndReEnrolmentWorksAfter) {
   const auto e = EnrolBoth("cc-out", "cc.out@example.com");
   ASSERT_EQ(LookupProfiles("cc.out@example.com"), 2);
+  const std::string old_token =
+      Str(CardView(e.visa_card).at("clickToPay").as_object(), "digitalCardId");
+  ASSERT_FALSE(old_token.empty());
 
   const std::string op = Post(ConsumerOp(e.consumer, "clickToPayOptOut"),
                               R"({"reason":"leaving","reasonCode":"USER_DECISION"})", 202);
@@ -172,6 +175,23 @@ TEST_F(ConsumerClickToPay, OptOutRemovesEveryProfileAndReEnrolmentWorksAfter) {
     EXPECT_EQ(Str(CardView(card).at("clickToPay").as_object(), "status"), "ENROLLED");
   }
   EXPECT_EQ(LookupProfiles("cc.out@example.com"), 2);
+
+  // The old token's DELETED event arriving late (after the opt-out ended and the card was
+  // enrolled again) is recorded but leaves the card enrolled with its new token.
+  const std::string new_token =
+      Str(CardView(e.visa_card).at("clickToPay").as_object(), "digitalCardId");
+  ASSERT_NE(new_token, old_token);
+  auto late = Fetch(port_, "POST", "/tsp/v1/networks/visa/tokenEvents",
+                    R"({"eventId":"cc-late-1","digitalCardId":")" + old_token +
+                        R"(","tokenRequestorId":"40010030273","encryptedCard":")" +
+                        Jwe(e.visa_pan) + R"(","event":"DELETED"})",
+                    std::string("Content-Type: application/json\r\nAuthorization: Bearer ") +
+                        kSimVisaTspSecret + "\r\n");
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->status, 204) << late->body;
+  const auto after = CardView(e.visa_card).at("clickToPay").as_object();
+  EXPECT_EQ(Str(after, "status"), "ENROLLED");
+  EXPECT_EQ(Str(after, "digitalCardId"), new_token);
   ExpectNoDuplicates();
 }
 
