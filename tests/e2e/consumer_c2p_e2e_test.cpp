@@ -257,6 +257,14 @@ TEST_F(ConsumerClickToPay, DeleteCascadesIntoAnOptOut) {
   EXPECT_EQ(LookupProfiles("cc.del@example.com"), 0);
   EXPECT_EQ(VisaProfile(e.consumer).first, 404);
   EXPECT_EQ(McProfile(e.consumer).first, 404);
+  // A deleted consumer cannot be updated; nothing is left to opt out.
+  auto update =
+      Call("POST", ConsumerOp(e.consumer, "clickToPayUpdate"), UpdateBody("x@example.com"));
+  EXPECT_EQ(update.status, 403) << update.body;
+  EXPECT_EQ(ErrorCodeOf(update), "INVALID_STATE");
+  auto again = Call("POST", ConsumerOp(e.consumer, "clickToPayOptOut"));
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(ErrorCodeOf(again), "NOT_ENROLLED");
 
   // A consumer enrolled nowhere is deleted at once, as before.
   auto c = Call("PUT", Consumer(kIssuerA, "cc-del-plain"), Info("cc.plain@example.com"));
