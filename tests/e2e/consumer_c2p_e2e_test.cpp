@@ -125,6 +125,20 @@ class ConsumerClickToPay : public EnrolE2e {
     return r ? std::pair{r->status, r->body} : std::pair{0, std::string()};
   }
 
+  // Every card the directory holds for the consumer has a billing address in `city`.
+  static void ExpectCardsIn(const std::pair<int, std::string>& profile, const char* cards_key,
+                            const std::string& city) {
+    ASSERT_EQ(profile.first, 200) << profile.second;
+    const auto body = json::parse(profile.second).as_object();
+    const auto& cards = body.at(cards_key).as_array();
+    ASSERT_FALSE(cards.empty());
+    for (const auto& card : cards) {
+      const auto* address = card.as_object().if_contains("billingAddress");
+      ASSERT_NE(address, nullptr) << profile.second;
+      EXPECT_NE(json::serialize(*address).find(city), std::string::npos) << profile.second;
+    }
+  }
+
   static void ExpectNoDuplicates() {
     EXPECT_EQ(Stat("visa", "duplicateEnrolments"), 0);
     EXPECT_EQ(Stat("mastercard", "duplicateEnrolments"), 0);
@@ -211,11 +225,11 @@ TEST_F(ConsumerClickToPay, UpdateReplacesTheConsumerAndEachCardsAddress) {
   const auto visa = VisaProfile(e.consumer);
   ASSERT_EQ(visa.first, 200) << visa.second;
   EXPECT_NE(visa.second.find("Janet"), std::string::npos) << visa.second;
-  EXPECT_NE(visa.second.find("Lyon"), std::string::npos) << visa.second;
+  ExpectCardsIn(visa, "paymentInstruments", "Lyon");
   const auto mc = McProfile(e.consumer);
   ASSERT_EQ(mc.first, 200) << mc.second;
   EXPECT_NE(mc.second.find("Janet"), std::string::npos) << mc.second;
-  EXPECT_NE(mc.second.find("Lyon"), std::string::npos) << mc.second;
+  ExpectCardsIn(mc, "cards", "Lyon");
   // The cards stay enrolled with their tokens.
   for (const auto& card : {e.visa_card, e.mc_card}) {
     const auto c2p = CardView(card).at("clickToPay").as_object();
@@ -228,7 +242,8 @@ TEST_F(ConsumerClickToPay, UpdateReplacesTheConsumerAndEachCardsAddress) {
       Post(ConsumerOp(e.consumer, "clickToPayUpdate"), UpdateBody("cc.upd3@example.com"), 202));
   ASSERT_EQ(Str(second, "status"), "SUCCESSFUL") << json::serialize(second);
   EXPECT_EQ(LookupProfiles("cc.upd3@example.com"), 2);
-  EXPECT_NE(McProfile(e.consumer).second.find("Lyon"), std::string::npos);
+  ExpectCardsIn(McProfile(e.consumer), "cards", "Lyon");
+  ExpectCardsIn(VisaProfile(e.consumer), "paymentInstruments", "Lyon");
   ExpectNoDuplicates();
 }
 
@@ -296,8 +311,8 @@ TEST_F(ConsumerClickToPay, ReplacedPersonalInformationPropagates) {
 
   EXPECT_EQ(LookupProfiles("cc.prop2@example.com"), 2) << Lookup("cc.prop2@example.com");
   EXPECT_EQ(LookupProfiles("cc.prop@example.com"), 0);
-  EXPECT_NE(VisaProfile(e.consumer).second.find("Nice"), std::string::npos);
-  EXPECT_NE(McProfile(e.consumer).second.find("Nice"), std::string::npos);
+  ExpectCardsIn(VisaProfile(e.consumer), "paymentInstruments", "Nice");
+  ExpectCardsIn(McProfile(e.consumer), "cards", "Nice");
 
   // A consumer enrolled nowhere: a change starts nothing.
   ASSERT_EQ(Call("PUT", Consumer(kIssuerA, "cc-prop-plain"), Info("cc.pp@example.com")).status,
@@ -414,8 +429,8 @@ TEST_F(ConsumerClickToPay, DirectoryFaultsStillEndSuccessful) {
       EXPECT_EQ(Str(CardView(e.mc_card).at("clickToPay").as_object(), "status"), "OPTED_OUT");
     } else {
       EXPECT_EQ(LookupProfiles("cc.fault" + n + "b@example.com"), 2);
-      EXPECT_NE(McProfile(e.consumer).second.find("Lyon"), std::string::npos);
-      EXPECT_NE(VisaProfile(e.consumer).second.find("Lyon"), std::string::npos);
+      ExpectCardsIn(McProfile(e.consumer), "cards", "Lyon");
+      ExpectCardsIn(VisaProfile(e.consumer), "paymentInstruments", "Lyon");
     }
   }
   ExpectNoDuplicates();
