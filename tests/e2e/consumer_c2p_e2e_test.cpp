@@ -391,6 +391,43 @@ TEST_F(ConsumerClickToPay, Refusals) {
   ExpectNoDuplicates();
 }
 
+TEST_F(ConsumerClickToPay, ARefusedOptOutKeepsWhatTheNetworksStillHold) {
+  // Mastercard (deleted first: networks go in name order) refuses every call with a 400, a
+  // final refusal: the operation fails at once and nothing was deleted anywhere. (The
+  // partial case, a network done before another fails, is EndOptOut's unit test.)
+  const auto e = EnrolBoth("cc-refused", "cc.refused@example.com");
+  const std::string visa_token =
+      Str(CardView(e.visa_card).at("clickToPay").as_object(), "digitalCardId");
+  const std::string mc_token =
+      Str(CardView(e.mc_card).at("clickToPay").as_object(), "digitalCardId");
+  auto f = Fetch(sim_->sim_port, "POST", "/sim/v1/faults",
+                 R"({"network":"mastercard","errorRate":1,"status":400,"seed":3})",
+                 "Content-Type: application/json\r\n");
+  ASSERT_TRUE(f && f->status < 300) << (f ? f->body : "");
+  auto end = Ended(Post(ConsumerOp(e.consumer, "clickToPayOptOut"), {}, 202));
+  Fetch(sim_->sim_port, "DELETE", "/sim/v1/faults");
+  ASSERT_EQ(Str(end, "status"), "FAILED") << json::serialize(end);
+  EXPECT_EQ(Str(end.at("error").as_object(), "code"), "NETWORK_REJECTED");
+  for (const auto& [card, token] : {std::pair{e.visa_card, visa_token}, {e.mc_card, mc_token}}) {
+    SCOPED_TRACE(card);
+    EXPECT_EQ(Str(Find(Operations("cards", card), "CLICK_TO_PAY_OPTOUT", "D1"), "status"),
+              "FAILED");
+    const auto c2p = CardView(card).at("clickToPay").as_object();
+    EXPECT_EQ(Str(c2p, "status"), "ENROLLED");  // still enrolled at the network
+    EXPECT_EQ(Str(c2p, "digitalCardId"), token);
+  }
+  EXPECT_EQ(LookupProfiles("cc.refused@example.com"), 2);
+
+  // Once the directory accepts again, opting out again succeeds.
+  auto again = Ended(Post(ConsumerOp(e.consumer, "clickToPayOptOut"), {}, 202));
+  ASSERT_EQ(Str(again, "status"), "SUCCESSFUL") << json::serialize(again);
+  EXPECT_EQ(json::serialize(again.at("details").at("profilesRemoved")), R"(["MASTERCARD","VISA"])");
+  EXPECT_EQ(Str(CardView(e.visa_card).at("clickToPay").as_object(), "status"), "OPTED_OUT");
+  EXPECT_EQ(Str(CardView(e.mc_card).at("clickToPay").as_object(), "status"), "OPTED_OUT");
+  EXPECT_EQ(LookupProfiles("cc.refused@example.com"), 0);
+  ExpectNoDuplicates();
+}
+
 TEST_F(ConsumerClickToPay, DirectoryFaultsStillEndSuccessful) {
   // 25% 503 and 10% timeouts (applied, answer lost) on both directories: every deletion
   // and update is retried to its end, a deletion applied earlier counting as done.
