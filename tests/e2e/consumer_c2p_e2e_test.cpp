@@ -247,6 +247,28 @@ TEST_F(ConsumerClickToPay, UpdateReplacesTheConsumerAndEachCardsAddress) {
   ExpectNoDuplicates();
 }
 
+TEST_F(ConsumerClickToPay, UpdateTakesTheCountryFromTheIssuerWhenNothingIsStored) {
+  // ISSUER0002 keeps no personal information: the stand-in issuer serves "c-fetch" (with a
+  // GB address). An update without billingAddress still needs the consumer's country.
+  for (auto [card, product, bin] : {std::tuple{"cc-fetch-v", "VISA_CLASSIC", "4"},
+                                    std::tuple{"cc-fetch-m", "MC_STANDARD", "51"}}) {
+    auto c =
+        Call("PUT", Card(kIssuerB, card), CardBody("c-fetch", TestPan(bin), product), kIssuerB);
+    ASSERT_EQ(c.status, 201) << c.body;
+    EXPECT_EQ(Str(Ended(Enrol(card, {}, kIssuerB), kIssuerB), "status"), "SUCCESSFUL");
+  }
+  auto r = Call("POST",
+                "/banking/v1/issuers/" + std::string(kIssuerB) +
+                    "/consumers/c-fetch/operations:clickToPayUpdate",
+                UpdateBody("cc.fetch2@example.com"), kIssuerB);
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto end = Ended(Str(Body(r), "operationId"), kIssuerB);
+  ASSERT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+  EXPECT_EQ(LookupProfiles("cc.fetch2@example.com"), 2);
+  EXPECT_EQ(LookupProfiles("fetched@example.com"), 0);
+  ExpectNoDuplicates();
+}
+
 TEST_F(ConsumerClickToPay, DeleteCascadesIntoAnOptOut) {
   const auto e = EnrolBoth("cc-del", "cc.del@example.com");
   auto r =
