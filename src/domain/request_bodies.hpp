@@ -71,6 +71,16 @@ struct ConsumerUpdateBody {
   bool operator==(const ConsumerUpdateBody&) const = default;
 };
 
+// POST …/cards/{cardId}/operations:clickToPayUpdate (§5.3): at least one of `name` and
+// `billingAddress`. Its data is sealed with the job like an enrolment's (consumer_info
+// stays empty) and used for that operation only.
+struct CardUpdateBody {
+  EnrolmentData data;    // name and billing_address
+  LifecycleBody reason;  // reason and reasonCode
+
+  bool operator==(const CardUpdateBody&) const = default;
+};
+
 core::Result<ConsumerPutBody> ReadConsumerPutBody(const boost::json::value& body);
 core::Result<ConsumerUpdateBody> ReadConsumerUpdateBody(const boost::json::value& body);
 core::Result<CardPutBody> ReadCardPutBody(const boost::json::value& body);
@@ -78,6 +88,7 @@ core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body);
 core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body);
 // The data part alone ({name?, consumerInfo?, billingAddress?}), as sealed with a job.
 core::Result<EnrolmentData> ReadEnrolmentData(const boost::json::value& body);
+core::Result<CardUpdateBody> ReadCardUpdateBody(const boost::json::value& body);
 
 // Wire forms; each reader reads its writer's output back to an equal DTO. The lifecycle
 // body is written with its reasonCode even when it was the default.
@@ -87,5 +98,6 @@ boost::json::object ToJson(const LifecycleBody& body);
 boost::json::object ToJson(const EnrolmentData& data);
 boost::json::object ToJson(const EnrolBody& body);
 boost::json::object ToJson(const ConsumerUpdateBody& body);
+boost::json::object ToJson(const CardUpdateBody& body);
 
 }  // namespace c2p::domain
