@@ -1,11 +1,11 @@
 #include "app/engine_setup.hpp"
 
 #include "app/issuer_backend_setup.hpp"
-#include "engine/consumer_optout_driver.hpp"
-#include "engine/consumer_update_driver.hpp"
 #include "engine/card_optout_driver.hpp"
 #include "engine/card_status_driver.hpp"
 #include "engine/card_update_driver.hpp"
+#include "engine/consumer_optout_driver.hpp"
+#include "engine/consumer_update_driver.hpp"
 #include "jose/key_file.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
