@@ -72,7 +72,7 @@ asio::awaitable<Reply> OptOut(RegistryContext& ctx, Request& request) {
       if (card.click_to_pay_status != domain::WireName(domain::ClickToPayStatus::kEnrolled)) {
         continue;
       }
-      if (auto p = PlanCardOptOut(tx, card, plan); !p) return p;
+      if (auto p = PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan); !p) return p;
       if (auto s = tx.SetCardClickToPay(card.card_ref, card.click_to_pay_status, op.start_ms,
                                         std::nullopt);
           !s) {
@@ -84,6 +84,7 @@ asio::awaitable<Reply> OptOut(RegistryContext& ctx, Request& request) {
   });
   if (!written) co_return http::ErrorReply(written.error());
   ctx.wake_engine();
+  if (cards > 0) ctx.notifications->Wake();  // the cards' D1 operations began
   log::Info("c2p.consumer_optout_accepted", {{"correlation_id", request.correlation_id()},
                                              {"issuer", issuer},
                                              {"consumer_id", consumer_id},

@@ -35,7 +35,8 @@ core::Result<ConsumerClickToPay> ReadConsumerClickToPay(store::WriteTx& tx, std:
   return out;
 }
 
-core::Result<void> PlanCardOptOut(store::WriteTx& tx, store::CardRecord& card,
+core::Result<void> PlanCardOptOut(store::WriteTx& tx, const RegistryContext& ctx,
+                                  std::string_view correlation_id, store::CardRecord& card,
                                   engine::OptOutPlan& plan,
                                   const std::optional<std::string>& also) {
   auto op = MakeOperation({.type = domain::OperationType::kClickToPayOptOut,
@@ -46,7 +47,7 @@ core::Result<void> PlanCardOptOut(store::WriteTx& tx, store::CardRecord& card,
                            .consumer_id = card.consumer_id,
                            .network = card.network,
                            .complete = false});
-  if (auto i = tx.InsertOperation(op); !i) return i;
+  if (auto i = ctx.InsertStartedByC2p(tx, op, correlation_id); !i) return i;
   engine::OptOutCard planned{card.card_ref, card.network, {op.operation_id}};
   if (also) planned.operation_ids.push_back(*also);
   plan.cards.push_back(std::move(planned));

@@ -26,8 +26,10 @@ core::Error NotEnrolled();
 
 // Records the D1 card operation(s) of an ENROLLED card whose consumer opts out: a
 // CLICK_TO_PAY_OPTOUT, plus `also` (another operation of the card already inserted that
-// ends with it). Sets card.click_to_pay_status to OPTING_OUT; the caller writes the card.
-core::Result<void> PlanCardOptOut(store::WriteTx& tx, store::CardRecord& card,
+// ends with it). Sets card.click_to_pay_status to OPTING_OUT; the caller writes the card
+// (and wakes ctx.notifications after the commit: a D1 start may be notified).
+core::Result<void> PlanCardOptOut(store::WriteTx& tx, const RegistryContext& ctx,
+                                  std::string_view correlation_id, store::CardRecord& card,
                                   engine::OptOutPlan& plan,
                                   const std::optional<std::string>& also = std::nullopt);
 

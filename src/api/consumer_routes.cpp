@@ -106,7 +106,7 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
     if (sealed) record.personal_information = sealed;
     if (auto put = tx.PutConsumer(record); !put) return put;
     if (update) {
-      if (auto i = tx.InsertOperation(*update); !i) return i;
+      if (auto i = ctx.InsertStartedByC2p(tx, *update, request.correlation_id()); !i) return i;
       auto job =
           tx.InsertJob(ctx.JobFor(*update, engine::kConsumerUpdateJob, request.correlation_id()));
       if (!job) return tl::unexpected(job.error());
@@ -124,6 +124,7 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
   json::object out{{"consumerId", consumer_id}, {"state", state}};
   if (update) {
     ctx.wake_engine();
+    ctx.notifications->Wake();
     log::Info("registry.consumer_update_propagated", {{"correlation_id", request.correlation_id()},
                                                       {"issuer", issuer},
                                                       {"consumer_id", consumer_id},
@@ -240,9 +241,12 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
                                .consumer_id = consumer_id,
                                .network = card.network,
                                .complete = complete});
-      if (auto i = tx.InsertOperation(op); !i) return i;
+      if (auto i = ctx.InsertStartedByC2p(tx, op, request.correlation_id()); !i) return i;
       if (cascade && !complete) {
-        if (auto p = PlanCardOptOut(tx, card, plan, op.operation_id); !p) return p;
+        if (auto p = PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan, op.operation_id);
+            !p) {
+          return p;
+        }
       }
       if (auto u = tx.UpdateCard(card); !u) return u;
     }
@@ -264,12 +268,15 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
                             .issuer = issuer,
                             .consumer_id = consumer_id,
                             .complete = false});
-    if (auto i = tx.InsertOperation(*optout); !i) return i;
+    if (auto i = ctx.InsertStartedByC2p(tx, *optout, request.correlation_id()); !i) return i;
     plan.related_operations.push_back(result.operation_id);
     return InsertOptOutJob(tx, ctx, *optout, plan, request.correlation_id());
   });
   if (!written) co_return http::ErrorReply(written.error());
-  if (optout) ctx.wake_engine();
+  if (optout || result.status == "PENDING") {
+    ctx.wake_engine();
+    ctx.notifications->Wake();  // D1 operations began
+  }
   log::Info("registry.consumer_deleted",
             {{"correlation_id", request.correlation_id()},
              {"issuer", issuer},

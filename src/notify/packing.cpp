@@ -26,7 +26,9 @@ std::string DigitalCardBody(const json::object& thin) {
     if (const auto* v = thin.if_contains(key)) body[key] = *v;
   }
   if (const auto* op = body.if_contains("operation"); op && op->is_string()) {
-    body["operation"] = DigitalCardOperation(op->get_string());
+    // A copy first: the new value must not view the string it replaces.
+    const std::string name(DigitalCardOperation(op->get_string()));
+    body["operation"] = name;
   }
   if (const auto* details = thin.if_contains("details"); details && details->is_object()) {
     if (const auto* id = details->get_object().if_contains("digitalCardId")) {
