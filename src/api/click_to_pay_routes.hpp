@@ -10,11 +10,13 @@ namespace c2p::api {
 
 void AddEnrolRoutes(http::Router& router, RegistryContext& ctx);
 void AddOperationRoutes(http::Router& router, RegistryContext& ctx);
+void AddConsumerClickToPayRoutes(http::Router& router, RegistryContext& ctx);
 void AddCardClickToPayRoutes(http::Router& router, RegistryContext& ctx);
 
 inline void AddClickToPayRoutes(http::Router& router, RegistryContext& ctx) {
   AddEnrolRoutes(router, ctx);
   AddOperationRoutes(router, ctx);
+  AddConsumerClickToPayRoutes(router, ctx);
   AddCardClickToPayRoutes(router, ctx);
 }
 
