@@ -97,8 +97,11 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     break;
   }
   server.Stop();
-  engine->reset();  // running attempts end and write their outcome first
+  (*engine)->Stop();  // running attempts end and write their outcome first
+  // The writer completes what is queued (posting to executors that are stopped, not gone)
+  // before the engine's and the notifier's io_contexts are destroyed.
   (*store)->Close();
+  engine->reset();
   log::Info("c2pd.stopped");
   return 0;
 }

@@ -98,12 +98,14 @@ void EngineRuntime::Start() {
   if (notifier) notifier->Start();
 }
 
-EngineRuntime::~EngineRuntime() {
+void EngineRuntime::Stop() {
   // The jobs still running use the client and the connectors: stop them first. The
   // notifier's OAuth token caches live on the engine's client: it stops before them.
   if (engine) engine->Stop();
   if (notifier) notifier->Stop();
 }
+
+EngineRuntime::~EngineRuntime() { Stop(); }
 
 core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, store::Store& store,
                                                          const vault::KeyRing& keys,

@@ -26,8 +26,11 @@ namespace c2p::app {
 
 struct EngineRuntime {
   ~EngineRuntime();
-  // The engine and the notifier.
+  // The engine and the notifier. Stop ends their threads but keeps their executors alive:
+  // a unit of work they queued may still complete, so close the store before destroying
+  // the runtime.
   void Start();
+  void Stop();
 
   engine::OperationWatch watch;
   // Who is told about what (the API's token events and D1 operations use it too).
