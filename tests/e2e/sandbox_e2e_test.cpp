@@ -95,7 +95,12 @@ TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
   ASSERT_EQ(::stat((dir_ + "/sb/sandbox.json").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
 
-  const std::string banner = ReadFile(dir_ + "/sandbox.out");
+  // The banner follows readiness (it is printed once c2pd is serving): wait for it.
+  std::string banner;
+  EXPECT_TRUE(Eventually([&] {
+    banner = ReadFile(dir_ + "/sandbox.out");
+    return banner.find("Stop with Ctrl-C") != std::string::npos;
+  }));
   EXPECT_NE(banner.find("c2p sandbox is running"), std::string::npos);
   EXPECT_NE(banner.find("sandbox.json"), std::string::npos);
 }
