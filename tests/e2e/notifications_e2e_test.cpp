@@ -236,6 +236,39 @@ TEST_F(Notifications, D1OperationsAreToldWhenTheyStartWithNotifyPending) {
   EXPECT_EQ(optout_statuses, (std::vector<std::string>{"PENDING", "SUCCESSFUL"}));
 }
 
+// A consumer operation is told on the consumers path; the D1 opt-out of each of its
+// enrolled cards on the cards path, in that card's order.
+TEST_F(Notifications, ConsumerOperationsAndTheirCardOperationsAreTold) {
+  auto cards = EnrolCards(1, "cons");
+  ExpectDeliveredInOrder(cards);
+  auto card = Call("GET", Card(kIssuerB, cards[0]), {}, kIssuerB);
+  const std::string consumer(Body(card).at("consumerId").as_string());
+  auto r = Call("POST",
+                "/banking/v1/issuers/" + std::string(kIssuerB) + "/consumers/" + consumer +
+                    "/operations:clickToPayOptOut",
+                {}, kIssuerB);
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string op(Body(r).at("operationId").as_string());
+  EXPECT_EQ(Ended(op, kIssuerB).at("status").as_string(), "SUCCESSFUL");
+  ExpectDeliveredInOrder(cards);
+  const std::string consumers_path =
+      "/sim/v1/issuer/notifications/d1/v2/issuers/" + std::string(kIssuerB) + "/consumers";
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const json::object all = Received();
+        for (const auto& n : all.at("notifications").as_array()) {
+          const auto& o = n.as_object();
+          if (o.at("body").as_object().contains("operations") &&
+              json::serialize(o.at("body")).find(op) != std::string::npos) {
+            EXPECT_EQ(o.at("path").as_string(), consumers_path);
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(30)));
+}
+
 // The stand-in keeps what it finally accepts: the issuer may see the same webhook-id twice
 // (at least once delivery) and de-duplicates on it.
 TEST_F(Notifications, SlowReceiverTimesOutAndIsRetried) {
