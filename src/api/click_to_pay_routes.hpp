@@ -9,10 +9,13 @@ namespace c2p::api {
 
 void AddEnrolRoutes(http::Router& router, RegistryContext& ctx);
 void AddOperationRoutes(http::Router& router, RegistryContext& ctx);
+// §5.7 (profile_routes): the consumer's profiles, read live from the networks.
+void AddProfileRoutes(http::Router& router, RegistryContext& ctx);
 
 inline void AddClickToPayRoutes(http::Router& router, RegistryContext& ctx) {
   AddEnrolRoutes(router, ctx);
   AddOperationRoutes(router, ctx);
+  AddProfileRoutes(router, ctx);
 }
 
 }  // namespace c2p::api

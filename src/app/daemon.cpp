@@ -68,6 +68,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   (*registry)->wake_engine = [e = (*engine)->engine.get()] { e->Wake(); };
   (*registry)->watch = &(*engine)->watch;
   (*registry)->operation_deadline = config.engine.operation_deadline;
+  (*registry)->profiles = (*engine)->profiles.get();
   api::AddClickToPayRoutes(router, **registry);
 
   // Idempotency runs after authentication: keys are scoped by the caller's issuer.

@@ -92,6 +92,8 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   rt->consumer_client = std::make_unique<notify::ConsumerInfoClient>(*rt->issuers);
   rt->consumer_info = std::make_unique<IssuerConsumerInfo>(*rt->issuers, *rt->consumer_client);
 
+  rt->profiles = std::make_unique<engine::ProfileReader>(rt->engine->executor(), by_network,
+                                                         config.engine.profile_timeout);
   rt->enrol = std::make_unique<engine::EnrolDriver>(store, keys, std::move(by_network),
                                                     rt->consumer_info.get());
   rt->engine->AddDriver(std::string(engine::kEnrolmentJob), *rt->enrol);

@@ -11,6 +11,7 @@
 #include "engine/engine.hpp"
 #include "engine/enrol_driver.hpp"
 #include "engine/operation_watch.hpp"
+#include "engine/profile_reader.hpp"
 #include "http/client.hpp"
 #include "networks/network_connector.hpp"
 #include "notify/consumer_info_client.hpp"
@@ -30,6 +31,8 @@ struct EngineRuntime {
   std::unique_ptr<notify::ConsumerInfoClient> consumer_client;
   std::unique_ptr<engine::ConsumerInfoSource> consumer_info;
   std::unique_ptr<engine::EnrolDriver> enrol;
+  // The profiles getter's reads (spec/api.md §5.7), on the engine's executor.
+  std::unique_ptr<engine::ProfileReader> profiles;
 };
 
 // Not started: call runtime->engine->Start() once the API is wired.
