@@ -122,10 +122,10 @@ asio::awaitable<Reply> GetProfiles(RegistryContext& ctx, Request& request) {
 }  // namespace
 
 void AddProfileRoutes(http::Router& router, RegistryContext& ctx) {
-  router.Add(
-      http::Verb::get, "/banking/v1/issuers/{issuerId}/consumers/{consumerId}/clickToPayProfiles",
-      [&ctx](Request& r) -> asio::awaitable<Reply> { return GetProfiles(ctx, r); },
-      {.bearer = true});
+  router.Add(http::Verb::get,
+             "/banking/v1/issuers/{issuerId}/consumers/{consumerId}/clickToPayProfiles",
+             [&ctx](Request& r) -> asio::awaitable<Reply> { return GetProfiles(ctx, r); },
+             {.bearer = true});
 }
 
 }  // namespace c2p::api

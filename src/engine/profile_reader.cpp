@@ -43,9 +43,9 @@ ProfileReader::ProfileReader(asio::any_io_executor executor, Connectors connecto
 
 asio::awaitable<std::vector<ProfileRead>> ProfileReader::Read(std::vector<std::string> networks,
                                                               std::string external_consumer_id) {
-  co_return co_await asio::co_spawn(
-      executor_, ReadHere(std::move(networks), std::move(external_consumer_id)),
-      asio::use_awaitable);
+  co_return co_await asio::co_spawn(executor_,
+                                    ReadHere(std::move(networks), std::move(external_consumer_id)),
+                                    asio::use_awaitable);
 }
 
 asio::awaitable<std::vector<ProfileRead>> ProfileReader::ReadHere(
@@ -59,8 +59,7 @@ asio::awaitable<std::vector<ProfileRead>> ProfileReader::ReadHere(
       continue;
     }
     ++gather->remaining;
-    asio::co_spawn(executor_, ReadOne(gather, i, it->second, external_consumer_id),
-                   asio::detached);
+    asio::co_spawn(executor_, ReadOne(gather, i, it->second, external_consumer_id), asio::detached);
   }
   if (gather->remaining > 0) {
     gather->timer.expires_after(timeout_);

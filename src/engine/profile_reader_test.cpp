@@ -80,8 +80,8 @@ std::vector<ProfileRead> ReadFromElsewhere(ProfileReader& reader, asio::io_conte
   auto guard = asio::make_work_guard(engine);
   std::thread engine_thread([&] { engine.run(); });
   asio::io_context caller;
-  auto future = asio::co_spawn(caller, reader.Read(std::move(networks), "c2pc-1"),
-                               asio::use_future);
+  auto future =
+      asio::co_spawn(caller, reader.Read(std::move(networks), "c2pc-1"), asio::use_future);
   caller.run();
   guard.reset();
   engine.stop();

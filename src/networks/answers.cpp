@@ -309,8 +309,8 @@ Result<Profile> ReadCards(const Answer& answer, const json::object& body, bool v
     card.last4 = std::string(StringMember(c, last4_key).value_or(""));
     card.status = std::string(StringMember(c, "status").value_or(""));
     if (const json::value* a = c.if_contains("billingAddress"); a != nullptr && a->is_object()) {
-      card.billing_address = visa ? BillingFromVisa(a->get_object())
-                                  : BillingFromMastercard(a->get_object());
+      card.billing_address =
+          visa ? BillingFromVisa(a->get_object()) : BillingFromMastercard(a->get_object());
     }
     if (visa) {
       card.exp = DisplayExpiryFromVisa(StringMember(c, "expirationDate").value_or(""));
@@ -334,8 +334,8 @@ Result<Profile> ReadVisaProfile(const Answer& answer) {
   }
   const auto body = ParseObject(answer.body);
   if (!body) return tl::unexpected(Malformed(answer, "body"));
-  return ReadCards(answer, *body, true, "consumerInformation", "paymentInstruments", "externalCardID",
-                   "tokenId", "last4");
+  return ReadCards(answer, *body, true, "consumerInformation", "paymentInstruments",
+                   "externalCardID", "tokenId", "last4");
 }
 
 // ---- Mastercard-like ----

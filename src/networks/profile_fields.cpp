@@ -120,8 +120,8 @@ json::object ConsumerFromMastercard(const json::object& consumer) {
 
 json::object BillingFromVisa(const json::object& address) {
   json::object out;
-  for (const char* line : {"addressLine1", "addressLine2", "addressLine3", "city", "state",
-                           "postalCode"}) {
+  for (const char* line :
+       {"addressLine1", "addressLine2", "addressLine3", "city", "state", "postalCode"}) {
     Copy(address, line, out, line);
   }
   if (const auto country = Str(address, "country")) {
@@ -138,7 +138,8 @@ json::object BillingFromMastercard(const json::object& address) {
   Copy(address, "city", out, "city");
   Copy(address, "state", out, "state");
   Copy(address, "zip", out, "postalCode");
-  if (const auto country = Str(address, "countryCode"); country && domain::IsCountryCode(*country)) {
+  if (const auto country = Str(address, "countryCode");
+      country && domain::IsCountryCode(*country)) {
     out["countryCode"] = *country;
   }
   return out;

@@ -56,16 +56,17 @@ TEST(ProfileFields, Expiries) {
 }
 
 TEST(ProfileFields, BillingAddressesBothWays) {
-  const domain::BillingAddress address{"1 rue de la Paix", "Bat B", std::nullopt, "Paris",
-                                       "IDF",              "75002", "FR"};
+  const domain::BillingAddress address{
+      "1 rue de la Paix", "Bat B", std::nullopt, "Paris", "IDF", "75002", "FR"};
   const std::string c2p = json::serialize(domain::ToJson(address));
   EXPECT_EQ(json::serialize(BillingFromVisa(*VisaBillingAddress(address))), c2p);
   EXPECT_EQ(json::serialize(BillingFromMastercard(*MastercardBillingAddress(address))), c2p);
   // Unknown countries and non-strings are left out.
-  EXPECT_EQ(json::serialize(BillingFromVisa(json::parse(R"({"city":7,"country":"FR"})").as_object())),
-            "{}");
-  EXPECT_EQ(json::serialize(
-                BillingFromMastercard(json::parse(R"({"zip":"1","countryCode":"FRA"})").as_object())),
+  EXPECT_EQ(
+      json::serialize(BillingFromVisa(json::parse(R"({"city":7,"country":"FR"})").as_object())),
+      "{}");
+  EXPECT_EQ(json::serialize(BillingFromMastercard(
+                json::parse(R"({"zip":"1","countryCode":"FRA"})").as_object())),
             R"({"postalCode":"1"})");
 }
 
@@ -77,8 +78,8 @@ TEST(ProfileFields, ConsumersBothWays) {
   info.last_name = "Doe";
   info.email = "jane@example.com";
   info.mobile_phone_number = domain::MobilePhone{"44", "7700900123"};
-  const domain::BillingAddress billing{"1 High St", std::nullopt, std::nullopt, "London",
-                                       std::nullopt, "SW1A1AA",   "GB"};
+  const domain::BillingAddress billing{"1 High St",  std::nullopt, std::nullopt, "London",
+                                       std::nullopt, "SW1A1AA",    "GB"};
   const auto visa = ConsumerFromVisa(*VisaConsumerInformation("k", info, billing));
   EXPECT_EQ(json::serialize(visa),
             R"({"firstName":"Jane","middleName":"Q","lastName":"Doe","email":"jane@example.com",)"
@@ -89,8 +90,9 @@ TEST(ProfileFields, ConsumersBothWays) {
   auto expected = visa;
   expected.erase("middleName");
   EXPECT_TRUE(mc == expected) << json::serialize(mc);
-  EXPECT_TRUE(ConsumerFromMastercard(json::parse(R"({"mobileNumber":{"countryCode":1}})").as_object())
-                  .empty());
+  EXPECT_TRUE(
+      ConsumerFromMastercard(json::parse(R"({"mobileNumber":{"countryCode":1}})").as_object())
+          .empty());
 }
 
 }  // namespace

@@ -72,8 +72,8 @@ class ClickToPayProfiles : public EnrolE2e {
   }
 
   static void Faults(const std::string& body) {
-    auto f = Fetch(sim_->sim_port, "POST", "/sim/v1/faults", body,
-                   "Content-Type: application/json\r\n");
+    auto f =
+        Fetch(sim_->sim_port, "POST", "/sim/v1/faults", body, "Content-Type: application/json\r\n");
     ASSERT_TRUE(f && f->status == 200) << (f ? f->body : "no answer");
   }
 
@@ -86,8 +86,8 @@ class ClickToPayProfiles : public EnrolE2e {
 
   // The card's operations of `type` recorded for a token service (requestorType TSP).
   static int TspOperations(const std::string& card, const std::string& type) {
-    auto list = Body(Call("GET", "/banking/v1/issuers/" + std::string(kIssuerA) + "/cards/" +
-                                     card + "/operations?limit=100"));
+    auto list = Body(Call("GET", "/banking/v1/issuers/" + std::string(kIssuerA) + "/cards/" + card +
+                                     "/operations?limit=100"));
     int n = 0;
     for (const auto& o : list.at("operations").as_array()) {
       const auto& op = o.as_object();
@@ -198,8 +198,9 @@ TEST_F(ClickToPayProfiles, NetworkInitiatedTokenEvents) {
 
     // The network suspends the token on its own.
     ASSERT_EQ(NetworkEvent(token, "SUSPENDED").status, 200);
-    EXPECT_TRUE(Eventually([&] { return Str(ClickToPay(card), "digitalCardStatus") == "SUSPENDED"; }))
-        << json::serialize(ClickToPay(card));
+    EXPECT_TRUE(Eventually([&] {
+      return Str(ClickToPay(card), "digitalCardStatus") == "SUSPENDED";
+    })) << json::serialize(ClickToPay(card));
     auto c2p = ClickToPay(card);
     EXPECT_EQ(Str(c2p, "status"), "ENROLLED");
     EXPECT_EQ(Str(c2p, "digitalCardId"), token);

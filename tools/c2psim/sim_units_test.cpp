@@ -224,12 +224,13 @@ TEST(SimIssuer, FixturesAndBehaviour) {
 
 TEST(SimTokenControl, ReadsTheEventStrictly) {
   std::string error;
-  EXPECT_EQ(ReadTokenEventControl(R"({"event":"SUSPENDED"})", error), NetworkTokenEvent::kSuspended);
+  EXPECT_EQ(ReadTokenEventControl(R"({"event":"SUSPENDED"})", error),
+            NetworkTokenEvent::kSuspended);
   EXPECT_EQ(ReadTokenEventControl(R"({"event":"RESUMED"})", error), NetworkTokenEvent::kResumed);
   EXPECT_EQ(ReadTokenEventControl(R"({"event":"DELETED"})", error), NetworkTokenEvent::kDeleted);
-  for (const char* bad : {"", "[]", R"({"event":"ACTIVATED"})", R"({"event":1})",
-                          R"({"event":"DELETED","x":1})", R"({"event":"DELETED","event":"DELETED"})",
-                          R"({})"}) {
+  for (const char* bad :
+       {"", "[]", R"({"event":"ACTIVATED"})", R"({"event":1})", R"({"event":"DELETED","x":1})",
+        R"({"event":"DELETED","event":"DELETED"})", R"({})"}) {
     error.clear();
     EXPECT_FALSE(ReadTokenEventControl(bad, error)) << bad;
     EXPECT_FALSE(error.empty()) << bad;

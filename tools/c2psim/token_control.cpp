@@ -93,9 +93,8 @@ http::Reply ApplyTokenEventControl(SimContext& sim, std::string_view digital_car
     found->directory->card_owner.erase(card_id);
     found->consumer->Remove(card_id);  // `card` is gone from here on
   }
-  return JsonReply(200, json::object{{"network", found->network},
-                                     {"digitalCardId", token},
-                                     {"status", status}});
+  return JsonReply(
+      200, json::object{{"network", found->network}, {"digitalCardId", token}, {"status", status}});
 }
 
 }  // namespace c2p::sim

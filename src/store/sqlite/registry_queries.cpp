@@ -84,8 +84,7 @@ core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& c) 
   auto done =
       Run(Prepared(conn, sql::kInsertCard, c.issuer_id, c.card_id, c.consumer_id, c.card_product_id,
                    c.network, c.state, c.pan_index, c.pan, c.exp, c.name, c.pan_last4,
-                   c.click_to_pay_status, c.created_ms, c.updated_ms, c.digital_card_id,
-                   c.suspended_digital_card_id));
+                   c.click_to_pay_status, c.created_ms, c.updated_ms, c.digital_card_id));
   if (!done) return tl::unexpected(std::move(done.error()));
   return conn.LastInsertRowId();
 }

@@ -123,8 +123,8 @@ ON CONFLICT (issuer_id, consumer_id) DO UPDATE SET
 // (token_service_sql.hpp).
 #define C2P_CARD_COLUMNS                                                                    \
   "card_ref, issuer_id, card_id, consumer_id, card_product_id, network, state, pan_index, " \
-  "pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, digital_card_id, " \
-  "suspended_digital_card_id"
+  "pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, digital_card_id" \
+  ", suspended_digital_card_id"
 
 // The newest incarnation of a cardId: the live card if there is one, else the last
 // deleted one.
@@ -151,11 +151,11 @@ inline constexpr std::string_view kSelectConsumerCards =
     "d.card_id = c.card_id) AND NOT EXISTS (SELECT 1 FROM cards l WHERE "
     "l.issuer_id = c.issuer_id AND l.card_id = c.card_id AND l.state <> 'DELETED'))) "
     "ORDER BY card_ref";
+// A new card has no token yet, so no suspended one (suspended_digital_card_id stays NULL).
 inline constexpr std::string_view kInsertCard =
     "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
     "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, "
-    "digital_card_id, suspended_digital_card_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    "digital_card_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 // Everything that may change on a live card; its identity (ids, PAN, product) does not.
 inline constexpr std::string_view kUpdateCard =
     "UPDATE cards SET state = ?2, exp = ?3, name = ?4, click_to_pay_status = ?5, "
