@@ -78,18 +78,10 @@ asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
                                              .reason = body->reason.reason,
                                              .reason_code = body->reason.reason_code,
                                              .complete = false});
-  store::JobRecord job;
-  job.operation_id = op.operation_id;
-  job.kind = engine::kEnrolmentJob;
-  job.issuer_id = issuer;
-  job.card_id = card_id;
+  store::JobRecord job = ctx.JobFor(op, engine::kEnrolmentJob, request.correlation_id());
   if (HasData(body->data)) {
     job.input = vault::SealEnrolmentData(ctx.keys, issuer, op.operation_id, body->data);
   }
-  job.run_at_ms = op.start_ms;
-  job.created_ms = op.start_ms;
-  job.deadline_ms = op.start_ms + ctx.operation_deadline.count();
-  job.correlation_id = request.correlation_id();
 
   auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
     auto card = tx.FindCard(issuer, card_id);

@@ -45,6 +45,12 @@ struct RegistryContext {
 
   // The policy of a configured issuer (the bearer middleware already refused others).
   const IssuerRegistryPolicy& Policy(std::string_view issuer) const;
+
+  // The job of `kind` that drives the PENDING operation `op` to its end, due now, with the
+  // operation's deadline. Its card and consumer are copied from `op`: a route that learns
+  // them inside its unit of work sets them there.
+  store::JobRecord JobFor(const store::OperationRecord& op, std::string_view kind,
+                          std::string_view correlation_id) const;
 };
 
 }  // namespace c2p::api

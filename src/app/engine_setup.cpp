@@ -72,7 +72,7 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   rt->engine = std::make_unique<engine::Engine>(store, rt->watch, metrics, options);
   rt->client = std::make_unique<http::Client>(rt->engine->executor());
 
-  std::map<std::string, networks::NetworkConnector*, std::less<>> by_network;
+  auto& by_network = rt->by_network;
   if (config.networks.visa) {
     auto c = ConnectorFrom(*config.networks.visa, "networks.visa");
     if (!c) return tl::unexpected(c.error());
@@ -92,11 +92,14 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   rt->consumer_client = std::make_unique<notify::ConsumerInfoClient>(*rt->issuers);
   rt->consumer_info = std::make_unique<IssuerConsumerInfo>(*rt->issuers, *rt->consumer_client);
 
+  auto add = [&rt](std::string_view kind, std::unique_ptr<engine::Driver> driver) {
+    rt->engine->AddDriver(std::string(kind), *driver);
+    rt->drivers.push_back(std::move(driver));
+  };
+  add(engine::kEnrolmentJob,
+      std::make_unique<engine::EnrolDriver>(store, keys, by_network, rt->consumer_info.get()));
   rt->profiles = std::make_unique<engine::ProfileReader>(rt->engine->executor(), by_network,
                                                          config.engine.profile_timeout);
-  rt->enrol = std::make_unique<engine::EnrolDriver>(store, keys, std::move(by_network),
-                                                    rt->consumer_info.get());
-  rt->engine->AddDriver(std::string(engine::kEnrolmentJob), *rt->enrol);
   return rt;
 }
 

@@ -3,7 +3,9 @@
 // client on its executor, one connector per configured network, and the drivers.
 // Destruction stops the engine first, then releases what its jobs were using.
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "app/config.hpp"
@@ -30,7 +32,10 @@ struct EngineRuntime {
   std::unique_ptr<notify::IssuerClients> issuers;
   std::unique_ptr<notify::ConsumerInfoClient> consumer_client;
   std::unique_ptr<engine::ConsumerInfoSource> consumer_info;
-  std::unique_ptr<engine::EnrolDriver> enrol;
+  // The configured connectors by network wire name ("VISA", "MASTERCARD").
+  std::map<std::string, networks::NetworkConnector*, std::less<>> by_network;
+  // Every driver, each registered with the engine under its job kind.
+  std::vector<std::unique_ptr<engine::Driver>> drivers;
   // The profiles getter's reads (spec/api.md §5.7), on the engine's executor.
   std::unique_ptr<engine::ProfileReader> profiles;
 };

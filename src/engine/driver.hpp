@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -21,15 +22,28 @@
 
 namespace c2p::engine {
 
+// A card that an operation changes besides the job's own card: the cards of a consumer
+// operation (opt-out, update, delete cascade).
+struct CardEffect {
+  std::int64_t card_ref = 0;
+  std::string card_status;                     // its new Click to Pay status
+  std::optional<std::string> digital_card_id;  // nullopt keeps the recorded one, "" clears it
+  // The card's own operation (requestorType D1) started with the job's: it ends in the same
+  // unit, with the same status and error.
+  std::optional<std::string> operation_id;
+};
+
 // The operation ends now.
 struct Finished {
   bool successful = false;
   std::string error_code;     // FAILED: a failure code of spec/api.md §5.8
   std::string error_message;  // FAILED: names fields and codes, never personal or card data
   boost::json::object details;
-  std::optional<std::string> card_status;      // the card's new Click to Pay status
-  std::optional<std::string> digital_card_id;  // the card's network token, when one exists
+  std::optional<std::string> card_status;      // the job's card's new Click to Pay status
+  std::optional<std::string> digital_card_id;  // its network token: "" clears, nullopt keeps
   std::optional<std::string> profile_network;  // the consumer now has a profile there
+  std::vector<CardEffect> cards;               // other cards, other operations
+  std::vector<std::string> profiles_removed;   // networks where the consumer's profile went
 };
 
 // Try again later (back-off, or the network's Retry-After).

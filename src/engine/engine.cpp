@@ -218,12 +218,28 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
         return c;
       }
     }
+    for (const CardEffect& card : end.cards) {
+      if (auto c = tx.SetCardClickToPay(card.card_ref, card.card_status, outcome.end_ms,
+                                        card.digital_card_id);
+          !c) {
+        return c;
+      }
+      if (card.operation_id) {
+        store::OperationOutcome related = outcome;
+        related.operation_id = *card.operation_id;
+        related.details_json.reset();
+        if (auto f = tx.FinishOperation(related); !f) return tl::unexpected(std::move(f.error()));
+      }
+    }
     if (end.profile_network) {
       if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *end.profile_network,
                                         outcome.end_ms);
           !p) {
         return p;
       }
+    }
+    for (const std::string& network : end.profiles_removed) {
+      if (auto p = tx.DeleteNetworkProfile(job.issuer_id, job.consumer_id, network); !p) return p;
     }
     return tx.DeleteJob(job.job_id);
   });
@@ -241,6 +257,9 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
                                        {"error_code", outcome.error_code.value_or("")},
                                        {"attempts", job.attempts}});
   watch_.Notify(OperationWatch::Key(job.issuer_id, job.operation_id));
+  for (const CardEffect& card : end.cards) {
+    if (card.operation_id) watch_.Notify(OperationWatch::Key(job.issuer_id, *card.operation_id));
+  }
 }
 
 }  // namespace c2p::engine

@@ -1,10 +1,5 @@
 #include "engine/enrol_driver.hpp"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "engine/external_ids.hpp"
 #include "vault/sealed_fields.hpp"
 
@@ -54,7 +49,7 @@ std::string JoinFields(const std::vector<std::string>& fields) {
 
 EnrolDriver::EnrolDriver(store::Store& store, const vault::KeyRing& keys,
                          std::map<std::string, networks::NetworkConnector*, std::less<>> connectors,
-                         ConsumerInfoSource* consumer_info, EnrolDriverOptions options)
+                         ConsumerInfoSource* consumer_info, PollOptions options)
     : store_(store),
       keys_(keys),
       connectors_(std::move(connectors)),
@@ -218,23 +213,12 @@ asio::awaitable<RunResult> EnrolDriver::Await(Attempt& a, networks::CallResult c
   const bool enrolled_consumer = !a.profile_exists;  // this call was to create the profile
   // A Visa-like enrollData accepted creates the profile, whatever becomes of the card.
   const bool accepted_created = call && call->consumer_created;
-  auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer timer(executor);
-  auto delay = options_.first_poll;
-  const auto until = std::chrono::steady_clock::now() + options_.poll_for;
-  while (call && call->pending) {
-    if (std::chrono::steady_clock::now() >= until) {
-      co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the request");
-    }
-    timer.expires_after(delay);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    delay = std::min(delay * 2, options_.max_poll);
-    const std::string trace = call->trace_id;
-    auto polled = co_await a.connector->PollRequest(trace, a.card_ref.external_card_id);
-    if (!polled && polled.error().retryable) continue;  // the request itself still stands
-    call = std::move(polled);
+  auto ended =
+      co_await AwaitRequest(*a.connector, std::move(call), a.card_ref.external_card_id, options_);
+  if (!ended) {
+    co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the request");
   }
+  call = std::move(*ended);
   if (!call) {
     const networks::Failure& f = call.error();
     const bool created =

@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 
+#include "engine/await_request.hpp"
 #include "engine/consumer_data.hpp"
 #include "engine/driver.hpp"
 #include "networks/network_connector.hpp"
@@ -22,22 +23,13 @@ namespace c2p::engine {
 
 inline constexpr std::string_view kEnrolmentJob = "CARD_ENROLMENT";
 
-struct EnrolDriverOptions {
-  // Visa-like requests are polled from `first_poll`, doubling to `max_poll`; an attempt
-  // polls for at most `poll_for`, then the job is retried (and its next attempt looks
-  // the card up).
-  std::chrono::milliseconds first_poll{20};
-  std::chrono::milliseconds max_poll{1000};
-  std::chrono::milliseconds poll_for{60'000};
-};
-
 class EnrolDriver final : public Driver {
  public:
   // `connectors` by network wire name ("VISA", "MASTERCARD"); `consumer_info` may be null
   // (no issuer backend: data must come from the body or the store).
   EnrolDriver(store::Store& store, const vault::KeyRing& keys,
               std::map<std::string, networks::NetworkConnector*, std::less<>> connectors,
-              ConsumerInfoSource* consumer_info, EnrolDriverOptions options = {});
+              ConsumerInfoSource* consumer_info, PollOptions options = {});
 
   boost::asio::awaitable<RunResult> Run(const store::JobRecord& job) override;
   Finished GiveUp(const store::JobRecord& job, std::string code, std::string message) override;
@@ -54,7 +46,7 @@ class EnrolDriver final : public Driver {
   const vault::KeyRing& keys_;
   std::map<std::string, networks::NetworkConnector*, std::less<>> connectors_;
   ConsumerInfoSource* consumer_info_;
-  EnrolDriverOptions options_;
+  PollOptions options_;
 };
 
 }  // namespace c2p::engine

@@ -82,13 +82,17 @@ class WriteTx {
   virtual core::Result<void> ReleaseJobLeases() = 0;
   // False when the operation had already ended: it is left unchanged.
   virtual core::Result<bool> FinishOperation(const OperationOutcome& outcome) = 0;
-  // `digital_card_id` nullopt keeps the recorded one.
+  // `digital_card_id` nullopt keeps the recorded one; an empty string clears it.
   virtual core::Result<void> SetCardClickToPay(
       std::int64_t card_ref, std::string_view status, std::int64_t updated_ms,
       const std::optional<std::string>& digital_card_id) = 0;
   virtual core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                                std::string_view network,
                                                std::int64_t created_ms) = 0;
+  // The consumer's profile in `network` is gone (opted out).
+  virtual core::Result<void> DeleteNetworkProfile(std::string_view issuer,
+                                                  std::string_view consumer,
+                                                  std::string_view network) = 0;
 };
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;

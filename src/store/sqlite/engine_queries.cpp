@@ -88,6 +88,11 @@ core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issue
   return Run(Prepared(conn, sql::kInsertNetworkProfile, issuer, consumer, network, created_ms));
 }
 
+core::Result<void> DeleteNetworkProfileRow(Connection& conn, std::string_view issuer,
+                                           std::string_view consumer, std::string_view network) {
+  return Run(Prepared(conn, sql::kDeleteNetworkProfile, issuer, consumer, network));
+}
+
 core::Result<std::vector<std::string>> QueryNetworkProfiles(Connection& conn,
                                                             std::string_view issuer,
                                                             std::string_view consumer) {

@@ -36,6 +36,8 @@ core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
 core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,
                                         std::string_view consumer, std::string_view network,
                                         std::int64_t created_ms);
+core::Result<void> DeleteNetworkProfileRow(Connection& conn, std::string_view issuer,
+                                           std::string_view consumer, std::string_view network);
 core::Result<std::vector<std::string>> QueryNetworkProfiles(Connection& conn,
                                                             std::string_view issuer,
                                                             std::string_view consumer);

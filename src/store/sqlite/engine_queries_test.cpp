@@ -158,6 +158,12 @@ TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   EXPECT_EQ(store_->GetNetworkProfiles("ISSUER0001", "c1").value(),
             (std::vector<std::string>{"VISA"}));
   EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c2").value().empty());
+  // An opted-out consumer's profile goes; deleting it again is harmless.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(
+        Write([](WriteTx& tx) { return tx.DeleteNetworkProfile("ISSUER0001", "c1", "VISA"); }));
+  }
+  EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c1").value().empty());
 }
 
 }  // namespace

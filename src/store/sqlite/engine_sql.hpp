@@ -76,14 +76,17 @@ inline constexpr std::string_view kFinishOperation =
     "UPDATE operations SET status = ?3, error_code = ?4, error_message = ?5, details = ?6, "
     "end_ms = ?7 WHERE issuer_id = ?1 AND operation_id = ?2 AND status = 'PENDING'";
 // A digital card id already recorded (by the token service's event) is kept when none is
-// given.
+// given (NULL); an empty one clears it (the card left Click to Pay).
 inline constexpr std::string_view kSetCardClickToPay =
     "UPDATE cards SET click_to_pay_status = ?2, updated_ms = ?3, "
-    "digital_card_id = COALESCE(?4, digital_card_id) WHERE card_ref = ?1";
+    "digital_card_id = CASE WHEN ?4 IS NULL THEN digital_card_id ELSE NULLIF(?4, '') END "
+    "WHERE card_ref = ?1";
 
 inline constexpr std::string_view kInsertNetworkProfile =
     "INSERT OR IGNORE INTO network_profiles (issuer_id, consumer_id, network, created_ms) "
     "VALUES (?1, ?2, ?3, ?4)";
+inline constexpr std::string_view kDeleteNetworkProfile =
+    "DELETE FROM network_profiles WHERE issuer_id = ?1 AND consumer_id = ?2 AND network = ?3";
 inline constexpr std::string_view kSelectNetworkProfiles =
     "SELECT network FROM network_profiles WHERE issuer_id = ?1 AND consumer_id = ?2 "
     "ORDER BY network";

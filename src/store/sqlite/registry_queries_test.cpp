@@ -184,6 +184,17 @@ TEST_F(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
   }));
   EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_1");
   EXPECT_FALSE(store_->GetLiveCardByPan("ISSUER0001", "idx-a").value());
+
+  // The engine's end of an operation: no id keeps the recorded one, an empty one clears it.
+  auto set = [&](std::optional<std::string> dc) {
+    return Write([&](WriteTx& tx) { return tx.SetCardClickToPay(ref, "ENROLLED", 7, dc); });
+  };
+  ASSERT_TRUE(set(std::nullopt));
+  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_1");
+  ASSERT_TRUE(set(std::string()));
+  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id);
+  ASSERT_TRUE(set(std::string("vdc_2")));
+  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_2");
 }
 
 TEST_F(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {

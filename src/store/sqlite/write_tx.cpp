@@ -97,4 +97,10 @@ core::Result<void> SqliteWriteTx::PutNetworkProfile(std::string_view issuer,
   return InsertNetworkProfile(conn_, issuer, consumer, network, created_ms);
 }
 
+core::Result<void> SqliteWriteTx::DeleteNetworkProfile(std::string_view issuer,
+                                                       std::string_view consumer,
+                                                       std::string_view network) {
+  return DeleteNetworkProfileRow(conn_, issuer, consumer, network);
+}
+
 }  // namespace c2p::store::sqlite

@@ -49,6 +49,8 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<void> SetCardClickToPay(std::int64_t card_ref, std::string_view status,
                                        std::int64_t updated_ms,
                                        const std::optional<std::string>& digital_card_id) override;
+  core::Result<void> DeleteNetworkProfile(std::string_view issuer, std::string_view consumer,
+                                          std::string_view network) override;
   core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                        std::string_view network, std::int64_t created_ms) override;
 
