@@ -13,6 +13,7 @@
 #include "engine/operation_watch.hpp"
 #include "engine/profile_reader.hpp"
 #include "jose/jwe.hpp"
+#include "notify/notification_queue.hpp"
 #include "store/store.hpp"
 #include "vault/key_ring.hpp"
 
@@ -38,6 +39,10 @@ struct RegistryContext {
   // The engine: told when a job was written, and whom getters wait on (wait=).
   std::function<void()> wake_engine = [] {};
   engine::OperationWatch* watch = nullptr;
+  // Queues notifications in the unit that ends (or, D1, creates) an operation.
+  const notify::NotificationQueue* notifications = &kNobodyNotified;
+  static inline const notify::NotificationQueue kNobodyNotified{};
+
   // How long an operation may take before it fails with NETWORK_UNAVAILABLE.
   std::chrono::milliseconds operation_deadline{std::chrono::hours(24)};
   // Reads Click to Pay profiles from the networks (§5.7); null when the engine is not wired.

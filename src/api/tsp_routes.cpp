@@ -233,7 +233,8 @@ struct AppliedEvent {
   std::string operation_id;
 };
 
-core::Result<void> ApplyEvent(store::WriteTx& tx, std::string_view network,
+core::Result<void> ApplyEvent(store::WriteTx& tx, const notify::NotificationQueue& notifications,
+                              std::string_view correlation_id, std::string_view network,
                               const TokenEventBody& body,
                               const std::vector<std::pair<std::string, std::string>>& indexes,
                               AppliedEvent& out) {
@@ -261,6 +262,11 @@ core::Result<void> ApplyEvent(store::WriteTx& tx, std::string_view network,
     return {};
   }
   if (auto i = tx.InsertOperation(op); !i) return i;
+  if (auto n = notifications.DigitalCardEvent(tx, c.issuer_id, c.card_ref, op.operation_id,
+                                              correlation_id, op.start_ms);
+      !n) {
+    return n;
+  }
   out.outcome = EventOutcome::kApplied;
   out.operation_id = op.operation_id;
 
@@ -310,9 +316,15 @@ asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
 
   const std::string network_name(domain::WireName(network->network));
   AppliedEvent out;
-  auto written = co_await ctx.registry.store.Write(
-      [&](store::WriteTx& tx) { return ApplyEvent(tx, network_name, *body, indexes, out); });
+  auto written = co_await ctx.registry.store.Write([&](store::WriteTx& tx) {
+    return ApplyEvent(tx, *ctx.registry.notifications, request.correlation_id(), network_name,
+                      *body, indexes, out);
+  });
   if (!written) co_return http::ErrorReply(written.error());
+  if (out.outcome == EventOutcome::kApplied &&
+      ctx.registry.notifications->Notifies(out.card.issuer_id)) {
+    ctx.registry.notifications->Wake();
+  }
   log::Info("tsp.token_event", {{"correlation_id", request.correlation_id()},
                                 {"network", network_name},
                                 {"event_id", body->event_id},

@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -33,6 +35,27 @@ bool IsHttpUrl(std::string_view url) {
 // A base URL other paths are appended to: http(s), no trailing slash, query or fragment.
 bool IsBaseUrl(std::string_view url) {
   return IsHttpUrl(url) && !url.ends_with("/") && url.find_first_of(" ?#") == std::string::npos;
+}
+
+// The host of an http(s) URL, without port or brackets ("" when there is none).
+std::string UrlHost(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  if (rest.starts_with("[")) {
+    const auto close = rest.find(']');
+    return close == std::string_view::npos ? std::string() : std::string(rest.substr(1, close - 1));
+  }
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 bool AllDigits(std::string_view s) {
@@ -169,6 +192,34 @@ VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   return r.RejectUnknown();
 }
 
+VoidResult ParseNotifications(const toml::table* t, NotificationsConfig& n) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "notifications");
+  auto steps = r.Array("retry_schedule_ms");
+  if (!steps) return Err(steps.error());
+  if (*steps != nullptr) {
+    for (const auto& item : **steps) {
+      const auto* v = item.as_integer();
+      if (v == nullptr || v->get() < 1 || v->get() > 7LL * 24 * 3'600'000) {
+        return Err(r.Invalid("retry_schedule_ms", "must be an array of 1..604800000"));
+      }
+      n.retry_schedule.emplace_back(v->get());
+    }
+    if (n.retry_schedule.empty()) {
+      return Err(r.Invalid("retry_schedule_ms", "needs at least one delay"));
+    }
+  }
+  std::int64_t horizon = n.horizon.count();
+  if (auto ok = Int(r, "horizon_ms", horizon, 1, 30LL * 24 * 3'600'000); !ok) return ok;
+  n.horizon = std::chrono::milliseconds(horizon);
+  if (auto ok = Int(r, "jitter_percent", n.jitter_percent, 0, 100); !ok) return ok;
+  if (auto ok = Int(r, "max_in_flight_per_issuer", n.max_in_flight_per_issuer, 1, 1'000); !ok) {
+    return ok;
+  }
+  if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
+  return r.RejectUnknown();
+}
+
 VoidResult ParseNetworks(const toml::table* t, const fs::path& base, NetworksConfig& n) {
   if (t == nullptr) return {};
   TomlReader r(*t, "networks");
@@ -237,8 +288,24 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
         r.Invalid("base_url", "must be an http:// or https:// base URL without a trailing /"));
   }
   if (auto ok = Str(r, "notification_url", s.notification_url, false); !ok) return ok;
-  if (!s.notification_url.empty() && !IsHttpUrl(s.notification_url)) {
-    return Err(r.Invalid("notification_url", "must be an http:// or https:// URL"));
+  if (!s.notification_url.empty() && !IsBaseUrl(s.notification_url)) {
+    return Err(r.Invalid("notification_url",
+                         "must be an http:// or https:// base URL without a trailing /"));
+  }
+  auto hosts = r.StringList("notification_hosts");
+  if (!hosts) return Err(hosts.error());
+  s.notification_hosts = std::move(*hosts);
+  if (!s.notification_url.empty()) {
+    if (s.notification_hosts.empty()) {
+      return Err(r.Invalid("notification_hosts", "required with notification_url"));
+    }
+    const std::string host = UrlHost(s.notification_url);
+    const bool allowed =
+        std::any_of(s.notification_hosts.begin(), s.notification_hosts.end(),
+                    [&](const std::string& h) { return EqualsIgnoringCase(h, host); });
+    if (!allowed) {
+      return Err(r.Invalid("notification_url", "its host is not in notification_hosts"));
+    }
   }
   if (auto ok = FilePath(r, "notification_secret_file", base, s.notification_secret_file,
                          !s.notification_url.empty());
@@ -346,6 +413,12 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   auto enginet = r.Table("engine");
   if (!enginet) return Err(enginet.error());
   if (auto ok = ParseEngine(*enginet, config.engine); !ok) return Err(ok.error());
+
+  auto notifications = r.Table("notifications");
+  if (!notifications) return Err(notifications.error());
+  if (auto ok = ParseNotifications(*notifications, config.notifications); !ok) {
+    return Err(ok.error());
+  }
 
   auto issuers = r.Array("issuers");
   if (!issuers) return Err(issuers.error());

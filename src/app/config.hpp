@@ -40,7 +40,10 @@ struct IssuerConfig {
   PersonalData personal_data = PersonalData::kStored;
   bool auto_enrolment = false;
   std::string base_url;          // issuer backend (consumer info, OAuth); no trailing slash
-  std::string notification_url;  // where notifications go
+  std::string notification_url;  // where notifications go; no trailing slash
+  // The hosts notification_url may name (required with it): a URL naming any other host is
+  // refused at start-up, so a mistyped or tampered configuration cannot send elsewhere.
+  std::vector<std::string> notification_hosts;
   std::filesystem::path notification_secret_file;  // whsec_… secret
   unsigned max_operations_per_notification = 10;
   bool notify_pending = false;
@@ -110,12 +113,24 @@ struct EngineConfig {
   std::chrono::milliseconds profile_timeout{5'000};
 };
 
+// [notifications]: delivery to the issuers (src/notify).
+struct NotificationsConfig {
+  // Delays after the 1st, 2nd… failed attempt, the last one repeating; empty: the schedule of
+  // shared/spec/outbound.md §3 (5 s, 30 s, 2 min … 8 h).
+  std::vector<std::chrono::milliseconds> retry_schedule;
+  std::chrono::milliseconds horizon{std::chrono::hours(72)};  // then DEAD
+  unsigned jitter_percent = 20;                               // each delay ± this
+  unsigned max_in_flight_per_issuer = 4;
+  std::chrono::milliseconds timeout{10'000};  // one attempt, connection included
+};
+
 struct Config {
   std::filesystem::path path;  // the file it came from
   http::ServerOptions server;
   StoreConfig store;
   log::Options log;
   KeysConfig keys;
+  NotificationsConfig notifications;
   AuthConfig auth;
   std::vector<IssuerConfig> issuers;
   std::vector<CardProductConfig> card_products;

@@ -48,6 +48,7 @@ id = "ISSUER0001"
 assertion_keys = ["keys/i1.pub.jwk"]
 personal_data = "stored"
 notification_url = "http://127.0.0.1:8090/sim/v1/issuer"
+notification_hosts = ["127.0.0.1"]
 notification_secret_file = "keys/whsec"
 
 [[card_products]]
@@ -259,6 +260,64 @@ TEST_F(ConfigTest, IssuerBackendErrorsNameTheKey) {
     auto r = Parse(issuer + extra);
     ASSERT_FALSE(r) << extra;
     EXPECT_EQ(r.error().message.rfind(start, 0), 0u) << r.error().message;
+  }
+}
+
+// S7: a notification URL may only name a host the issuer's allow-list holds.
+TEST_F(ConfigTest, NotificationUrlsMustNameAnAllowedHost) {
+  std::ofstream(dir_ / "keys/whsec2") << "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n";
+  const std::string issuer =
+      "[[issuers]]\nid = \"ISSUER0002\"\nassertion_keys = [\"keys/i1.pub.jwk\"]\n"
+      "notification_secret_file = \"keys/whsec2\"\n";
+  auto ok = Parse(issuer +
+                  "notification_url = \"https://Hooks.Issuer.example:8443/d1\"\n"
+                  "notification_hosts = [\"other.example\", \"hooks.issuer.example\"]\n");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->issuers[1].notification_hosts.size(), 2U);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"notification_url = \"https://evil.example/d1\"\nnotification_hosts = "
+       "[\"issuer.example\"]\n",
+       "issuers[1].notification_url: its host is not in notification_hosts"},
+      {"notification_url = \"https://issuer.example.evil.example/d1\"\n"
+       "notification_hosts = [\"issuer.example\"]\n",
+       "issuers[1].notification_url: its host is not in notification_hosts"},
+      {"notification_url = \"https://issuer.example@evil.example/d1\"\n"
+       "notification_hosts = [\"issuer.example\"]\n",
+       "issuers[1].notification_url: its host is not in notification_hosts"},
+      {"notification_url = \"https://issuer.example/d1\"\n",
+       "issuers[1].notification_hosts: required with notification_url"},
+      {"notification_url = \"https://issuer.example/d1/\"\nnotification_hosts = "
+       "[\"issuer.example\"]\n",
+       "issuers[1].notification_url"},
+  };
+  for (const auto& [text, error] : cases) {
+    auto c = Parse(issuer + text);
+    ASSERT_FALSE(c) << text;
+    EXPECT_EQ(c.error().message.rfind(error, 0), 0U) << c.error().message;
+  }
+}
+
+TEST_F(ConfigTest, NotificationDeliveryHasDefaultsAndCanBeSet) {
+  auto none = Parse("");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->notifications.retry_schedule.empty());
+  EXPECT_EQ(none->notifications.horizon, std::chrono::hours(72));
+  auto c = Parse(
+      "[notifications]\nretry_schedule_ms = [100, 200]\nhorizon_ms = 5000\njitter_percent = 0\n"
+      "max_in_flight_per_issuer = 2\ntimeout_ms = 500\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->notifications.retry_schedule,
+            (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(100),
+                                                    std::chrono::milliseconds(200)}));
+  EXPECT_EQ(c->notifications.horizon, std::chrono::milliseconds(5000));
+  EXPECT_EQ(c->notifications.jitter_percent, 0U);
+  EXPECT_EQ(c->notifications.max_in_flight_per_issuer, 2U);
+  EXPECT_EQ(c->notifications.timeout, std::chrono::milliseconds(500));
+  for (const char* bad : {"retry_schedule_ms = []", "retry_schedule_ms = [0]",
+                          "retry_schedule_ms = [\"5s\"]", "jitter_percent = 101", "nope = 1"}) {
+    auto b = Parse(std::string("[notifications]\n") + bad + "\n");
+    ASSERT_FALSE(b) << bad;
+    EXPECT_EQ(b.error().message.rfind("notifications.", 0), 0U) << b.error().message;
   }
 }
 

@@ -6,6 +6,7 @@
 #include "api/click_to_pay_routes.hpp"
 #include "api/idempotency.hpp"
 #include "api/registry_routes.hpp"
+#include "api/registry_views.hpp"
 #include "api/service_routes.hpp"
 #include "api/token_routes.hpp"
 #include "api/tsp_routes.hpp"
@@ -59,7 +60,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   }
   api::AddTspRoutes(router, **tsp);
 
-  auto engine = BuildEngine(config, db, (*registry)->keys, metrics);
+  auto engine = BuildEngine(config, db, (*registry)->keys, &api::OperationJson, metrics);
   if (!engine) {
     log::Error("c2pd.engine_config_failed", {{"error", engine.error().message}});
     (*store)->Close();
@@ -68,6 +69,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   (*registry)->wake_engine = [e = (*engine)->engine.get()] { e->Wake(); };
   (*registry)->watch = &(*engine)->watch;
   (*registry)->operation_deadline = config.engine.operation_deadline;
+  (*registry)->notifications = &(*engine)->notifications;
   (*registry)->profiles = (*engine)->profiles.get();
   api::AddClickToPayRoutes(router, **registry);
 
@@ -80,7 +82,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     (*store)->Close();
     return 1;
   }
-  (*engine)->engine->Start();
+  (*engine)->Start();
   log::Info("c2pd.ready", {{"port", static_cast<unsigned>(server.port())},
                            {"schema_version", db.SchemaVersion()}});
   if (hooks.on_ready) hooks.on_ready(server.port());

@@ -1,6 +1,10 @@
 #include "app/engine_setup.hpp"
 
 #include "app/issuer_backend_setup.hpp"
+#include "engine/card_optout_driver.hpp"
+#include "engine/card_status_driver.hpp"
+#include "engine/card_update_driver.hpp"
+#include "jose/key_file.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
 #include "networks/visa_connector.hpp"
@@ -55,18 +59,68 @@ class IssuerConsumerInfo final : public engine::ConsumerInfoSource {
   notify::ConsumerInfoClient& client_;
 };
 
+core::Result<std::unique_ptr<notify::Notifier>> BuildNotifier(const Config& config,
+                                                              store::Store& store,
+                                                              const notify::IssuerClients& clients,
+                                                              const notify::RenderOperation& render,
+                                                              core::metrics::Registry& metrics) {
+  std::vector<notify::NotifierIssuer> issuers;
+  for (const auto& issuer : config.issuers) {
+    if (issuer.notification_url.empty()) continue;
+    auto text = jose::ReadSecretTextFile(issuer.notification_secret_file);
+    if (!text) return tl::unexpected(text.error());
+    auto signer = notify::WebhookSigner::FromSecretText(text->as_text());
+    if (!signer) {
+      return core::Fail(
+          core::ErrorCode::kConfigInvalid,
+          "issuer " + issuer.id + ": notification_secret_file: " + signer.error().message);
+    }
+    issuers.push_back({issuer.id, issuer.notification_url, std::move(*signer),
+                       issuer.max_operations_per_notification, clients.OAuthFor(issuer.id)});
+  }
+  if (issuers.empty()) return std::unique_ptr<notify::Notifier>();
+  notify::NotifierOptions options;
+  const auto& n = config.notifications;
+  if (!n.retry_schedule.empty()) options.schedule.steps = n.retry_schedule;
+  options.schedule.horizon = n.horizon;
+  options.schedule.jitter = static_cast<double>(n.jitter_percent) / 100.0;
+  options.max_in_flight_per_issuer = static_cast<int>(n.max_in_flight_per_issuer);
+  options.timeout = n.timeout;
+  return std::make_unique<notify::Notifier>(store, std::move(issuers), render, metrics, options);
+}
+
 }  // namespace
 
+void EngineRuntime::Start() {
+  engine->Start();
+  if (notifier) notifier->Start();
+}
+
 EngineRuntime::~EngineRuntime() {
-  // The jobs still running use the client and the connectors: stop them first.
+  // The jobs still running use the client and the connectors: stop them first. The
+  // notifier's OAuth token caches live on the engine's client: it stops before them.
   if (engine) engine->Stop();
+  if (notifier) notifier->Stop();
 }
 
 core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, store::Store& store,
                                                          const vault::KeyRing& keys,
+                                                         const notify::RenderOperation& render,
                                                          core::metrics::Registry& metrics) {
   auto rt = std::make_unique<EngineRuntime>();
+  std::set<std::string, std::less<>> notified;
+  std::set<std::string, std::less<>> notified_pending;
+  for (const auto& issuer : config.issuers) {
+    if (issuer.notification_url.empty()) continue;
+    notified.insert(issuer.id);
+    if (issuer.notify_pending) notified_pending.insert(issuer.id);
+  }
+  rt->notifications =
+      notify::NotificationQueue(std::move(notified), std::move(notified_pending), [r = rt.get()] {
+        if (r->notifier) r->notifier->Wake();
+      });
   engine::EngineOptions options;
+  options.notifications = &rt->notifications;
   options.max_in_flight = config.engine.max_in_flight;
   options.retry = engine::RetryPolicy{config.engine.retry_base, config.engine.retry_max};
   rt->engine = std::make_unique<engine::Engine>(store, rt->watch, metrics, options);
@@ -96,8 +150,18 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
     rt->engine->AddDriver(std::string(kind), *driver);
     rt->drivers.push_back(std::move(driver));
   };
+  auto notifier = BuildNotifier(config, store, *rt->issuers, render, metrics);
+  if (!notifier) return tl::unexpected(notifier.error());
+  rt->notifier = std::move(*notifier);
   add(engine::kEnrolmentJob,
       std::make_unique<engine::EnrolDriver>(store, keys, by_network, rt->consumer_info.get()));
+  add(engine::kCardOptOutJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
+  add(engine::kCardDeleteJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
+  add(engine::kCardSuspendJob, std::make_unique<engine::CardStatusDriver>(
+                                   store, by_network, networks::CardStatus::kSuspended));
+  add(engine::kCardResumeJob,
+      std::make_unique<engine::CardStatusDriver>(store, by_network, networks::CardStatus::kActive));
+  add(engine::kCardUpdateJob, std::make_unique<engine::CardUpdateDriver>(store, keys, by_network));
   rt->profiles = std::make_unique<engine::ProfileReader>(rt->engine->executor(), by_network,
                                                          config.engine.profile_timeout);
   return rt;

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "http/client.hpp"
 #include "networks/network_connector.hpp"
 #include "notify/consumer_info_client.hpp"
+#include "notify/notification_queue.hpp"
+#include "notify/notifier.hpp"
 #include "store/store.hpp"
 #include "vault/key_ring.hpp"
 
@@ -24,8 +27,12 @@ namespace c2p::app {
 
 struct EngineRuntime {
   ~EngineRuntime();
+  // The engine and the notifier.
+  void Start();
 
   engine::OperationWatch watch;
+  // Who is told about what (the API's token events and D1 operations use it too).
+  notify::NotificationQueue notifications;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<http::Client> client;
   std::vector<std::unique_ptr<networks::NetworkConnector>> connectors;
@@ -36,13 +43,17 @@ struct EngineRuntime {
   std::map<std::string, networks::NetworkConnector*, std::less<>> by_network;
   // Every driver, each registered with the engine under its job kind.
   std::vector<std::unique_ptr<engine::Driver>> drivers;
+  // Delivers the queued notifications on its own thread; null when no issuer has a
+  // notification_url.
+  std::unique_ptr<notify::Notifier> notifier;
   // The profiles getter's reads (spec/api.md §5.7), on the engine's executor.
   std::unique_ptr<engine::ProfileReader> profiles;
 };
 
-// Not started: call runtime->engine->Start() once the API is wired.
+// Not started: call runtime->Start() once the API is wired.
 core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, store::Store& store,
                                                          const vault::KeyRing& keys,
+                                                         const notify::RenderOperation& render,
                                                          core::metrics::Registry& metrics);
 
 }  // namespace c2p::app

@@ -181,9 +181,9 @@ std::string SimulatorConfigText(const SandboxOptions& o, const json::object& sec
             std::string(s.at("apiKey").as_string()) + "\"\ndecryption_key = \"keys/sim-" + network +
             ".jwk\"\ntsp_secret = \"" + std::string(s.at("tspSecret").as_string()) + "\"\n";
   }
-  // require_bearer stays off until c2pd's notification delivery sends the bearer too; c2pd
-  // sends it on Get Consumer Information already.
-  text += std::string("\n[issuer]\nconsumers_file = \"") + kConsumersFile +
+  // c2pd sends the outbound OAuth bearer on Get Consumer Information and on notifications,
+  // so the stand-in issuer demands it like a real issuer backend would.
+  text += std::string("\n[issuer]\nrequire_bearer = true\nconsumers_file = \"") + kConsumersFile +
           "\"\noauth_client_id = \"" + kIssuerOAuthClient + "\"\noauth_client_secret = \"" +
           std::string(oauth_secret.as_text()) + "\"\n";
   for (const char* issuer : {kSandboxIssuer, kSandboxOtherIssuer}) {
@@ -236,6 +236,7 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
         "notification_url = \"" +
         sim +
         "/sim/v1/issuer\"\n"
+        "notification_hosts = [\"127.0.0.1\"]\n"
         "notification_secret_file = \"issuers/" +
         id + ".whsec\"\n" + "oauth_client_id = \"" + kIssuerOAuthClient +
         "\"\noauth_client_secret_file = \"" + kIssuerOAuthSecretFile + "\"\n";

@@ -20,6 +20,9 @@ constexpr std::array<std::string_view, 5> kEnrolMembers = {"name", "consumerInfo
 constexpr std::array<std::string_view, 3> kEnrolmentDataMembers = {"name", "consumerInfo",
                                                                    "billingAddress"};
 
+constexpr std::array<std::string_view, 4> kCardUpdateMembers = {"name", "billingAddress", "reason",
+                                                                "reasonCode"};
+
 constexpr std::string_view kRequestedStates = "ACTIVE or INACTIVE";
 
 bool IsAnyText(std::string_view /*text*/) { return true; }
@@ -87,6 +90,24 @@ core::Result<EnrolmentData> ReadEnrolmentData(const boost::json::value& body) {
   return out;
 }
 
+core::Result<CardUpdateBody> ReadCardUpdateBody(const boost::json::value& body) {
+  auto fields = ObjectFields::Open(body, "", kCardUpdateMembers);
+  if (!fields) return tl::unexpected(std::move(fields.error()));
+  CardUpdateBody out;
+  std::optional<ReasonCode> code;
+  fields->Read("name", kCardholderNameRule, out.data.name);
+  fields->ReadObject("billingAddress", ReadBillingAddress, out.data.billing_address);
+  fields->Read("reason", kReasonRule, out.reason.reason);
+  fields->ReadEnum("reasonCode", ParseReasonCode, "ISSUER_DECISION or USER_DECISION", code);
+  // Nothing to change is a missing field: the address, the one every network takes.
+  if (!out.data.name && !out.data.billing_address) {
+    fields->Fail(FieldError("/billingAddress", "is required when name is absent"));
+  }
+  if (auto ok = fields->Finish(); !ok) return tl::unexpected(std::move(ok.error()));
+  if (code) out.reason.reason_code = *code;
+  return out;
+}
+
 boost::json::object ToJson(const ConsumerPutBody& body) {
   boost::json::object out;
   if (body.personal_information) {
@@ -121,6 +142,12 @@ boost::json::object ToJson(const EnrolmentData& data) {
 }
 
 boost::json::object ToJson(const EnrolBody& body) {
+  boost::json::object out = ToJson(body.data);
+  for (const auto& [key, value] : ToJson(body.reason)) out[key] = value;
+  return out;
+}
+
+boost::json::object ToJson(const CardUpdateBody& body) {
   boost::json::object out = ToJson(body.data);
   for (const auto& [key, value] : ToJson(body.reason)) out[key] = value;
   return out;

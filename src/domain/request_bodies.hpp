@@ -61,12 +61,23 @@ struct EnrolBody {
   bool operator==(const EnrolBody&) const = default;
 };
 
+// POST …/cards/{cardId}/operations:clickToPayUpdate (§5.3): at least one of `name` and
+// `billingAddress`. Its data is sealed with the job like an enrolment's (consumer_info
+// stays empty) and used for that operation only.
+struct CardUpdateBody {
+  EnrolmentData data;    // name and billing_address
+  LifecycleBody reason;  // reason and reasonCode
+
+  bool operator==(const CardUpdateBody&) const = default;
+};
+
 core::Result<ConsumerPutBody> ReadConsumerPutBody(const boost::json::value& body);
 core::Result<CardPutBody> ReadCardPutBody(const boost::json::value& body);
 core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body);
 core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body);
 // The data part alone ({name?, consumerInfo?, billingAddress?}), as sealed with a job.
 core::Result<EnrolmentData> ReadEnrolmentData(const boost::json::value& body);
+core::Result<CardUpdateBody> ReadCardUpdateBody(const boost::json::value& body);
 
 // Wire forms; each reader reads its writer's output back to an equal DTO. The lifecycle
 // body is written with its reasonCode even when it was the default.
@@ -75,5 +86,6 @@ boost::json::object ToJson(const CardPutBody& body);
 boost::json::object ToJson(const LifecycleBody& body);
 boost::json::object ToJson(const EnrolmentData& data);
 boost::json::object ToJson(const EnrolBody& body);
+boost::json::object ToJson(const CardUpdateBody& body);
 
 }  // namespace c2p::domain

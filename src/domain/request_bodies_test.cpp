@@ -219,6 +219,50 @@ TEST(EnrolBody, Refusals) {
                  });
 }
 
+TEST(CardUpdateBody, NeedsANameOrABillingAddress) {
+  auto empty = ReadCardUpdateBody(Json(R"({"reason": "moved"})"));
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, core::ErrorCode::kFieldInvalidFormat);
+  EXPECT_EQ(empty.error().field, "/billingAddress");
+  EXPECT_EQ(empty.error().message, "billingAddress is required when name is absent");
+
+  auto name = ReadCardUpdateBody(Json(R"({"name": "JANE Q DOE"})"));
+  ASSERT_TRUE(name) << name.error().message;
+  EXPECT_EQ(name->data.name, "JANE Q DOE");
+  EXPECT_FALSE(name->data.billing_address);
+  EXPECT_EQ(name->reason.reason_code, ReasonCode::kIssuerDecision);
+}
+
+TEST(CardUpdateBody, ReadsEveryMemberAndRoundTrips) {
+  auto body = ReadCardUpdateBody(Json(R"({"name": "JANE DOE", "reason": "moved",
+      "reasonCode": "USER_DECISION",
+      "billingAddress": {"addressLine1": "2 rue Y", "city": "Lyon", "postalCode": "69001",
+                         "countryCode": "FR"}})"));
+  ASSERT_TRUE(body) << body.error().message;
+  ASSERT_TRUE(body->data.billing_address);
+  EXPECT_FALSE(body->data.consumer_info);
+  EXPECT_EQ(body->reason.reason, "moved");
+  auto again = ReadCardUpdateBody(boost::json::value(ToJson(*body)));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *body);
+  // What is sealed with the job reads back as enrolment data.
+  auto sealed = ReadEnrolmentData(boost::json::value(ToJson(body->data)));
+  ASSERT_TRUE(sealed);
+  EXPECT_EQ(*sealed, body->data);
+}
+
+TEST(CardUpdateBody, Refusals) {
+  ExpectRefusals(ReadCardUpdateBody,
+                 {
+                     {R"({})", "/billingAddress"},
+                     {R"({"name": ""})", "/name"},
+                     {R"({"billingAddress": {"city": "Paris"}})", "/billingAddress/addressLine1"},
+                     {R"({"name": "X", "consumerInfo": {}})", "/consumerInfo"},
+                     {R"({"name": "X", "reasonCode": "MAYBE"})", "/reasonCode"},
+                     {R"({"billingAddress": null})", "/billingAddress"},
+                 });
+}
+
 TEST(ObjectFields, UnknownMemberWithAnEscapableNameIsNotEchoed) {
   auto body = ReadLifecycleBody(Json(R"({"a/b": 1})"));
   ASSERT_FALSE(body);

@@ -209,8 +209,19 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   outcome.end_ms = UnixMillisNow();
   // A failed enrolment leaves the card enrollable again.
   std::optional<std::string> card_status = end.card_status;
+  const notify::NotificationQueue* notifications = options_.notifications;
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    if (auto f = tx.FinishOperation(outcome); !f) return tl::unexpected(std::move(f.error()));
+    auto ended = tx.FinishOperation(outcome);
+    if (!ended) return tl::unexpected(std::move(ended.error()));
+    if (*ended && notifications) {
+      auto queued = job.card_ref ? notifications->CardOperation(tx, job.issuer_id, *job.card_ref,
+                                                                job.operation_id,
+                                                                job.correlation_id, outcome.end_ms)
+                                 : notifications->ConsumerOperation(
+                                       tx, job.issuer_id, job.consumer_id, job.operation_id,
+                                       job.correlation_id, outcome.end_ms);
+      if (!queued) return queued;
+    }
     if (job.card_ref && card_status) {
       if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms,
                                         end.digital_card_id);
@@ -228,7 +239,16 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
         store::OperationOutcome related = outcome;
         related.operation_id = *card.operation_id;
         related.details_json.reset();
-        if (auto f = tx.FinishOperation(related); !f) return tl::unexpected(std::move(f.error()));
+        auto related_ended = tx.FinishOperation(related);
+        if (!related_ended) return tl::unexpected(std::move(related_ended.error()));
+        if (*related_ended && notifications) {
+          if (auto q =
+                  notifications->CardOperation(tx, job.issuer_id, card.card_ref, *card.operation_id,
+                                               job.correlation_id, outcome.end_ms);
+              !q) {
+            return q;
+          }
+        }
       }
     }
     if (end.profile_network) {
@@ -248,6 +268,7 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
                {{"operation_id", job.operation_id}, {"error", written.error().message}});
     co_return;
   }
+  if (notifications && notifications->Notifies(job.issuer_id)) notifications->Wake();
   (end.successful ? succeeded_ : failed_).Add();
   log::Info("engine.operation_ended", {{"correlation_id", job.correlation_id},
                                        {"issuer", job.issuer_id},

@@ -26,6 +26,7 @@
 #include "engine/backoff.hpp"
 #include "engine/driver.hpp"
 #include "engine/operation_watch.hpp"
+#include "notify/notification_queue.hpp"
 #include "store/store.hpp"
 
 namespace c2p::engine {
@@ -36,6 +37,8 @@ struct EngineOptions {
   std::chrono::milliseconds lease{300'000};
   std::chrono::milliseconds idle_poll{500};  // longest sleep when nothing is due
   RetryPolicy retry;
+  // Queues each ended operation's notification in its terminal unit; null: nobody is told.
+  const notify::NotificationQueue* notifications = nullptr;
 };
 
 class Engine {

@@ -76,15 +76,19 @@ Result<std::string> UpdateCardBody(const std::string& external_consumer_id,
   if (!IsExternalId(external_consumer_id))
     return tl::unexpected(BadIdFailure("externalConsumerId"));
   if (!IsExternalId(update.external_card_id)) return tl::unexpected(BadIdFailure("externalCardId"));
-  if (!update.billing) {
+  // A status alone (suspend / resume) needs no address; anything else changes the address.
+  if (!update.billing && !update.status) {
     Failure f = MakeFailure(FailureReason::kDataIncomplete,
                             "missing or unusable for mastercard: billingAddress");
     f.fields.emplace_back("billingAddress");
     return tl::unexpected(std::move(f));
   }
-  auto address = MastercardBillingAddress(*update.billing);
-  if (!address) return tl::unexpected(IncompleteFailure(std::move(address.error())));
-  json::object body{{"billingAddress", std::move(*address)}};
+  json::object body;
+  if (update.billing) {
+    auto address = MastercardBillingAddress(*update.billing);
+    if (!address) return tl::unexpected(IncompleteFailure(std::move(address.error())));
+    body["billingAddress"] = std::move(*address);
+  }
   if (update.status) {
     body["status"] = *update.status == CardStatus::kSuspended ? "SUSPENDED" : "ACTIVE";
   }

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "store/engine_records.hpp"
+#include "store/notification_records.hpp"
 #include "store/registry_records.hpp"
 
 namespace c2p::store {
@@ -93,6 +94,36 @@ class WriteTx {
   virtual core::Result<void> DeleteNetworkProfile(std::string_view issuer,
                                                   std::string_view consumer,
                                                   std::string_view network) = 0;
+
+  // --- Notifications (notification_records.hpp, src/notify).
+  virtual core::Result<std::optional<OperationRecord>> FindOperation(
+      std::string_view issuer, std::string_view operation_id) = 0;
+  virtual core::Result<void> QueueNotification(const NotificationRecord& notification) = 0;
+  // The oldest open notification of each (issuer, order key), if it is still QUEUED and its
+  // issuer is not suspended; oldest first.
+  virtual core::Result<std::vector<NotificationRecord>> PackableNotifications(int limit) = 0;
+  // Inserts `message` and moves the notifications into it (SENDING); returns its id.
+  virtual core::Result<std::int64_t> InsertNotificationMessage(
+      const NotificationMessage& message, const std::vector<std::int64_t>& notification_ids) = 0;
+  // Due PENDING messages, at most `per_issuer` per issuer, none of a suspended issuer or of
+  // `busy_issuers`; each leased until `lease_until_ms` with its attempt counted.
+  virtual core::Result<std::vector<NotificationMessage>> ClaimNotificationMessages(
+      std::int64_t now_ms, std::int64_t lease_until_ms, int per_issuer,
+      const std::vector<std::string>& busy_issuers) = 0;
+  // DELIVERED or DEAD, with the message's notifications; only over PENDING.
+  virtual core::Result<void> EndNotificationMessage(
+      std::int64_t message_id, std::string_view state, std::int64_t ended_ms,
+      const std::optional<std::string>& last_error) = 0;
+  virtual core::Result<void> RescheduleNotificationMessage(
+      std::int64_t message_id, std::int64_t next_attempt_ms,
+      const std::optional<std::string>& last_error) = 0;
+  virtual core::Result<void> SuspendNotifications(std::string_view issuer, std::int64_t since_ms,
+                                                  std::string_view reason) = 0;
+  // Lifts a suspension and makes the issuer's pending messages due now.
+  virtual core::Result<void> ResumeNotifications(std::string_view issuer, std::int64_t now_ms) = 0;
+  // A DEAD message back to PENDING, due now, with a new retry horizon. False: not DEAD.
+  virtual core::Result<bool> RedeliverNotificationMessage(std::int64_t message_id,
+                                                          std::int64_t now_ms) = 0;
 };
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;
@@ -149,6 +180,17 @@ class Store {
   virtual core::Result<std::int64_t> CountJobs() = 0;
   // The earliest due time of a job not leased at `now_ms`, nullopt when none.
   virtual core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms) = 0;
+
+  // --- Notification reads. Lists are most recent first; empty filters match everything.
+  virtual core::Result<std::vector<NotificationMessage>> ListNotificationMessages(
+      std::string_view issuer, std::string_view state, std::string_view card_id, int limit) = 0;
+  virtual core::Result<std::optional<NotificationMessage>> GetNotificationMessage(
+      std::int64_t message_id) = 0;
+  // The earliest next attempt of a PENDING message, nullopt when none.
+  virtual core::Result<std::optional<std::int64_t>> NextNotificationDue() = 0;
+  virtual core::Result<std::int64_t> CountQueuedNotifications() = 0;
+  virtual core::Result<std::vector<NotificationBacklog>> NotificationBacklogs() = 0;
+  virtual core::Result<std::vector<std::string>> SuspendedNotificationIssuers() = 0;
 
   // Cheap liveness probe used by /readyz: store reachable and migrations applied.
   virtual core::Result<void> Ping() = 0;

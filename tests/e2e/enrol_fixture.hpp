@@ -28,14 +28,31 @@ class EnrolE2e : public RegistryE2e {
     const std::string& d = sim_->dir;
     // ISSUER0002 ("fetch": no personal data stored) gets its consumers' data from c2psim's
     // stand-in issuer backend, through outbound OAuth.
-    std::ofstream(d + "/consumers.json")
-        << R"({"consumers":[{"issuerId":"ISSUER0002",)"
-        << R"("consumerId":"c-fetch","consumerInfo":)" << kFetchedInfo << "}]}";
-    ASSERT_TRUE(sim_->StartSim());
+    {
+      std::ofstream consumers(d + "/consumers.json");
+      consumers << R"({"consumers":[{"issuerId":"ISSUER0002",)"
+                << R"("consumerId":"c-fetch","consumerInfo":)" << kFetchedInfo << "}";
+      for (int i = 0; i < kFetchedConsumers; ++i) {
+        consumers << R"(,{"issuerId":"ISSUER0002","consumerId":"c-fetch-)" << i
+                  << R"(","consumerInfo":)" << kFetchedInfo << "}";
+      }
+      consumers << "]}";
+    }
+    // The stand-in issuer checks ISSUER0002's notifications with the harness's secret.
+    sim_->issuer_extra = "require_bearer = true\n";
+    ASSERT_TRUE(sim_->StartSim(
+        "[[issuer.webhook_secrets]]\nissuer = \"ISSUER0002\"\nfile = \"issuer.whsec\"\n"));
     std::ofstream(d + "/oauth.secret") << "s3cret\n";
-    issuer_b_extra_ = "base_url = \"http://127.0.0.1:" + std::to_string(sim_->sim_port) +
+    const std::string sim_url = "http://127.0.0.1:" + std::to_string(sim_->sim_port);
+    issuer_b_extra_ = "base_url = \"" + sim_url +
                       "/sim/v1/issuer\"\noauth_client_id = \"c2p\"\noauth_client_secret_file = \"" +
                       d + "/oauth.secret\"\n";
+    if (notify_issuer_b_) {
+      issuer_b_extra_ += "notification_url = \"" + sim_url +
+                         "/sim/v1/issuer\"\nnotification_hosts = [\"127.0.0.1\"]\n"
+                         "notification_secret_file = \"" +
+                         d + "/issuer.whsec\"\nmax_operations_per_notification = 2\n";
+    }
     for (auto [network, key, api] : {std::tuple{"visa", &sim_->visa_key, kSimVisaApiKey},
                                      std::tuple{"mastercard", &sim_->mc_key, kSimMcApiKey}}) {
       ASSERT_TRUE(jose::WriteJwkFile(d + "/" + network + ".pub.jwk", key->ToPublicJwk(), false));
@@ -52,7 +69,7 @@ class EnrolE2e : public RegistryE2e {
                 ".tsp\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\n";
     }
     config += "[engine]\nretry_base_ms = 20\nretry_max_ms = 400\noperation_deadline_ms = 60000\n";
-    extra_config_ = config;
+    extra_config_ = config + notifications_config_;
     StartDaemon({"pan-v1.jwk"});
   }
   static void TearDownTestSuite() {
@@ -155,6 +172,12 @@ class EnrolE2e : public RegistryE2e {
   }
 
   static inline std::unique_ptr<SimHarness> sim_;
+  // Set before SetUpTestSuite: ISSUER0002's notifications go to c2psim's stand-in issuer
+  // (at most 2 operations per request), with `notifications_config_` as [notifications].
+  static inline bool notify_issuer_b_ = false;
+  static inline std::string notifications_config_;
+  // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch.
+  static constexpr int kFetchedConsumers = 8;
 };
 
 }  // namespace c2p::testing

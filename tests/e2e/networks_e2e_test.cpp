@@ -295,8 +295,17 @@ TEST_F(NetworksE2e, MastercardEveryCall) {
   ASSERT_TRUE(profile);
   EXPECT_EQ(profile->FindCard("mcard-1")->status, "SUSPENDED");
   EXPECT_EQ(profile->consumer.at("lastName").as_string(), "King");
-  suspend.status = networks::CardStatus::kActive;
-  ASSERT_TRUE(Run(mc_->UpdateCard("mcons-1", suspend)));
+  // Resume sends the status alone; an update with neither address nor status is refused
+  // before anything is sent (Mastercard ignores names).
+  networks::CardUpdate resume{"mcard-1", std::nullopt, std::nullopt, networks::CardStatus::kActive};
+  ASSERT_TRUE(Run(mc_->UpdateCard("mcons-1", resume)));
+  profile = Run(mc_->GetProfile("mcons-1"));
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->FindCard("mcard-1")->status, "ACTIVE");
+  networks::CardUpdate name_only{"mcard-1", std::nullopt, std::string("A KING"), std::nullopt};
+  auto refused = Run(mc_->UpdateCard("mcons-1", name_only));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, FailureReason::kDataIncomplete);
 
   ASSERT_TRUE(Run(mc_->DeleteCard("mcons-1", "mcard-2")));
   auto gone = Run(mc_->DeleteCard("mcons-1", "mcard-2"));

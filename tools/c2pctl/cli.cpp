@@ -6,6 +6,7 @@
 
 #include "tools/c2pctl/card_command.hpp"
 #include "tools/c2pctl/keys_command.hpp"
+#include "tools/c2pctl/notifications_command.hpp"
 #include "tools/c2pctl/register_command.hpp"
 #include "tools/c2pctl/token_command.hpp"
 
@@ -19,6 +20,7 @@ int RunC2pctl(int argc, const char* const* argv, std::ostream& out, std::ostream
   AddEncryptCardCommand(app, exit_code, out, err);
   AddTokenCommand(app, exit_code, out, err);
   AddRegisterCommands(app, exit_code, out, err);
+  AddNotificationsCommand(app, exit_code, out, err);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

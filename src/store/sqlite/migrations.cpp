@@ -3,6 +3,7 @@
 #include <array>
 
 #include "store/sqlite/engine_sql.hpp"
+#include "store/sqlite/notification_sql.hpp"
 #include "store/sqlite/registry_sql.hpp"
 #include "store/sqlite/sql.hpp"
 #include "store/sqlite/token_service_sql.hpp"
@@ -17,6 +18,7 @@ constexpr std::array kMigrations{
     Migration{3, "token_service", sql::kMigration0003TokenService},
     Migration{4, "create_engine", sql::kMigration0004CreateEngine},
     Migration{5, "digital_card_status", sql::kMigration0005DigitalCardStatus},
+    Migration{8, "create_notifications", sql::kMigration0008CreateNotifications},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

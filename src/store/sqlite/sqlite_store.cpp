@@ -10,6 +10,7 @@
 
 #include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/notification_queries.hpp"
 #include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
 
@@ -197,6 +198,32 @@ core::Result<std::int64_t> SqliteStore::CountJobs() {
 
 core::Result<std::optional<std::int64_t>> SqliteStore::NextJobDue(std::int64_t now_ms) {
   return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms); });
+}
+
+core::Result<std::vector<NotificationMessage>> SqliteStore::ListNotificationMessages(
+    std::string_view issuer, std::string_view state, std::string_view card_id, int limit) {
+  return WithReader([&](Connection& c) { return QueryMessages(c, issuer, state, card_id, limit); });
+}
+
+core::Result<std::optional<NotificationMessage>> SqliteStore::GetNotificationMessage(
+    std::int64_t message_id) {
+  return WithReader([&](Connection& c) { return QueryMessage(c, message_id); });
+}
+
+core::Result<std::optional<std::int64_t>> SqliteStore::NextNotificationDue() {
+  return WithReader([&](Connection& c) { return QueryNextMessageDue(c); });
+}
+
+core::Result<std::int64_t> SqliteStore::CountQueuedNotifications() {
+  return WithReader([&](Connection& c) { return QueryQueuedCount(c); });
+}
+
+core::Result<std::vector<NotificationBacklog>> SqliteStore::NotificationBacklogs() {
+  return WithReader([&](Connection& c) { return QueryBacklog(c); });
+}
+
+core::Result<std::vector<std::string>> SqliteStore::SuspendedNotificationIssuers() {
+  return WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
 }
 
 }  // namespace c2p::store::sqlite

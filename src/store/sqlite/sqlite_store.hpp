@@ -54,6 +54,16 @@ class SqliteStore final : public Store {
                                                             std::string_view consumer) override;
   core::Result<std::int64_t> CountJobs() override;
   core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms) override;
+  core::Result<std::vector<NotificationMessage>> ListNotificationMessages(std::string_view issuer,
+                                                                          std::string_view state,
+                                                                          std::string_view card_id,
+                                                                          int limit) override;
+  core::Result<std::optional<NotificationMessage>> GetNotificationMessage(
+      std::int64_t message_id) override;
+  core::Result<std::optional<std::int64_t>> NextNotificationDue() override;
+  core::Result<std::int64_t> CountQueuedNotifications() override;
+  core::Result<std::vector<NotificationBacklog>> NotificationBacklogs() override;
+  core::Result<std::vector<std::string>> SuspendedNotificationIssuers() override;
   core::Result<void> Ping() override;
   int SchemaVersion() const override { return schema_version_; }
   void Close() override;

@@ -1,6 +1,7 @@
 #include "store/sqlite/write_tx.hpp"
 
 #include "store/sqlite/engine_queries.hpp"
+#include "store/sqlite/notification_queries.hpp"
 #include "store/sqlite/registry_queries.hpp"
 #include "store/sqlite/sql.hpp"
 
@@ -101,6 +102,63 @@ core::Result<void> SqliteWriteTx::DeleteNetworkProfile(std::string_view issuer,
                                                        std::string_view consumer,
                                                        std::string_view network) {
   return DeleteNetworkProfileRow(conn_, issuer, consumer, network);
+}
+
+core::Result<std::optional<OperationRecord>> SqliteWriteTx::FindOperation(
+    std::string_view issuer, std::string_view operation_id) {
+  return QueryOperation(conn_, issuer, operation_id);
+}
+
+core::Result<void> SqliteWriteTx::QueueNotification(const NotificationRecord& notification) {
+  return InsertNotificationRow(conn_, notification);
+}
+
+core::Result<std::vector<NotificationRecord>> SqliteWriteTx::PackableNotifications(int limit) {
+  return QueryPackable(conn_, limit);
+}
+
+core::Result<std::int64_t> SqliteWriteTx::InsertNotificationMessage(
+    const NotificationMessage& message, const std::vector<std::int64_t>& notification_ids) {
+  auto id = InsertMessageRow(conn_, message);
+  if (!id) return id;
+  for (const std::int64_t n : notification_ids) {
+    if (auto p = PackNotificationRow(conn_, n, *id); !p) return tl::unexpected(p.error());
+  }
+  return id;
+}
+
+core::Result<std::vector<NotificationMessage>> SqliteWriteTx::ClaimNotificationMessages(
+    std::int64_t now_ms, std::int64_t lease_until_ms, int per_issuer,
+    const std::vector<std::string>& busy_issuers) {
+  return ClaimMessageRows(conn_, now_ms, lease_until_ms, per_issuer, busy_issuers);
+}
+
+core::Result<void> SqliteWriteTx::EndNotificationMessage(
+    std::int64_t message_id, std::string_view state, std::int64_t ended_ms,
+    const std::optional<std::string>& last_error) {
+  return EndMessageRow(conn_, message_id, state, ended_ms, last_error);
+}
+
+core::Result<void> SqliteWriteTx::RescheduleNotificationMessage(
+    std::int64_t message_id, std::int64_t next_attempt_ms,
+    const std::optional<std::string>& last_error) {
+  return RescheduleMessageRow(conn_, message_id, next_attempt_ms, last_error);
+}
+
+core::Result<void> SqliteWriteTx::SuspendNotifications(std::string_view issuer,
+                                                       std::int64_t since_ms,
+                                                       std::string_view reason) {
+  return SuspendIssuerRow(conn_, issuer, since_ms, reason);
+}
+
+core::Result<void> SqliteWriteTx::ResumeNotifications(std::string_view issuer,
+                                                      std::int64_t now_ms) {
+  return ResumeIssuerRow(conn_, issuer, now_ms);
+}
+
+core::Result<bool> SqliteWriteTx::RedeliverNotificationMessage(std::int64_t message_id,
+                                                               std::int64_t now_ms) {
+  return RedeliverMessageRow(conn_, message_id, now_ms);
 }
 
 }  // namespace c2p::store::sqlite

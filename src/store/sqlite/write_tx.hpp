@@ -51,6 +51,28 @@ class SqliteWriteTx final : public WriteTx {
                                        const std::optional<std::string>& digital_card_id) override;
   core::Result<void> DeleteNetworkProfile(std::string_view issuer, std::string_view consumer,
                                           std::string_view network) override;
+
+  core::Result<std::optional<OperationRecord>> FindOperation(
+      std::string_view issuer, std::string_view operation_id) override;
+  core::Result<void> QueueNotification(const NotificationRecord& notification) override;
+  core::Result<std::vector<NotificationRecord>> PackableNotifications(int limit) override;
+  core::Result<std::int64_t> InsertNotificationMessage(
+      const NotificationMessage& message,
+      const std::vector<std::int64_t>& notification_ids) override;
+  core::Result<std::vector<NotificationMessage>> ClaimNotificationMessages(
+      std::int64_t now_ms, std::int64_t lease_until_ms, int per_issuer,
+      const std::vector<std::string>& busy_issuers) override;
+  core::Result<void> EndNotificationMessage(std::int64_t message_id, std::string_view state,
+                                            std::int64_t ended_ms,
+                                            const std::optional<std::string>& last_error) override;
+  core::Result<void> RescheduleNotificationMessage(
+      std::int64_t message_id, std::int64_t next_attempt_ms,
+      const std::optional<std::string>& last_error) override;
+  core::Result<void> SuspendNotifications(std::string_view issuer, std::int64_t since_ms,
+                                          std::string_view reason) override;
+  core::Result<void> ResumeNotifications(std::string_view issuer, std::int64_t now_ms) override;
+  core::Result<bool> RedeliverNotificationMessage(std::int64_t message_id,
+                                                  std::int64_t now_ms) override;
   core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                        std::string_view network, std::int64_t created_ms) override;
 

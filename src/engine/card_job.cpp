@@ -1,0 +1,49 @@
+#include "engine/card_job.hpp"
+
+#include "engine/external_ids.hpp"
+
+namespace c2p::engine {
+
+boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
+    store::Store& store, const ConnectorsByNetwork& connectors, const store::JobRecord& job) {
+  if (!job.card_ref) {
+    co_return tl::unexpected(
+        RunResult(FailedWith("NETWORK_REJECTED", "internal: job without a card")));
+  }
+  auto card = store.GetCardByRef(*job.card_ref);
+  if (!card) {
+    co_return tl::unexpected(
+        RunResult(RetryKeeping(job, "NETWORK_UNAVAILABLE", "store: " + card.error().message)));
+  }
+  if (!*card) {
+    co_return tl::unexpected(
+        RunResult(FailedWith("NETWORK_REJECTED", "internal: the card no longer exists")));
+  }
+  auto connector = connectors.find((*card)->network);
+  if (connector == connectors.end()) {
+    co_return tl::unexpected(RunResult(FailedWith(
+        "NETWORK_UNAVAILABLE", "the " + (*card)->network + " directory is not configured")));
+  }
+  CardJob out;
+  out.card = std::move(**card);
+  out.connector = connector->second;
+  out.external_consumer_id = ExternalConsumerId(job.issuer_id, out.card.consumer_id);
+  out.external_card_id = ExternalCardId(job.issuer_id, out.card.card_id, out.card.created_ms);
+  co_return out;
+}
+
+RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, std::string message,
+                        std::optional<std::chrono::seconds> retry_after) {
+  RetryLater later = RetryWith(std::move(failure_code), std::move(message), retry_after);
+  later.progress = job.progress;
+  return later;
+}
+
+RunResult FromFailure(const store::JobRecord& job, const networks::Failure& failure) {
+  if (failure.retryable) {
+    return RetryKeeping(job, failure.failure_code, failure.message, failure.retry_after);
+  }
+  return FailedWith(failure.failure_code, failure.message);
+}
+
+}  // namespace c2p::engine

@@ -1,0 +1,38 @@
+#pragma once
+// What every card-level driver (opt-out, suspend / resume, update) starts an attempt from:
+// the job's card, its network's connector and the card's stable external ids; and how a
+// directory failure ends the attempt.
+
+#include <map>
+#include <string>
+
+#include <tl/expected.hpp>
+
+#include "engine/driver.hpp"
+#include "networks/network_connector.hpp"
+#include "store/store.hpp"
+
+namespace c2p::engine {
+
+using ConnectorsByNetwork = std::map<std::string, networks::NetworkConnector*, std::less<>>;
+
+struct CardJob {
+  store::CardRecord card;
+  networks::NetworkConnector* connector = nullptr;
+  std::string external_consumer_id;
+  std::string external_card_id;
+};
+
+// The job's card (live or deleted) and its connector; otherwise how the attempt ends: a
+// store problem is retried, a job without a card or a network without a connector fails.
+boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
+    store::Store& store, const ConnectorsByNetwork& connectors, const store::JobRecord& job);
+
+// Try again later, keeping the job's progress (card drivers keep their parameters there).
+RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, std::string message,
+                        std::optional<std::chrono::seconds> retry_after = std::nullopt);
+
+// A directory failure: retryable → RetryKeeping, final → FAILED with its §5.8 code.
+RunResult FromFailure(const store::JobRecord& job, const networks::Failure& failure);
+
+}  // namespace c2p::engine
