@@ -1,7 +1,7 @@
 // libFuzzer target for the request-body readers of src/domain: strict JSON, then each of
 // ReadConsumerPutBody, ReadCardPutBody, ReadLifecycleBody, ReadEnrolBody,
-// ReadEnrolmentData, ReadCardUpdateBody, ReadConsumerInfo and ReadBillingAddress on the
-// same value.
+// ReadEnrolmentData, ReadConsumerUpdateBody, ReadCardUpdateBody, ReadConsumerInfo and
+// ReadBillingAddress on the same value.
 //
 // Findings (abort, so libFuzzer keeps the input):
 //  - a crash or sanitizer report;
@@ -79,6 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Check(*value, input, domain::ReadLifecycleBody);
   Check(*value, input, domain::ReadEnrolBody);
   Check(*value, input, domain::ReadEnrolmentData);
+  Check(*value, input, domain::ReadConsumerUpdateBody);
   Check(*value, input, domain::ReadCardUpdateBody);
   Check(*value, input, [](const json::value& v) { return domain::ReadConsumerInfo(v, ""); });
   Check(*value, input, [](const json::value& v) { return domain::ReadBillingAddress(v, ""); });

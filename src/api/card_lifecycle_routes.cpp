@@ -134,7 +134,7 @@ core::Result<void> Apply(store::WriteTx& tx, const RegistryContext& ctx, Action 
                        .consumer_id = c.consumer_id,
                        .network = c.network,
                        .complete = false});
-    if (auto r = tx.InsertOperation(optout); !r) return r;
+    if (auto r = ctx.InsertStartedByC2p(tx, optout, correlation_id); !r) return r;
     if (auto r =
             tx.SetCardClickToPay(c.card_ref, domain::WireName(domain::ClickToPayStatus::kOptingOut),
                                  result.start_ms, std::nullopt);
@@ -160,7 +160,10 @@ asio::awaitable<Reply> Lifecycle(RegistryContext& ctx, Action action, Request& r
     return Apply(tx, ctx, action, issuer, card_id, *body, request.correlation_id(), applied);
   });
   if (!written) co_return http::ErrorReply(written.error());
-  if (applied.cascaded) ctx.wake_engine();
+  if (applied.cascaded) {
+    ctx.wake_engine();
+    ctx.notifications->Wake();
+  }
   const store::OperationRecord& result = applied.operation;
   log::Info("registry.card_lifecycle", {{"correlation_id", request.correlation_id()},
                                         {"issuer", issuer},

@@ -3,12 +3,14 @@
 
 #include <boost/json/array.hpp>
 
+#include "api/consumer_optout.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/network_effect.hpp"
 #include "domain/registration.hpp"
+#include "engine/consumer_update_driver.hpp"
 #include "http/middleware.hpp"
 #include "log/log.hpp"
 #include "vault/sealed_fields.hpp"
@@ -55,7 +57,18 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
 
   bool created = false;
   std::string state;
+  // Propagation (§4.1): replacing the personal information of a consumer with a Click to
+  // Pay profile starts a D1 CLICK_TO_PAY_UPDATE, whose job sends what the store holds when
+  // it runs. Built here, inserted only if the unit finds the information changed.
+  std::optional<store::OperationRecord> update;
+  store::OperationRecord update_op =
+      MakeOperation({.type = domain::OperationType::kClickToPayUpdate,
+                     .requestor_type = domain::RequestorType::kD1,
+                     .issuer = issuer,
+                     .consumer_id = consumer_id,
+                     .complete = false});
   auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    update.reset();
     auto existing = tx.FindConsumer(issuer, consumer_id);
     if (!existing) return tl::unexpected(existing.error());
     std::optional<domain::ConsumerState> current;
@@ -76,6 +89,15 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
         same_info = *stored == *body->personal_information;
       }
       if (same_info && record.state == state) return {};  // idempotent: nothing changes
+      if (!same_info) {
+        auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
+        if (!c2p) return tl::unexpected(c2p.error());
+        if (!c2p->profiles.empty()) {
+          // One job per consumer: the change would not reach the networks [c2p].
+          if (c2p->busy) return tl::unexpected(OperationInProgress());
+          update = update_op;
+        }
+      }
     } else {
       record = store::ConsumerRecord{issuer, consumer_id, state, std::nullopt, now, now};
     }
@@ -83,6 +105,12 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
     record.updated_ms = now;
     if (sealed) record.personal_information = sealed;
     if (auto put = tx.PutConsumer(record); !put) return put;
+    if (update) {
+      if (auto i = ctx.InsertStartedByC2p(tx, *update, request.correlation_id()); !i) return i;
+      auto job =
+          tx.InsertJob(ctx.JobFor(*update, engine::kConsumerUpdateJob, request.correlation_id()));
+      if (!job) return tl::unexpected(job.error());
+    }
     if (!created) return {};
     return tx.InsertOperation(MakeOperation(
         {.type = domain::OperationType::kRegister, .issuer = issuer, .consumer_id = consumer_id}));
@@ -93,8 +121,18 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
                                                {"issuer", issuer},
                                                {"consumer_id", consumer_id}});
   }
-  co_return http::Json(created ? Status::created : Status::ok,
-                       {{"consumerId", consumer_id}, {"state", state}});
+  json::object out{{"consumerId", consumer_id}, {"state", state}};
+  if (update) {
+    ctx.wake_engine();
+    ctx.notifications->Wake();
+    log::Info("registry.consumer_update_propagated", {{"correlation_id", request.correlation_id()},
+                                                      {"issuer", issuer},
+                                                      {"consumer_id", consumer_id},
+                                                      {"operation_id", update->operation_id}});
+    out["clickToPay"] =
+        json::object{{"operationId", update->operation_id}, {"status", update->status}};
+  }
+  co_return http::Json(created ? Status::created : Status::ok, out);
 }
 
 struct ConsumerWithCards {
@@ -150,7 +188,12 @@ asio::awaitable<Reply> GetConsumerCards(RegistryContext& ctx, Request& request) 
 
 // Delete cascades: every live card of the consumer is deleted (a D1 operation each, its
 // PAN retired), then the consumer, whose personal information is dropped [c2p: delete is
-// final, so nothing is kept that could only serve an undelete].
+// final, so nothing is kept that could only serve an undelete]. A consumer with a Click to
+// Pay profile is also opted out (§4.6, consumer_optout.hpp): a D1 consumer operation
+// CLICK_TO_PAY_OPTOUT drives it, each ENROLLED card gets a D1 CLICK_TO_PAY_OPTOUT besides
+// its DELETE, and the issuer's DELETE, those card operations and the opt-out all end
+// together when every network has deleted the profile. A Click to Pay operation in progress
+// on the consumer refuses the delete (409 OPERATION_IN_PROGRESS [c2p]).
 asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
   const std::string& issuer = request.principal();
   const std::string consumer_id(request.param("consumerId"));
@@ -161,6 +204,7 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
   if (!body) co_return http::ErrorReply(body.error());
 
   store::OperationRecord result;
+  std::optional<store::OperationRecord> optout;
   auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
     auto consumer = tx.FindConsumer(issuer, consumer_id);
     if (!consumer) return tl::unexpected(consumer.error());
@@ -168,21 +212,26 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
     auto state = domain::ParseConsumerState((*consumer)->state);
     if (!state) return core::Fail(core::ErrorCode::kInternal, "stored consumer state is unknown");
     if (auto next = domain::DeleteConsumer(*state); !next) return tl::unexpected(next.error());
+    auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
+    if (!c2p) return tl::unexpected(c2p.error());
+    if (c2p->busy) return tl::unexpected(OperationInProgress());
+    const bool cascade = !c2p->profiles.empty();
+    engine::OptOutPlan plan;
+    plan.networks = c2p->profiles;
     auto cards = tx.ConsumerCards(issuer, consumer_id);
     if (!cards) return tl::unexpected(cards.error());
     bool all_complete = true;
     const std::int64_t now = NowMillis();
     for (auto& card : *cards) {
       if (card.state == domain::WireName(domain::CardState::kDeleted)) continue;
-      auto c2p = domain::ParseClickToPayStatus(card.click_to_pay_status);
-      if (!c2p) return core::Fail(core::ErrorCode::kInternal, "stored card status is unknown");
-      auto effect = domain::LifecycleNetworkEffect(*c2p);
+      auto status = domain::ParseClickToPayStatus(card.click_to_pay_status);
+      if (!status) return core::Fail(core::ErrorCode::kInternal, "stored card status is unknown");
+      auto effect = domain::LifecycleNetworkEffect(*status);
       if (!effect) return tl::unexpected(effect.error());
       const bool complete = *effect == domain::NetworkEffect::kNone;
       all_complete = all_complete && complete;
       card.state = domain::WireName(domain::CardState::kDeleted);
       card.updated_ms = now;
-      if (auto u = tx.UpdateCard(card); !u) return u;
       if (auto r = tx.RetirePan(issuer, card.pan_index); !r) return r;
       auto op = MakeOperation({.type = domain::OperationType::kDelete,
                                .requestor_type = domain::RequestorType::kD1,
@@ -192,7 +241,14 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
                                .consumer_id = consumer_id,
                                .network = card.network,
                                .complete = complete});
-      if (auto i = tx.InsertOperation(op); !i) return i;
+      if (auto i = ctx.InsertStartedByC2p(tx, op, request.correlation_id()); !i) return i;
+      if (cascade && !complete) {
+        if (auto p = PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan, op.operation_id);
+            !p) {
+          return p;
+        }
+      }
+      if (auto u = tx.UpdateCard(card); !u) return u;
     }
     store::ConsumerRecord record = **consumer;
     record.state = domain::WireName(domain::ConsumerState::kDeleted);
@@ -204,14 +260,29 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
                             .consumer_id = consumer_id,
                             .reason = body->reason,
                             .reason_code = body->reason_code,
-                            .complete = all_complete});
-    return tx.InsertOperation(result);
+                            .complete = all_complete && !cascade});
+    if (auto i = tx.InsertOperation(result); !i) return i;
+    if (!cascade) return {};
+    optout = MakeOperation({.type = domain::OperationType::kClickToPayOptOut,
+                            .requestor_type = domain::RequestorType::kD1,
+                            .issuer = issuer,
+                            .consumer_id = consumer_id,
+                            .complete = false});
+    if (auto i = ctx.InsertStartedByC2p(tx, *optout, request.correlation_id()); !i) return i;
+    plan.related_operations.push_back(result.operation_id);
+    return InsertOptOutJob(tx, ctx, *optout, plan, request.correlation_id());
   });
   if (!written) co_return http::ErrorReply(written.error());
-  log::Info("registry.consumer_deleted", {{"correlation_id", request.correlation_id()},
-                                          {"issuer", issuer},
-                                          {"consumer_id", consumer_id},
-                                          {"operation_id", result.operation_id}});
+  if (optout || result.status == "PENDING") {
+    ctx.wake_engine();
+    ctx.notifications->Wake();  // D1 operations began
+  }
+  log::Info("registry.consumer_deleted",
+            {{"correlation_id", request.correlation_id()},
+             {"issuer", issuer},
+             {"consumer_id", consumer_id},
+             {"operation_id", result.operation_id},
+             {"optout_operation_id", optout ? optout->operation_id : std::string()}});
   co_return OperationResult(result);
 }
 

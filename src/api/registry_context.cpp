@@ -24,4 +24,18 @@ store::JobRecord RegistryContext::JobFor(const store::OperationRecord& op, std::
   return job;
 }
 
+core::Result<void> RegistryContext::InsertStartedByC2p(store::WriteTx& tx,
+                                                       const store::OperationRecord& op,
+                                                       std::string_view correlation_id) const {
+  if (auto r = tx.InsertOperation(op); !r) return r;
+  if (op.status != "PENDING") return {};
+  if (op.card_ref) {
+    return notifications->CardOperation(tx, op.issuer_id, *op.card_ref, op.operation_id,
+                                        correlation_id, op.start_ms, /*pending=*/true);
+  }
+  return notifications->ConsumerOperation(tx, op.issuer_id, op.consumer_id.value_or(""),
+                                          op.operation_id, correlation_id, op.start_ms,
+                                          /*pending=*/true);
+}
+
 }  // namespace c2p::api

@@ -56,6 +56,13 @@ struct RegistryContext {
   // them inside its unit of work sets them there.
   store::JobRecord JobFor(const store::OperationRecord& op, std::string_view kind,
                           std::string_view correlation_id) const;
+
+  // Records an operation c2p starts itself (requestorType D1: cascades, propagation,
+  // auto-enrolment) and, for an issuer with notify_pending, queues the notification of its
+  // start in the same unit (shared/spec/outbound.md §3). Call Wake on `notifications`
+  // after the commit.
+  core::Result<void> InsertStartedByC2p(store::WriteTx& tx, const store::OperationRecord& op,
+                                        std::string_view correlation_id) const;
 };
 
 }  // namespace c2p::api

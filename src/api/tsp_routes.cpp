@@ -292,7 +292,11 @@ core::Result<void> ApplyEvent(store::WriteTx& tx, const notify::NotificationQueu
       c.suspended_digital_card_id.reset();
       changed = true;
     }
-    if (c.click_to_pay_status == domain::WireName(domain::ClickToPayStatus::kEnrolled)) {
+    // Only the card's own token opts it out: a late DELETED of a token the card no longer
+    // holds (an opt-out already ended, the card enrolled again since) leaves it enrolled.
+    const bool its_token = !c.digital_card_id || c.digital_card_id == body.digital_card_id;
+    if (its_token &&
+        c.click_to_pay_status == domain::WireName(domain::ClickToPayStatus::kEnrolled)) {
       c.click_to_pay_status = domain::WireName(domain::ClickToPayStatus::kOptedOut);
       changed = true;
     }

@@ -4,6 +4,8 @@
 #include "engine/card_optout_driver.hpp"
 #include "engine/card_status_driver.hpp"
 #include "engine/card_update_driver.hpp"
+#include "engine/consumer_optout_driver.hpp"
+#include "engine/consumer_update_driver.hpp"
 #include "jose/key_file.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
@@ -155,6 +157,9 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   rt->notifier = std::move(*notifier);
   add(engine::kEnrolmentJob,
       std::make_unique<engine::EnrolDriver>(store, keys, by_network, rt->consumer_info.get()));
+  add(engine::kConsumerOptOutJob, std::make_unique<engine::ConsumerOptOutDriver>(by_network));
+  add(engine::kConsumerUpdateJob, std::make_unique<engine::ConsumerUpdateDriver>(
+                                      store, keys, by_network, rt->consumer_info.get()));
   add(engine::kCardOptOutJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
   add(engine::kCardDeleteJob, std::make_unique<engine::CardOptOutDriver>(store, by_network));
   add(engine::kCardSuspendJob, std::make_unique<engine::CardStatusDriver>(

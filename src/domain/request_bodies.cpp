@@ -20,6 +20,8 @@ constexpr std::array<std::string_view, 5> kEnrolMembers = {"name", "consumerInfo
 constexpr std::array<std::string_view, 3> kEnrolmentDataMembers = {"name", "consumerInfo",
                                                                    "billingAddress"};
 
+constexpr std::array<std::string_view, 4> kConsumerUpdateMembers = {
+    "consumerInfo", "billingAddress", "reason", "reasonCode"};
 constexpr std::array<std::string_view, 4> kCardUpdateMembers = {"name", "billingAddress", "reason",
                                                                 "reasonCode"};
 
@@ -75,6 +77,25 @@ core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body) {
   fields->Read("reason", kReasonRule, out.reason.reason);
   fields->ReadEnum("reasonCode", ParseReasonCode, "ISSUER_DECISION or USER_DECISION", code);
   if (auto ok = fields->Finish(); !ok) return tl::unexpected(std::move(ok.error()));
+  if (code) out.reason.reason_code = *code;
+  return out;
+}
+
+core::Result<ConsumerUpdateBody> ReadConsumerUpdateBody(const boost::json::value& body) {
+  auto fields = ObjectFields::Open(body, "", kConsumerUpdateMembers);
+  if (!fields) return tl::unexpected(std::move(fields.error()));
+  std::optional<ConsumerInfo> info;
+  std::optional<ReasonCode> code;
+  ConsumerUpdateBody out;
+  fields->ReadObject("consumerInfo", ReadConsumerInfo, info);
+  if (!info && !fields->Find("consumerInfo")) {
+    fields->Fail(FieldError(fields->PointerTo("consumerInfo"), "is required"));
+  }
+  fields->ReadObject("billingAddress", ReadBillingAddress, out.billing_address);
+  fields->Read("reason", kReasonRule, out.reason.reason);
+  fields->ReadEnum("reasonCode", ParseReasonCode, "ISSUER_DECISION or USER_DECISION", code);
+  if (auto ok = fields->Finish(); !ok) return tl::unexpected(std::move(ok.error()));
+  out.consumer_info = std::move(*info);
   if (code) out.reason.reason_code = *code;
   return out;
 }
@@ -143,6 +164,13 @@ boost::json::object ToJson(const EnrolmentData& data) {
 
 boost::json::object ToJson(const EnrolBody& body) {
   boost::json::object out = ToJson(body.data);
+  for (const auto& [key, value] : ToJson(body.reason)) out[key] = value;
+  return out;
+}
+
+boost::json::object ToJson(const ConsumerUpdateBody& body) {
+  boost::json::object out{{"consumerInfo", ToJson(body.consumer_info)}};
+  if (body.billing_address) out["billingAddress"] = ToJson(*body.billing_address);
   for (const auto& [key, value] : ToJson(body.reason)) out[key] = value;
   return out;
 }

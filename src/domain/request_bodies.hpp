@@ -61,6 +61,16 @@ struct EnrolBody {
   bool operator==(const EnrolBody&) const = default;
 };
 
+// POST …/consumers/{consumerId}/operations:clickToPayUpdate (§5.4): consumerInfo required.
+// Like enrolment's data, used for this one operation (sealed with its job), never stored.
+struct ConsumerUpdateBody {
+  ConsumerInfo consumer_info;
+  std::optional<BillingAddress> billing_address;
+  LifecycleBody reason;
+
+  bool operator==(const ConsumerUpdateBody&) const = default;
+};
+
 // POST …/cards/{cardId}/operations:clickToPayUpdate (§5.3): at least one of `name` and
 // `billingAddress`. Its data is sealed with the job like an enrolment's (consumer_info
 // stays empty) and used for that operation only.
@@ -72,6 +82,7 @@ struct CardUpdateBody {
 };
 
 core::Result<ConsumerPutBody> ReadConsumerPutBody(const boost::json::value& body);
+core::Result<ConsumerUpdateBody> ReadConsumerUpdateBody(const boost::json::value& body);
 core::Result<CardPutBody> ReadCardPutBody(const boost::json::value& body);
 core::Result<LifecycleBody> ReadLifecycleBody(const boost::json::value& body);
 core::Result<EnrolBody> ReadEnrolBody(const boost::json::value& body);
@@ -86,6 +97,7 @@ boost::json::object ToJson(const CardPutBody& body);
 boost::json::object ToJson(const LifecycleBody& body);
 boost::json::object ToJson(const EnrolmentData& data);
 boost::json::object ToJson(const EnrolBody& body);
+boost::json::object ToJson(const ConsumerUpdateBody& body);
 boost::json::object ToJson(const CardUpdateBody& body);
 
 }  // namespace c2p::domain

@@ -219,6 +219,46 @@ TEST(EnrolBody, Refusals) {
                  });
 }
 
+TEST(ConsumerUpdateBody, ReadsEveryMemberAndRoundTrips) {
+  auto body = ReadConsumerUpdateBody(Json(R"({"reason": "moved", "reasonCode": "USER_DECISION",
+      "consumerInfo": {"language": "en-US", "firstName": "Jane", "lastName": "Doe",
+                       "email": "jane@example.com",
+                       "mobilePhoneNumber": {"countryCode": "33", "phoneNumber": "612345678"}},
+      "billingAddress": {"addressLine1": "1 rue X", "city": "Paris", "postalCode": "75001",
+                         "countryCode": "FR"}})"));
+  ASSERT_TRUE(body) << body.error().message;
+  EXPECT_EQ(body->consumer_info.email, "jane@example.com");
+  ASSERT_TRUE(body->billing_address);
+  EXPECT_EQ(body->billing_address->city, "Paris");
+  EXPECT_EQ(body->reason.reason, "moved");
+  EXPECT_EQ(body->reason.reason_code, ReasonCode::kUserDecision);
+  auto again = ReadConsumerUpdateBody(boost::json::value(ToJson(*body)));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *body);
+}
+
+TEST(ConsumerUpdateBody, ConsumerInfoAloneIsEnough) {
+  auto body = ReadConsumerUpdateBody(Json(R"({"consumerInfo": {"firstName": "Jane"}})"));
+  ASSERT_TRUE(body) << body.error().message;
+  EXPECT_FALSE(body->billing_address);
+  EXPECT_EQ(body->reason.reason_code, ReasonCode::kIssuerDecision);
+}
+
+TEST(ConsumerUpdateBody, Refusals) {
+  ExpectRefusals(ReadConsumerUpdateBody,
+                 {
+                     {R"({})", "/consumerInfo"},
+                     {R"({"reason": "no info"})", "/consumerInfo"},
+                     {R"({"consumerInfo": null})", "/consumerInfo"},
+                     {R"({"consumerInfo": {"email": "nope"}})", "/consumerInfo/email"},
+                     {R"({"consumerInfo": {}, "billingAddress": {"city": "Paris"}})",
+                      "/billingAddress/addressLine1"},
+                     {R"({"consumerInfo": {}, "reasonCode": "MAYBE"})", "/reasonCode"},
+                     {R"({"consumerInfo": {}, "name": "JANE"})", "/name"},
+                     {R"([])", ""},
+                 });
+}
+
 TEST(CardUpdateBody, NeedsANameOrABillingAddress) {
   auto empty = ReadCardUpdateBody(Json(R"({"reason": "moved"})"));
   ASSERT_FALSE(empty);

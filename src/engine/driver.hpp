@@ -44,6 +44,9 @@ struct Finished {
   std::optional<std::string> profile_network;  // the consumer now has a profile there
   std::vector<CardEffect> cards;               // other cards, other operations
   std::vector<std::string> profiles_removed;   // networks where the consumer's profile went
+  // Other operations without a card that end with this one, with the same status and
+  // error (the issuer's consumer DELETE that a D1 opt-out cascade completes).
+  std::vector<std::string> related_operations;
 };
 
 // Try again later (back-off, or the network's Retry-After).

@@ -167,10 +167,13 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   const std::int64_t run_at = UnixMillisNow() + delay.count();
   if (run_at >= job.deadline_ms) {
     auto driver = drivers_.find(job.kind);
+    // The driver gives up from the checkpoint this attempt reached, not the one it began at.
+    store::JobRecord last = job;
+    last.progress = retry.progress;
     Finished end =
         driver == drivers_.end()
             ? FailedWith(retry.failure_code, retry.message)
-            : driver->second->GiveUp(job, retry.failure_code,
+            : driver->second->GiveUp(last, retry.failure_code,
                                      "retries exhausted before the deadline: " + retry.message);
     if (!end.profile_network) end.profile_network = retry.profile_network;
     co_await Finish(job, end);
@@ -251,6 +254,20 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
         }
       }
     }
+    for (const std::string& id : end.related_operations) {
+      store::OperationOutcome related = outcome;
+      related.operation_id = id;
+      related.details_json.reset();
+      auto related_ended = tx.FinishOperation(related);
+      if (!related_ended) return tl::unexpected(std::move(related_ended.error()));
+      if (*related_ended && notifications) {
+        if (auto q = notifications->ConsumerOperation(tx, job.issuer_id, job.consumer_id, id,
+                                                      job.correlation_id, outcome.end_ms);
+            !q) {
+          return q;
+        }
+      }
+    }
     if (end.profile_network) {
       if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *end.profile_network,
                                         outcome.end_ms);
@@ -280,6 +297,9 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   watch_.Notify(OperationWatch::Key(job.issuer_id, job.operation_id));
   for (const CardEffect& card : end.cards) {
     if (card.operation_id) watch_.Notify(OperationWatch::Key(job.issuer_id, *card.operation_id));
+  }
+  for (const std::string& id : end.related_operations) {
+    watch_.Notify(OperationWatch::Key(job.issuer_id, id));
   }
 }
 

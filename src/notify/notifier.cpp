@@ -149,19 +149,19 @@ asio::awaitable<void> Notifier::Loop() {
     const bool claimed_any = co_await ClaimRound();
     RefreshBacklog();
     if (claimed_any) continue;
+    // Due but not claimable (an issuer's concurrency used up, or suspended): a request
+    // that ends frees a slot and wakes the loop; a resume is seen at the next poll.
     const auto wait = UntilNextDue();
-    if (wait.count() == 0) {
-      // Due but not claimable (the issuers' concurrency is used up): wait for a slot.
-      wake_timer_.expires_after(std::chrono::milliseconds(20));
-    } else {
-      wake_timer_.expires_after(wait);
-    }
+    wake_timer_.expires_after(wait.count() == 0 ? options_.idle_poll : wait);
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 
 asio::awaitable<void> Notifier::PackRound() {
+  // A read first: an idle notifier must not cost a commit (and its fsync) per poll.
+  auto waiting = store_.CountQueuedNotifications();
+  if (waiting && *waiting == 0) co_return;
   PackContext context;
   context.render = render_;
   context.max_operations = [this](std::string_view issuer) {
@@ -204,6 +204,7 @@ asio::awaitable<bool> Notifier::ClaimRound() {
   }
   if (busy.size() == issuers_.size()) co_return false;
   const std::int64_t now = NowMs();
+  if (auto due = store_.NextNotificationDue(); due && (!*due || **due > now)) co_return false;
   std::vector<store::NotificationMessage> claimed;
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
     auto rows = tx.ClaimNotificationMessages(now, now + options_.lease.count(),

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/ids.hpp"
+#include "http/percent_encode.hpp"
 
 namespace c2p::notify {
 namespace asio = boost::asio;
@@ -20,25 +21,6 @@ constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 // What a waiter is handed: the access token, or the failure every waiter shares.
 using TokenResult = OAuthResult<std::string>;
-
-// Unreserved characters (RFC 3986) as they are, everything else %XX: valid in a
-// x-www-form-urlencoded body whatever the scope holds.
-std::string FormEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0x0f];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -210,7 +192,7 @@ asio::awaitable<OAuthResult<IssuerToken>> OutboundOAuth::Request(std::string cor
     request.headers.emplace_back("x-correlation-id", std::move(correlation_id));
   }
   request.body = "grant_type=client_credentials";
-  if (!config_.scope.empty()) request.body += "&scope=" + FormEncode(config_.scope);
+  if (!config_.scope.empty()) request.body += "&scope=" + http::PercentEncode(config_.scope);
   auto response = co_await client_.Send(std::move(request));
   if (!response) co_return tl::unexpected(OAuthTransportFailure(response.error()));
   co_return ReadTokenAnswer(response->status, response->body);

@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/percent_encode.hpp"
+
 namespace c2p::notify {
 
 namespace json = boost::json;
@@ -26,7 +28,9 @@ std::string DigitalCardBody(const json::object& thin) {
     if (const auto* v = thin.if_contains(key)) body[key] = *v;
   }
   if (const auto* op = body.if_contains("operation"); op && op->is_string()) {
-    body["operation"] = DigitalCardOperation(op->get_string());
+    // A copy first: the new value must not view the string it replaces.
+    const std::string name(DigitalCardOperation(op->get_string()));
+    body["operation"] = name;
   }
   if (const auto* details = thin.if_contains("details"); details && details->is_object()) {
     if (const auto* id = details->get_object().if_contains("digitalCardId")) {
@@ -37,30 +41,12 @@ std::string DigitalCardBody(const json::object& thin) {
   return json::serialize(body);
 }
 
-// A path segment: the token service chose the id, so anything but RFC 3986's unreserved
-// characters is percent-encoded.
-std::string PathSegment(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string DigitalCardId(const json::object& thin) {
   if (const auto* details = thin.if_contains("details"); details && details->is_object()) {
     if (const auto* id = details->get_object().if_contains("digitalCardId");
         id && id->is_string() && !id->get_string().empty()) {
-      return PathSegment(id->get_string());
+      // The token service chose the id: it is percent-encoded into the path.
+      return http::PercentEncode(id->get_string());
     }
   }
   return "unknown";

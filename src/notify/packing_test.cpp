@@ -111,6 +111,19 @@ TEST_F(Packing, DigitalCardEventsGoOneByOneToTheirOwnPath) {
   EXPECT_FALSE(body.contains("error"));
 }
 
+TEST_F(Packing, EveryTokenEventNamesItsOperation) {
+  for (const auto& [type, told] :
+       {std::pair{"DIGITIZE", "ACTIVATE"}, std::pair{"SUSPEND", "SUSPEND"},
+        std::pair{"RESUME", "RESUME"}, std::pair{"DELETE", "DELETE"}}) {
+    ops_.clear();
+    ops_.emplace("op", Operation("op", type));
+    auto out =
+        PackNotifications({Queued(1, "ISSUER0001", "DIGITAL_CARD", "op")}, ops_, Context(10));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(json::parse(out[0].message.body).as_object().at("operation"), told) << type;
+  }
+}
+
 TEST_F(Packing, APendingNotificationSaysTheOperationBeganAndAMissingOneKeepsItsId) {
   ops_.emplace("op1", Operation("op1", "CLICK_TO_PAY_ENROLMENT"));
   auto out = PackNotifications({Queued(1, "ISSUER0001", "CARD", "op1", /*pending=*/true),

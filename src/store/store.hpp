@@ -94,6 +94,9 @@ class WriteTx {
   virtual core::Result<void> DeleteNetworkProfile(std::string_view issuer,
                                                   std::string_view consumer,
                                                   std::string_view network) = 0;
+  // The networks where the consumer has a profile (Store::GetNetworkProfiles, in the unit).
+  virtual core::Result<std::vector<std::string>> NetworkProfiles(std::string_view issuer,
+                                                                 std::string_view consumer) = 0;
 
   // --- Notifications (notification_records.hpp, src/notify).
   virtual core::Result<std::optional<OperationRecord>> FindOperation(

@@ -51,7 +51,9 @@ class EnrolE2e : public RegistryE2e {
       issuer_b_extra_ += "notification_url = \"" + sim_url +
                          "/sim/v1/issuer\"\nnotification_hosts = [\"127.0.0.1\"]\n"
                          "notification_secret_file = \"" +
-                         d + "/issuer.whsec\"\nmax_operations_per_notification = 2\n";
+                         d +
+                         "/issuer.whsec\"\nmax_operations_per_notification = 2\n"
+                         "notify_pending = true\n";
     }
     for (auto [network, key, api] : {std::tuple{"visa", &sim_->visa_key, kSimVisaApiKey},
                                      std::tuple{"mastercard", &sim_->mc_key, kSimMcApiKey}}) {
@@ -173,7 +175,8 @@ class EnrolE2e : public RegistryE2e {
 
   static inline std::unique_ptr<SimHarness> sim_;
   // Set before SetUpTestSuite: ISSUER0002's notifications go to c2psim's stand-in issuer
-  // (at most 2 operations per request), with `notifications_config_` as [notifications].
+  // (at most 2 operations per request, D1 operations also when they start), with
+  // `notifications_config_` as [notifications].
   static inline bool notify_issuer_b_ = false;
   static inline std::string notifications_config_;
   // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch.

@@ -212,6 +212,30 @@ TEST_F(Notifications, ReceiverDownThenBackGetsEverythingInOrder) {
   ExpectDeliveredInOrder(cards);
 }
 
+// notify_pending: a D1 cascade (the opt-out of a deleted enrolled card) is told when it
+// starts and when it ends, in that order, with the card's other notifications.
+TEST_F(Notifications, D1OperationsAreToldWhenTheyStartWithNotifyPending) {
+  auto cards = EnrolCards(1, "d1");
+  ExpectDeliveredInOrder(cards);
+  auto r = Call("POST", Card(kIssuerB, cards[0]) + "/operations:delete", {}, kIssuerB);
+  ASSERT_EQ(r.status, 202) << r.body;
+  Ended(std::string(Body(r).at("operationId").as_string()), kIssuerB);
+  ExpectDeliveredInOrder(cards);
+  std::vector<std::string> optout_statuses;
+  const json::object received = Received(cards[0]);
+  for (const auto& n : received.at("notifications").as_array()) {
+    const auto& body = n.as_object().at("body").as_object();
+    if (!body.contains("operations")) continue;
+    for (const auto& op : body.at("operations").as_array()) {
+      const auto& o = op.as_object();
+      if (o.at("operation").as_string() != "CLICK_TO_PAY_OPTOUT") continue;
+      EXPECT_EQ(o.at("requestorType").as_string(), "D1");
+      optout_statuses.emplace_back(o.at("status").as_string());
+    }
+  }
+  EXPECT_EQ(optout_statuses, (std::vector<std::string>{"PENDING", "SUCCESSFUL"}));
+}
+
 // The stand-in keeps what it finally accepts: the issuer may see the same webhook-id twice
 // (at least once delivery) and de-duplicates on it.
 TEST_F(Notifications, SlowReceiverTimesOutAndIsRetried) {
@@ -220,6 +244,18 @@ TEST_F(Notifications, SlowReceiverTimesOutAndIsRetried) {
   auto cards = EnrolCards(1, "slow");
   ASSERT_TRUE(Eventually([&] { return Metric("c2p_notifications_retried_total") > retried; },
                          std::chrono::seconds(30)));
+  Behave("");
+  ExpectDeliveredInOrder(cards);
+}
+
+// S7: a 3xx is a failure like any other (never followed) and the request is retried.
+TEST_F(Notifications, RedirectsAreNotFollowed) {
+  Behave(R"({"status":302})");
+  const auto retried = Metric("c2p_notifications_retried_total");
+  auto cards = EnrolCards(1, "redirect");
+  ASSERT_TRUE(Eventually([&] { return Metric("c2p_notifications_retried_total") >= retried + 2; },
+                         std::chrono::seconds(30)));
+  EXPECT_TRUE(ToldAbout(cards[0]).empty());
   Behave("");
   ExpectDeliveredInOrder(cards);
 }

@@ -7,13 +7,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-
 #include "app/config.hpp"
 #include "store/store.hpp"
 #include "tools/c2pctl/cli.hpp"
+#include "tools/c2pctl/store_access.hpp"
 
 namespace c2p::ctl {
 
@@ -38,16 +35,7 @@ core::Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const std::strin
                                                                 core::metrics::Registry& metrics) {
   auto config = app::LoadConfig(path);
   if (!config) return tl::unexpected(config.error());
-  store::StoreOptions options;
-  options.read_connections = 1;
-  return store::OpenStore(config->store.url, options, metrics);
-}
-
-core::Result<void> Write(store::Store& store, store::WriteWork work) {
-  boost::asio::io_context io;
-  auto done = boost::asio::co_spawn(io, store.Write(std::move(work)), boost::asio::use_future);
-  io.run();
-  return done.get();
+  return OpenStoreAt(config->store.url, metrics);
 }
 
 void PrintMessage(const store::NotificationMessage& m, std::ostream& out) {
@@ -110,7 +98,7 @@ int Redeliver(const Options& o, std::ostream& out, std::ostream& err) {
   }
   std::size_t redelivered = 0;
   std::vector<std::int64_t> not_dead;
-  auto written = Write(**store, [&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = WriteNow(**store, [&](store::WriteTx& tx) -> core::Result<void> {
     redelivered = 0;
     not_dead.clear();
     const std::int64_t now = NowMs();
@@ -144,8 +132,8 @@ int Resume(const Options& o, std::ostream& out, std::ostream& err) {
     err << "c2pctl notifications resume: " << store.error().message << "\n";
     return kExitFailure;
   }
-  auto written =
-      Write(**store, [&](store::WriteTx& tx) { return tx.ResumeNotifications(o.issuer, NowMs()); });
+  auto written = WriteNow(
+      **store, [&](store::WriteTx& tx) { return tx.ResumeNotifications(o.issuer, NowMs()); });
   (*store)->Close();
   if (!written) {
     err << "c2pctl notifications resume: " << written.error().message << "\n";

@@ -2,14 +2,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-
 #include "app/config.hpp"
 #include "app/registry_setup.hpp"
 #include "store/store.hpp"
 #include "tools/c2pctl/cli.hpp"
+#include "tools/c2pctl/store_access.hpp"
 #include "vault/associated_data.hpp"
 #include "vault/seal.hpp"
 
@@ -34,13 +31,6 @@ std::string AssociatedData(const store::SealedRow& row, std::string_view field) 
              : vault::ConsumerAssociatedData(row.issuer_id, row.row_id, field);
 }
 
-core::Result<void> Write(store::Store& store, store::WriteWork work) {
-  boost::asio::io_context io;
-  auto done = boost::asio::co_spawn(io, store.Write(std::move(work)), boost::asio::use_future);
-  io.run();
-  return done.get();
-}
-
 // One page: reseal what is under an old version, then swap it in one transaction.
 core::Result<std::size_t> ResealPage(store::Store& store, const vault::KeyRing& ring,
                                      const std::vector<store::SealedRow>& rows) {
@@ -57,7 +47,7 @@ core::Result<std::size_t> ResealPage(store::Store& store, const vault::KeyRing& 
   }
   if (changes.empty()) return std::size_t{0};
   std::size_t swapped = 0;
-  auto written = Write(store, [&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = WriteNow(store, [&](store::WriteTx& tx) -> core::Result<void> {
     swapped = 0;  // a unit may in principle be retried: count afresh
     for (const auto& c : changes) {
       auto ok = tx.ResealField(*c.row, c.field, c.old_blob, c.new_blob);
@@ -78,9 +68,7 @@ core::Result<RotationReport> RotateKeys(const KeysRotateOptions& options) {
   auto ring = app::LoadPanKeyRing(config->keys);
   if (!ring) return tl::unexpected(ring.error());
   core::metrics::Registry metrics;
-  store::StoreOptions store_options;
-  store_options.read_connections = 1;
-  auto store = store::OpenStore(config->store.url, store_options, metrics);
+  auto store = OpenStoreAt(config->store.url, metrics);
   if (!store) return tl::unexpected(store.error());
 
   RotationReport report;

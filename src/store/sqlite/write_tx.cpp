@@ -70,6 +70,10 @@ core::Result<bool> SqliteWriteTx::ConsumerHasJob(std::string_view issuer,
                                                  std::string_view consumer) {
   return QueryConsumerHasJob(conn_, issuer, consumer);
 }
+core::Result<std::vector<std::string>> SqliteWriteTx::NetworkProfiles(std::string_view issuer,
+                                                                      std::string_view consumer) {
+  return QueryNetworkProfiles(conn_, issuer, consumer);
+}
 core::Result<std::vector<JobRecord>> SqliteWriteTx::ClaimJobs(std::int64_t now_ms,
                                                               std::int64_t lease_until_ms,
                                                               int limit) {

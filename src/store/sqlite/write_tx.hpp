@@ -51,6 +51,8 @@ class SqliteWriteTx final : public WriteTx {
                                        const std::optional<std::string>& digital_card_id) override;
   core::Result<void> DeleteNetworkProfile(std::string_view issuer, std::string_view consumer,
                                           std::string_view network) override;
+  core::Result<std::vector<std::string>> NetworkProfiles(std::string_view issuer,
+                                                         std::string_view consumer) override;
 
   core::Result<std::optional<OperationRecord>> FindOperation(
       std::string_view issuer, std::string_view operation_id) override;

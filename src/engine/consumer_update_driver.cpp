@@ -1,0 +1,145 @@
+#include "engine/consumer_update_driver.hpp"
+
+#include "engine/external_ids.hpp"
+#include "vault/sealed_fields.hpp"
+
+namespace c2p::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// A problem of c2p's own (the store, sealed data): retried, never blamed on the network.
+RetryLater Internal(std::string message) {
+  return RetryWith("NETWORK_UNAVAILABLE", std::move(message));
+}
+
+std::string JoinFields(const std::vector<std::string>& fields) {
+  std::string out;
+  for (const auto& f : fields) {
+    if (!out.empty()) out += ", ";
+    out += f;
+  }
+  return out;
+}
+
+RunResult FromFailure(const networks::Failure& f) {
+  if (f.retryable) return RetryWith(f.failure_code, f.message, f.retry_after);
+  return FailedWith(f.failure_code, f.message);
+}
+
+}  // namespace
+
+ConsumerUpdateDriver::ConsumerUpdateDriver(
+    store::Store& store, const vault::KeyRing& keys,
+    std::map<std::string, networks::NetworkConnector*, std::less<>> connectors,
+    ConsumerInfoSource* consumer_info, PollOptions options)
+    : store_(store),
+      keys_(keys),
+      connectors_(std::move(connectors)),
+      consumer_info_(consumer_info),
+      options_(options) {}
+
+// The issuer's update carries consumerInfo (and maybe a billing address for the cards);
+// propagation carries nothing and sends what the store holds now. The consumer's country
+// comes from a billing address: the body's, else the stored one, else the issuer's.
+asio::awaitable<tl::expected<ConsumerUpdateDriver::Data, RunResult>> ConsumerUpdateDriver::Resolve(
+    const store::JobRecord& job) {
+  ConsumerData body;
+  if (job.input) {
+    auto data = vault::OpenEnrolmentData(keys_, job.issuer_id, job.operation_id, *job.input);
+    if (!data) co_return tl::unexpected(RunResult(Internal("sealed update data does not open")));
+    body.info = std::move(data->consumer_info);
+    body.billing = std::move(data->billing_address);
+  }
+  ConsumerData stored;
+  auto consumer = store_.GetConsumer(job.issuer_id, job.consumer_id);
+  if (!consumer) {
+    co_return tl::unexpected(RunResult(Internal("store: " + consumer.error().message)));
+  }
+  if (*consumer && (*consumer)->personal_information) {
+    auto info = vault::OpenPersonalInformation(keys_, job.issuer_id, job.consumer_id,
+                                               *(*consumer)->personal_information);
+    if (!info) {
+      co_return tl::unexpected(RunResult(Internal("stored personal information does not open")));
+    }
+    stored.info = info->consumer;
+    stored.billing = info->billing_address;
+  }
+  ConsumerData known = FirstKnown(body, stored);
+  if (NeedsFetch(known) && consumer_info_ != nullptr && consumer_info_->Serves(job.issuer_id)) {
+    auto fetched =
+        co_await consumer_info_->Fetch(job.issuer_id, job.consumer_id, "", job.correlation_id);
+    if (!fetched) {
+      const FetchProblem& p = fetched.error();
+      if (p.retryable) {
+        co_return tl::unexpected(RunResult(RetryWith(p.failure_code, p.message, p.retry_after)));
+      }
+      co_return tl::unexpected(RunResult(FailedWith(p.failure_code, p.message)));
+    }
+    known = Complete(std::move(known), *fetched);
+  }
+  if (auto missing = MissingFields(known); !missing.empty()) {
+    co_return tl::unexpected(RunResult(
+        FailedWith("CONSUMER_DATA_INCOMPLETE", "missing consumer data: " + JoinFields(missing))));
+  }
+  Data data;
+  data.consumer.external_consumer_id = ExternalConsumerId(job.issuer_id, job.consumer_id);
+  data.consumer.info = std::move(*known.info);
+  data.consumer.billing = known.billing;
+  // The cards get the body's address; propagation sends the stored one.
+  data.card_billing = job.input ? body.billing : stored.billing;
+  co_return data;
+}
+
+asio::awaitable<std::optional<RunResult>> ConsumerUpdateDriver::Update(
+    networks::NetworkConnector& connector, const Data& data,
+    const std::vector<store::CardRecord>& cards, const std::string& network) {
+  auto call = co_await connector.UpdateConsumer(data.consumer);
+  auto ended = co_await AwaitRequest(connector, std::move(call), "", options_);
+  if (!ended) co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still updating");
+  if (!*ended) co_return FromFailure(ended->error());
+  if (!data.card_billing) co_return std::nullopt;
+  for (const auto& card : cards) {
+    if (card.network != network || card.click_to_pay_status != "ENROLLED" ||
+        card.state == "DELETED") {
+      continue;
+    }
+    networks::CardUpdate update;
+    update.external_card_id = ExternalCardId(card.issuer_id, card.card_id, card.created_ms);
+    update.billing = data.card_billing;
+    auto card_call = co_await connector.UpdateCard(data.consumer.external_consumer_id, update);
+    // "" : a card update's outcome carries no token (the card id asks for one).
+    auto card_ended = co_await AwaitRequest(connector, std::move(card_call), "", options_);
+    if (!card_ended) co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still updating");
+    if (!*card_ended) co_return FromFailure(card_ended->error());
+  }
+  co_return std::nullopt;
+}
+
+asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job) {
+  auto data = co_await Resolve(job);
+  if (!data) co_return std::move(data.error());
+  auto profiles = store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
+  if (!profiles) co_return Internal("store: " + profiles.error().message);
+  if (profiles->empty()) {
+    co_return FailedWith("NETWORK_REJECTED", "the consumer is no longer enrolled in any network");
+  }
+  auto cards = store_.GetConsumerCards(job.issuer_id, job.consumer_id);
+  if (!cards) co_return Internal("store: " + cards.error().message);
+  boost::json::array updated;
+  for (const auto& network : *profiles) {
+    auto connector = connectors_.find(network);
+    if (connector == connectors_.end()) {
+      co_return FailedWith("NETWORK_UNAVAILABLE",
+                           "the " + network + " directory is not configured");
+    }
+    if (auto stop = co_await Update(*connector->second, *data, *cards, network)) {
+      co_return std::move(*stop);
+    }
+    updated.emplace_back(network);
+  }
+  co_return SucceededWith({{"networksUpdated", std::move(updated)}});
+}
+
+}  // namespace c2p::engine
