@@ -8,7 +8,8 @@
 //    is not one of the §5.8 codes;
 //  - a failure message holding a run of 5+ digits or a quote: messages name fields and
 //    codes, never values from the answer;
-//  - a success from a status the reader does not accept as success.
+//  - a success from a status the reader does not accept as success;
+//  - a profile whose converted fields (exp, countries, language, phone) break c2p's formats.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,8 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+
+#include <boost/json/object.hpp>
 
 #include "networks/answers.hpp"
 
@@ -56,6 +59,34 @@ void Check(const R& r, bool ok_allowed) {
   }
 }
 
+// The profile readers convert what the directory holds back to c2p's shapes
+// (profile_fields.hpp): whatever they keep must have c2p's format.
+void CheckProfile(const networks::Result<networks::Profile>& r) {
+  if (!r) return;
+  for (const auto& card : r->cards) {
+    const std::string& e = card.exp;
+    if (!e.empty() &&
+        (e.size() != 5 || e[2] != '/' || e.substr(0, 2) < "01" || e.substr(0, 2) > "12")) {
+      Die("card exp not MM/YY");
+    }
+    if (const auto* c = card.billing_address.if_contains("countryCode");
+        c != nullptr && (!c->is_string() || c->get_string().size() != 2)) {
+      Die("billing countryCode not alpha-2");
+    }
+  }
+  if (const auto* l = r->consumer_info.if_contains("language");
+      l != nullptr &&
+      (!l->is_string() || l->get_string().size() != 5 || l->get_string()[2] != '-')) {
+    Die("language not like en-US");
+  }
+  if (const auto* m = r->consumer_info.if_contains("mobilePhoneNumber"); m != nullptr) {
+    if (!m->is_object() || !m->get_object().contains("countryCode") ||
+        !m->get_object().contains("phoneNumber")) {
+      Die("mobilePhoneNumber without its members");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -77,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 3:
       Check(networks::ReadVisaProfile(answer), status == 200);
+      CheckProfile(networks::ReadVisaProfile(answer));
       break;
     case 4:
       Check(networks::ReadMastercardEnrolAnswer(answer), status == 200);
@@ -86,6 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 6:
       Check(networks::ReadMastercardProfile(answer), status == 200);
+      CheckProfile(networks::ReadMastercardProfile(answer));
       break;
     default:
       CheckFailure(networks::ReadVisaError(answer));

@@ -1,4 +1,5 @@
-// libFuzzer target for c2psim's directory request readers (tools/c2psim/requests.hpp).
+// libFuzzer target for c2psim's directory request readers (tools/c2psim/requests.hpp) and
+// its token-event control (token_control.hpp).
 // The first byte picks the reader: its low bits a Visa-like call or a Mastercard-like
 // reader, its top bit "plaintext mode", where the rest of the input is the decrypted card
 // of an otherwise valid enrolment (encrypted here to the simulator's fixed key), so the
@@ -21,6 +22,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "requests.hpp"
+#include "token_control.hpp"
 
 namespace {
 
@@ -112,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t selector = data[0];
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   const bool plaintext = (selector & 0x80) != 0;
-  const int which = (selector & 0x7f) % 10;
+  const int which = (selector & 0x7f) % 11;
   if (plaintext) {
     if (input.size() > 4096) return 0;
     const std::string jwe = Seal(input);
@@ -137,9 +139,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (which == 8) {
     auto r = sim::ReadMastercardConsumer(input);
     if (!r) CheckError(r.error(), input, false);
-  } else {
+  } else if (which == 9) {
     auto r = sim::ReadMastercardCardUpdate(input);
     if (!r) CheckError(r.error(), input, false);
+  } else {
+    // The token-event sim control: a refusal names the member, never the input.
+    std::string error;
+    if (!sim::ReadTokenEventControl(input, error)) {
+      if (error.empty()) Die("token control refusal without a message");
+      if (error.find('"') != std::string::npos) Die("token control message quotes input");
+    }
   }
   return 0;
 }

@@ -12,12 +12,15 @@ void AddEnrolRoutes(http::Router& router, RegistryContext& ctx);
 void AddOperationRoutes(http::Router& router, RegistryContext& ctx);
 void AddConsumerClickToPayRoutes(http::Router& router, RegistryContext& ctx);
 void AddCardClickToPayRoutes(http::Router& router, RegistryContext& ctx);
+// §5.7 (profile_routes): the consumer's profiles, read live from the networks.
+void AddProfileRoutes(http::Router& router, RegistryContext& ctx);
 
 inline void AddClickToPayRoutes(http::Router& router, RegistryContext& ctx) {
   AddEnrolRoutes(router, ctx);
   AddOperationRoutes(router, ctx);
   AddConsumerClickToPayRoutes(router, ctx);
   AddCardClickToPayRoutes(router, ctx);
+  AddProfileRoutes(router, ctx);
 }
 
 }  // namespace c2p::api

@@ -11,6 +11,7 @@
 #include "core/time_format.hpp"
 #include "domain/card_product.hpp"
 #include "engine/operation_watch.hpp"
+#include "engine/profile_reader.hpp"
 #include "jose/jwe.hpp"
 #include "notify/notification_queue.hpp"
 #include "store/store.hpp"
@@ -44,6 +45,8 @@ struct RegistryContext {
 
   // How long an operation may take before it fails with NETWORK_UNAVAILABLE.
   std::chrono::milliseconds operation_deadline{std::chrono::hours(24)};
+  // Reads Click to Pay profiles from the networks (§5.7); null when the engine is not wired.
+  engine::ProfileReader* profiles = nullptr;
 
   // The policy of a configured issuer (the bearer middleware already refused others).
   const IssuerRegistryPolicy& Policy(std::string_view issuer) const;

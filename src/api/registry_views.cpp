@@ -32,6 +32,11 @@ std::int64_t NowMillis() {
 json::object CardView(const store::CardRecord& card, const domain::CardExpiry& exp) {
   json::object click_to_pay{{"status", card.click_to_pay_status}};
   PutIf(click_to_pay, "digitalCardId", card.digital_card_id);
+  if (card.digital_card_id) {
+    // [c2p] the token's own state at the network, from its token service's events.
+    click_to_pay["digitalCardStatus"] =
+        card.suspended_digital_card_id == card.digital_card_id ? "SUSPENDED" : "ACTIVE";
+  }
   return json::object{{"cardId", card.card_id},
                       {"consumerId", card.consumer_id},
                       {"cardProductId", card.card_product_id},

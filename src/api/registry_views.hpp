@@ -16,7 +16,9 @@
 namespace c2p::api {
 
 // §4.5. `clickToPay` is shown with its status, and its digitalCardId while the network's
-// token service reports one (spec/outbound.md §4); updatedAt arrives with enrolment.
+// token service reports one (spec/outbound.md §4) with [c2p] digitalCardStatus ACTIVE or
+// SUSPENDED (the token's state, from SUSPENDED / RESUMED events); updatedAt arrives with
+// enrolment.
 boost::json::object CardView(const store::CardRecord& card, const domain::CardExpiry& exp);
 
 // §5.8, absent members left out; times as ISO 8601 with milliseconds.

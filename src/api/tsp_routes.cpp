@@ -274,10 +274,22 @@ core::Result<void> ApplyEvent(store::WriteTx& tx, const notify::NotificationQueu
   if (body.event == TokenEvent::kActivated) {
     c.digital_card_id = body.digital_card_id;
     changed = true;
+  } else if (body.event == TokenEvent::kSuspended || body.event == TokenEvent::kResumed) {
+    // The token's state, shown as clickToPay.digitalCardStatus; the card's own state is the
+    // issuer's and stays. An event about another token than the card's changes nothing.
+    if (c.digital_card_id == body.digital_card_id) {
+      if (body.event == TokenEvent::kSuspended) {
+        c.suspended_digital_card_id = body.digital_card_id;
+      } else {
+        c.suspended_digital_card_id.reset();
+      }
+      changed = true;
+    }
   } else if (body.event == TokenEvent::kDeleted) {
     // Another token of the card (a later ACTIVATED) stays.
     if (c.digital_card_id == body.digital_card_id) {
       c.digital_card_id.reset();
+      c.suspended_digital_card_id.reset();
       changed = true;
     }
     // Only the card's own token opts it out: a late DELETED of a token the card no longer

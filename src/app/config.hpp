@@ -109,6 +109,8 @@ struct EngineConfig {
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_max{60'000};
   unsigned max_in_flight = 512;
+  // Each directory's share of a Click to Pay profiles read (spec/api.md §5.7).
+  std::chrono::milliseconds profile_timeout{5'000};
 };
 
 // [notifications]: delivery to the issuers (src/notify).

@@ -78,6 +78,19 @@ TEST_F(ConfigTest, AValidFileLoadsIntoTypedStructs) {
   EXPECT_EQ(c->card_products[0].network, Network::kVisa);
 }
 
+TEST_F(ConfigTest, ProfileTimeoutHasADefaultAndCanBeSet) {
+  auto c = Parse("");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->engine.profile_timeout, std::chrono::milliseconds(5000));
+  c = Parse("[engine]\nprofile_timeout_ms = 750\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->engine.profile_timeout, std::chrono::milliseconds(750));
+  auto bad = Parse("[engine]\nprofile_timeout_ms = 0\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("engine.profile_timeout_ms"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST_F(ConfigTest, AuthSettingsHaveDefaultsAndCanBeSet) {
   auto defaults = Parse("");
   ASSERT_TRUE(defaults) << defaults.error().message;

@@ -70,6 +70,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   (*registry)->watch = &(*engine)->watch;
   (*registry)->operation_deadline = config.engine.operation_deadline;
   (*registry)->notifications = &(*engine)->notifications;
+  (*registry)->profiles = (*engine)->profiles.get();
   api::AddClickToPayRoutes(router, **registry);
 
   // Idempotency runs after authentication: keys are scoped by the caller's issuer.

@@ -169,6 +169,8 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   add(engine::kCardResumeJob,
       std::make_unique<engine::CardStatusDriver>(store, by_network, networks::CardStatus::kActive));
   add(engine::kCardUpdateJob, std::make_unique<engine::CardUpdateDriver>(store, keys, by_network));
+  rt->profiles = std::make_unique<engine::ProfileReader>(rt->engine->executor(), by_network,
+                                                         config.engine.profile_timeout);
   return rt;
 }
 

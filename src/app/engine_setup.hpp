@@ -14,6 +14,7 @@
 #include "engine/engine.hpp"
 #include "engine/enrol_driver.hpp"
 #include "engine/operation_watch.hpp"
+#include "engine/profile_reader.hpp"
 #include "http/client.hpp"
 #include "networks/network_connector.hpp"
 #include "notify/consumer_info_client.hpp"
@@ -48,6 +49,8 @@ struct EngineRuntime {
   // Delivers the queued notifications on its own thread; null when no issuer has a
   // notification_url.
   std::unique_ptr<notify::Notifier> notifier;
+  // The profiles getter's reads (spec/api.md §5.7), on the engine's executor.
+  std::unique_ptr<engine::ProfileReader> profiles;
 };
 
 // Not started: call runtime->Start() once the API is wired.

@@ -86,6 +86,13 @@ bool IsCountryAlpha3(std::string_view alpha3) {
                      [&](const Country& c) { return c.alpha3 == alpha3; });
 }
 
+std::optional<std::string_view> CountryAlpha2(std::string_view alpha3) {
+  const auto* it = std::find_if(std::begin(kCountries), std::end(kCountries),
+                                [&](const Country& c) { return c.alpha3 == alpha3; });
+  if (it == std::end(kCountries)) return std::nullopt;
+  return it->alpha2;
+}
+
 std::size_t CountryCount() { return std::size(kCountries); }
 
 }  // namespace c2p::domain

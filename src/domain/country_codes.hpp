@@ -16,6 +16,9 @@ bool IsCountryCode(std::string_view alpha2);
 std::optional<std::string_view> CountryAlpha3(std::string_view alpha2);
 // True for an assigned alpha-3 code ("FRA"), as the Visa-like directory requires.
 bool IsCountryAlpha3(std::string_view alpha3);
+// The alpha-2 code of an assigned alpha-3 code ("FRA" -> "FR"), for what a Visa-like
+// directory gives back; nullopt otherwise.
+std::optional<std::string_view> CountryAlpha2(std::string_view alpha3);
 
 inline constexpr TextRule kCountryCodeRule{IsCountryCode, "an ISO 3166-1 alpha-2 country code"};
 

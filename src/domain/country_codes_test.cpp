@@ -27,6 +27,15 @@ TEST(CountryCodes, MapsToAlpha3) {
   EXPECT_EQ(CountryAlpha3("UK"), std::nullopt);
 }
 
+TEST(CountryCodes, MapsBackToAlpha2) {
+  EXPECT_EQ(CountryAlpha2("FRA"), "FR");
+  EXPECT_EQ(CountryAlpha2("GBR"), "GB");
+  EXPECT_EQ(CountryAlpha2("ZWE"), "ZW");
+  EXPECT_EQ(CountryAlpha2("FR"), std::nullopt);
+  EXPECT_EQ(CountryAlpha2("fra"), std::nullopt);
+  EXPECT_EQ(CountryAlpha2(""), std::nullopt);
+}
+
 TEST(CountryCodes, RuleNamesTheField) {
   auto bad = CheckText(kCountryCodeRule, "UK", "/billingAddress/countryCode");
   ASSERT_FALSE(bad);

@@ -10,6 +10,7 @@
 #include "core/strict_json.hpp"
 #include "http/client.hpp"
 #include "networks/directory_call.hpp"
+#include "networks/profile_fields.hpp"
 
 namespace c2p::networks {
 namespace json = boost::json;
@@ -285,7 +286,7 @@ CallResult ReadVisaStatusAnswer(const Answer& answer, std::string_view external_
 
 namespace {
 
-Result<Profile> ReadCards(const Answer& answer, const json::object& body,
+Result<Profile> ReadCards(const Answer& answer, const json::object& body, bool visa,
                           std::string_view consumer_key, std::string_view cards_key,
                           std::string_view id_key, std::string_view token_key,
                           std::string_view last4_key) {
@@ -307,8 +308,20 @@ Result<Profile> ReadCards(const Answer& answer, const json::object& body,
     card.digital_card_id = std::string(StringMember(c, token_key).value_or(""));
     card.last4 = std::string(StringMember(c, last4_key).value_or(""));
     card.status = std::string(StringMember(c, "status").value_or(""));
+    if (const json::value* a = c.if_contains("billingAddress"); a != nullptr && a->is_object()) {
+      card.billing_address =
+          visa ? BillingFromVisa(a->get_object()) : BillingFromMastercard(a->get_object());
+    }
+    if (visa) {
+      card.exp = DisplayExpiryFromVisa(StringMember(c, "expirationDate").value_or(""));
+      card.name = std::string(StringMember(c, "nameOnCard").value_or(""));
+    } else {
+      card.exp = DisplayExpiryFromMastercard(StringMember(c, "panExpirationMonth").value_or(""),
+                                             StringMember(c, "panExpirationYear").value_or(""));
+    }
     p.cards.push_back(std::move(card));
   }
+  p.consumer_info = visa ? ConsumerFromVisa(p.consumer) : ConsumerFromMastercard(p.consumer);
   return p;
 }
 
@@ -321,8 +334,8 @@ Result<Profile> ReadVisaProfile(const Answer& answer) {
   }
   const auto body = ParseObject(answer.body);
   if (!body) return tl::unexpected(Malformed(answer, "body"));
-  return ReadCards(answer, *body, "consumerInformation", "paymentInstruments", "externalCardID",
-                   "tokenId", "last4");
+  return ReadCards(answer, *body, true, "consumerInformation", "paymentInstruments",
+                   "externalCardID", "tokenId", "last4");
 }
 
 // ---- Mastercard-like ----
@@ -393,7 +406,7 @@ Result<Profile> ReadMastercardProfile(const Answer& answer) {
   }
   const auto body = ParseObject(answer.body);
   if (!body) return tl::unexpected(Malformed(answer, "body"));
-  return ReadCards(answer, *body, "consumer", "cards", "externalCardId", "srcDigitalCardId",
+  return ReadCards(answer, *body, false, "consumer", "cards", "externalCardId", "srcDigitalCardId",
                    "panLastFour");
 }
 

@@ -3,11 +3,14 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include "http/client.hpp"
 
 namespace c2p::networks {
 namespace {
+
+namespace json = boost::json;
 
 Answer A(unsigned status, std::string_view body, std::string_view retry_after = {}) {
   return Answer{status, body, retry_after};
@@ -255,6 +258,46 @@ TEST(Answers, MastercardWritesAndProfile) {
   EXPECT_EQ(p->FindCard("c1")->digital_card_id, "mdc_1");
   EXPECT_EQ(ReadMastercardProfile(A(200, R"({"consumer":{},"cards":{}})")).error().reason,
             FailureReason::kMalformedAnswer);
+}
+
+TEST(Answers, ProfilesConvertBackToC2pShapes) {
+  const auto v = ReadVisaProfile(A(200, R"({"consumerInformation":{"externalConsumerID":"k",
+      "firstName":"Jane","lastName":"Doe","emails":["j@example.com"],"phones":["33612345678"],
+      "locale":"en_US","countryCode":"FRA"},"paymentInstruments":[{"externalCardID":"c1",
+      "last4":"1111","expirationDate":"2028-07","nameOnCard":"JANE DOE","tokenId":"vdc_1",
+      "status":"ACTIVE","billingAddress":{"addressLine1":"1 rue","city":"Paris",
+      "postalCode":"75002","country":"FRA"}}]})"));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(json::serialize(v->consumer_info),
+            R"({"firstName":"Jane","lastName":"Doe","email":"j@example.com",)"
+            R"("mobilePhoneNumber":{"countryCode":"33","phoneNumber":"612345678"},)"
+            R"("language":"en-US"})");
+  const ProfileCard& vc = v->cards.at(0);
+  EXPECT_EQ(vc.exp, "07/28");
+  EXPECT_EQ(vc.name, "JANE DOE");
+  EXPECT_EQ(json::serialize(vc.billing_address),
+            R"({"addressLine1":"1 rue","city":"Paris","postalCode":"75002","countryCode":"FR"})");
+
+  const auto m = ReadMastercardProfile(A(200, R"({"consumer":{"firstName":"Jane",
+      "lastName":"Doe","emailAddress":"j@example.com","mobileNumber":{"countryCode":"33",
+      "phoneNumber":"612345678"},"locale":"en_US","countryCode":"FR"},"cards":[
+      {"externalCardId":"c1","panLastFour":"0004","panExpirationMonth":"12",
+      "panExpirationYear":"2030","status":"SUSPENDED","billingAddress":{"line1":"1 rue",
+      "city":"Paris","zip":"75002","countryCode":"FR"}}]})"));
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(json::serialize(m->consumer_info), json::serialize(v->consumer_info));
+  const ProfileCard& mc = m->cards.at(0);
+  EXPECT_EQ(mc.exp, "12/30");
+  EXPECT_EQ(mc.name, "");
+  EXPECT_EQ(json::serialize(mc.billing_address), json::serialize(vc.billing_address));
+  // What does not convert is left out; the profile is still read.
+  const auto odd = ReadVisaProfile(A(200, R"({"consumerInformation":{"emails":[7],
+      "phones":["12"],"locale":"english"},"paymentInstruments":[{"externalCardID":"c1",
+      "expirationDate":"July","billingAddress":{"country":"XXX"}}]})"));
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_TRUE(odd->consumer_info.empty());
+  EXPECT_EQ(odd->cards.at(0).exp, "");
+  EXPECT_TRUE(odd->cards.at(0).billing_address.empty());
 }
 
 TEST(Answers, TransportFailures) {

@@ -81,10 +81,18 @@ struct ProfileCard {
   std::string digital_card_id;  // empty when not tokenised
   std::string last4;
   std::string status;  // "ACTIVE", "SUSPENDED", …
+  // Converted back to c2p's shapes (profile_fields.hpp), for the profiles getter; empty
+  // when the directory holds none or it cannot be read. Personal and card data: never logged.
+  std::string exp;                      // "MM/YY"
+  std::string name;                     // the cardholder name (Visa-like only)
+  boost::json::object billing_address;  // c2p's billingAddress
 };
 
 struct Profile {
   boost::json::object consumer;  // as the directory holds it (personal data: never logged)
+  // The same in c2p's consumerInfo shape (firstName, lastName, email, mobilePhoneNumber,
+  // language, …), as far as it converts.
+  boost::json::object consumer_info;
   std::vector<ProfileCard> cards;
   const ProfileCard* FindCard(std::string_view external_card_id) const;
 };

@@ -46,6 +46,9 @@ struct CardRecord {
   // The network token its token service reported ACTIVATED (spec/outbound.md §4), until
   // it reports it DELETED.
   std::optional<std::string> digital_card_id;
+  // The token its token service reported SUSPENDED, until RESUMED or DELETED: the card's
+  // token is suspended while this equals digital_card_id (migration 5).
+  std::optional<std::string> suspended_digital_card_id;
 };
 
 // An operation of spec/api.md §5.8. Optional members are absent on the wire when empty.

@@ -207,12 +207,17 @@ TEST_F(TspE2e, EventsAreRecordedOnceAndShownInTheCard) {
       204);
   EXPECT_EQ(Operations("tsp_events", "DIGITIZE"), 1);
 
-  // SUSPENDED / RESUMED are recorded; the card keeps its state and token.
-  for (const auto& [id, event, op] :
-       {std::tuple{"ev_a2", "SUSPENDED", "SUSPEND"}, std::tuple{"ev_a3", "RESUMED", "RESUME"}}) {
+  EXPECT_EQ(ClickToPay("tsp_events").at("digitalCardStatus"), "ACTIVE");
+  // SUSPENDED / RESUMED are recorded and change the token's status; the card keeps its
+  // state, its Click to Pay status and its token.
+  for (const auto& [id, event, op, status] :
+       {std::tuple{"ev_a2", "SUSPENDED", "SUSPEND", "SUSPENDED"},
+        std::tuple{"ev_a3", "RESUMED", "RESUME", "ACTIVE"}}) {
     EXPECT_EQ(Tsp("visa", "tokenEvents", EventBody(id, pan, event, "vdc_1"), kVisaSecret).status,
               204);
     EXPECT_EQ(Operations("tsp_events", op), 1) << event;
+    EXPECT_EQ(ClickToPay("tsp_events").at("digitalCardStatus"), status) << event;
+    EXPECT_EQ(ClickToPay("tsp_events").at("status"), "ENROLLED") << event;
   }
   auto view = Call("GET", Card(kIssuerA, "tsp_events"));
   EXPECT_EQ(Body(view).at("state"), "ACTIVE");
@@ -224,6 +229,7 @@ TEST_F(TspE2e, EventsAreRecordedOnceAndShownInTheCard) {
       204);
   auto c2p = ClickToPay("tsp_events");
   EXPECT_FALSE(c2p.contains("digitalCardId"));
+  EXPECT_FALSE(c2p.contains("digitalCardStatus"));
   EXPECT_EQ(c2p.at("status"), "OPTED_OUT");
   EXPECT_EQ(Operations("tsp_events", "DELETE"), 1);
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM token_events"), events_before + 4);

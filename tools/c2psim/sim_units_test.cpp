@@ -12,6 +12,7 @@
 #include "issuer_standin.hpp"
 #include "test_cards.hpp"
 #include "tests/support/scratch_dir.hpp"
+#include "token_control.hpp"
 #include "webhook.hpp"
 
 namespace c2p::sim {
@@ -219,6 +220,52 @@ TEST(SimIssuer, FixturesAndBehaviour) {
   EXPECT_EQ(b.delay.count(), 20);
   EXPECT_FALSE(ParseIssuerBehaviour(json::parse(R"({"status":99})"), b, error));
   EXPECT_FALSE(ParseIssuerBehaviour(json::parse(R"({"mood":1})"), b, error));
+}
+
+TEST(SimTokenControl, ReadsTheEventStrictly) {
+  std::string error;
+  EXPECT_EQ(ReadTokenEventControl(R"({"event":"SUSPENDED"})", error),
+            NetworkTokenEvent::kSuspended);
+  EXPECT_EQ(ReadTokenEventControl(R"({"event":"RESUMED"})", error), NetworkTokenEvent::kResumed);
+  EXPECT_EQ(ReadTokenEventControl(R"({"event":"DELETED"})", error), NetworkTokenEvent::kDeleted);
+  for (const char* bad :
+       {"", "[]", R"({"event":"ACTIVATED"})", R"({"event":1})", R"({"event":"DELETED","x":1})",
+        R"({"event":"DELETED","event":"DELETED"})", R"({})"}) {
+    error.clear();
+    EXPECT_FALSE(ReadTokenEventControl(bad, error)) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+TEST(SimTokenControl, ChangesTheCardOfTheToken) {
+  // No c2p configured: the state changes, no event is sent.
+  SimContext sim(SimConfig{}, SimKeys{});
+  SimCard card;
+  card.external_card_id = "k1";
+  card.digital_card_id = "mdc_1";
+  card.status = "ACTIVE";
+  sim.mastercard.consumers["c1"].cards.push_back(std::move(card));
+  sim.mastercard.card_owner["k1"] = "c1";
+  const auto status = [&] { return sim.mastercard.consumers["c1"].cards.at(0).status; };
+
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_2", NetworkTokenEvent::kSuspended).status,
+            http::Status::not_found);
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_1", NetworkTokenEvent::kResumed).status,
+            http::Status::conflict);
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_1", NetworkTokenEvent::kSuspended).status,
+            http::Status::ok);
+  EXPECT_EQ(status(), "SUSPENDED");
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_1", NetworkTokenEvent::kSuspended).status,
+            http::Status::conflict);
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_1", NetworkTokenEvent::kResumed).status,
+            http::Status::ok);
+  EXPECT_EQ(status(), "ACTIVE");
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_1", NetworkTokenEvent::kDeleted).status,
+            http::Status::ok);
+  EXPECT_TRUE(sim.mastercard.consumers["c1"].cards.empty());
+  EXPECT_FALSE(sim.mastercard.card_owner.contains("k1"));
+  EXPECT_EQ(ApplyTokenEventControl(sim, "mdc_1", NetworkTokenEvent::kDeleted).status,
+            http::Status::not_found);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "simulator.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 #include "checkout.hpp"
 #include "fields.hpp"
 #include "issuer_standin.hpp"
 #include "mastercard_directory.hpp"
 #include "sim_context.hpp"
+#include "token_control.hpp"
 #include "visa_directory.hpp"
 
 namespace c2p::sim {
@@ -93,6 +96,19 @@ void Simulator::AddRoutes(http::Router& router) {
                                               {"mastercard", std::move(mastercard)},
                                               {"issuer", p.issuer->Stats()}});
       });
+
+  // The network's token service acting on its own (token_control.hpp).
+  const http::RouteOptions raw_body{http::BodyKind::kRaw, http::kDefaultBodyLimit, false};
+  router.Add(
+      http::Verb::post, "/sim/v1/tokens/{digitalCardId}/events",
+      [&p](http::Request& r) -> asio::awaitable<http::Reply> {
+        p.context.Bind(co_await asio::this_coro::executor);
+        std::string error;
+        const auto event = ReadTokenEventControl(r.body(), error);
+        if (!event) co_return BadRequest(error);
+        co_return ApplyTokenEventControl(p.context, r.param("digitalCardId"), *event);
+      },
+      raw_body);
 
   // Everything back to a fresh start (state, faults, test-card counts, issuer inbox).
   router.Add(http::Verb::post, "/sim/v1/reset",

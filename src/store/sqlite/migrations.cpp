@@ -17,6 +17,7 @@ constexpr std::array kMigrations{
     Migration{2, "create_registry", sql::kMigration0002CreateRegistry},
     Migration{3, "token_service", sql::kMigration0003TokenService},
     Migration{4, "create_engine", sql::kMigration0004CreateEngine},
+    Migration{5, "digital_card_status", sql::kMigration0005DigitalCardStatus},
     Migration{8, "create_notifications", sql::kMigration0008CreateNotifications},
 };
 

@@ -86,6 +86,25 @@ TEST_F(MigrationsTest, TokenServiceMigrationKeepsExistingCards) {
   EXPECT_EQ(Migrations()[2].name, "token_service");
 }
 
+// Migration 5 (digital_card_status) on cards holding tokens: none of them is suspended.
+TEST_F(MigrationsTest, DigitalCardStatusMigrationLeavesTokensActive) {
+  auto conn = OpenConn();
+  ASSERT_EQ(ApplyMigrations(conn, Migrations().first(4)).value(), 4);
+  ASSERT_TRUE(conn.Exec(
+      "INSERT INTO consumers VALUES ('ISSUER0001', 'c1', 'ACTIVE', NULL, 1, 1);"
+      "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
+      "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, "
+      "digital_card_id) VALUES ('ISSUER0001', 'card1', 'c1', 'VISA_CLASSIC', 'VISA', 'ACTIVE', "
+      "'idx', x'01', x'02', NULL, '1111', 'ENROLLED', 1, 1, 'vdc_1')"));
+  ASSERT_GE(ApplyMigrations(conn).value(), 5);
+  auto card = QueryNewestCard(conn, "ISSUER0001", "card1").value();
+  ASSERT_TRUE(card);
+  EXPECT_EQ(card->digital_card_id, "vdc_1");
+  EXPECT_FALSE(card->suspended_digital_card_id);
+  EXPECT_EQ(Migrations()[4].version, 5);
+  EXPECT_EQ(Migrations()[4].name, "digital_card_status");
+}
+
 TEST_F(MigrationsTest, FailedMigrationLeavesSchemaUnchanged) {
   auto conn = OpenConn();
   ASSERT_EQ(ApplyMigrations(conn, Migrations().first(1)).value(), 1);

@@ -20,7 +20,8 @@ constexpr auto ReadCard = ReadRow<CardRecord,
     &CardRecord::consumer_id, &CardRecord::card_product_id, &CardRecord::network,
     &CardRecord::state, &CardRecord::pan_index, &CardRecord::pan, &CardRecord::exp,
     &CardRecord::name, &CardRecord::pan_last4, &CardRecord::click_to_pay_status,
-    &CardRecord::created_ms, &CardRecord::updated_ms, &CardRecord::digital_card_id>;
+    &CardRecord::created_ms, &CardRecord::updated_ms, &CardRecord::digital_card_id,
+    &CardRecord::suspended_digital_card_id>;
 constexpr auto ReadOperation = ReadRow<OperationRecord,
     &OperationRecord::operation_id, &OperationRecord::issuer_id, &OperationRecord::operation,
     &OperationRecord::status, &OperationRecord::requestor_type, &OperationRecord::requestor_id,
@@ -90,7 +91,8 @@ core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& c) 
 
 core::Result<void> UpdateCardRow(Connection& conn, const CardRecord& c) {
   return Run(Prepared(conn, sql::kUpdateCard, c.card_ref, c.state, c.exp, c.name,
-                      c.click_to_pay_status, c.updated_ms, c.digital_card_id));
+                      c.click_to_pay_status, c.updated_ms, c.digital_card_id,
+                      c.suspended_digital_card_id));
 }
 
 core::Result<bool> QueryPanRetired(Connection& conn, std::string_view issuer,

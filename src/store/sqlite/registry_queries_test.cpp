@@ -197,6 +197,26 @@ TEST_F(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
   EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_2");
 }
 
+TEST_F(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto card = Card("card1", "idx-a");
+    card.digital_card_id = "vdc_1";
+    auto inserted = tx.InsertCard(card);
+    if (!inserted) return tl::unexpected(inserted.error());
+    return {};
+  }));
+  auto card = store_->GetCard("ISSUER0001", "card1").value();
+  ASSERT_TRUE(card);
+  EXPECT_FALSE(card->suspended_digital_card_id);
+  card->suspended_digital_card_id = "vdc_1";
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.UpdateCard(*card); }));
+  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->suspended_digital_card_id, "vdc_1");
+  card->suspended_digital_card_id.reset();
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.UpdateCard(*card); }));
+  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->suspended_digital_card_id);
+}
+
 TEST_F(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
   for (int i = 0; i < 5; ++i) {
     OperationRecord op;

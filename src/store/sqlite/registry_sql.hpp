@@ -119,10 +119,12 @@ ON CONFLICT (issuer_id, consumer_id) DO UPDATE SET
 
 // --- Cards ---------------------------------------------------------------------------
 
-// digital_card_id came with migration 3 (token_service_sql.hpp).
+// digital_card_id came with migration 3, suspended_digital_card_id with migration 5
+// (token_service_sql.hpp).
 #define C2P_CARD_COLUMNS                                                                    \
   "card_ref, issuer_id, card_id, consumer_id, card_product_id, network, state, pan_index, " \
-  "pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, digital_card_id"
+  "pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, digital_card_id" \
+  ", suspended_digital_card_id"
 
 // The newest incarnation of a cardId: the live card if there is one, else the last
 // deleted one.
@@ -149,6 +151,7 @@ inline constexpr std::string_view kSelectConsumerCards =
     "d.card_id = c.card_id) AND NOT EXISTS (SELECT 1 FROM cards l WHERE "
     "l.issuer_id = c.issuer_id AND l.card_id = c.card_id AND l.state <> 'DELETED'))) "
     "ORDER BY card_ref";
+// A new card has no token yet, so no suspended one (suspended_digital_card_id stays NULL).
 inline constexpr std::string_view kInsertCard =
     "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
     "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, "
@@ -156,7 +159,7 @@ inline constexpr std::string_view kInsertCard =
 // Everything that may change on a live card; its identity (ids, PAN, product) does not.
 inline constexpr std::string_view kUpdateCard =
     "UPDATE cards SET state = ?2, exp = ?3, name = ?4, click_to_pay_status = ?5, "
-    "updated_ms = ?6, digital_card_id = ?7 WHERE card_ref = ?1";
+    "updated_ms = ?6, digital_card_id = ?7, suspended_digital_card_id = ?8 WHERE card_ref = ?1";
 
 #undef C2P_CARD_COLUMNS
 

@@ -32,6 +32,16 @@ CREATE TABLE token_events (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Migration 5 (digital_card_status).
+//  - cards.suspended_digital_card_id: the token the network's token service reported
+//    SUSPENDED, until it reports it RESUMED or DELETED. Kept as the token's id rather than a
+//    flag, so a card that gets a new token (a later enrolment) shows it active without any
+//    other write path having to reset it: the card's token is suspended only while this
+//    equals cards.digital_card_id.
+inline constexpr std::string_view kMigration0005DigitalCardStatus = R"sql(
+ALTER TABLE cards ADD COLUMN suspended_digital_card_id TEXT;
+)sql";
+
 inline constexpr std::string_view kInsertTokenEvent =
     "INSERT OR IGNORE INTO token_events (network, event_id, event, card_ref, operation_id, "
     "received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
