@@ -46,4 +46,25 @@ RunResult FromFailure(const store::JobRecord& job, const networks::Failure& fail
   return FailedWith(failure.failure_code, failure.message);
 }
 
+boost::asio::awaitable<RunResult> UpdateCardAtNetwork(const store::JobRecord& job,
+                                                      const CardJob& card,
+                                                      const networks::CardUpdate& update,
+                                                      const PollOptions& options) {
+  auto call = co_await card.connector->UpdateCard(card.external_consumer_id, update);
+  // Waited on without the card's id: an update's answer names no token for it.
+  auto ended = co_await AwaitRequest(*card.connector, std::move(call), std::string(), options);
+  if (!ended) {
+    co_return RetryKeeping(job, "NETWORK_UNAVAILABLE",
+                           "the directory is still processing the update");
+  }
+  if (!*ended) {
+    const networks::Failure& f = ended->error();
+    if (f.reason == networks::FailureReason::kNotEnrolled) {
+      co_return FailedWith("NETWORK_REJECTED", "the network no longer holds the card");
+    }
+    co_return FromFailure(job, f);
+  }
+  co_return SucceededWith({});
+}
+
 }  // namespace c2p::engine

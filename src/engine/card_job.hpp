@@ -8,6 +8,7 @@
 
 #include <tl/expected.hpp>
 
+#include "engine/await_request.hpp"
 #include "engine/driver.hpp"
 #include "networks/network_connector.hpp"
 #include "store/store.hpp"
@@ -34,5 +35,12 @@ RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, s
 
 // A directory failure: retryable → RetryKeeping, final → FAILED with its §5.8 code.
 RunResult FromFailure(const store::JobRecord& job, const networks::Failure& failure);
+
+// Sends `update` for the job's card and follows it to its end (suspend, resume, update):
+// SUCCESSFUL, a retry, or FAILED (a card the network no longer holds is NETWORK_REJECTED).
+boost::asio::awaitable<RunResult> UpdateCardAtNetwork(const store::JobRecord& job,
+                                                      const CardJob& card,
+                                                      const networks::CardUpdate& update,
+                                                      const PollOptions& options);
 
 }  // namespace c2p::engine

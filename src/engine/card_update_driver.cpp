@@ -5,7 +5,6 @@
 namespace c2p::engine {
 
 namespace asio = boost::asio;
-using networks::FailureReason;
 
 networks::CardUpdate CardUpdateFor(std::string_view network, std::string external_card_id,
                                    const std::optional<std::string>& name,
@@ -33,20 +32,7 @@ asio::awaitable<RunResult> CardUpdateDriver::Run(const store::JobRecord& job) {
       CardUpdateFor(c.card.network, c.external_card_id, data->name, data->billing_address);
   // A name alone for a network that ignores names: nothing to change there.
   if (!update.billing && !update.name_on_card) co_return SucceededWith({});
-  auto call = co_await c.connector->UpdateCard(c.external_consumer_id, update);
-  auto ended = co_await AwaitRequest(*c.connector, std::move(call), std::string(), options_);
-  if (!ended) {
-    co_return RetryKeeping(job, "NETWORK_UNAVAILABLE",
-                           "the directory is still processing the update");
-  }
-  if (!*ended) {
-    const networks::Failure& f = ended->error();
-    if (f.reason == FailureReason::kNotEnrolled) {
-      co_return FailedWith("NETWORK_REJECTED", "the network no longer holds the card");
-    }
-    co_return FromFailure(job, f);
-  }
-  co_return SucceededWith({});
+  co_return co_await UpdateCardAtNetwork(job, c, update, options_);
 }
 
 }  // namespace c2p::engine

@@ -9,20 +9,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// A problem of c2p's own (the store, sealed data): retried, never blamed on the network.
-RetryLater Internal(std::string message) {
-  return RetryWith("NETWORK_UNAVAILABLE", std::move(message));
-}
-
-std::string JoinFields(const std::vector<std::string>& fields) {
-  std::string out;
-  for (const auto& f : fields) {
-    if (!out.empty()) out += ", ";
-    out += f;
-  }
-  return out;
-}
-
 RunResult FromFailure(const networks::Failure& f) {
   if (f.retryable) return RetryWith(f.failure_code, f.message, f.retry_after);
   return FailedWith(f.failure_code, f.message);
@@ -48,41 +34,15 @@ asio::awaitable<tl::expected<ConsumerUpdateDriver::Data, RunResult>> ConsumerUpd
   ConsumerData body;
   if (job.input) {
     auto data = vault::OpenEnrolmentData(keys_, job.issuer_id, job.operation_id, *job.input);
-    if (!data) co_return tl::unexpected(RunResult(Internal("sealed update data does not open")));
+    if (!data)
+      co_return tl::unexpected(RunResult(InternalRetry("sealed update data does not open")));
     body.info = std::move(data->consumer_info);
     body.billing = std::move(data->billing_address);
   }
-  ConsumerData stored;
-  auto consumer = store_.GetConsumer(job.issuer_id, job.consumer_id);
-  if (!consumer) {
-    co_return tl::unexpected(RunResult(Internal("store: " + consumer.error().message)));
-  }
-  if (*consumer && (*consumer)->personal_information) {
-    auto info = vault::OpenPersonalInformation(keys_, job.issuer_id, job.consumer_id,
-                                               *(*consumer)->personal_information);
-    if (!info) {
-      co_return tl::unexpected(RunResult(Internal("stored personal information does not open")));
-    }
-    stored.info = info->consumer;
-    stored.billing = info->billing_address;
-  }
-  ConsumerData known = FirstKnown(body, stored);
-  if (NeedsFetch(known) && consumer_info_ != nullptr && consumer_info_->Serves(job.issuer_id)) {
-    auto fetched =
-        co_await consumer_info_->Fetch(job.issuer_id, job.consumer_id, "", job.correlation_id);
-    if (!fetched) {
-      const FetchProblem& p = fetched.error();
-      if (p.retryable) {
-        co_return tl::unexpected(RunResult(RetryWith(p.failure_code, p.message, p.retry_after)));
-      }
-      co_return tl::unexpected(RunResult(FailedWith(p.failure_code, p.message)));
-    }
-    known = Complete(std::move(known), *fetched);
-  }
-  if (auto missing = MissingFields(known); !missing.empty()) {
-    co_return tl::unexpected(RunResult(
-        FailedWith("CONSUMER_DATA_INCOMPLETE", "missing consumer data: " + JoinFields(missing))));
-  }
+  auto resolved = co_await ResolveConsumer(store_, keys_, consumer_info_, job, "", body);
+  if (!resolved) co_return tl::unexpected(std::move(resolved.error()));
+  ConsumerData& known = resolved->known;
+  const ConsumerData& stored = resolved->stored;
   Data data;
   data.consumer.external_consumer_id = ExternalConsumerId(job.issuer_id, job.consumer_id);
   data.consumer.info = std::move(*known.info);
@@ -121,12 +81,12 @@ asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job
   auto data = co_await Resolve(job);
   if (!data) co_return std::move(data.error());
   auto profiles = store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
-  if (!profiles) co_return Internal("store: " + profiles.error().message);
+  if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
   if (profiles->empty()) {
     co_return FailedWith("NETWORK_REJECTED", "the consumer is no longer enrolled in any network");
   }
   auto cards = store_.GetConsumerCards(job.issuer_id, job.consumer_id);
-  if (!cards) co_return Internal("store: " + cards.error().message);
+  if (!cards) co_return InternalRetry("store: " + cards.error().message);
   boost::json::array updated;
   for (const auto& network : *profiles) {
     auto connector = connectors_.find(network);

@@ -81,6 +81,11 @@ inline RetryLater RetryWith(std::string failure_code, std::string message,
   return r;
 }
 
+// A problem of c2p's own (the store, sealed data): retried, never blamed on the network.
+inline RetryLater InternalRetry(std::string message) {
+  return RetryWith("NETWORK_UNAVAILABLE", std::move(message));
+}
+
 class Driver {
  public:
   virtual ~Driver() = default;

@@ -31,20 +31,6 @@ Finished Failed(std::string code, std::string message) {
   return f;
 }
 
-// A problem of c2p's own (the store, sealed data): retried, never blamed on the network.
-RetryLater Internal(std::string message) {
-  return RetryWith("NETWORK_UNAVAILABLE", std::move(message));
-}
-
-std::string JoinFields(const std::vector<std::string>& fields) {
-  std::string out;
-  for (const auto& f : fields) {
-    if (!out.empty()) out += ", ";
-    out += f;
-  }
-  return out;
-}
-
 }  // namespace
 
 EnrolDriver::EnrolDriver(store::Store& store, const vault::KeyRing& keys,
@@ -63,41 +49,19 @@ Finished EnrolDriver::GiveUp(const store::JobRecord& /*job*/, std::string code,
 
 asio::awaitable<tl::expected<ConsumerData, RunResult>> EnrolDriver::ResolveConsumer(
     const store::JobRecord& job, const store::CardRecord& card, const ConsumerData& body) {
-  ConsumerData stored;
-  auto consumer = store_.GetConsumer(job.issuer_id, job.consumer_id);
-  if (!consumer)
-    co_return tl::unexpected(RunResult(Internal("store: " + consumer.error().message)));
-  if (*consumer && (*consumer)->personal_information) {
-    auto info = vault::OpenPersonalInformation(keys_, job.issuer_id, job.consumer_id,
-                                               *(*consumer)->personal_information);
-    if (!info) co_return tl::unexpected(RunResult(Internal("stored personal information")));
-    stored.info = info->consumer;
-    stored.billing = info->billing_address;
-  }
-  ConsumerData known = FirstKnown(body, stored);
-  if (NeedsFetch(known) && consumer_info_ != nullptr && consumer_info_->Serves(job.issuer_id)) {
-    auto fetched = co_await consumer_info_->Fetch(job.issuer_id, job.consumer_id, card.card_id,
-                                                  job.correlation_id);
-    if (!fetched) {
-      const FetchProblem& p = fetched.error();
-      if (p.retryable) {
-        co_return tl::unexpected(RunResult(RetryWith(p.failure_code, p.message, p.retry_after)));
-      }
-      co_return tl::unexpected(RunResult(Failed(p.failure_code, p.message)));
-    }
-    known = Complete(std::move(known), *fetched);
-  }
-  if (auto missing = MissingFields(known); !missing.empty()) {
-    co_return tl::unexpected(RunResult(
-        Failed("CONSUMER_DATA_INCOMPLETE", "missing consumer data: " + JoinFields(missing))));
-  }
-  co_return known;
+  auto resolved =
+      co_await engine::ResolveConsumer(store_, keys_, consumer_info_, job, card.card_id, body);
+  if (resolved) co_return std::move(resolved->known);
+  // An enrolment that ends here leaves its card FAILED (enrollable again).
+  RunResult end = std::move(resolved.error());
+  if (auto* finished = std::get_if<Finished>(&end)) finished->card_status = std::string(kFailed);
+  co_return tl::unexpected(std::move(end));
 }
 
 asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
   if (!job.card_ref) co_return Failed("NETWORK_REJECTED", "internal: enrolment job without a card");
   auto card = store_.GetCardByRef(*job.card_ref);
-  if (!card) co_return Internal("store: " + card.error().message);
+  if (!card) co_return InternalRetry("store: " + card.error().message);
   if (!*card) co_return Failed("NETWORK_REJECTED", "internal: the card no longer exists");
   auto connector = connectors_.find((*card)->network);
   if (connector == connectors_.end()) {
@@ -109,7 +73,7 @@ asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
   std::optional<std::string> body_name;
   if (job.input) {
     auto data = vault::OpenEnrolmentData(keys_, job.issuer_id, job.operation_id, *job.input);
-    if (!data) co_return Internal("sealed enrolment data does not open");
+    if (!data) co_return InternalRetry("sealed enrolment data does not open");
     body.info = std::move(data->consumer_info);
     body.billing = std::move(data->billing_address);
     body_name = std::move(data->name);
@@ -118,11 +82,11 @@ asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
   if (!consumer) co_return std::move(consumer.error());
 
   auto card_data = vault::OpenCardData(keys_, **card);
-  if (!card_data) co_return Internal("sealed card data does not open");
+  if (!card_data) co_return InternalRetry("sealed card data does not open");
   if (body_name) card_data->name = core::SecretBytes(*body_name);
 
   auto profiles = store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
-  if (!profiles) co_return Internal("store: " + profiles.error().message);
+  if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
 
   Attempt a(job);
   a.card = std::move(**card);

@@ -14,6 +14,7 @@
 
 #include "engine/await_request.hpp"
 #include "engine/consumer_data.hpp"
+#include "engine/consumer_resolution.hpp"
 #include "engine/driver.hpp"
 #include "networks/network_connector.hpp"
 #include "store/store.hpp"
