@@ -20,6 +20,7 @@
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "store/batch_records.hpp"
 #include "store/engine_records.hpp"
 #include "store/notification_records.hpp"
 #include "store/registry_records.hpp"
@@ -127,6 +128,20 @@ class WriteTx {
   // A DEAD message back to PENDING, due now, with a new retry horizon. False: not DEAD.
   virtual core::Result<bool> RedeliverNotificationMessage(std::int64_t message_id,
                                                           std::int64_t now_ms) = 0;
+
+  // --- Batch files (batch_records.hpp, src/batch).
+  // Runs `part` under its own savepoint: when it fails, what it wrote is undone and the
+  // rest of the unit goes on (one record of a batch chunk, one card of a record).
+  virtual core::Result<void> Atomically(const std::function<core::Result<void>()>& part) = 0;
+  // Takes (issuer, batchId, seqNumber) for `file`; false when a file that was not REJECTED
+  // holds it (DUPLICATE_FILE). A REJECTED one is replaced, its progress reset.
+  virtual core::Result<bool> ClaimBatchFile(const BatchFileRecord& file) = 0;
+  // Status, counts, progress and file name of the file's row.
+  virtual core::Result<void> UpdateBatchFile(const BatchFileRecord& file) = 0;
+  virtual core::Result<void> InsertBatchResult(const BatchFileRecord& file,
+                                               const BatchRecordResult& result) = 0;
+  // The file's results, once its _OUT document is written.
+  virtual core::Result<void> DeleteBatchResults(const BatchFileRecord& file) = 0;
 };
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;
@@ -194,6 +209,16 @@ class Store {
   virtual core::Result<std::int64_t> CountQueuedNotifications() = 0;
   virtual core::Result<std::vector<NotificationBacklog>> NotificationBacklogs() = 0;
   virtual core::Result<std::vector<std::string>> SuspendedNotificationIssuers() = 0;
+
+  // --- Batch file reads.
+  virtual core::Result<std::optional<BatchFileRecord>> GetBatchFile(
+      std::string_view issuer, std::string_view batch_id, std::string_view seq_number) = 0;
+  // RECEIVED or PROCESSING, oldest first: what a restart resumes.
+  virtual core::Result<std::vector<BatchFileRecord>> OpenBatchFiles() = 0;
+  // Up to `limit` results after `after_row_id`, in rowId order.
+  virtual core::Result<std::vector<BatchRecordResult>> BatchResults(const BatchFileRecord& file,
+                                                                    std::int64_t after_row_id,
+                                                                    int limit) = 0;
 
   // Cheap liveness probe used by /readyz: store reachable and migrations applied.
   virtual core::Result<void> Ping() = 0;

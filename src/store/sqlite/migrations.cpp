@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "store/sqlite/batch_sql.hpp"
 #include "store/sqlite/engine_sql.hpp"
 #include "store/sqlite/notification_sql.hpp"
 #include "store/sqlite/registry_sql.hpp"
@@ -19,6 +20,7 @@ constexpr std::array kMigrations{
     Migration{4, "create_engine", sql::kMigration0004CreateEngine},
     Migration{5, "digital_card_status", sql::kMigration0005DigitalCardStatus},
     Migration{8, "create_notifications", sql::kMigration0008CreateNotifications},
+    Migration{10, "create_batch", sql::kMigration0010CreateBatch},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <utility>
 
+#include "store/sqlite/batch_queries.hpp"
 #include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/notification_queries.hpp"
@@ -224,6 +225,20 @@ core::Result<std::vector<NotificationBacklog>> SqliteStore::NotificationBacklogs
 
 core::Result<std::vector<std::string>> SqliteStore::SuspendedNotificationIssuers() {
   return WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
+}
+
+core::Result<std::optional<BatchFileRecord>> SqliteStore::GetBatchFile(
+    std::string_view issuer, std::string_view batch_id, std::string_view seq_number) {
+  return WithReader([&](Connection& c) { return QueryBatchFile(c, issuer, batch_id, seq_number); });
+}
+
+core::Result<std::vector<BatchFileRecord>> SqliteStore::OpenBatchFiles() {
+  return WithReader([&](Connection& c) { return QueryOpenBatchFiles(c); });
+}
+
+core::Result<std::vector<BatchRecordResult>> SqliteStore::BatchResults(
+    const BatchFileRecord& file, std::int64_t after_row_id, int limit) {
+  return WithReader([&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
 }
 
 }  // namespace c2p::store::sqlite

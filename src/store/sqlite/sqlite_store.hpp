@@ -64,6 +64,13 @@ class SqliteStore final : public Store {
   core::Result<std::int64_t> CountQueuedNotifications() override;
   core::Result<std::vector<NotificationBacklog>> NotificationBacklogs() override;
   core::Result<std::vector<std::string>> SuspendedNotificationIssuers() override;
+  core::Result<std::optional<BatchFileRecord>> GetBatchFile(std::string_view issuer,
+                                                            std::string_view batch_id,
+                                                            std::string_view seq_number) override;
+  core::Result<std::vector<BatchFileRecord>> OpenBatchFiles() override;
+  core::Result<std::vector<BatchRecordResult>> BatchResults(const BatchFileRecord& file,
+                                                            std::int64_t after_row_id,
+                                                            int limit) override;
   core::Result<void> Ping() override;
   int SchemaVersion() const override { return schema_version_; }
   void Close() override;

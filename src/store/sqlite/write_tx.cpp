@@ -1,5 +1,7 @@
 #include "store/sqlite/write_tx.hpp"
 
+#include "store/sqlite/batch_queries.hpp"
+#include "store/sqlite/batch_sql.hpp"
 #include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/notification_queries.hpp"
 #include "store/sqlite/registry_queries.hpp"
@@ -163,6 +165,34 @@ core::Result<void> SqliteWriteTx::ResumeNotifications(std::string_view issuer,
 core::Result<bool> SqliteWriteTx::RedeliverNotificationMessage(std::int64_t message_id,
                                                                std::int64_t now_ms) {
   return RedeliverMessageRow(conn_, message_id, now_ms);
+}
+
+core::Result<void> SqliteWriteTx::Atomically(const std::function<core::Result<void>()>& part) {
+  if (auto begin = conn_.Run(sql::kSavepointPart); !begin) return begin;
+  auto result = part();
+  if (!result) {
+    // Undo the part, then drop its savepoint; the unit's earlier writes stay.
+    if (auto undo = conn_.Run(sql::kRollbackToPart); !undo) return undo;
+  }
+  if (auto release = conn_.Run(sql::kReleasePart); !release) return release;
+  return result;
+}
+
+core::Result<bool> SqliteWriteTx::ClaimBatchFile(const BatchFileRecord& file) {
+  return ClaimBatchFileRow(conn_, file);
+}
+
+core::Result<void> SqliteWriteTx::UpdateBatchFile(const BatchFileRecord& file) {
+  return UpdateBatchFileRow(conn_, file);
+}
+
+core::Result<void> SqliteWriteTx::InsertBatchResult(const BatchFileRecord& file,
+                                                    const BatchRecordResult& result) {
+  return InsertBatchResultRow(conn_, file, result);
+}
+
+core::Result<void> SqliteWriteTx::DeleteBatchResults(const BatchFileRecord& file) {
+  return DeleteBatchResultRows(conn_, file);
 }
 
 }  // namespace c2p::store::sqlite

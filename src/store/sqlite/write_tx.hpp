@@ -78,6 +78,13 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                        std::string_view network, std::int64_t created_ms) override;
 
+  core::Result<void> Atomically(const std::function<core::Result<void>()>& part) override;
+  core::Result<bool> ClaimBatchFile(const BatchFileRecord& file) override;
+  core::Result<void> UpdateBatchFile(const BatchFileRecord& file) override;
+  core::Result<void> InsertBatchResult(const BatchFileRecord& file,
+                                       const BatchRecordResult& result) override;
+  core::Result<void> DeleteBatchResults(const BatchFileRecord& file) override;
+
  private:
   Connection& conn_;
 };
