@@ -52,6 +52,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "IDEMPOTENCY_KEY_REUSED";
     case ErrorCode::kRateLimited:
       return "RATE_LIMITED";
+    case ErrorCode::kInvalidBatchFile:
+      return "INVALID_BATCH_FILE";
+    case ErrorCode::kDuplicateFile:
+      return "DUPLICATE_FILE";
     case ErrorCode::kMalformedRequest:
       return "MALFORMED_REQUEST";
     case ErrorCode::kHeaderTooLarge:

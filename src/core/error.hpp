@@ -34,6 +34,8 @@ enum class ErrorCode {
   kUnsupportedMediaType,
   kIdempotencyKeyReused,
   kRateLimited,
+  kInvalidBatchFile,  // a batch file refused at file level (spec/batch.md §3)
+  kDuplicateFile,     // a batch file whose (batchId, seqNumber) was already taken
   // [c2p] HTTP-level refusals, before any route runs.
   kMalformedRequest,
   kHeaderTooLarge,

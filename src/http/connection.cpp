@@ -1,6 +1,8 @@
 #include "http/connection.hpp"
 
 #include <array>
+#include <filesystem>
+#include <system_error>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +14,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -179,6 +182,20 @@ asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& s
         co_await beast_http::async_read_header(stream, buffer, header_parser, kUseTuple);
     (void)hn;
 
+    // A kFile route's body on disk, removed at the end of the request unless the handler
+    // moved it away.
+    struct Upload {
+      std::filesystem::path path;
+      Upload() = default;
+      Upload(const Upload&) = delete;
+      Upload& operator=(const Upload&) = delete;
+      ~Upload() { Remove(); }
+      void Remove() {
+        std::error_code ignored;
+        if (!path.empty()) std::filesystem::remove(path, ignored);
+        path.clear();
+      }
+    } upload;
     Reply reply;
     std::string correlation_id;
     const Route* route = nullptr;
@@ -226,16 +243,45 @@ asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& s
           (void)cn;
           if (cec) co_return Ending::kBroken;
         }
-        beast_http::request_parser<beast_http::string_body> parser(std::move(header_parser));
-        parser.body_limit(limit);
+        const auto body_timeout = route != nullptr && route->options.body_timeout.count() > 0
+                                      ? route->options.body_timeout
+                                      : options.body_timeout;
+        RawRequest raw;
         beast::error_code bec;
-        if (!parser.is_done()) {  // most GETs have no body: no read, no timer
-          tcp_layer.expires_after(options.body_timeout);
-          auto [read_ec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-          (void)bn;
-          bec = read_ec;
+        bool upload_failed = false;
+        if (route != nullptr && route->options.body == BodyKind::kFile) {
+          // Streamed to disk as it arrives: memory does not grow with the body.
+          upload.path = route->options.upload_dir / (".upload-" + core::NewCorrelationId());
+          beast_http::request_parser<beast_http::file_body> parser(std::move(header_parser));
+          parser.body_limit(limit);
+          beast::error_code oec;
+          parser.get().body().open(upload.path.c_str(), beast::file_mode::write_new, oec);
+          if (oec) {
+            upload_failed = true;
+            upload.path.clear();
+          } else if (!parser.is_done()) {
+            tcp_layer.expires_after(body_timeout);
+            auto [read_ec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+            (void)bn;
+            bec = read_ec;
+          }
+          parser.get().body().close();
+          raw = RawRequest(std::move(parser.get().base()));
+        } else {
+          beast_http::request_parser<beast_http::string_body> parser(std::move(header_parser));
+          parser.body_limit(limit);
+          if (!parser.is_done()) {  // most GETs have no body: no read, no timer
+            tcp_layer.expires_after(body_timeout);
+            auto [read_ec, bn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+            (void)bn;
+            bec = read_ec;
+          }
+          raw = parser.release();
         }
-        if (bec == beast_http::error::body_limit) {
+        if (upload_failed) {
+          log::Error("http.upload_file_failed", {{"correlation_id", correlation_id}});
+          reply = ErrorFor(core::ErrorCode::kInternal, "internal error", true);
+        } else if (bec == beast_http::error::body_limit) {
           reply = ErrorFor(core::ErrorCode::kPayloadTooLarge, "request body too large", true);
         } else if (bec && (IsTransportError(bec) || bec == beast_http::error::partial_message)) {
           co_return Ending::kBroken;
@@ -247,7 +293,8 @@ asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& s
           reply = ErrorFor(core::ErrorCode::kMethodNotAllowed, "method not allowed", false);
           reply.WithHeader("Allow", match.allow);
         } else {
-          Request request(parser.release(), path, query);
+          Request request(std::move(raw), path, query);
+          if (!upload.path.empty()) request.set_body_file(upload.path);
           request.set_params(std::move(match.params));
           request.set_route(route);
           request.set_correlation_id(correlation_id);
@@ -260,6 +307,7 @@ asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& s
       }
     }
 
+    upload.Remove();  // before the reply: a client that has it never finds the file
     const bool keep_alive = request_keep_alive && !reply.close && !shared.draining.load();
     // Recorded before the write: a client that has its reply always finds it counted in
     // /metrics and the log. The latency is from header read to reply ready.

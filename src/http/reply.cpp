@@ -35,6 +35,7 @@ Status StatusFor(core::ErrorCode code) {
     case ErrorCode::kInvalidEncryptedData:
     case ErrorCode::kInvalidCardData:
     case ErrorCode::kInvalidCardProduct:
+    case ErrorCode::kInvalidBatchFile:
       return Status::bad_request;
     case ErrorCode::kUnauthorized:
       return Status::unauthorized;
@@ -55,6 +56,7 @@ Status StatusFor(core::ErrorCode code) {
     case ErrorCode::kPanAlreadyRegistered:
     case ErrorCode::kPanRetired:
     case ErrorCode::kIdempotencyKeyInUse:
+    case ErrorCode::kDuplicateFile:
       return Status::conflict;
     case ErrorCode::kPayloadTooLarge:
       return Status::payload_too_large;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ class Request {
   std::string_view path() const { return path_; }
   std::string_view query() const { return query_; }
   std::string_view body() const { return raw_.body(); }
+  // A BodyKind::kFile route's body, on disk.
+  const std::filesystem::path& body_file() const { return body_file_; }
+  void set_body_file(std::filesystem::path p) { body_file_ = std::move(p); }
   std::string_view header(std::string_view name) const;
   std::string_view header(beast_http::field name) const;
   const RawRequest& raw() const { return raw_; }
@@ -74,6 +78,7 @@ class Request {
   std::string principal_;
   std::int64_t principal_expires_at_ = 0;
   boost::json::value json_;
+  std::filesystem::path body_file_;
   const Route* route_ = nullptr;
 };
 

@@ -4,7 +4,9 @@
 // segments win over parameters. A path that matches no template is 404; a path that
 // matches a template under another method is 405 with an Allow header (spec/api.md §2).
 
+#include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,12 +32,18 @@ enum class BodyKind {
   kNone,  // any body is ignored (GET, DELETE)
   kJson,  // application/json, parsed strictly into Request::json()
   kForm,  // application/x-www-form-urlencoded or application/json (the token endpoint)
-  kRaw,   // handed over as is (file uploads)
+  kRaw,   // handed over as is
+  kFile,  // streamed to a new file in RouteOptions::upload_dir (Request::body_file())
 };
 
 struct RouteOptions {
   BodyKind body = BodyKind::kNone;
   std::size_t body_limit = kDefaultBodyLimit;
+  // kFile: where bodies are written, never held in memory; the file is removed after the
+  // handler unless the handler moved it away.
+  std::filesystem::path upload_dir{};
+  // The whole body's read deadline; zero: the server's body_timeout.
+  std::chrono::milliseconds body_timeout{0};
   // The caller must present a bearer token (RFC 6750); the application's authentication
   // middleware enforces it and records the caller (Request::principal()).
   bool bearer = false;

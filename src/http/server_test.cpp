@@ -274,6 +274,41 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
   EXPECT_EQ(r->status, 413);
 }
 
+// A kFile route's body goes to disk as it arrives; the handler sees the file, and the
+// file is gone after the request unless the handler moved it; over the limit is 413 and
+// leaves nothing behind.
+TEST_F(ServerTest, FileBodiesAreStreamedToDiskAndCleanedUp) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("c2p-upload-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string seen;
+  std::filesystem::path seen_path;
+  router_.Add(
+      Verb::post, "/upload",
+      [&](Request& r) -> asio::awaitable<Reply> {
+        seen_path = r.body_file();
+        std::ifstream in(r.body_file(), std::ios::binary);
+        seen.assign(std::istreambuf_iterator<char>(in), {});
+        co_return Text(Status::accepted, std::to_string(seen.size()));
+      },
+      RouteOptions{.body = BodyKind::kFile, .body_limit = 300'000, .upload_dir = dir});
+  StartServer();
+  std::string body(250'000, 'a');
+  for (std::size_t i = 0; i < body.size(); i += 997) body[i] = static_cast<char>('0' + i % 10);
+  auto r = Fetch(port_, "POST", "/upload", body);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(seen, body);
+  EXPECT_EQ(seen_path.parent_path(), dir);
+  EXPECT_FALSE(std::filesystem::exists(seen_path));
+
+  auto big = Fetch(port_, "POST", "/upload", std::string(300'001, 'b'));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(ServerTest, MalformedRequestsGet400AndTheServerKeepsServing) {
   StartServer();
   for (const char* garbage :
