@@ -154,7 +154,9 @@ http::Layer IdempotencyLayer(store::Store& store, InFlightKeys& in_flight) {
   return {.middleware = IdempotencyMiddleware(store, in_flight),
           .guard = {},
           .applies = [](const http::Route& route) {
-            return route.options.bearer &&
+            // A batch upload (a file body) is not replayed by key: its own (batchId,
+            // seqNumber) makes it once-only (DUPLICATE_FILE).
+            return route.options.bearer && route.options.body != http::BodyKind::kFile &&
                    (route.method == http::Verb::put || route.method == http::Verb::post);
           }};
 }

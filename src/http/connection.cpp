@@ -330,6 +330,22 @@ asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& s
     (void)wn;
 
     if (wec) co_return Ending::kBroken;
+    if (reply.file) {
+      // Sent in pieces, exactly file_size bytes: the head announced that many.
+      std::vector<char> piece(64 * 1024);
+      std::uint64_t left = reply.file_size;
+      while (left > 0) {
+        const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(left, piece.size()));
+        reply.file->read(piece.data(), want);
+        if (reply.file->gcount() != want) co_return Ending::kBroken;  // cut short: framing lost
+        tcp_layer.expires_after(options.write_timeout);
+        auto [fec, fn] = co_await asio::async_write(
+            stream, asio::buffer(piece.data(), static_cast<std::size_t>(want)), kUseTuple);
+        (void)fn;
+        if (fec) co_return Ending::kBroken;
+        left -= static_cast<std::uint64_t>(want);
+      }
+    }
     if (!keep_alive) co_return reply.close ? Ending::kLinger : Ending::kClean;
   }
 }

@@ -19,6 +19,20 @@ Reply Text(Status status, std::string body, std::string content_type) {
   return r;
 }
 
+core::Result<Reply> FileReply(Status status, const std::filesystem::path& path,
+                              std::string content_type) {
+  auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!*file || ec) return core::Fail(core::ErrorCode::kIo, "cannot open a reply's file");
+  Reply reply;
+  reply.status = status;
+  reply.content_type = std::move(content_type);
+  reply.file = std::move(file);
+  reply.file_size = size;
+  return reply;
+}
+
 Reply NoContent() {
   Reply r;
   r.status = Status::no_content;

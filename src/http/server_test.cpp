@@ -309,6 +309,34 @@ TEST_F(ServerTest, FileBodiesAreStreamedToDiskAndCleanedUp) {
   std::filesystem::remove_all(dir);
 }
 
+// A reply's body can come from a file, sent in pieces with the exact Content-Length, and
+// the connection goes on serving.
+TEST_F(ServerTest, FileRepliesAreSentWhole) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("c2p-reply-" + std::to_string(::getpid()));
+  std::string content(200'003, 'z');
+  for (std::size_t i = 0; i < content.size(); i += 101)
+    content[i] = static_cast<char>('a' + i % 26);
+  std::ofstream(file, std::ios::binary) << content;
+  router_.Add(Verb::get, "/file", [&](Request&) -> asio::awaitable<Reply> {
+    auto reply = FileReply(Status::ok, file);
+    co_return reply ? std::move(*reply) : ErrorReply(reply.error());
+  });
+  StartServer();
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  ASSERT_TRUE(c.Send(BuildRequest("GET", "/file", "", "")));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, content);
+  ASSERT_TRUE(c.Send(BuildRequest("GET", "/hello", "", "")));
+  auto again = c.Read();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->body, "hi");
+  std::filesystem::remove(file);
+}
+
 TEST_F(ServerTest, MalformedRequestsGet400AndTheServerKeepsServing) {
   StartServer();
   for (const char* garbage :

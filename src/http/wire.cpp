@@ -55,7 +55,7 @@ void AppendHead(std::string& out, const Reply& reply, const HeadContext& context
   // 1xx, 204 and 304 replies carry no body and no Content-Length.
   if (code >= 200 && code != 204 && code != 304) {
     out += "\r\nContent-Length: ";
-    out += std::to_string(reply.body.size());
+    out += std::to_string(reply.file ? reply.file_size : reply.body.size());
   }
   if (!context.keep_alive && context.version == 11) {
     out += "\r\nConnection: close";
