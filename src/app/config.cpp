@@ -220,6 +220,24 @@ VoidResult ParseNotifications(const toml::table* t, NotificationsConfig& n) {
   return r.RejectUnknown();
 }
 
+VoidResult ParseBatch(const toml::table* t, const fs::path& base, BatchConfig& b) {
+  if (t == nullptr) return {};
+  TomlReader r(*t, "batch");
+  if (auto ok = Millis(r, "poll_ms", b.poll_interval); !ok) return ok;
+  if (auto ok = Millis(r, "settle_ms", b.settle); !ok) return ok;
+  std::uint64_t mb = b.max_file_bytes >> 20;
+  if (auto ok = Int(r, "max_file_mb", mb, 1, 200); !ok) return ok;  // spec/batch.md §1
+  b.max_file_bytes = mb << 20;
+  if (auto ok = Int(r, "chunk_records", b.chunk_records, 1, 10'000); !ok) return ok;
+  if (auto ok = Int(r, "prepare_threads", b.prepare_threads, 0, 256); !ok) return ok;
+  std::string uploads;
+  if (auto ok = Str(r, "upload_dir", uploads, false); !ok) return ok;
+  if (!uploads.empty()) {
+    b.upload_dir = fs::path(uploads).is_relative() ? base / uploads : fs::path(uploads);
+  }
+  return r.RejectUnknown();
+}
+
 VoidResult ParseNetworks(const toml::table* t, const fs::path& base, NetworksConfig& n) {
   if (t == nullptr) return {};
   TomlReader r(*t, "networks");
@@ -328,6 +346,12 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
   }
   if (auto ok = ParseIssuerOAuth(r, base, s); !ok) return ok;
   if (auto ok = Millis(r, "consumer_info_timeout_ms", s.consumer_info_timeout); !ok) return ok;
+  std::string spool;
+  if (auto ok = Str(r, "spool_dir", spool, false); !ok) return ok;
+  if (!spool.empty()) s.spool_dir = fs::path(spool).is_relative() ? base / spool : fs::path(spool);
+  if (auto ok = Int(r, "batch_records_per_second", s.batch_records_per_second, 0, 1'000'000); !ok) {
+    return ok;
+  }
   return r.RejectUnknown();
 }
 
@@ -420,6 +444,10 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
     return Err(ok.error());
   }
 
+  auto batcht = r.Table("batch");
+  if (!batcht) return Err(batcht.error());
+  if (auto ok = ParseBatch(*batcht, base_dir, config.batch); !ok) return Err(ok.error());
+
   auto issuers = r.Array("issuers");
   if (!issuers) return Err(issuers.error());
   std::set<std::string> issuer_ids;
@@ -434,6 +462,14 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
         return Err(r.Invalid("issuers[" + std::to_string(i) + "].id", "duplicate issuer id"));
       }
       config.issuers.push_back(std::move(issuer));
+    }
+  }
+
+  if (config.batch.upload_dir.empty()) {
+    for (const auto& issuer : config.issuers) {
+      if (issuer.spool_dir.empty()) continue;
+      config.batch.upload_dir = issuer.spool_dir.parent_path() / "uploads";
+      break;
     }
   }
 

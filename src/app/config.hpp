@@ -58,6 +58,10 @@ struct IssuerConfig {
   std::filesystem::path oauth_client_secret_file;           // the secret on one line
   std::string oauth_scope;                                  // empty: none sent
   std::chrono::milliseconds consumer_info_timeout{10'000};  // per Get Consumer Information
+  // Batch files (spec/batch.md): the spool (inbox/, work/, outbox/ under it); empty: batch
+  // files are off for the issuer. Relative paths resolve against the config file's folder.
+  std::filesystem::path spool_dir;
+  unsigned batch_records_per_second = 0;  // 0: unthrottled
 };
 
 struct AuthConfig {
@@ -124,6 +128,18 @@ struct NotificationsConfig {
   std::chrono::milliseconds timeout{10'000};  // one attempt, connection included
 };
 
+// [batch]: batch registration files (src/batch).
+struct BatchConfig {
+  std::chrono::milliseconds poll_interval{1'000};  // inbox look-ups
+  std::chrono::milliseconds settle{2'000};         // a file not named *.part is complete after this
+  std::uint64_t max_file_bytes = 200ULL << 20;
+  unsigned chunk_records = 256;  // records per unit of work
+  unsigned prepare_threads = 0;  // 0: one per core
+  // Where HTTPS uploads are streamed before they join a spool: on the spools' file system
+  // (they are moved by rename). Empty: "uploads" beside the first issuer's spool.
+  std::filesystem::path upload_dir;
+};
+
 struct Config {
   std::filesystem::path path;  // the file it came from
   http::ServerOptions server;
@@ -131,6 +147,7 @@ struct Config {
   log::Options log;
   KeysConfig keys;
   NotificationsConfig notifications;
+  BatchConfig batch;
   AuthConfig auth;
   std::vector<IssuerConfig> issuers;
   std::vector<CardProductConfig> card_products;
