@@ -1,0 +1,479 @@
+#include "batch/batch_processor.hpp"
+
+#include <latch>
+#include <set>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+#include "batch/out_writer.hpp"
+#include "batch/record_pipeline.hpp"
+#include "batch/record_stream.hpp"
+#include "core/ids.hpp"
+#include "log/log.hpp"
+
+namespace c2p::batch {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto kRetryPause = std::chrono::seconds(2);
+constexpr int kResultsPage = 1000;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string CodeText(FileError code) { return std::to_string(static_cast<int>(code)); }
+
+unsigned PrepareThreads(unsigned configured) {
+  if (configured > 0) return configured;
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+// Prepares `raws` on the pool, in as many slices as it has threads, and waits.
+std::vector<PreparedRecord> PrepareAll(asio::thread_pool& pool, unsigned threads,
+                                       const registry::RegistryContext& ctx,
+                                       std::string_view issuer,
+                                       const std::vector<RawRecord>& raws) {
+  std::vector<std::optional<PreparedRecord>> slots(raws.size());
+  const std::size_t slices = std::min<std::size_t>(threads, raws.size());
+  std::latch done(static_cast<std::ptrdiff_t>(slices));
+  for (std::size_t s = 0; s < slices; ++s) {
+    asio::post(pool, [&, s] {
+      for (std::size_t i = s; i < raws.size(); i += slices) {
+        slots[i] = PrepareRecord(ctx, issuer, raws[i]);
+      }
+      done.count_down();
+    });
+  }
+  done.wait();
+  std::vector<PreparedRecord> out;
+  out.reserve(raws.size());
+  for (auto& slot : slots) out.push_back(std::move(*slot));
+  return out;
+}
+
+}  // namespace
+
+BatchProcessor::BatchProcessor(registry::RegistryContext& registry, SignatureKeys keys,
+                               BatchOptions options, core::metrics::Registry& metrics)
+    : registry_(registry),
+      keys_(std::move(keys)),
+      options_(std::move(options)),
+      records_ok_(metrics.GetCounter("c2p_batch_records_total", "Batch file records processed",
+                                     {{"result", "ok"}})),
+      records_ko_(metrics.GetCounter("c2p_batch_records_total", "Batch file records processed",
+                                     {{"result", "ko"}})),
+      files_done_(
+          metrics.GetCounter("c2p_batch_files_total", "Batch files ended", {{"status", "DONE"}})),
+      files_rejected_(metrics.GetCounter("c2p_batch_files_total", "Batch files ended",
+                                         {{"status", "REJECTED"}})),
+      prepare_pool_(PrepareThreads(options_.prepare_threads)) {
+  for (const auto& issuer : options_.issuers) issuer_options_.emplace(issuer.issuer, issuer);
+}
+
+BatchProcessor::~BatchProcessor() {
+  Stop();
+  prepare_pool_.join();
+}
+
+core::Result<void> BatchProcessor::Start() {
+  for (const auto& issuer : options_.issuers) {
+    auto spool = Spool::Open(issuer.issuer, issuer.spool_dir);
+    if (!spool) return tl::unexpected(spool.error());
+    spools_.emplace(issuer.issuer, std::move(*spool));
+  }
+  if (spools_.empty()) return {};
+  asio::co_spawn(ioc_, Loop(), asio::detached);
+  thread_ = std::thread([this] { ioc_.run(); });
+  return {};
+}
+
+void BatchProcessor::Stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  asio::post(ioc_, [this] { ioc_.stop(); });
+  thread_.join();
+}
+
+void BatchProcessor::Wake() {
+  asio::post(ioc_, [this] { wake_timer_.cancel(); });
+}
+
+bool BatchProcessor::Enabled(std::string_view issuer) const { return spools_.contains(issuer); }
+
+const Spool* BatchProcessor::SpoolOf(std::string_view issuer) const {
+  auto it = spools_.find(issuer);
+  return it == spools_.end() ? nullptr : &it->second;
+}
+
+FileExpectation BatchProcessor::Expect(const std::string& issuer,
+                                       std::optional<FileName> name) const {
+  FileExpectation e;
+  e.issuer = issuer;
+  e.name = std::move(name);
+  e.max_bytes = options_.max_file_bytes;
+  e.key_for = [this, issuer](std::string_view kid) { return keys_(issuer, kid); };
+  return e;
+}
+
+asio::awaitable<void> BatchProcessor::Pause(std::chrono::steady_clock::duration d) {
+  wake_timer_.expires_after(d);
+  auto [ec] = co_await wake_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  (void)ec;  // cancelled by Wake(): look again now
+}
+
+asio::awaitable<void> BatchProcessor::Loop() {
+  co_await ResumeOpenFiles();
+  while (!stopping_) {
+    co_await PickUpInboxes();
+    // Uploads admitted meanwhile are open rows.
+    co_await ResumeOpenFiles();
+    if (stopping_) break;
+    co_await Pause(options_.poll_interval);
+  }
+}
+
+asio::awaitable<void> BatchProcessor::ResumeOpenFiles() {
+  auto open = registry_.store.OpenBatchFiles();
+  if (!open) {
+    log::Error("batch.store_failed", {{"error", open.error().message}});
+    co_return;
+  }
+  for (auto& file : *open) {
+    if (stopping_) co_return;
+    if (!Enabled(file.issuer_id)) continue;  // the issuer's spool was unconfigured
+    co_await Process(std::move(file));
+  }
+}
+
+asio::awaitable<void> BatchProcessor::PickUpInboxes() {
+  // The work files of open rows are resumed by ResumeOpenFiles, not admitted again.
+  std::set<std::pair<std::string, std::string>> open_files;
+  if (auto open = registry_.store.OpenBatchFiles(); open) {
+    for (const auto& f : *open) open_files.emplace(f.issuer_id, f.file_name);
+  } else {
+    co_return;  // the store is unavailable: nothing can be admitted either
+  }
+  for (const auto& [issuer, spool] : spools_) {
+    // Taken before but never admitted (a crash in between): admitted now. A file whose
+    // row exists is a finished one's leftover (removed).
+    for (const auto& name : spool.WorkFiles()) {
+      if (stopping_) co_return;
+      if (open_files.contains({issuer, name})) continue;
+      co_await AdmitFromSpool(spool, name);
+    }
+    for (const auto& name : spool.CompleteInboxFiles(options_.settle)) {
+      if (stopping_) co_return;
+      if (auto taken = spool.TakeToWork(name); !taken) {
+        log::Error("batch.take_failed", {{"issuer", issuer}, {"error", taken.error().message}});
+        continue;
+      }
+      co_await AdmitFromSpool(spool, name);
+    }
+  }
+}
+
+asio::awaitable<core::Result<bool>> BatchProcessor::Claim(const store::BatchFileRecord& file) {
+  bool claimed = false;
+  auto written = co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    auto c = tx.ClaimBatchFile(file);
+    if (!c) return tl::unexpected(c.error());
+    claimed = *c;
+    return {};
+  });
+  if (!written) co_return tl::unexpected(written.error());
+  co_return claimed;
+}
+
+asio::awaitable<void> BatchProcessor::Reject(const Spool& spool, const std::string& name,
+                                             const FileRefusal& refusal,
+                                             std::string correlation_id) {
+  const Header header = refusal.header.value_or(Header{});
+  if (auto w = WriteRefusal(spool.OutPath(name), header, refusal.code); !w) {
+    log::Error("batch.output_failed", {{"issuer", spool.issuer()}, {"error", w.error().message}});
+    co_return;  // the file stays in work/ and is looked at again
+  }
+  // A readable header names the key: the refusal is recorded (the progress getter shows
+  // it), unless a live file holds the key — that one is not touched.
+  if (refusal.header && refusal.code != FileError::kDuplicateFile &&
+      refusal.code != FileError::kInvalidHeader) {
+    const std::int64_t now = NowMs();
+    store::BatchFileRecord row{spool.issuer(),
+                               header.batch_id,
+                               header.seq_number,
+                               name,
+                               header.operation,
+                               "REJECTED",
+                               CodeText(refusal.code),
+                               0,
+                               0,
+                               0,
+                               0,
+                               std::nullopt,
+                               std::move(correlation_id),
+                               now,
+                               now};
+    (void)co_await Claim(row);
+  }
+  files_rejected_.Add();
+  log::Warn("batch.file_rejected", {{"issuer", spool.issuer()},
+                                    {"file", name},
+                                    {"code", CodeText(refusal.code)},
+                                    {"reason", FileErrorName(refusal.code)}});
+  spool.RemoveWork(name);
+}
+
+asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const std::string& name) {
+  const std::string correlation_id = core::NewCorrelationId();
+  auto file_name = ParseFileName(name);
+  if (!file_name) {
+    co_await Reject(
+        spool, name,
+        {FileError::kInvalidHeader, "the file name is not a batch file's", std::nullopt},
+        correlation_id);
+    co_return;
+  }
+  auto checked = CheckFile(spool.WorkPath(name), Expect(spool.issuer(), *file_name));
+  if (!checked) {
+    co_await Reject(spool, name, checked.error(), correlation_id);
+    co_return;
+  }
+  const Header& h = checked->header;
+  const std::int64_t now = NowMs();
+  store::BatchFileRecord row{spool.issuer(),
+                             h.batch_id,
+                             h.seq_number,
+                             name,
+                             h.operation,
+                             "RECEIVED",
+                             std::nullopt,
+                             checked->total_records,
+                             0,
+                             0,
+                             0,
+                             std::nullopt,
+                             correlation_id,
+                             now,
+                             now};
+  auto claimed = co_await Claim(row);
+  if (!claimed) {
+    log::Error("batch.store_failed",
+               {{"issuer", spool.issuer()}, {"error", claimed.error().message}});
+    co_return;  // stays in work/: admitted again at the next round
+  }
+  if (!*claimed) {
+    auto existing = registry_.store.GetBatchFile(spool.issuer(), h.batch_id, h.seq_number);
+    if (existing && *existing && (*existing)->file_name == name) {
+      // This very file, already admitted: open (resumed by ResumeOpenFiles) or finished
+      // (a leftover of a crash before its removal).
+      const auto& status = (*existing)->status;
+      if (status == "DONE" || status == "REJECTED") spool.RemoveWork(name);
+      co_return;
+    }
+    co_await Reject(spool, name, {FileError::kDuplicateFile, "already processed", h},
+                    correlation_id);
+    co_return;
+  }
+  log::Info("batch.file_admitted", {{"correlation_id", correlation_id},
+                                    {"issuer", spool.issuer()},
+                                    {"batch_id", h.batch_id},
+                                    {"seq_number", h.seq_number},
+                                    {"records", checked->total_records}});
+  co_await Process(std::move(row));
+}
+
+asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
+    std::string issuer, fs::path file, std::string correlation_id) {
+  const Spool* spool = SpoolOf(issuer);
+  if (spool == nullptr) {
+    std::error_code ignored;
+    fs::remove(file, ignored);
+    co_return core::Fail(core::ErrorCode::kNotFound, "batch files are not enabled for the issuer");
+  }
+  // The check reads the whole file: on the prepare threads, never on a reactor.
+  auto work = [this, spool, issuer, file,
+               correlation_id]() -> asio::awaitable<core::Result<UploadAdmission>> {
+    auto remove_upload = [&] {
+      std::error_code ignored;
+      fs::remove(file, ignored);
+    };
+    auto checked = CheckFile(file, Expect(issuer, std::nullopt));
+    if (!checked) {
+      remove_upload();
+      const FileRefusal& r = checked.error();
+      files_rejected_.Add();
+      co_return core::Fail(
+          core::ErrorCode::kInvalidBatchFile,
+          CodeText(r.code) + " " + std::string(FileErrorName(r.code)) + ": " + r.message);
+    }
+    const Header& h = checked->header;
+    const std::int64_t now = NowMs();
+    const std::string name =
+        h.batch_id + "-" + h.seq_number + "-" + std::to_string(now / 1000) + ".json";
+    // Into work/ first, then the claim: a crash in between leaves a file that the next
+    // start admits; never a row without its file.
+    if (auto adopted = spool->AdoptUpload(file, name); !adopted) {
+      remove_upload();
+      co_return tl::unexpected(adopted.error());
+    }
+    store::BatchFileRecord row{issuer,     h.batch_id,   h.seq_number,           name, h.operation,
+                               "RECEIVED", std::nullopt, checked->total_records, 0,    0,
+                               0,          std::nullopt, correlation_id,         now,  now};
+    auto claimed = co_await Claim(row);
+    if (!claimed || !*claimed) {
+      spool->RemoveWork(name);
+      if (!claimed) co_return tl::unexpected(claimed.error());
+      co_return core::Fail(core::ErrorCode::kDuplicateFile,
+                           "this batchId and seqNumber were already taken");
+    }
+    log::Info("batch.file_admitted", {{"correlation_id", correlation_id},
+                                      {"issuer", issuer},
+                                      {"batch_id", h.batch_id},
+                                      {"seq_number", h.seq_number},
+                                      {"records", checked->total_records}});
+    Wake();
+    co_return UploadAdmission{h.batch_id, h.seq_number};
+  };
+  co_return co_await asio::co_spawn(prepare_pool_.get_executor(), std::move(work),
+                                    asio::use_awaitable);
+}
+
+asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
+  const Spool& spool = *SpoolOf(file.issuer_id);
+  const fs::path path = spool.WorkPath(file.file_name);
+  // Checked again on every (re)start: the work file is the one that was admitted.
+  auto checked = CheckFile(path, Expect(file.issuer_id, ParseFileName(file.file_name)));
+  if (!checked) {
+    log::Error("batch.work_file_unreadable", {{"issuer", file.issuer_id},
+                                              {"file", file.file_name},
+                                              {"code", CodeText(checked.error().code)}});
+    co_return;  // left open, looked at again later; an operator decides
+  }
+  auto stream = RecordStream::Open(path);
+  if (!stream) {
+    log::Error("batch.work_file_unreadable",
+               {{"issuer", file.issuer_id}, {"file", file.file_name}});
+    co_return;
+  }
+  const auto& opts = issuer_options_.at(file.issuer_id);
+  const unsigned threads = PrepareThreads(options_.prepare_threads);
+  std::size_t chunk_size = options_.chunk_records;
+  if (opts.records_per_second > 0) {
+    chunk_size = std::clamp<std::size_t>(opts.records_per_second / 4, 1, chunk_size);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::int64_t done_this_run = 0;
+
+  while (!stopping_) {
+    std::vector<RawRecord> raws;
+    bool at_end = false;
+    while (raws.size() < chunk_size) {
+      auto next = stream->Next();
+      if (!next) {
+        log::Error("batch.work_file_unreadable",
+                   {{"issuer", file.issuer_id}, {"file", file.file_name}});
+        co_return;
+      }
+      if (!*next) {
+        at_end = true;
+        break;
+      }
+      if (file.last_row_id && (*next)->row_id <= *file.last_row_id) continue;  // committed
+      raws.push_back(std::move(**next));
+    }
+    if (!raws.empty()) {
+      const auto prepared = PrepareAll(prepare_pool_, threads, registry_, file.issuer_id, raws);
+      // Throttle (spec/batch.md §4): the run's records never get ahead of the issuer's rate.
+      if (opts.records_per_second > 0) {
+        const auto due = started + std::chrono::microseconds(done_this_run * 1'000'000 /
+                                                             opts.records_per_second);
+        while (!stopping_ && due > std::chrono::steady_clock::now()) {
+          co_await Pause(due - std::chrono::steady_clock::now());
+        }
+      }
+      for (;;) {
+        store::BatchFileRecord next = file;
+        ChunkOutcome outcome;
+        auto written =
+            co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+              next = file;
+              auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs());
+              if (!applied) return tl::unexpected(applied.error());
+              outcome = *applied;
+              return {};
+            });
+        if (written) {
+          file = std::move(next);
+          records_ok_.Add(static_cast<std::uint64_t>(outcome.ok));
+          records_ko_.Add(static_cast<std::uint64_t>(outcome.ko));
+          if (outcome.started_operations) registry_.AfterCommit(true);
+          break;
+        }
+        log::Error("batch.chunk_failed", {{"issuer", file.issuer_id},
+                                          {"file", file.file_name},
+                                          {"error", written.error().message}});
+        if (stopping_) co_return;
+        co_await Pause(kRetryPause);  // the store is unavailable: the same chunk again
+      }
+      done_this_run += static_cast<std::int64_t>(raws.size());
+    }
+    if (at_end) break;
+  }
+  if (stopping_) co_return;
+  if (auto out = co_await WriteOutput(spool, file, checked->header); !out) {
+    log::Error("batch.output_failed", {{"issuer", file.issuer_id}, {"error", out.error().message}});
+    co_return;  // open: written at the next round
+  }
+  spool.RemoveWork(file.file_name);
+  files_done_.Add();
+  log::Info("batch.file_done", {{"correlation_id", file.correlation_id},
+                                {"issuer", file.issuer_id},
+                                {"batch_id", file.batch_id},
+                                {"seq_number", file.seq_number},
+                                {"ok", file.ok},
+                                {"ko", file.ko}});
+}
+
+asio::awaitable<core::Result<void>> BatchProcessor::WriteOutput(const Spool& spool,
+                                                                store::BatchFileRecord& file,
+                                                                const Header& header) {
+  auto writer = OutWriter::Create(spool.OutPath(file.file_name), header, file.total_records);
+  if (!writer) co_return tl::unexpected(writer.error());
+  std::int64_t after = std::numeric_limits<std::int64_t>::min();
+  for (;;) {
+    auto page = registry_.store.BatchResults(file, after, kResultsPage);
+    if (!page) co_return tl::unexpected(page.error());
+    for (const auto& result : *page) {
+      boost::system::error_code ec;
+      auto value = boost::json::parse(result.result, ec);
+      if (ec || !value.is_object()) {
+        co_return core::Fail(core::ErrorCode::kInternal, "a stored batch result is not JSON");
+      }
+      if (auto a = writer->Add(value.as_object()); !a) co_return a;
+      after = result.row_id;
+    }
+    if (page->size() < static_cast<std::size_t>(kResultsPage)) break;
+  }
+  if (auto c = writer->Commit(); !c) co_return c;
+  store::BatchFileRecord done = file;
+  done.status = "DONE";
+  done.updated_ms = NowMs();
+  auto written = co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    if (auto u = tx.UpdateBatchFile(done); !u) return u;
+    return tx.DeleteBatchResults(done);
+  });
+  if (!written) co_return tl::unexpected(written.error());
+  file = std::move(done);
+  co_return core::Result<void>{};
+}
+
+}  // namespace c2p::batch
