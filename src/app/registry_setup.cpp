@@ -78,7 +78,8 @@ core::Result<std::unique_ptr<registry::RegistryContext>> BuildRegistryContext(co
   }
   for (const auto& issuer : config.issuers) {
     ctx->issuers[issuer.id] = registry::IssuerRegistryPolicy{
-        .store_personal_data = issuer.personal_data == PersonalData::kStored};
+        .store_personal_data = issuer.personal_data == PersonalData::kStored,
+        .auto_enrolment = issuer.auto_enrolment};
   }
   return ctx;
 }

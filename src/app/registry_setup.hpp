@@ -1,7 +1,8 @@
 #pragma once
 // Builds the registry's context (registry::RegistryContext) from the configuration: the PAN
 // key ring, c2p's JWE decryption keys, the card products and each issuer's personal data
-// mode. Keys are read once, here, at start-up; `c2pd check-config` runs the same loading.
+// mode and auto-enrolment. Keys are read once, here, at start-up; `c2pd check-config` runs the same
+// loading.
 
 #include <memory>
 
