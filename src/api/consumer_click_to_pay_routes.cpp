@@ -4,7 +4,6 @@
 // commit together before the 202.
 
 #include "api/click_to_pay_routes.hpp"
-#include "api/consumer_optout.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
@@ -13,9 +12,16 @@
 #include "http/middleware.hpp"
 #include "http/request.hpp"
 #include "log/log.hpp"
+#include "registry/consumer_optout.hpp"
 #include "vault/sealed_fields.hpp"
 
 namespace c2p::api {
+
+using registry::InsertOptOutJob;
+using registry::NotEnrolled;
+using registry::OperationInProgress;
+using registry::PlanCardOptOut;
+using registry::ReadConsumerClickToPay;
 
 namespace asio = boost::asio;
 using http::Reply;

@@ -3,19 +3,23 @@
 
 #include <boost/json/array.hpp>
 
-#include "api/consumer_optout.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/network_effect.hpp"
-#include "domain/registration.hpp"
-#include "engine/consumer_update_driver.hpp"
 #include "http/middleware.hpp"
 #include "log/log.hpp"
+#include "registry/consumer_optout.hpp"
+#include "registry/consumer_registration.hpp"
 #include "vault/sealed_fields.hpp"
 
 namespace c2p::api {
+
+using registry::InsertOptOutJob;
+using registry::OperationInProgress;
+using registry::PlanCardOptOut;
+using registry::ReadConsumerClickToPay;
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -32,8 +36,8 @@ core::Error ConsumerNotFound() {
   return core::Error::Make(core::ErrorCode::kConsumerNotFound, "no such consumer");
 }
 
-// The PUT of §4.1. Absent `state` and absent `personalInformation` keep what is stored
-// [c2p]: re-sending an earlier, shorter registration never erases data or undoes a state.
+// The PUT of §4.1: the unit of work is the registry's (registry/consumer_registration.hpp),
+// shared with the batch files.
 asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
   const std::string& issuer = request.principal();
   const std::string consumer_id(request.param("consumerId"));
@@ -42,97 +46,33 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
   }
   auto body = domain::ReadConsumerPutBody(request.json());
   if (!body) co_return http::ErrorReply(body.error());
-  if (body->personal_information && !ctx.Policy(issuer).store_personal_data) {
-    co_return http::ErrorReply(core::Error::Make(
-        core::ErrorCode::kFieldInvalidFormat,
-        "this issuer's personal data is fetched, not stored: personalInformation is refused",
-        "/personalInformation"));
-  }
-  // Sealed before the unit of work: the writer thread does no avoidable crypto.
-  std::optional<store::Blob> sealed;
-  if (body->personal_information) {
-    sealed =
-        vault::SealPersonalInformation(ctx.keys, issuer, consumer_id, *body->personal_information);
-  }
+  auto prepared = registry::PrepareConsumer(ctx, issuer, consumer_id, std::move(*body));
+  if (!prepared) co_return http::ErrorReply(prepared.error());
 
-  bool created = false;
-  std::string state;
-  // Propagation (§4.1): replacing the personal information of a consumer with a Click to
-  // Pay profile starts a D1 CLICK_TO_PAY_UPDATE, whose job sends what the store holds when
-  // it runs. Built here, inserted only if the unit finds the information changed.
-  std::optional<store::OperationRecord> update;
-  store::OperationRecord update_op =
-      MakeOperation({.type = domain::OperationType::kClickToPayUpdate,
-                     .requestor_type = domain::RequestorType::kD1,
-                     .issuer = issuer,
-                     .consumer_id = consumer_id,
-                     .complete = false});
+  registry::ConsumerRegistration out;
   auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    update.reset();
-    auto existing = tx.FindConsumer(issuer, consumer_id);
-    if (!existing) return tl::unexpected(existing.error());
-    std::optional<domain::ConsumerState> current;
-    if (*existing) current = domain::ParseConsumerState((*existing)->state);
-    auto next = domain::ConsumerStateAfterPut(current, body->state);
-    if (!next) return tl::unexpected(next.error());
-    state = domain::WireName(*next);
-    created = !*existing;
-    store::ConsumerRecord record;
-    const std::int64_t now = NowMillis();
-    if (*existing) {
-      record = **existing;
-      bool same_info = !body->personal_information;
-      if (body->personal_information && record.personal_information) {
-        auto stored = vault::OpenPersonalInformation(ctx.keys, issuer, consumer_id,
-                                                     *record.personal_information);
-        if (!stored) return tl::unexpected(stored.error());
-        same_info = *stored == *body->personal_information;
-      }
-      if (same_info && record.state == state) return {};  // idempotent: nothing changes
-      if (!same_info) {
-        auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
-        if (!c2p) return tl::unexpected(c2p.error());
-        if (!c2p->profiles.empty()) {
-          // One job per consumer: the change would not reach the networks [c2p].
-          if (c2p->busy) return tl::unexpected(OperationInProgress());
-          update = update_op;
-        }
-      }
-    } else {
-      record = store::ConsumerRecord{issuer, consumer_id, state, std::nullopt, now, now};
-    }
-    record.state = state;
-    record.updated_ms = now;
-    if (sealed) record.personal_information = sealed;
-    if (auto put = tx.PutConsumer(record); !put) return put;
-    if (update) {
-      if (auto i = ctx.InsertStartedByC2p(tx, *update, request.correlation_id()); !i) return i;
-      auto job =
-          tx.InsertJob(ctx.JobFor(*update, engine::kConsumerUpdateJob, request.correlation_id()));
-      if (!job) return tl::unexpected(job.error());
-    }
-    if (!created) return {};
-    return tx.InsertOperation(MakeOperation(
-        {.type = domain::OperationType::kRegister, .issuer = issuer, .consumer_id = consumer_id}));
+    auto r = registry::RegisterConsumer(ctx, tx, *prepared, request.correlation_id());
+    if (!r) return tl::unexpected(r.error());
+    out = std::move(*r);
+    return {};
   });
   if (!written) co_return http::ErrorReply(written.error());
-  if (created) {
+  ctx.AfterCommit(out.update.has_value());
+  if (out.created) {
     log::Info("registry.consumer_registered", {{"correlation_id", request.correlation_id()},
                                                {"issuer", issuer},
                                                {"consumer_id", consumer_id}});
   }
-  json::object out{{"consumerId", consumer_id}, {"state", state}};
-  if (update) {
-    ctx.wake_engine();
-    ctx.notifications->Wake();
+  json::object reply{{"consumerId", consumer_id}, {"state", out.state}};
+  if (out.update) {
     log::Info("registry.consumer_update_propagated", {{"correlation_id", request.correlation_id()},
                                                       {"issuer", issuer},
                                                       {"consumer_id", consumer_id},
-                                                      {"operation_id", update->operation_id}});
-    out["clickToPay"] =
-        json::object{{"operationId", update->operation_id}, {"status", update->status}};
+                                                      {"operation_id", out.update->operation_id}});
+    reply["clickToPay"] =
+        json::object{{"operationId", out.update->operation_id}, {"status", out.update->status}};
   }
-  co_return http::Json(created ? Status::created : Status::ok, out);
+  co_return http::Json(out.created ? Status::created : Status::ok, reply);
 }
 
 struct ConsumerWithCards {

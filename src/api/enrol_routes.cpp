@@ -11,6 +11,7 @@
 #include "http/middleware.hpp"
 #include "http/request.hpp"
 #include "log/log.hpp"
+#include "registry/card_enrolment.hpp"
 #include "vault/sealed_fields.hpp"
 
 namespace c2p::api {
@@ -31,37 +32,6 @@ core::Result<domain::EnrolBody> ReadOptionalEnrolBody(const Request& request) {
 
 bool HasData(const domain::EnrolmentData& d) {
   return d.name || d.consumer_info || d.billing_address;
-}
-
-core::Result<void> CheckEnrollable(store::WriteTx& tx, const store::CardRecord& card) {
-  if (card.state != domain::WireName(domain::CardState::kActive)) {
-    return core::Fail(core::ErrorCode::kInvalidState, "the card is not ACTIVE");
-  }
-  auto consumer = tx.FindConsumer(card.issuer_id, card.consumer_id);
-  if (!consumer) return tl::unexpected(consumer.error());
-  if (!*consumer) return core::Fail(core::ErrorCode::kInternal, "card without its consumer");
-  if ((*consumer)->state != domain::WireName(domain::ConsumerState::kActive)) {
-    return core::Fail(core::ErrorCode::kInvalidState, "the consumer is not ACTIVE");
-  }
-  auto status = domain::ParseClickToPayStatus(card.click_to_pay_status);
-  if (!status) return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
-  switch (*status) {
-    case domain::ClickToPayStatus::kEnrolled:
-    case domain::ClickToPayStatus::kEnrolling:
-      return core::Fail(core::ErrorCode::kAlreadyEnrolled,
-                        "the card is enrolled or being enrolled");
-    case domain::ClickToPayStatus::kOptingOut:
-      return core::Fail(core::ErrorCode::kOperationInProgress, "the card is being opted out");
-    default:
-      break;
-  }
-  auto busy = tx.ConsumerHasJob(card.issuer_id, card.consumer_id);
-  if (!busy) return tl::unexpected(busy.error());
-  if (*busy) {
-    return core::Fail(core::ErrorCode::kOperationInProgress,
-                      "a Click to Pay operation is in progress on the card or its consumer");
-  }
-  return {};
 }
 
 asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
@@ -88,25 +58,18 @@ asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
     if (!card) return tl::unexpected(card.error());
     if (!*card) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
     const store::CardRecord& c = **card;
-    if (auto ok = CheckEnrollable(tx, c); !ok) return ok;
-    op.card_ref = c.card_ref;
-    op.consumer_id = c.consumer_id;
-    op.network = c.network;
-    job.card_ref = c.card_ref;
-    job.consumer_id = c.consumer_id;
-    if (auto r = tx.InsertOperation(op); !r) return r;
-    if (auto r =
-            tx.SetCardClickToPay(c.card_ref, domain::WireName(domain::ClickToPayStatus::kEnrolling),
-                                 op.start_ms, std::nullopt);
-        !r) {
-      return r;
-    }
-    auto inserted = tx.InsertJob(job);
-    if (!inserted) return tl::unexpected(inserted.error());
-    return {};
+    auto consumer = tx.FindConsumer(c.issuer_id, c.consumer_id);
+    if (!consumer) return tl::unexpected(consumer.error());
+    if (!*consumer) return core::Fail(core::ErrorCode::kInternal, "card without its consumer");
+    auto consumer_state = domain::ParseConsumerState((*consumer)->state);
+    if (!consumer_state) return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
+    auto refusal = registry::EnrolmentRefusal(tx, c, *consumer_state, registry::OtherJobs::kRefuse);
+    if (!refusal) return tl::unexpected(refusal.error());
+    if (*refusal) return tl::unexpected(std::move(**refusal));
+    return registry::StartEnrolment(ctx, tx, c, op, job, request.correlation_id());
   });
   if (!written) co_return http::ErrorReply(written.error());
-  ctx.wake_engine();
+  ctx.AfterCommit(true);
   log::Info("c2p.enrolment_accepted", {{"correlation_id", request.correlation_id()},
                                        {"issuer", issuer},
                                        {"card_id", card_id},

@@ -4,7 +4,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include "core/ids.hpp"
 #include "core/time_format.hpp"
 
 namespace c2p::api {
@@ -22,12 +21,6 @@ void PutIf(json::object& o, std::string_view key, const std::optional<std::strin
 }
 
 }  // namespace
-
-std::int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 json::object CardView(const store::CardRecord& card, const domain::CardExpiry& exp) {
   json::object click_to_pay{{"status", card.click_to_pay_status}};
@@ -69,28 +62,6 @@ json::object OperationJson(const store::OperationRecord& op) {
     if (!ec && details.is_object()) o["details"] = std::move(details);
   }
   return o;
-}
-
-store::OperationRecord MakeOperation(const NewOperation& n) {
-  store::OperationRecord op;
-  op.operation_id = core::NewRandomId("op_");
-  op.issuer_id = n.issuer;
-  op.operation = domain::WireName(n.type);
-  op.status = domain::WireName(n.complete ? domain::OperationStatus::kSuccessful
-                                          : domain::OperationStatus::kPending);
-  op.requestor_type = domain::WireName(n.requestor_type);
-  // The requestor of an issuer's call is the issuer; c2p's own cascades name c2p.
-  op.requestor_id = n.requestor_type == domain::RequestorType::kIssuer ? std::string(n.issuer)
-                                                                       : std::string("c2p");
-  op.card_ref = n.card_ref;
-  op.card_id = n.card_id;
-  op.consumer_id = n.consumer_id;
-  op.network = n.network;
-  op.reason = n.reason;
-  if (n.reason_code) op.reason_code = std::string(domain::WireName(*n.reason_code));
-  op.start_ms = NowMillis();
-  if (n.complete) op.end_ms = op.start_ms;
-  return op;
 }
 
 http::Reply OperationResult(const store::OperationRecord& op) {

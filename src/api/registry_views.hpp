@@ -11,6 +11,7 @@
 #include "domain/card_data.hpp"
 #include "domain/states.hpp"
 #include "http/reply.hpp"
+#include "registry/operations.hpp"
 #include "store/registry_records.hpp"
 
 namespace c2p::api {
@@ -24,23 +25,10 @@ boost::json::object CardView(const store::CardRecord& card, const domain::CardEx
 // §5.8, absent members left out; times as ISO 8601 with milliseconds.
 boost::json::object OperationJson(const store::OperationRecord& op);
 
-// A new operation, started now by `requestor` (ISSUER for an API call, D1 for a cascade).
-struct NewOperation {
-  domain::OperationType type = domain::OperationType::kRegister;
-  domain::RequestorType requestor_type = domain::RequestorType::kIssuer;
-  std::string_view issuer = {};
-  std::optional<std::string> card_id = {};
-  std::optional<std::int64_t> card_ref = {};
-  std::optional<std::string> consumer_id = {};
-  std::optional<std::string> network = {};
-  std::optional<std::string> reason = {};
-  std::optional<domain::ReasonCode> reason_code = {};
-  // Complete at once (SUCCESSFUL, with an end time) or PENDING on the network.
-  bool complete = true;
-};
-store::OperationRecord MakeOperation(const NewOperation& op);
-
-std::int64_t NowMillis();
+// Operations are made by the registry's units of work (registry/operations.hpp).
+using registry::MakeOperation;
+using registry::NewOperation;
+using registry::NowMillis;
 
 // §5.1: 200 {operationId, status} for a completed operation, or 202 with a Location header
 // pointing at the operation getter for a pending one.

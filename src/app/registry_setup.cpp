@@ -63,11 +63,11 @@ core::Result<vault::KeyRing> LoadPanKeyRing(const KeysConfig& keys) {
   return built;
 }
 
-core::Result<std::unique_ptr<api::RegistryContext>> BuildRegistryContext(const Config& config,
-                                                                         store::Store& store) {
+core::Result<std::unique_ptr<registry::RegistryContext>> BuildRegistryContext(const Config& config,
+                                                                              store::Store& store) {
   auto ring = LoadPanKeyRing(config.keys);
   if (!ring) return tl::unexpected(ring.error());
-  auto ctx = std::make_unique<api::RegistryContext>(store, std::move(*ring));
+  auto ctx = std::make_unique<registry::RegistryContext>(store, std::move(*ring));
   for (const auto& path : config.keys.jwe) {
     if (auto added = AddJweKey(ctx->jwe, path); !added) return tl::unexpected(added.error());
   }
@@ -77,8 +77,9 @@ core::Result<std::unique_ptr<api::RegistryContext>> BuildRegistryContext(const C
     ctx->products.push_back(std::move(product));
   }
   for (const auto& issuer : config.issuers) {
-    ctx->issuers[issuer.id] = api::IssuerRegistryPolicy{
-        .store_personal_data = issuer.personal_data == PersonalData::kStored};
+    ctx->issuers[issuer.id] = registry::IssuerRegistryPolicy{
+        .store_personal_data = issuer.personal_data == PersonalData::kStored,
+        .auto_enrolment = issuer.auto_enrolment};
   }
   return ctx;
 }

@@ -1,12 +1,13 @@
 #pragma once
-// Builds the registry's context (api::RegistryContext) from the configuration: the PAN
+// Builds the registry's context (registry::RegistryContext) from the configuration: the PAN
 // key ring, c2p's JWE decryption keys, the card products and each issuer's personal data
-// mode. Keys are read once, here, at start-up; `c2pd check-config` runs the same loading.
+// mode and auto-enrolment. Keys are read once, here, at start-up; `c2pd check-config` runs the same
+// loading.
 
 #include <memory>
 
-#include "api/registry_context.hpp"
 #include "app/config.hpp"
+#include "registry/registry_context.hpp"
 #include "vault/key_ring.hpp"
 
 namespace c2p::app {
@@ -15,7 +16,7 @@ namespace c2p::app {
 // one encrypts); vault::KeyRing takes the current key first, hence the reversal here.
 core::Result<vault::KeyRing> LoadPanKeyRing(const KeysConfig& keys);
 
-core::Result<std::unique_ptr<api::RegistryContext>> BuildRegistryContext(const Config& config,
-                                                                         store::Store& store);
+core::Result<std::unique_ptr<registry::RegistryContext>> BuildRegistryContext(const Config& config,
+                                                                              store::Store& store);
 
 }  // namespace c2p::app

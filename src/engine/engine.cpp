@@ -213,7 +213,9 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   // A failed enrolment leaves the card enrollable again.
   std::optional<std::string> card_status = end.card_status;
   const notify::NotificationQueue* notifications = options_.notifications;
+  bool next_queued = false;
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    next_queued = false;
     auto ended = tx.FinishOperation(outcome);
     if (!ended) return tl::unexpected(std::move(ended.error()));
     if (*ended && notifications) {
@@ -278,13 +280,19 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     for (const std::string& network : end.profiles_removed) {
       if (auto p = tx.DeleteNetworkProfile(job.issuer_id, job.consumer_id, network); !p) return p;
     }
-    return tx.DeleteJob(job.job_id);
+    if (auto d = tx.DeleteJob(job.job_id); !d) return d;
+    // The consumer's next queued job (auto-enrolment) is its head now, due at once.
+    auto more = tx.ConsumerHasJob(job.issuer_id, job.consumer_id);
+    if (!more) return tl::unexpected(std::move(more.error()));
+    next_queued = *more;
+    return {};
   });
   if (!written) {
     log::Error("engine.finish_failed",
                {{"operation_id", job.operation_id}, {"error", written.error().message}});
     co_return;
   }
+  if (next_queued) wake_timer_.cancel();  // on the engine's thread: the loop claims it
   if (notifications && notifications->Notifies(job.issuer_id)) notifications->Wake();
   (end.successful ? succeeded_ : failed_).Add();
   log::Info("engine.operation_ended", {{"correlation_id", job.correlation_id},

@@ -94,7 +94,7 @@ class RegistryE2e : public ::testing::Test {
                                         std::tuple{kIssuerB, "b.pub.jwk", "fetch"}}) {
       out << "[[issuers]]\nid = \"" << id << "\"\nassertion_keys = [\"" << key
           << "\"]\npersonal_data = \"" << mode << "\"\ntoken_rate_limit_per_second = 1000\n"
-          << (std::string(id) == kIssuerB ? issuer_b_extra_ : std::string());
+          << (std::string(id) == kIssuerB ? issuer_b_extra_ : issuer_a_extra_);
     }
     for (const char* id : {kIssuerA, kIssuerB}) {
       out << "[[card_products]]\nid = \"VISA_CLASSIC\"\nissuer = \"" << id
@@ -229,6 +229,8 @@ class RegistryE2e : public ::testing::Test {
   static inline std::string extra_config_;
   // Appended to ISSUER0002's [[issuers]] table (its issuer backend, for instance).
   static inline std::string issuer_b_extra_;
+  // Appended to ISSUER0001's [[issuers]] table (auto-enrolment, for instance).
+  static inline std::string issuer_a_extra_;
   static inline std::uint16_t port_ = 0;
   static inline std::optional<Process> daemon_;
   static inline std::map<std::string, std::string> tokens_;

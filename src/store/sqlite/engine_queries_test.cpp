@@ -1,7 +1,8 @@
 // The engine's rows through the Store interface on a real SQLite file: what src/engine
-// relies on (one job per consumer, claims under lease, rescheduling, releasing leases at
-// start, terminal states written once, network profiles).
+// relies on (a queue of jobs per consumer of which only the head runs, claims under lease,
+// rescheduling, releasing leases at start, terminal states written once, network profiles).
 
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -75,8 +76,9 @@ class EngineQueriesTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(EngineQueriesTest, OneJobPerConsumer) {
+TEST_F(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
+  ASSERT_TRUE(AddJob("op_2", "c1", 100));  // queued behind op_1, not refused
   EXPECT_TRUE(Write([](WriteTx& tx) -> core::Result<void> {
     auto busy = tx.ConsumerHasJob("ISSUER0001", "c1");
     if (!busy || !*busy) return core::Fail(core::ErrorCode::kInternal, "c1 should be busy");
@@ -84,9 +86,47 @@ TEST_F(EngineQueriesTest, OneJobPerConsumer) {
     if (!free || *free) return core::Fail(core::ErrorCode::kInternal, "c2 should be free");
     return {};
   }));
-  // The unique index refuses a second job even if a caller forgot to check.
-  EXPECT_FALSE(AddJob("op_2", "c1", 100));
-  EXPECT_EQ(store_->CountJobs().value(), 1);
+  EXPECT_EQ(store_->CountJobs().value(), 2);
+}
+
+TEST_F(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
+  ASSERT_TRUE(AddJob("op_head", "c1", 200));
+  // Queued behind op_head although due earlier: the queue's order is the insertion order.
+  ASSERT_TRUE(AddJob("op_queued", "c1", 100));
+  ASSERT_TRUE(AddJob("op_other", "c2", 150));
+  auto first = Claim(500, 5'000, 10);
+  std::set<std::string> ids;
+  for (const auto& j : first) ids.insert(j.operation_id);
+  EXPECT_EQ(ids, (std::set<std::string>{"op_head", "op_other"}));
+  // While the head runs (leased), the queued job is neither claimed nor due.
+  EXPECT_TRUE(Claim(600, 6'000, 10).empty());
+  EXPECT_FALSE(store_->NextJobDue(600).value());
+  // The head ends: the next job of the consumer becomes the head, due at once.
+  const auto head = std::find_if(first.begin(), first.end(),
+                                 [](const JobRecord& j) { return j.operation_id == "op_head"; });
+  ASSERT_NE(head, first.end());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.DeleteJob(head->job_id); }));
+  EXPECT_EQ(store_->NextJobDue(600).value(), 100);
+  auto next = Claim(600, 6'000, 10);
+  ASSERT_EQ(next.size(), 1U);
+  EXPECT_EQ(next[0].operation_id, "op_queued");
+  EXPECT_EQ(next[0].attempts, 1);
+}
+
+TEST_F(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
+  ASSERT_TRUE(AddJob("op_head", "c1", 100));
+  ASSERT_TRUE(AddJob("op_queued", "c1", 100));
+  auto claimed = Claim(100, 1'000'000, 10);
+  ASSERT_EQ(claimed.size(), 1U);
+  EXPECT_EQ(claimed[0].operation_id, "op_head");
+  // The head retries later: the consumer's next due time is the head's, not the queued
+  // job's (already past), which would make the engine spin on a job it cannot claim.
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.RescheduleJob(claimed[0].job_id, 700, "{}"); }));
+  EXPECT_EQ(store_->NextJobDue(200).value(), 700);
+  EXPECT_TRUE(Claim(200, 1'000'000, 10).empty());
+  auto again = Claim(700, 1'000'000, 10);
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0].operation_id, "op_head");
 }
 
 TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {

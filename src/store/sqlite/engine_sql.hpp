@@ -1,5 +1,6 @@
 #pragma once
-// The SQL of the enrolment engine: migration 4 and the statements of engine_queries.cpp.
+// The SQL of the enrolment engine: migrations 4 and 9 and the statements of
+// engine_queries.cpp.
 // Parameters are numbered, so each constant documents its binding order.
 
 #include <string_view>
@@ -10,7 +11,7 @@ namespace c2p::store::sqlite::sql {
 //  - jobs: the durable work queue. A job is claimed by setting a lease; a crash leaves the
 //    lease to expire (or, with the embedded store, to be released at start), so the work
 //    resumes. One job per (issuer, consumer): the unique index is the last line of
-//    defence of the one-operation-at-a-time rule.
+//    defence of the one-operation-at-a-time rule (migration 9 makes it a queue).
 //  - network_profiles: the consumers that have a Click to Pay profile in a network, so
 //    the next enrolment adds a card instead of creating the profile again.
 inline constexpr std::string_view kMigration0004CreateEngine = R"sql(
@@ -42,6 +43,21 @@ CREATE TABLE network_profiles (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Migration 9: a queue of jobs per consumer. Auto-enrolment starts one enrolment per card
+// of a consumer registered together (a batch record, back-to-back card PUTs); the second
+// must wait for the first (which creates the network profile the second adds a card to),
+// not be refused. The consumer's jobs run one at a time in job_id order: only the head
+// (lowest job_id) is claimed or reported due. The index serves that head lookup.
+inline constexpr std::string_view kMigration0009JobQueuePerConsumer = R"sql(
+DROP INDEX jobs_one_per_consumer;
+CREATE INDEX jobs_by_consumer ON jobs (issuer_id, consumer_id, job_id);
+)sql";
+
+// A job is its consumer's head when no job of the same consumer is older.
+#define C2P_JOB_IS_HEAD                                                             \
+  "NOT EXISTS (SELECT 1 FROM jobs AS older WHERE older.issuer_id = jobs.issuer_id " \
+  "AND older.consumer_id = jobs.consumer_id AND older.job_id < jobs.job_id)"
+
 #define C2P_JOB_COLUMNS                                                                      \
   "job_id, operation_id, kind, issuer_id, consumer_id, card_id, card_ref, input, progress, " \
   "attempts, run_at_ms, deadline_ms, correlation_id, created_ms"
@@ -52,24 +68,27 @@ inline constexpr std::string_view kInsertJob =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, 0, ?10, ?11, ?12)";
 inline constexpr std::string_view kSelectConsumerJob =
     "SELECT 1 FROM jobs WHERE issuer_id = ?1 AND consumer_id = ?2";
-// Due and not leased (or leased by a lapsed claim), oldest due first. RETURNING hands
-// the claimed rows back in the same statement.
+// Due, not leased (or leased by a lapsed claim) and its consumer's head, oldest due first.
+// RETURNING hands the claimed rows back in the same statement.
 inline constexpr std::string_view kClaimJobs =
     "UPDATE jobs SET lease_until_ms = ?2, attempts = attempts + 1 WHERE job_id IN ("
-    "SELECT job_id FROM jobs WHERE run_at_ms <= ?1 AND lease_until_ms <= ?1 "
-    "ORDER BY run_at_ms LIMIT ?3) RETURNING " C2P_JOB_COLUMNS;
+    "SELECT job_id FROM jobs WHERE run_at_ms <= ?1 AND lease_until_ms <= ?1 AND " C2P_JOB_IS_HEAD
+    " ORDER BY run_at_ms LIMIT ?3) RETURNING " C2P_JOB_COLUMNS;
 inline constexpr std::string_view kRescheduleJob =
     "UPDATE jobs SET run_at_ms = ?2, progress = ?3, lease_until_ms = 0 WHERE job_id = ?1";
 inline constexpr std::string_view kDeleteJob = "DELETE FROM jobs WHERE job_id = ?1";
 inline constexpr std::string_view kReleaseLeases =
     "UPDATE jobs SET lease_until_ms = 0 WHERE lease_until_ms <> 0";
 inline constexpr std::string_view kCountJobs = "SELECT COUNT(*) FROM jobs";
-// Walks jobs_due in order and stops at the first unleased job (MIN() with this WHERE
-// would read every row).
+// Walks jobs_due in order and stops at the first unleased head (MIN() with this WHERE
+// would read every row). A queued job behind a running head is not due: reporting it
+// would wake the engine for a job it cannot claim, again and again.
 inline constexpr std::string_view kNextDue =
-    "SELECT run_at_ms FROM jobs WHERE lease_until_ms <= ?1 ORDER BY run_at_ms LIMIT 1";
+    "SELECT run_at_ms FROM jobs WHERE lease_until_ms <= ?1 AND " C2P_JOB_IS_HEAD
+    " ORDER BY run_at_ms LIMIT 1";
 
 #undef C2P_JOB_COLUMNS
+#undef C2P_JOB_IS_HEAD
 
 // Terminal states never change: an operation already ended is left alone.
 inline constexpr std::string_view kFinishOperation =

@@ -20,6 +20,7 @@ constexpr std::array kMigrations{
     Migration{4, "create_engine", sql::kMigration0004CreateEngine},
     Migration{5, "digital_card_status", sql::kMigration0005DigitalCardStatus},
     Migration{8, "create_notifications", sql::kMigration0008CreateNotifications},
+    Migration{9, "job_queue_per_consumer", sql::kMigration0009JobQueuePerConsumer},
     Migration{10, "create_batch", sql::kMigration0010CreateBatch},
 };
 

@@ -1,11 +1,17 @@
-#include "api/registry_context.hpp"
+#include "registry/registry_context.hpp"
 
-namespace c2p::api {
+namespace c2p::registry {
 
 const IssuerRegistryPolicy& RegistryContext::Policy(std::string_view issuer) const {
   static const IssuerRegistryPolicy kDefault{};
   auto it = issuers.find(issuer);
   return it == issuers.end() ? kDefault : it->second;
+}
+
+void RegistryContext::AfterCommit(bool started_operation) const {
+  if (!started_operation) return;
+  wake_engine();
+  notifications->Wake();
 }
 
 store::JobRecord RegistryContext::JobFor(const store::OperationRecord& op, std::string_view kind,
@@ -38,4 +44,4 @@ core::Result<void> RegistryContext::InsertStartedByC2p(store::WriteTx& tx,
                                           /*pending=*/true);
 }
 
-}  // namespace c2p::api
+}  // namespace c2p::registry

@@ -1,10 +1,10 @@
-#include "api/consumer_optout.hpp"
+#include "registry/consumer_optout.hpp"
 
-#include "api/registry_views.hpp"
 #include "domain/states.hpp"
 #include "engine/consumer_optout_driver.hpp"
+#include "registry/operations.hpp"
 
-namespace c2p::api {
+namespace c2p::registry {
 
 core::Error OperationInProgress() {
   return core::Error::Make(core::ErrorCode::kOperationInProgress,
@@ -65,4 +65,4 @@ core::Result<void> InsertOptOutJob(store::WriteTx& tx, const RegistryContext& ct
   return {};
 }
 
-}  // namespace c2p::api
+}  // namespace c2p::registry

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "api/registry_context.hpp"
 #include "engine/consumer_optout_plan.hpp"
+#include "registry/registry_context.hpp"
 #include "store/store.hpp"
 
-namespace c2p::api {
+namespace c2p::registry {
 
 // The consumer's Click to Pay state as a consumer operation must see it, read in the unit.
 struct ConsumerClickToPay {
@@ -38,4 +38,4 @@ core::Result<void> InsertOptOutJob(store::WriteTx& tx, const RegistryContext& ct
                                    const store::OperationRecord& op, const engine::OptOutPlan& plan,
                                    std::string_view correlation_id);
 
-}  // namespace c2p::api
+}  // namespace c2p::registry
