@@ -135,8 +135,7 @@ FileChecker::Step FileChecker::PrepareVerification() {
   if (header_.issuer_id != expectation_.issuer) {
     return Refuse(FileError::kInvalidHeader, "header.issuerId is not the expected issuer");
   }
-  if (!NameMatches(expectation_.name, expectation_.issuer, header_.batch_id,
-                   header_.seq_number)) {
+  if (!NameMatches(expectation_.name, expectation_.issuer, header_.batch_id, header_.seq_number)) {
     return Refuse(FileError::kInvalidHeader,
                   "header.batchId or header.seqNumber disagrees with the file name");
   }

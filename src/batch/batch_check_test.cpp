@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -50,8 +53,8 @@ TEST_F(CheckFileTest, AcceptsASignedFile) {
   auto checked = Check(ThreeRecords().Text());
   ASSERT_TRUE(checked) << checked.error().message;
   EXPECT_EQ(checked->total_records, 3);
-  EXPECT_EQ(checked->header, (Header{testing::kBatchId, "1", testing::kIssuer,
-                                     "CONSUMER_CARD_REGISTRATION"}));
+  EXPECT_EQ(checked->header,
+            (Header{testing::kBatchId, "1", testing::kIssuer, "CONSUMER_CARD_REGISTRATION"}));
 }
 
 TEST_F(CheckFileTest, AcceptsTheMembersInAnyOrder) {
@@ -86,7 +89,8 @@ TEST_F(CheckFileTest, AcceptsTheOtherOperationAndLargeRowIds) {
 TEST_F(CheckFileTest, ReadsFiveThousandRecordsThroughASmallBuffer) {
   TestFile file;
   for (int row = 1; row <= 5000; ++row) file.records.push_back(TestRecord(row, row % 50));
-  for (const auto& order : std::vector<std::vector<std::string>>{{"h", "s", "r"}, {"r", "h", "s"}}) {
+  for (const auto& order :
+       std::vector<std::vector<std::string>>{{"h", "s", "r"}, {"r", "h", "s"}}) {
     FileExpectation expectation = TestExpectation();
     expectation.read_buffer_bytes = 97;  // crosses every token and record boundary
     auto checked = Check(file.Text(order), expectation);
@@ -130,9 +134,9 @@ TEST_F(CheckFileTest, RefusesMalformedJsonAs103) {
   const TestFile good = ThreeRecords();
   const std::string text = good.Text();
   const std::string header = json::serialize(good.header);
-  const std::string sig = "\"signature\": " + json::serialize(json::value(
-                                                  testing::Sign(testing::Payload(
-                                                      good.header, good.records))));
+  const std::string sig =
+      "\"signature\": " +
+      json::serialize(json::value(testing::Sign(testing::Payload(good.header, good.records))));
   std::vector<std::string> bad = {
       "",
       "[]",
@@ -172,8 +176,8 @@ TEST_F(CheckFileTest, The103RefusalKeepsTheReadableHeader) {
   auto checked = Check(text.substr(0, text.size() - 3));
   ASSERT_FALSE(checked);
   ASSERT_TRUE(checked.error().header);
-  EXPECT_EQ(*checked.error().header, (Header{testing::kBatchId, "1", testing::kIssuer,
-                                             "CONSUMER_CARD_REGISTRATION"}));
+  EXPECT_EQ(*checked.error().header,
+            (Header{testing::kBatchId, "1", testing::kIssuer, "CONSUMER_CARD_REGISTRATION"}));
   EXPECT_FALSE(checked.error().retryable);
 }
 
@@ -226,16 +230,17 @@ TEST_F(CheckFileTest, RefusesAHeaderDisagreeingWithTheNameOrSpoolAs100) {
   EXPECT_EQ(checked.error().code, FileError::kInvalidHeader);
   EXPECT_EQ(checked.error().header->seq_number, "01");  // the file's, for the _OUT
   // The spool's issuer decides, whatever the name says.
-  EXPECT_EQ(Check(ThreeRecords().Text(), TestExpectation("ISSUER0002-B2026-01_17-1-1.json"))
-                .error()
-                .code,
-            FileError::kInvalidHeader);
+  EXPECT_EQ(
+      Check(ThreeRecords().Text(), TestExpectation("ISSUER0002-B2026-01_17-1-1.json")).error().code,
+      FileError::kInvalidHeader);
 }
 
 TEST_F(CheckFileTest, RefusesRowIdsNotStrictlyIncreasingAs107) {
   const std::vector<std::vector<json::value>> cases = {
-      {1, 2, 2}, {1, 3, 2}, {5, 4}, {1, nullptr}, {1.5}, {"1"}, {1, 2.0},
-      {json::value(9223372036854775808ull)},  // 2^63: a double, not an int64
+      {1, 2, 2}, {1, 3, 2},
+      {5, 4},    {1, nullptr},
+      {1.5},     {"1"},
+      {1, 2.0},  {json::value(9223372036854775808ull)},  // 2^63: a double, not an int64
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     TestFile file;
@@ -279,6 +284,10 @@ TEST_F(CheckFileTest, RefusesASignatureOverOtherContentAs110) {
   ASSERT_NE(at, std::string::npos);
   text[at + 4] = '3';
   EXPECT_EQ(Code(text), 110);
+  // The same with the records read in the first pass (header and signature before them).
+  text = good.Text({"s", "h", "r"});
+  text[text.find("crd_2") + 4] = '3';
+  EXPECT_EQ(Code(text), 110);
   // A changed header.
   TestFile header = good;
   header.signature = testing::Sign(testing::Payload(good.header, good.records));
@@ -301,7 +310,8 @@ TEST_F(CheckFileTest, RefusesASignatureOverOtherContentAs110) {
   forged.signature = 12;
   EXPECT_EQ(Code(forged.Text()), 110);
   // An attached JWS over the right payload is not a detached signature.
-  forged.signature = jose::SignEs256(testing::Payload(good.header, good.records), testing::TestKey());
+  forged.signature =
+      jose::SignEs256(testing::Payload(good.header, good.records), testing::TestKey());
   EXPECT_EQ(Code(forged.Text()), 110);
 }
 
@@ -360,6 +370,36 @@ TEST_F(CheckFileTest, ReadsALargeFileWithTheMemoryOfOneRecord) {
   }
   EXPECT_EQ(count, kRecords);
   EXPECT_LE(stream->largest_record_bytes(), 2 * record_bytes + 64);
+}
+
+// The fuzz target's seeds are files CheckFile accepts (else the fuzzer would start from
+// refusals only). The key is the fuzz target's public key (fuzz/batch_reader_fuzz.cpp).
+TEST(FuzzSeeds, AreAccepted) {
+  const char* source = std::getenv("C2P_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  const json::object jwk{{"kty", "EC"},
+                         {"crv", "P-256"},
+                         {"x", "DKdBQZ5jd7r3u959Tj5Gm4CAMzU5634iPkDfvveVOPY"},
+                         {"y", "afRDrxGS6q5Cl5csa5VCdPeYhLR_EJSys6hHSwNDnos"}};
+  const jose::VerificationKey key = *jose::VerificationKey::Es256(*jose::EcKey::FromJwk(jwk));
+  FileExpectation expectation;
+  expectation.issuer = "ISSUER0001";
+  expectation.name = *ParseFileName("B1-1-1.json");
+  expectation.key_for = [&](std::string_view kid) { return kid == "fuzz-key" ? &key : nullptr; };
+  c2p::testing::ScratchDir dir;
+  int seeds = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(source) /
+                                                               "fuzz/corpus/batch_reader")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(text.empty());
+    testing::WriteText(dir / "B1-1-1.json", text.substr(1));  // byte 0: the buffer size
+    expectation.read_buffer_bytes = static_cast<unsigned char>(text[0]) + 1u;
+    auto checked = CheckFile(dir / "B1-1-1.json", expectation);
+    EXPECT_TRUE(checked) << entry.path().filename() << ": " << checked.error().message;
+    ++seeds;
+  }
+  EXPECT_GE(seeds, 3);
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ TEST(FileName, ParsesFromTheRight) {
 TEST(FileName, RefusesOtherNames) {
   for (const char* bad :
        {"B1-1-17.JSON", "B1-1-17", "B1-1-17.json.part", "../B1-1-17.json", "a/B1-1-17.json",
-        "B1-1-17_OUT.json", "B1-1.json", "-1-17.json", "B1--17.json", "B1-1-.json",
-        "B1-x-17.json", "B1-1-1x.json", "B.1-1-17.json", "B 1-1-17.json", ".json",
+        "B1-1-17_OUT.json", "B1-1.json", "-1-17.json", "B1--17.json", "B1-1-.json", "B1-x-17.json",
+        "B1-1-1x.json", "B.1-1-17.json", "B 1-1-17.json", ".json",
         "B1-1-1234567890123456789.json"}) {
     EXPECT_FALSE(ParseFileName(bad)) << bad;
   }

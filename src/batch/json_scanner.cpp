@@ -21,8 +21,8 @@ bool IsWhitespace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r
 
 // The characters of numbers and of true/false/null; the parser judges the word.
 bool IsScalarByte(int c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         c == '-' || c == '+' || c == '.';
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+         c == '+' || c == '.';
 }
 
 }  // namespace
@@ -164,8 +164,7 @@ core::Result<void> JsonScanner::Value(std::string* out, std::size_t max_bytes) {
   const int first = Peek();
   const bool scalar = IsScalarByte(first);
   if (!scalar && first != '"' && first != '{' && first != '[') {
-    return Malformed(first < 0 ? "the file ends where a value was expected"
-                               : "expected a value");
+    return Malformed(first < 0 ? "the file ends where a value was expected" : "expected a value");
   }
   std::size_t depth = 0;
   bool in_string = false;

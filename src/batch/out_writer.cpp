@@ -99,8 +99,8 @@ namespace {
 
 core::Result<std::unique_ptr<OutWriter::File>> OpenTemporary(const std::filesystem::path& path) {
   // O_TRUNC: a temporary left by a crash is overwritten, never appended to.
-  const int fd = ::open(TemporaryOutPath(path).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                        0640);
+  const int fd =
+      ::open(TemporaryOutPath(path).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return IoError("cannot create the output file");
   return std::make_unique<OutWriter::File>(fd, path);
 }

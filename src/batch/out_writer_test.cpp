@@ -39,9 +39,11 @@ TEST(OutWriter, WritesTheDocumentAtomically) {
   auto writer = OutWriter::Create(final_path, kHeader, 2);
   ASSERT_TRUE(writer) << writer.error().message;
   ASSERT_TRUE(writer->Add(json::parse(R"({"rowId":1,"consumerCardRegistrationResult":{
-      "consumerId":"c1","consumerStatus":"OK","cards":[]}})").as_object()));
+      "consumerId":"c1","consumerStatus":"OK","cards":[]}})")
+                              .as_object()));
   ASSERT_TRUE(writer->Add(json::parse(R"({"rowId":2,"consumerCardRegistrationResult":{
-      "consumerId":"c2","consumerStatus":"KO","consumerError":"200","cards":[]}})").as_object()));
+      "consumerId":"c2","consumerStatus":"KO","consumerError":"200","cards":[]}})")
+                              .as_object()));
   // Before the commit only the hidden temporary exists, and not under a .json name.
   EXPECT_EQ(Names(dir.path()), std::vector<std::string>{".B1-2-17_OUT.json.tmp"});
   EXPECT_FALSE(std::filesystem::exists(final_path));
@@ -110,8 +112,8 @@ TEST(WriteRefusal, WritesTheHeaderAndTheCodeOnly) {
             R"({"header":{"batchId":"B1","seqNumber":"2","issuerId":"ISSUER0001",)"
             R"("operation":"CONSUMER_CARD_REGISTRATION","errorCode":"110"}})");
   // Unknown fields are left out.
-  ASSERT_TRUE(WriteRefusal(final_path, Header{"B1", "2", "ISSUER0001", ""},
-                           FileError::kInvalidJson));
+  ASSERT_TRUE(
+      WriteRefusal(final_path, Header{"B1", "2", "ISSUER0001", ""}, FileError::kInvalidJson));
   EXPECT_EQ(ReadAll(final_path),
             R"({"header":{"batchId":"B1","seqNumber":"2","issuerId":"ISSUER0001",)"
             R"("errorCode":"103"}})");

@@ -15,8 +15,8 @@ namespace {
 
 constexpr std::string_view kRequest = "consumerAndCardRegistrationRequest";
 constexpr std::array<std::string_view, 2> kRecordMembers = {"rowId", kRequest};
-constexpr std::array<std::string_view, 3> kRequestMembers = {"consumerId",
-                                                             "personalInformation", "cards"};
+constexpr std::array<std::string_view, 3> kRequestMembers = {"consumerId", "personalInformation",
+                                                             "cards"};
 
 tl::unexpected<core::Error> Prefixed(core::Error error, const std::string& prefix) {
   error.field = prefix + error.field;
@@ -88,8 +88,7 @@ RecordRequest ReadRecordRequest(const RawRecord& raw) {
     out.consumer = Invalid("consumerId is required", prefix + "/consumerId");
   } else if (auto ok = domain::CheckPathId(domain::PathId::kConsumerId, out.consumer_id);
              !ok || !consumer_id->is_string()) {
-    out.consumer =
-        Invalid("consumerId must match ^[A-Za-z0-9_-]{1,64}$", prefix + "/consumerId");
+    out.consumer = Invalid("consumerId must match ^[A-Za-z0-9_-]{1,64}$", prefix + "/consumerId");
   } else {
     json::object body;
     if (const json::value* info = fields.if_contains("personalInformation")) {

@@ -22,7 +22,7 @@ inline constexpr int kConsumerFieldInvalid = 200;
 inline constexpr int kCardFieldInvalid = 202;
 
 struct CardRequest {
-  std::string card_id;  // as written when it is a string, else empty
+  std::string card_id;                     // as written when it is a string, else empty
   core::Result<domain::CardPutBody> body;  // error -> 202
 };
 

@@ -95,9 +95,14 @@ TEST(RecordRequest, CardFaultsAreErrorsOfThatCardOnly) {
   ASSERT_EQ(request.cards.size(), 8u);
   EXPECT_TRUE(request.cards[0].body);
   const std::string prefix = "/consumerAndCardRegistrationRequest/cards/";
-  const std::vector<std::string> fields = {
-      "", prefix + "1", prefix + "2/cardId", prefix + "3/cardId", prefix + "4/encryptedData",
-      prefix + "5/pan", prefix + "6/consumerId", prefix + "7/state"};
+  const std::vector<std::string> fields = {"",
+                                           prefix + "1",
+                                           prefix + "2/cardId",
+                                           prefix + "3/cardId",
+                                           prefix + "4/encryptedData",
+                                           prefix + "5/pan",
+                                           prefix + "6/consumerId",
+                                           prefix + "7/state"};
   for (std::size_t i = 1; i < fields.size(); ++i) {
     ASSERT_FALSE(request.cards[i].body) << i;
     EXPECT_EQ(request.cards[i].body.error().field, fields[i]) << i;

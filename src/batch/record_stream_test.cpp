@@ -23,8 +23,8 @@ class RecordStreamTest : public ::testing::Test {
 TEST_F(RecordStreamTest, YieldsTheRecordsInFileOrderWhereverTheyAre) {
   testing::TestFile file;
   for (int row : {3, 7, 11}) file.records.push_back(testing::TestRecord(row));
-  for (const auto& order : std::vector<std::vector<std::string>>{
-           {"h", "r", "s"}, {"r", "h", "s"}, {"s", "h", "r"}}) {
+  for (const auto& order :
+       std::vector<std::vector<std::string>>{{"h", "r", "s"}, {"r", "h", "s"}, {"s", "h", "r"}}) {
     auto stream = RecordStream::Open(Write(file.Text(order)), 5);
     ASSERT_TRUE(stream) << stream.error().message;
     for (int row : {3, 7, 11}) {
