@@ -32,9 +32,10 @@ TEST(BatchHeader, IsReadFromTheFirstBytesWhereverItStands) {
   EXPECT_EQ(ids->seq_number, "12");
 
   // After other members, with brackets and quotes inside strings, and with whitespace.
-  const std::string later = " {\n \"records\" : [ {\"a\":\"}]\\\"{\"}, 1, true, null ] ,\n"
-                            " \"signature\":\"x..y\", \"header\" : " +
-                            std::string(kHeader) + "}";
+  const std::string later =
+      " {\n \"records\" : [ {\"a\":\"}]\\\"{\"}, 1, true, null ] ,\n"
+      " \"signature\":\"x..y\", \"header\" : " +
+      std::string(kHeader) + "}";
   ids = ExtractBatchHeader(later);
   ASSERT_TRUE(ids) << ids.error().message;
   EXPECT_EQ(ids->batch_id, "B1");
@@ -105,10 +106,10 @@ TEST(BatchProtocol, PathsAndAnswers) {
   EXPECT_EQ(progress->ok, 440u);
   EXPECT_EQ(progress->ko, 10u);
   EXPECT_FALSE(progress->finished());
-  EXPECT_FALSE(ParseProgress(
-      R"({"status":"PAUSED","totalRecords":1,"processedRecords":0,"ok":0,"ko":0})"));
-  EXPECT_FALSE(ParseProgress(
-      R"({"status":"DONE","totalRecords":-1,"processedRecords":0,"ok":0,"ko":0})"));
+  EXPECT_FALSE(
+      ParseProgress(R"({"status":"PAUSED","totalRecords":1,"processedRecords":0,"ok":0,"ko":0})"));
+  EXPECT_FALSE(
+      ParseProgress(R"({"status":"DONE","totalRecords":-1,"processedRecords":0,"ok":0,"ko":0})"));
   EXPECT_FALSE(ParseProgress(R"({"status":"DONE","totalRecords":1})"));
 }
 
@@ -176,9 +177,9 @@ TEST(BatchSubmitCommand, SpoolsAMadeFileWithoutWaiting) {
             kExitOk)
       << err.str();
   std::ostringstream out2;
-  ASSERT_EQ(Ctl({"batch", "submit", dir + "/f.json", "--spool", dir + "/spool", "--no-wait"}, out2,
-                err),
-            kExitOk)
+  ASSERT_EQ(
+      Ctl({"batch", "submit", dir + "/f.json", "--spool", dir + "/spool", "--no-wait"}, out2, err),
+      kExitOk)
       << err.str();
   EXPECT_EQ(out2.str(), (sandbox.dir / "spool/inbox/f.json").string() + "\n");
   EXPECT_EQ(ReadText(sandbox.dir / "spool/inbox/f.json"), ReadText(sandbox.dir / "f.json"));

@@ -143,7 +143,7 @@ const domain::CardProduct& ProductForCard(const RecordContext& context, std::uin
 std::string PanForCard(const RecordContext& context, std::uint64_t ordinal) {
   const domain::CardProduct& product = ProductForCard(context, ordinal);
   if (ordinal < kTestCards.size()) {
-    const std::string test_card(kTestCards[ordinal]);
+    std::string test_card(kTestCards[ordinal]);
     for (const domain::BinRange& range : product.bin_ranges) {
       if (domain::InBinRange(range, test_card)) return test_card;
     }

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
+#include <system_error>
 #include <vector>
 
 namespace c2p::ctl {
@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 auto IoFail(const fs::path& path, std::string_view what, int error) {
-  return core::Fail(core::ErrorCode::kIo,
-                    path.string() + ": " + std::string(what) + ": " + std::strerror(error));
+  return core::Fail(core::ErrorCode::kIo, path.string() + ": " + std::string(what) + ": " +
+                                              std::system_category().message(error));
 }
 
 void SyncDirectory(const fs::path& dir) {
