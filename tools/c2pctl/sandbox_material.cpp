@@ -1,10 +1,7 @@
 #include "tools/c2pctl/sandbox_material.hpp"
 
-#include <fstream>
-#include <sstream>
-
-#include "core/secret_bytes.hpp"
 #include "core/strict_json.hpp"
+#include "jose/key_file.hpp"
 
 namespace c2p::ctl {
 
@@ -82,17 +79,10 @@ core::Result<SandboxMaterial> ReadSandboxMaterial(const std::filesystem::path& s
                                                   const std::string& issuer) {
   const std::filesystem::path path = sandbox_dir / "sandbox.json";
   const std::string where = path.string();
-  std::string text;
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (!in) return core::Fail(core::ErrorCode::kConfigInvalid, where + ": cannot read");
-    text = buffer.str();
-  }
-  auto parsed = core::ParseStrictJson(text);
-  // The text holds the issuers' private keys.
-  core::SecureWipe(text.data(), text.size());
+  // sandbox.json holds the issuers' private keys: read into wiped memory, as key files are.
+  auto text = jose::ReadSecretTextFile(path);
+  if (!text) return core::Fail(core::ErrorCode::kConfigInvalid, text.error().message);
+  auto parsed = core::ParseStrictJson(text->as_text());
   if (!parsed || !parsed->is_object()) {
     return core::Fail(core::ErrorCode::kConfigInvalid, where + ": not a JSON object");
   }
