@@ -110,9 +110,9 @@ void AddBatchRoutes(http::Router& router, store::Store& store, batch::BatchProce
              [&batches](Request& r) -> asio::awaitable<Reply> { return Upload(batches, r); },
              {.body = http::BodyKind::kFile,
               .body_limit = options.max_file_bytes,
+              .bearer = true,
               .upload_dir = options.upload_dir,
-              .body_timeout = options.upload_timeout,
-              .bearer = true});
+              .body_timeout = options.upload_timeout});
   router.Add(Verb::get, base + "/{batchId}/{seqNumber}",
              [&store](Request& r) -> asio::awaitable<Reply> { return Progress(store, r); },
              {.bearer = true});
