@@ -39,28 +39,49 @@ unsigned PrepareThreads(unsigned configured) {
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
-// Prepares `raws` on the pool, in as many slices as it has threads, and waits.
-std::vector<PreparedRecord> PrepareAll(asio::thread_pool& pool, unsigned threads,
-                                       const registry::RegistryContext& ctx,
-                                       std::string_view issuer,
-                                       const std::vector<RawRecord>& raws) {
-  std::vector<std::optional<PreparedRecord>> slots(raws.size());
-  const std::size_t slices = std::min<std::size_t>(threads, raws.size());
-  std::latch done(static_cast<std::ptrdiff_t>(slices));
-  for (std::size_t s = 0; s < slices; ++s) {
-    asio::post(pool, [&, s] {
-      for (std::size_t i = s; i < raws.size(); i += slices) {
-        slots[i] = PrepareRecord(ctx, issuer, raws[i]);
-      }
-      done.count_down();
-    });
+// One chunk prepared on the pool, in as many slices as it has threads, while the processor
+// commits the chunk before it: decryption and the writer's work overlap.
+class ChunkPreparation {
+ public:
+  ChunkPreparation(asio::thread_pool& pool, unsigned threads, const registry::RegistryContext& ctx,
+                   std::string issuer, std::vector<RawRecord> raws)
+      : issuer_(std::move(issuer)),
+        raws_(std::move(raws)),
+        slots_(raws_.size()),
+        slices_(std::min<std::size_t>(threads, raws_.size())),
+        done_(static_cast<std::ptrdiff_t>(slices_)) {
+    for (std::size_t s = 0; s < slices_; ++s) {
+      asio::post(pool, [this, &ctx, s] {
+        for (std::size_t i = s; i < raws_.size(); i += slices_) {
+          slots_[i] = PrepareRecord(ctx, issuer_, raws_[i]);
+        }
+        done_.count_down();
+      });
+    }
   }
-  done.wait();
-  std::vector<PreparedRecord> out;
-  out.reserve(raws.size());
-  for (auto& slot : slots) out.push_back(std::move(*slot));
-  return out;
-}
+  ChunkPreparation(const ChunkPreparation&) = delete;
+  ChunkPreparation& operator=(const ChunkPreparation&) = delete;
+  // Never leaves work running on a destroyed object.
+  ~ChunkPreparation() { done_.wait(); }
+
+  std::size_t size() const { return raws_.size(); }
+
+  // Waits for the slices; call once.
+  std::vector<PreparedRecord> Take() {
+    done_.wait();
+    std::vector<PreparedRecord> out;
+    out.reserve(slots_.size());
+    for (auto& slot : slots_) out.push_back(std::move(*slot));
+    return out;
+  }
+
+ private:
+  std::string issuer_;
+  std::vector<RawRecord> raws_;
+  std::vector<std::optional<PreparedRecord>> slots_;
+  std::size_t slices_;
+  std::latch done_;
+};
 
 }  // namespace
 
@@ -375,60 +396,72 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
   const auto started = std::chrono::steady_clock::now();
   std::int64_t done_this_run = 0;
 
-  while (!stopping_) {
-    std::vector<RawRecord> raws;
-    bool at_end = false;
+  // The next chunk's records, the committed ones skipped; empty at the end. False when
+  // the file cannot be read.
+  auto read_chunk = [&](std::vector<RawRecord>& raws) {
     while (raws.size() < chunk_size) {
       auto next = stream->Next();
-      if (!next) {
-        log::Error("batch.work_file_unreadable",
-                   {{"issuer", file.issuer_id}, {"file", file.file_name}});
-        co_return;
-      }
-      if (!*next) {
-        at_end = true;
-        break;
-      }
+      if (!next) return false;
+      if (!*next) break;
       if (file.last_row_id && (*next)->row_id <= *file.last_row_id) continue;  // committed
       raws.push_back(std::move(**next));
     }
-    if (!raws.empty()) {
-      const auto prepared = PrepareAll(prepare_pool_, threads, registry_, file.issuer_id, raws);
-      // Throttle (spec/batch.md §4): the run's records never get ahead of the issuer's rate.
-      if (opts.records_per_second > 0) {
-        const auto due = started + std::chrono::microseconds(done_this_run * 1'000'000 /
-                                                             opts.records_per_second);
-        while (!stopping_ && due > std::chrono::steady_clock::now()) {
-          co_await Pause(due - std::chrono::steady_clock::now());
-        }
-      }
-      for (;;) {
-        store::BatchFileRecord next = file;
-        ChunkOutcome outcome;
-        auto written =
-            co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-              next = file;
-              auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs());
-              if (!applied) return tl::unexpected(applied.error());
-              outcome = *applied;
-              return {};
-            });
-        if (written) {
-          file = std::move(next);
-          records_ok_.Add(static_cast<std::uint64_t>(outcome.ok));
-          records_ko_.Add(static_cast<std::uint64_t>(outcome.ko));
-          if (outcome.started_operations) registry_.AfterCommit(true);
-          break;
-        }
-        log::Error("batch.chunk_failed", {{"issuer", file.issuer_id},
-                                          {"file", file.file_name},
-                                          {"error", written.error().message}});
-        if (stopping_) co_return;
-        co_await Pause(kRetryPause);  // the store is unavailable: the same chunk again
-      }
-      done_this_run += static_cast<std::int64_t>(raws.size());
+    return true;
+  };
+  auto prepare = [&](std::vector<RawRecord> raws) -> std::unique_ptr<ChunkPreparation> {
+    if (raws.empty()) return nullptr;
+    return std::make_unique<ChunkPreparation>(prepare_pool_, threads, registry_, file.issuer_id,
+                                              std::move(raws));
+  };
+  std::vector<RawRecord> first;
+  if (!read_chunk(first)) {
+    log::Error("batch.work_file_unreadable",
+               {{"issuer", file.issuer_id}, {"file", file.file_name}});
+    co_return;
+  }
+  std::unique_ptr<ChunkPreparation> pending = prepare(std::move(first));
+  while (pending && !stopping_) {
+    const std::size_t count = pending->size();
+    const auto prepared = pending->Take();
+    std::vector<RawRecord> raws;
+    if (!read_chunk(raws)) {
+      log::Error("batch.work_file_unreadable",
+                 {{"issuer", file.issuer_id}, {"file", file.file_name}});
+      co_return;
     }
-    if (at_end) break;
+    pending = prepare(std::move(raws));  // prepared while this chunk commits
+    // Throttle (spec/batch.md §4): the run's records never get ahead of the issuer's rate.
+    if (opts.records_per_second > 0) {
+      const auto due =
+          started + std::chrono::microseconds(done_this_run * 1'000'000 / opts.records_per_second);
+      while (!stopping_ && due > std::chrono::steady_clock::now()) {
+        co_await Pause(due - std::chrono::steady_clock::now());
+      }
+    }
+    for (;;) {
+      store::BatchFileRecord next = file;
+      ChunkOutcome outcome;
+      auto written = co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+        next = file;
+        auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs());
+        if (!applied) return tl::unexpected(applied.error());
+        outcome = *applied;
+        return {};
+      });
+      if (written) {
+        file = std::move(next);
+        records_ok_.Add(static_cast<std::uint64_t>(outcome.ok));
+        records_ko_.Add(static_cast<std::uint64_t>(outcome.ko));
+        if (outcome.started_operations) registry_.AfterCommit(true);
+        break;
+      }
+      log::Error("batch.chunk_failed", {{"issuer", file.issuer_id},
+                                        {"file", file.file_name},
+                                        {"error", written.error().message}});
+      if (stopping_) co_return;
+      co_await Pause(kRetryPause);  // the store is unavailable: the same chunk again
+    }
+    done_this_run += static_cast<std::int64_t>(count);
   }
   if (stopping_) co_return;
   if (auto out = co_await WriteOutput(spool, file, checked->header); !out) {

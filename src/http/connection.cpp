@@ -332,7 +332,7 @@ asio::awaitable<Ending> ServeRequests(Server::Shared& shared, ConnectionState& s
     if (wec) co_return Ending::kBroken;
     if (reply.file) {
       // Sent in pieces, exactly file_size bytes: the head announced that many.
-      std::vector<char> piece(64 * 1024);
+      std::vector<char> piece(std::size_t{64} * 1024);
       std::uint64_t left = reply.file_size;
       while (left > 0) {
         const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(left, piece.size()));
