@@ -38,6 +38,7 @@ extra_args() {
     tsp_bodies_fuzz) echo "-max_len=9000" ;;      # a body around an 8192-char JWE
     card_data_fuzz) echo "-max_len=6144" ;;       # the most plaintext an 8192-char JWE holds
     sim_requests_fuzz) echo "-max_len=8192" ;;    # a Visa body with its JWEs, or a card plaintext
+    batch_reader_fuzz) echo "-max_len=16384" ;;   # a header, a signature and a few records
     *) ;;
   esac
 }

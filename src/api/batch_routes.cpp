@@ -10,6 +10,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "batch/header.hpp"
 #include "http/request.hpp"
 #include "log/log.hpp"
 
@@ -24,23 +25,13 @@ using http::Verb;
 
 namespace {
 
-bool Matches(std::string_view value, std::size_t max, bool digits_only) {
-  if (value.empty() || value.size() > max) return false;
-  for (const char c : value) {
-    const bool digit = c >= '0' && c <= '9';
-    const bool other = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-';
-    if (!digit && (digits_only || !other)) return false;
-  }
-  return true;
-}
-
 // The path's batch key, checked before any lookup.
 core::Result<void> CheckKey(const Request& request) {
-  if (!Matches(request.param("batchId"), 48, false)) {
+  if (!batch::IsBatchId(request.param("batchId"))) {
     return core::Fail(core::ErrorCode::kFieldInvalidFormat, "batchId is not well-formed",
                       "/batchId");
   }
-  if (!Matches(request.param("seqNumber"), 48, true)) {
+  if (!batch::IsSeqNumber(request.param("seqNumber"))) {
     return core::Fail(core::ErrorCode::kFieldInvalidFormat, "seqNumber is not well-formed",
                       "/seqNumber");
   }

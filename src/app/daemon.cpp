@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include "api/batch_routes.hpp"
 #include "api/bearer_auth.hpp"
 #include "api/click_to_pay_routes.hpp"
 #include "api/idempotency.hpp"
@@ -11,6 +12,7 @@
 #include "api/token_routes.hpp"
 #include "api/tsp_routes.hpp"
 #include "app/auth_setup.hpp"
+#include "app/batch_setup.hpp"
 #include "app/engine_setup.hpp"
 #include "app/registry_setup.hpp"
 #include "app/signals.hpp"
@@ -73,6 +75,11 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   (*registry)->profiles = (*engine)->profiles.get();
   api::AddClickToPayRoutes(router, **registry);
 
+  auto batches = BuildBatchProcessor(config, **registry, (*auth)->assertions, metrics);
+  api::AddBatchRoutes(router, db, *batches,
+                      {.upload_dir = config.batch.upload_dir,
+                       .max_file_bytes = static_cast<std::size_t>(config.batch.max_file_bytes)});
+
   // Idempotency runs after authentication: keys are scoped by the caller's issuer.
   api::InFlightKeys in_flight;
   http::Server server(config.server, router, metrics,
@@ -83,6 +90,13 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     return 1;
   }
   (*engine)->Start();
+  if (auto ok = StartBatchProcessor(config, *batches); !ok) {
+    log::Error("c2pd.batch_start_failed", {{"error", ok.error().message}});
+    server.Stop();
+    (*engine)->Stop();
+    (*store)->Close();
+    return 1;
+  }
   log::Info("c2pd.ready", {{"port", static_cast<unsigned>(server.port())},
                            {"schema_version", db.SchemaVersion()}});
   if (hooks.on_ready) hooks.on_ready(server.port());
@@ -98,6 +112,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     break;
   }
   server.Stop();
+  batches->Stop();    // between two chunks: the rest resumes at the next start
   (*engine)->Stop();  // running attempts end and write their outcome first
   // The writer completes what is queued (posting to executors that are stopped, not gone)
   // before the engine's and the notifier's io_contexts are destroyed.

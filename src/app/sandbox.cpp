@@ -230,6 +230,9 @@ std::string ConfigText(const SandboxOptions& o, const std::string& store_url) {
         "-signing.pub.jwk\"]\n"
         "personal_data = \"stored\"\n"
         "auto_enrolment = false\n"
+        "spool_dir = \"spool/" +
+        id +
+        "\"\n"
         "base_url = \"" +
         sim +
         "/sim/v1/issuer\"\n"
@@ -286,6 +289,8 @@ core::Result<json::object> SandboxJson(const SandboxOptions& o, const fs::path& 
   out["notificationSecret"] = secret->as_text();
   out["simulatorUrl"] = SimulatorUrl(o.port);
   out["storeUrl"] = store_url;
+  // The main issuer's batch spool (drop files in inbox/, results in outbox/).
+  out["spoolDir"] = fs::absolute(dir / "spool" / kSandboxIssuer).string();
   json::object second;
   second["issuerId"] = kSandboxOtherIssuer;
   second["issuerSigningKey"] = std::move(*other);

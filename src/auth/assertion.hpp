@@ -60,8 +60,11 @@ class AssertionVerifier {
   // (from the same issuer, before its exp) is refused.
   GrantResult<std::string> Verify(std::string_view assertion, core::SystemTime now);
 
- private:
+  // The issuer's onboarded key of that kid, or null. The same keys sign the issuer's batch
+  // files (spec/batch.md §2).
   const jose::VerificationKey* FindKey(std::string_view issuer, std::string_view kid) const;
+
+ private:
 
   // issuer -> kid -> key.
   std::map<std::string, std::map<std::string, jose::VerificationKey, std::less<>>, std::less<>>

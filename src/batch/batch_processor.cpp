@@ -3,6 +3,7 @@
 #include <latch>
 #include <set>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -197,6 +198,7 @@ asio::awaitable<core::Result<bool>> BatchProcessor::Claim(const store::BatchFile
 asio::awaitable<void> BatchProcessor::Reject(const Spool& spool, const std::string& name,
                                              const FileRefusal& refusal,
                                              std::string correlation_id) {
+  if (refusal.retryable) co_return;  // could not be read: not a verdict, looked at again
   const Header header = refusal.header.value_or(Header{});
   if (auto w = WriteRefusal(spool.OutPath(name), header, refusal.code); !w) {
     log::Error("batch.output_failed", {{"issuer", spool.issuer()}, {"error", w.error().message}});

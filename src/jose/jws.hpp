@@ -115,6 +115,29 @@ struct JwsSignOptions {
   boost::json::object extra_header;
 };
 
+// ES256 signing of a detached payload that arrives in pieces (a batch file streamed to
+// disk need not be held in memory to be signed): the counterpart of DetachedJwsVerifier,
+// sharing its streaming digest. Start() takes the key (kept by reference count, so `key`
+// may go away) and the options (`detached` is implied); Update() feeds the payload;
+// Finish() returns "header..signature", exactly what SignEs256 with options.detached
+// returns for the concatenated pieces. Start() throws like SignEs256; Finish() throws
+// std::logic_error on a second call. Move-only.
+class DetachedJwsSigner {
+ public:
+  static DetachedJwsSigner Start(const EcKey& key, const JwsSignOptions& options = {});
+  void Update(std::string_view payload_piece);
+  std::string Finish();
+
+  DetachedJwsSigner(DetachedJwsSigner&&) noexcept;
+  DetachedJwsSigner& operator=(DetachedJwsSigner&&) noexcept;
+  ~DetachedJwsSigner();
+
+ private:
+  struct Impl;
+  explicit DetachedJwsSigner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Signs `payload` with ES256 (RFC 7518 §3.4: the signature is r‖s, each left-padded to 32
 // bytes). Header: {"alg":"ES256"[,"kid"]} followed by extra_header. Throws
 // std::logic_error for a public-only key and std::runtime_error if OpenSSL fails.

@@ -1,4 +1,5 @@
-// The JWS signing input digest (shared with verification) and ES256 signing.
+// The JWS signing input digest (shared with verification) and ES256 signing, in one go
+// (SignEs256) or of a detached payload in pieces (DetachedJwsSigner).
 
 #include <algorithm>
 #include <stdexcept>
@@ -70,8 +71,11 @@ Sha256Digest DigestOf(std::string_view text) {
 
 }  // namespace detail
 
-std::string SignEs256(std::string_view payload, const EcKey& key, const JwsSignOptions& options) {
-  if (!key.has_private()) throw std::logic_error("SignEs256 with a public EC key");
+namespace {
+
+// base64url of the protected header {"alg":"ES256"[,"kid"], extra_header...}.
+std::string Es256HeaderB64(const EcKey& key, const JwsSignOptions& options) {
+  if (!key.has_private()) throw std::logic_error("ES256 signing with a public EC key");
   json::object header;
   header["alg"] = "ES256";
   const std::string& kid = options.kid.empty() ? key.kid() : options.kid;
@@ -83,19 +87,12 @@ std::string SignEs256(std::string_view payload, const EcKey& key, const JwsSignO
     }
     header[name] = member.value();
   }
-  const std::string header_b64 = Base64UrlEncode(json::serialize(header));
-  std::string signing_input;
-  detail::Sha256Digest digest{};
-  if (options.detached) {
-    detail::SigningInputDigest streaming(header_b64);
-    streaming.Update(payload);
-    digest = streaming.Finish();
-  } else {
-    signing_input = header_b64 + "." + Base64UrlEncode(payload);
-    digest = detail::DigestOf(signing_input);
-  }
+  return Base64UrlEncode(json::serialize(header));
+}
 
-  detail::PkeyCtxPtr ctx = detail::NewCtx(key.pkey());
+// base64url of the raw r||s ES256 signature of a signing-input digest.
+std::string SignDigestEs256(EVP_PKEY* pkey, const detail::Sha256Digest& digest) {
+  detail::PkeyCtxPtr ctx = detail::NewCtx(pkey);
   std::size_t der_size = 0;
   if (EVP_PKEY_sign_init(ctx.get()) != 1 ||
       EVP_PKEY_sign(ctx.get(), nullptr, &der_size, digest.data(), digest.size()) != 1) {
@@ -117,9 +114,48 @@ std::string SignEs256(std::string_view payload, const EcKey& key, const JwsSignO
                    detail::kEs256FieldBytes) != static_cast<int>(detail::kEs256FieldBytes)) {
     throw std::runtime_error("ES256 signature wider than 32 bytes");
   }
-  const std::string signature_b64 = Base64UrlEncode(raw);
-  if (options.detached) return header_b64 + ".." + signature_b64;
-  return signing_input + "." + signature_b64;
+  return Base64UrlEncode(raw);
+}
+
+}  // namespace
+
+struct DetachedJwsSigner::Impl {
+  detail::PkeyPtr pkey;
+  std::string header_b64;
+  detail::SigningInputDigest digest;
+  bool finished = false;
+};
+
+DetachedJwsSigner::DetachedJwsSigner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DetachedJwsSigner::DetachedJwsSigner(DetachedJwsSigner&&) noexcept = default;
+DetachedJwsSigner& DetachedJwsSigner::operator=(DetachedJwsSigner&&) noexcept = default;
+DetachedJwsSigner::~DetachedJwsSigner() = default;
+
+DetachedJwsSigner DetachedJwsSigner::Start(const EcKey& key, const JwsSignOptions& options) {
+  std::string header_b64 = Es256HeaderB64(key, options);
+  detail::SigningInputDigest digest(header_b64);
+  return DetachedJwsSigner(std::make_unique<Impl>(
+      Impl{detail::UpRef(key.pkey()), std::move(header_b64), std::move(digest), false}));
+}
+
+void DetachedJwsSigner::Update(std::string_view payload_piece) {
+  impl_->digest.Update(payload_piece);
+}
+
+std::string DetachedJwsSigner::Finish() {
+  if (impl_->finished) throw std::logic_error("DetachedJwsSigner::Finish called twice");
+  impl_->finished = true;
+  return impl_->header_b64 + ".." + SignDigestEs256(impl_->pkey.get(), impl_->digest.Finish());
+}
+
+std::string SignEs256(std::string_view payload, const EcKey& key, const JwsSignOptions& options) {
+  if (options.detached) {
+    DetachedJwsSigner signer = DetachedJwsSigner::Start(key, options);
+    signer.Update(payload);
+    return signer.Finish();
+  }
+  const std::string signing_input = Es256HeaderB64(key, options) + "." + Base64UrlEncode(payload);
+  return signing_input + "." + SignDigestEs256(key.pkey(), detail::DigestOf(signing_input));
 }
 
 }  // namespace c2p::jose

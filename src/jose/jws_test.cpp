@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "jose/base64url.hpp"
@@ -153,6 +155,57 @@ TEST(Jws, DetachedVerifierAcceptsThePayloadInAnyPieces) {
     EXPECT_TRUE(verifier->Finish()) << "pieces of " << piece;
     EXPECT_THROW((void)verifier->Finish(), std::logic_error);
   }
+}
+
+TEST(Jws, DetachedSignerStreamsASignatureBothVerifiersAccept) {
+  const EcKey key = EcKey::Generate();
+  std::string payload = R"({"header":{"batchId":"B1"},"records":[)";
+  for (int i = 0; i < 3000; ++i)
+    payload += (i ? ",{\"rowId\":" : "{\"rowId\":") + std::to_string(i) + "}";
+  payload += "]}";
+  JwsSignOptions options;
+  options.kid = "batch-key";
+  // Piece sizes that cut base64 quanta everywhere, and one piece holding it all.
+  for (std::size_t piece : {1u, 2u, 5u, 3072u, 4099u, 1000000u}) {
+    DetachedJwsSigner signer = DetachedJwsSigner::Start(key, options);
+    for (std::size_t at = 0; at < payload.size(); at += piece) {
+      signer.Update(std::string_view(payload).substr(at, piece));
+    }
+    const std::string token = signer.Finish();
+    EXPECT_THROW((void)signer.Finish(), std::logic_error);
+    EXPECT_EQ(Part(token, 1), "") << "detached";
+    auto verified = VerifyJws(token, Es256(key), payload);
+    ASSERT_TRUE(verified) << verified.error().message;
+    EXPECT_EQ(verified->header.at("alg"), "ES256");
+    EXPECT_EQ(verified->header.at("kid"), "batch-key");
+    auto streaming = DetachedJwsVerifier::Start(token, Es256(key));
+    ASSERT_TRUE(streaming) << streaming.error().message;
+    for (std::size_t at = 0; at < payload.size(); at += 7) {
+      streaming->Update(std::string_view(payload).substr(at, 7));
+    }
+    EXPECT_TRUE(streaming->Finish()) << "pieces of " << piece;
+    // One byte more or less is another payload.
+    EXPECT_FALSE(VerifyJws(token, Es256(key), payload + " "));
+    EXPECT_FALSE(VerifyJws(token, Es256(key), std::string_view(payload).substr(1)));
+  }
+}
+
+TEST(Jws, DetachedSignerOutlivesItsKeyAndRefusesAPublicOne) {
+  std::optional<DetachedJwsSigner> signer;
+  std::string public_jwk;
+  {
+    const EcKey key = EcKey::Generate();
+    signer.emplace(DetachedJwsSigner::Start(key));
+    public_jwk = boost::json::serialize(key.ToPublicJwk());
+    EXPECT_THROW(
+        (void)DetachedJwsSigner::Start(*EcKey::FromJwk(boost::json::parse(public_jwk).as_object())),
+        std::logic_error);
+  }
+  signer->Update("payload");
+  const std::string token = signer->Finish();
+  auto key = EcKey::FromJwk(boost::json::parse(public_jwk).as_object());
+  ASSERT_TRUE(key);
+  EXPECT_TRUE(VerifyJws(token, Es256(*key), "payload"));
 }
 
 TEST(Jws, DetachedVerificationRefusesAnAttachedToken) {

@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "tools/c2pctl/batch_command.hpp"
 #include "tools/c2pctl/card_command.hpp"
 #include "tools/c2pctl/keys_command.hpp"
 #include "tools/c2pctl/notifications_command.hpp"
@@ -21,6 +22,7 @@ int RunC2pctl(int argc, const char* const* argv, std::ostream& out, std::ostream
   AddTokenCommand(app, exit_code, out, err);
   AddRegisterCommands(app, exit_code, out, err);
   AddNotificationsCommand(app, exit_code, out, err);
+  AddBatchCommand(app, exit_code, out, err);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,10 +9,14 @@
 namespace c2p::ctl {
 
 http::ClientResult CallOnce(http::ClientRequest request) {
+  return CallOnce(std::move(request), http::ClientOptions{});
+}
+
+http::ClientResult CallOnce(http::ClientRequest request, http::ClientOptions options) {
   boost::asio::io_context io;
   std::optional<http::ClientResult> result;
   {
-    http::Client client(io.get_executor());
+    http::Client client(io.get_executor(), std::move(options));
     boost::asio::co_spawn(
         io,
         [&]() -> boost::asio::awaitable<void> {

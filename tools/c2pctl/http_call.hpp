@@ -8,5 +8,7 @@
 namespace c2p::ctl {
 
 http::ClientResult CallOnce(http::ClientRequest request);
+// The same with the client's options (a large response, a longer default timeout).
+http::ClientResult CallOnce(http::ClientRequest request, http::ClientOptions options);
 
 }  // namespace c2p::ctl

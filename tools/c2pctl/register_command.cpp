@@ -43,14 +43,6 @@ int Put(const TokenOptions& token_options, const std::string& path, const std::s
   return ok ? kExitOk : kExitFailure;
 }
 
-void AddTokenOptions(CLI::App& cmd, TokenOptions& t) {
-  cmd.add_option("--sandbox", t.sandbox, "Sandbox directory (keys)")->capture_default_str();
-  cmd.add_option("--issuer", t.issuer, "issuerId")->capture_default_str();
-  cmd.add_option("--key", t.key,
-                 "Issuer's private signing JWK (default: <sandbox>/issuers/<issuer>-signing.jwk)");
-  cmd.add_option("--url", t.url, "c2p base URL")->capture_default_str();
-}
-
 std::string Base(const TokenOptions& t) { return "/banking/v2/issuers/" + t.issuer; }
 
 }  // namespace

@@ -108,6 +108,14 @@ int RunToken(const TokenOptions& options, std::ostream& out, std::ostream& err) 
   return kExitOk;
 }
 
+void AddTokenOptions(CLI::App& cmd, TokenOptions& t) {
+  cmd.add_option("--sandbox", t.sandbox, "Sandbox directory (keys)")->capture_default_str();
+  cmd.add_option("--issuer", t.issuer, "issuerId")->capture_default_str();
+  cmd.add_option("--key", t.key,
+                 "Issuer's private signing JWK (default: <sandbox>/issuers/<issuer>-signing.jwk)");
+  cmd.add_option("--url", t.url, "c2p base URL")->capture_default_str();
+}
+
 void AddTokenCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostream& err) {
   auto options = std::make_shared<TokenOptions>();
   CLI::App* cmd =

@@ -30,6 +30,9 @@ int RunToken(const TokenOptions& options, std::ostream& out, std::ostream& err);
 // assertion_only). Errors carry a message for the command line.
 core::Result<std::string> FetchAccessToken(const TokenOptions& options);
 
+// --sandbox, --issuer, --key and --url, for every command that gets a token first.
+void AddTokenOptions(CLI::App& cmd, TokenOptions& t);
+
 void AddTokenCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostream& err);
 
 }  // namespace c2p::ctl

@@ -1,10 +1,10 @@
-#include "api/registry_params.hpp"
+#include "domain/path_ids.hpp"
 
 #include <string>
 
 #include "core/ids.hpp"
 
-namespace c2p::api {
+namespace c2p::domain {
 
 std::string_view PathIdName(PathId kind) {
   return kind == PathId::kConsumerId ? "consumerId" : "cardId";
@@ -20,4 +20,4 @@ core::Result<void> CheckPathId(PathId kind, std::string_view value) {
                     "/" + name);
 }
 
-}  // namespace c2p::api
+}  // namespace c2p::domain
