@@ -28,8 +28,8 @@ namespace {
 constexpr std::string_view kDeadlineCode = "NETWORK_UNAVAILABLE";
 
 std::size_t BulkMax(const EngineOptions& o) {
-  const std::size_t configured = o.bulk_max_in_flight == 0 ? o.max_in_flight / 2
-                                                           : o.bulk_max_in_flight;
+  const std::size_t configured =
+      o.bulk_max_in_flight == 0 ? o.max_in_flight / 2 : o.bulk_max_in_flight;
   return std::clamp<std::size_t>(configured, 1, std::max<std::size_t>(o.max_in_flight, 1));
 }
 
@@ -129,8 +129,9 @@ asio::awaitable<void> Engine::Loop() {
         auto rows = tx.ClaimJobs(now, lease_until, store::JobLane::kInteractive, limit);
         if (!rows) return tl::unexpected(std::move(rows.error()));
         jobs = std::move(*rows);
-        const int bulk_limit = std::min(limit - static_cast<int>(jobs.size()),
-                                        static_cast<int>(std::min(bulk_room, static_cast<std::size_t>(limit))));
+        const int bulk_limit =
+            std::min(limit - static_cast<int>(jobs.size()),
+                     static_cast<int>(std::min(bulk_room, static_cast<std::size_t>(limit))));
         if (bulk_limit <= 0) return {};
         auto bulk = tx.ClaimJobs(now, lease_until, store::JobLane::kBulk, bulk_limit);
         if (!bulk) return tl::unexpected(std::move(bulk.error()));

@@ -37,7 +37,7 @@ struct EngineOptions {
   // max_in_flight (at least 1). Interactive jobs are claimed first and always keep the
   // other slots (docs/engine.md "Lanes").
   std::size_t bulk_max_in_flight = 0;
-  int claim_batch = 256;            // most jobs one claim takes
+  int claim_batch = 256;  // most jobs one claim takes
   std::chrono::milliseconds lease{300'000};
   std::chrono::milliseconds idle_poll{500};  // longest sleep when nothing is due
   RetryPolicy retry;
@@ -87,7 +87,7 @@ class Engine {
   std::size_t bulk_max_;
   std::size_t in_flight_ = 0;       // engine thread only, every lane
   std::size_t bulk_in_flight_ = 0;  // engine thread only, the bulk lane's part of in_flight_
-  bool stopping_ = false;      // engine thread only
+  bool stopping_ = false;           // engine thread only
   std::atomic<bool> started_{false};
   std::mt19937_64 rng_;
 

@@ -117,8 +117,7 @@ core::Result<CardRegistration> RegisterCard(const RegistryContext& ctx, store::W
                                             std::string_view issuer, std::string_view card_id,
                                             const domain::CardPutBody& body,
                                             const PreparedCard& card,
-                                            std::string_view correlation_id,
-                                            store::JobLane lane) {
+                                            std::string_view correlation_id, store::JobLane lane) {
   const std::int64_t now = NowMillis();
   CardRegistration out;
   Decision d;

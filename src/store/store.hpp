@@ -74,8 +74,8 @@ class WriteTx {
   // Leases up to `limit` due jobs of `lane` until `lease_until_ms` and counts the attempt.
   // Only a consumer's head job (its oldest, whatever its lane) is due.
   virtual core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms,
-                                                         std::int64_t lease_until_ms,
-                                                         JobLane lane, int limit) = 0;
+                                                         std::int64_t lease_until_ms, JobLane lane,
+                                                         int limit) = 0;
   // Releases the job's lease and makes it due again at `run_at_ms`.
   virtual core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
                                            std::string_view progress) = 0;

@@ -26,10 +26,10 @@ JobRecord ReadJobWithLane(const Statement& s) {
 }  // namespace
 
 core::Result<std::int64_t> InsertJobRow(Connection& conn, const JobRecord& j) {
-  auto done = Run(Prepared(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id,
-                           j.consumer_id, j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms,
-                           j.deadline_ms, j.correlation_id, j.created_ms,
-                           std::string_view(JobLaneName(j.lane))));
+  auto done =
+      Run(Prepared(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id, j.consumer_id,
+                   j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms, j.deadline_ms,
+                   j.correlation_id, j.created_ms, std::string_view(JobLaneName(j.lane))));
   if (!done) return tl::unexpected(std::move(done.error()));
   return conn.LastInsertRowId();
 }
@@ -44,8 +44,8 @@ core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer
 core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t now_ms,
                                                   std::int64_t lease_until_ms, JobLane lane,
                                                   int limit) {
-  return All<JobRecord>(Prepared(conn, sql::kClaimJobs, now_ms, lease_until_ms,
-                                 std::int64_t{limit}, std::string_view(JobLaneName(lane))),
+  return All<JobRecord>(Prepared(conn, sql::kClaimJobs, now_ms, lease_until_ms, std::int64_t{limit},
+                                 std::string_view(JobLaneName(lane))),
                         ReadJobWithLane);
 }
 

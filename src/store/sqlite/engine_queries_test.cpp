@@ -217,8 +217,8 @@ TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
 TEST_F(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
   // A batch campaign: bulk jobs due long before the API's job.
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(AddJob("op_bulk_" + std::to_string(i), "b" + std::to_string(i), 100 + i,
-                       JobLane::kBulk));
+    ASSERT_TRUE(
+        AddJob("op_bulk_" + std::to_string(i), "b" + std::to_string(i), 100 + i, JobLane::kBulk));
   }
   ASSERT_TRUE(AddJob("op_api", "c1", 400));
   EXPECT_EQ(NextDue(500), 400);

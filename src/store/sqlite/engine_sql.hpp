@@ -94,8 +94,8 @@ inline constexpr std::string_view kReleaseLeases =
     "UPDATE jobs SET lease_until_ms = 0 WHERE lease_until_ms <> 0";
 inline constexpr std::string_view kCountJobs = "SELECT COUNT(*) FROM jobs";
 // Walks lane ?2 of jobs_due_by_lane in order and stops at the first unleased head (MIN()
-// with this WHERE would read every row). A queued job behind a running head is not due: reporting it
-// would wake the engine for a job it cannot claim, again and again.
+// with this WHERE would read every row). A queued job behind a running head is not due:
+// reporting it would wake the engine for a job it cannot claim, again and again.
 inline constexpr std::string_view kNextDue =
     "SELECT run_at_ms FROM jobs WHERE lane = ?2 AND lease_until_ms <= ?1 AND " C2P_JOB_IS_HEAD
     " ORDER BY run_at_ms LIMIT 1";

@@ -237,8 +237,9 @@ core::Result<std::vector<BatchFileRecord>> SqliteStore::OpenBatchFiles() {
   return WithReader([&](Connection& c) { return QueryOpenBatchFiles(c); });
 }
 
-core::Result<std::vector<BatchRecordResult>> SqliteStore::BatchResults(
-    const BatchFileRecord& file, std::int64_t after_row_id, int limit) {
+core::Result<std::vector<BatchRecordResult>> SqliteStore::BatchResults(const BatchFileRecord& file,
+                                                                       std::int64_t after_row_id,
+                                                                       int limit) {
   return WithReader([&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
 }
 
