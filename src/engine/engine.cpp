@@ -62,6 +62,7 @@ void Engine::AddDriver(std::string kind, Driver& driver) { drivers_[std::move(ki
 
 void Engine::Start() {
   if (started_.exchange(true)) return;
+  looping_ = true;  // before the thread starts: Stop() must wait for the loop's end
   asio::co_spawn(ioc_, Loop(), asio::detached);
   thread_ = std::thread([this] { ioc_.run(); });
 }
@@ -82,7 +83,9 @@ void Engine::Stop(std::chrono::milliseconds grace) {
       ioc_,
       [this, until]() -> asio::awaitable<void> {
         asio::steady_timer tick(ioc_);
-        while (in_flight_ > 0 && std::chrono::steady_clock::now() < until) {
+        // The loop too: a claim it awaits completes on this io_context, which must not be
+        // gone by then (the store's writer would post to a destroyed executor).
+        while ((in_flight_ > 0 || looping_) && std::chrono::steady_clock::now() < until) {
           tick.expires_after(std::chrono::milliseconds(10));
           boost::system::error_code ec;
           co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -156,6 +159,7 @@ asio::awaitable<void> Engine::Loop() {
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  looping_ = false;
 }
 
 asio::awaitable<void> Engine::RunJob(store::JobRecord job) {

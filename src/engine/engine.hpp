@@ -88,6 +88,7 @@ class Engine {
   std::size_t in_flight_ = 0;       // engine thread only, every lane
   std::size_t bulk_in_flight_ = 0;  // engine thread only, the bulk lane's part of in_flight_
   bool stopping_ = false;           // engine thread only
+  bool looping_ = false;            // engine thread only: Loop() has not returned
   std::atomic<bool> started_{false};
   std::mt19937_64 rng_;
 
