@@ -106,13 +106,23 @@ asio::awaitable<Reply> Result(store::Store& store, batch::BatchProcessor& batche
 void AddBatchRoutes(http::Router& router, store::Store& store, batch::BatchProcessor& batches,
                     const BatchRoutesOptions& options) {
   const std::string base = "/banking/v2/issuers/{issuerId}/batches";
-  router.Add(Verb::post, base,
-             [&batches](Request& r) -> asio::awaitable<Reply> { return Upload(batches, r); },
-             {.body = http::BodyKind::kFile,
-              .body_limit = options.max_file_bytes,
-              .upload_dir = options.upload_dir,
-              .body_timeout = options.upload_timeout,
-              .bearer = true});
+  if (options.upload_dir.empty()) {
+    // No issuer has a spool: nothing may be streamed anywhere.
+    router.Add(Verb::post, base,
+               [](Request&) -> asio::awaitable<Reply> {
+                 co_return http::ErrorReply(core::Error::Make(
+                     core::ErrorCode::kNotFound, "batch files are not enabled for the issuer"));
+               },
+               {.bearer = true});
+  } else {
+    router.Add(Verb::post, base,
+               [&batches](Request& r) -> asio::awaitable<Reply> { return Upload(batches, r); },
+               {.body = http::BodyKind::kFile,
+                .body_limit = options.max_file_bytes,
+                .bearer = true,
+                .upload_dir = options.upload_dir,
+                .body_timeout = options.upload_timeout});
+  }
   router.Add(Verb::get, base + "/{batchId}/{seqNumber}",
              [&store](Request& r) -> asio::awaitable<Reply> { return Progress(store, r); },
              {.bearer = true});

@@ -29,8 +29,9 @@ core::Result<void> StartBatchProcessor(const Config& config, batch::BatchProcess
     std::error_code ec;
     std::filesystem::create_directories(config.batch.upload_dir, ec);
     if (ec) {
-      return core::Fail(core::ErrorCode::kIo,
-                        "batch.upload_dir " + config.batch.upload_dir.string() + ": " + ec.message());
+      return core::Fail(
+          core::ErrorCode::kIo,
+          "batch.upload_dir " + config.batch.upload_dir.string() + ": " + ec.message());
     }
   }
   return batches.Start();

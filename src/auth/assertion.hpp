@@ -65,7 +65,6 @@ class AssertionVerifier {
   const jose::VerificationKey* FindKey(std::string_view issuer, std::string_view kid) const;
 
  private:
-
   // issuer -> kid -> key.
   std::map<std::string, std::map<std::string, jose::VerificationKey, std::less<>>, std::less<>>
       keys_;

@@ -195,9 +195,8 @@ asio::awaitable<core::Result<bool>> BatchProcessor::Claim(const store::BatchFile
   co_return claimed;
 }
 
-asio::awaitable<void> BatchProcessor::Reject(const Spool& spool, const std::string& name,
-                                             const FileRefusal& refusal,
-                                             std::string correlation_id) {
+asio::awaitable<void> BatchProcessor::Reject(const Spool& spool, std::string name,
+                                             FileRefusal refusal, std::string correlation_id) {
   if (refusal.retryable) co_return;  // could not be read: not a verdict, looked at again
   const Header header = refusal.header.value_or(Header{});
   if (auto w = WriteRefusal(spool.OutPath(name), header, refusal.code); !w) {
@@ -246,7 +245,8 @@ asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const s
   }
   auto checked = CheckFile(spool.WorkPath(name), Expect(spool.issuer(), *file_name));
   if (!checked) {
-    co_await Reject(spool, name, checked.error(), correlation_id);
+    FileRefusal refusal = checked.error();
+    co_await Reject(spool, name, std::move(refusal), correlation_id);
     co_return;
   }
   const Header& h = checked->header;
@@ -281,8 +281,8 @@ asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const s
       if (status == "DONE" || status == "REJECTED") spool.RemoveWork(name);
       co_return;
     }
-    co_await Reject(spool, name, {FileError::kDuplicateFile, "already processed", h},
-                    correlation_id);
+    FileRefusal refusal{FileError::kDuplicateFile, "already processed", h};
+    co_await Reject(spool, name, std::move(refusal), correlation_id);
     co_return;
   }
   log::Info("batch.file_admitted", {{"correlation_id", correlation_id},

@@ -102,8 +102,8 @@ class BatchProcessor {
                                                          store::BatchFileRecord& file,
                                                          const Header& header);
   boost::asio::awaitable<core::Result<bool>> Claim(const store::BatchFileRecord& file);
-  boost::asio::awaitable<void> Reject(const Spool& spool, const std::string& name,
-                                      const FileRefusal& refusal, std::string correlation_id);
+  boost::asio::awaitable<void> Reject(const Spool& spool, std::string name, FileRefusal refusal,
+                                      std::string correlation_id);
   boost::asio::awaitable<void> Pause(std::chrono::steady_clock::duration d);
   FileExpectation Expect(const std::string& issuer, std::optional<FileName> name) const;
 

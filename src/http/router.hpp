@@ -39,14 +39,14 @@ enum class BodyKind {
 struct RouteOptions {
   BodyKind body = BodyKind::kNone;
   std::size_t body_limit = kDefaultBodyLimit;
+  // The caller must present a bearer token (RFC 6750); the application's authentication
+  // middleware enforces it and records the caller (Request::principal()).
+  bool bearer = false;
   // kFile: where bodies are written, never held in memory; the file is removed after the
   // handler unless the handler moved it away.
   std::filesystem::path upload_dir{};
   // The whole body's read deadline; zero: the server's body_timeout.
   std::chrono::milliseconds body_timeout{0};
-  // The caller must present a bearer token (RFC 6750); the application's authentication
-  // middleware enforces it and records the caller (Request::principal()).
-  bool bearer = false;
 };
 
 struct Route {

@@ -123,7 +123,7 @@ TEST_F(BatchE2e, AMixedFileGivesTheExactOutputAndRegistersOnlyTheGoodRecords) {
   // A consumer deleted beforehand: a record naming it is refused (201).
   ASSERT_EQ(Call("PUT", Consumer(kIssuerA, "mix_deleted"), kInfo).status, 201);
   ASSERT_EQ(Call("POST", Consumer(kIssuerA, "mix_deleted") + "/operations:delete",
-                 R"({"reason":"CUSTOMER_REQUEST"})")
+                 R"({"reason":"closed"})")
                 .status,
             200);
   const std::string visa = Pan("411111000001");
@@ -135,7 +135,8 @@ TEST_F(BatchE2e, AMixedFileGivesTheExactOutputAndRegistersOnlyTheGoodRecords) {
              Info("mix.one@example.com")),
       Record(2, "mix_2", {CardEntry("mix_c3", "VISA_CLASSIC", Jwe(Pan("411111000002")))},
              Info("not-an-email")),
-      Record(3, "mix_3", {json::object{{"cardId", "mix_c4"}, {"encryptedData", Jwe(Pan("411111000003"))}}}),
+      Record(3, "mix_3",
+             {json::object{{"cardId", "mix_c4"}, {"encryptedData", Jwe(Pan("411111000003"))}}}),
       Record(4, "mix_4", {CardEntry("mix_c5", "VISA_CLASSIC", "not.a.jwe.at.all")}),
       Record(5, "mix_5", {CardEntry("mix_c6", "VISA_CLASSIC", Jwe("4111110000041"))}),  // Luhn
       Record(6, "mix_6", {CardEntry("mix_c7", "GOLD_UNKNOWN", Jwe(Pan("411111000005")))}),
@@ -152,30 +153,33 @@ TEST_F(BatchE2e, AMixedFileGivesTheExactOutputAndRegistersOnlyTheGoodRecords) {
   header["totalRecords"] = 9;
   const json::object expected{
       {"header", header},
-      {"recordsResults",
-       json::array{
-           RecordResult(1, "mix_1", {CardResult("mix_c1"), CardResult("mix_c2")}),
-           RecordResult(2, "mix_2", {CardResult("mix_c3", "200")}, "200"),
-           RecordResult(3, "mix_3", {CardResult("mix_c4", "202")}),
-           RecordResult(4, "mix_4", {CardResult("mix_c5", "203")}),
-           RecordResult(5, "mix_5", {CardResult("mix_c6", "204")}),
-           RecordResult(6, "mix_6", {CardResult("mix_c7", "205")}),
-           RecordResult(7, "mix_7", {CardResult("mix_c8", "206")}),
-           RecordResult(8, "mix_1", {CardResult("mix_c9")}),
-           RecordResult(9, "mix_deleted", {CardResult("mix_c10", "201")}, "201"),
-       }}};
+      {"recordsResults", json::array{
+                             RecordResult(1, "mix_1", {CardResult("mix_c1"), CardResult("mix_c2")}),
+                             RecordResult(2, "mix_2", {CardResult("mix_c3", "200")}, "200"),
+                             RecordResult(3, "mix_3", {CardResult("mix_c4", "202")}),
+                             RecordResult(4, "mix_4", {CardResult("mix_c5", "203")}),
+                             RecordResult(5, "mix_5", {CardResult("mix_c6", "204")}),
+                             RecordResult(6, "mix_6", {CardResult("mix_c7", "205")}),
+                             RecordResult(7, "mix_7", {CardResult("mix_c8", "206")}),
+                             RecordResult(8, "mix_1", {CardResult("mix_c9")}),
+                             RecordResult(9, "mix_deleted", {CardResult("mix_c10", "201")}, "201"),
+                         }}};
   EXPECT_EQ(out, expected) << json::serialize(out);
 
   // Only the good cards exist; the work file is gone; progress and result agree.
   EXPECT_EQ(CountCards(kIssuerA), cards_before + 3);
   EXPECT_EQ(Call("GET", Card(kIssuerA, "mix_c1")).status, 200);
   EXPECT_EQ(Call("GET", Card(kIssuerA, "mix_c8")).status, 404);
-  EXPECT_FALSE(fs::exists(Spool(kIssuerA) / "work" / name));
+  EXPECT_TRUE(Eventually([&] { return !fs::exists(Spool(kIssuerA) / "work" / name); }, 10s));
   auto progress = Call("GET", Batches(kIssuerA) + "/MIX1/1");
   ASSERT_EQ(progress.status, 200) << progress.body;
-  EXPECT_EQ(Body(progress),
-            (json::object{{"batchId", "MIX1"}, {"seqNumber", "1"}, {"status", "DONE"},
-                          {"totalRecords", 9}, {"processedRecords", 9}, {"ok", 2}, {"ko", 7}}));
+  EXPECT_EQ(Body(progress), (json::object{{"batchId", "MIX1"},
+                                          {"seqNumber", "1"},
+                                          {"status", "DONE"},
+                                          {"totalRecords", 9},
+                                          {"processedRecords", 9},
+                                          {"ok", 2},
+                                          {"ko", 7}}));
   auto result = Call("GET", Batches(kIssuerA) + "/MIX1/1/result");
   ASSERT_EQ(result.status, 200);
   EXPECT_EQ(json::parse(result.body), expected);
@@ -192,7 +196,8 @@ TEST_F(BatchE2e, AMixedFileGivesTheExactOutputAndRegistersOnlyTheGoodRecords) {
 
 TEST_F(BatchE2e, FileLevelErrorsProcessNothing) {
   const std::int64_t cards_before = CountCards(kIssuerA);
-  const json::array one{Record(1, "fl_1", {CardEntry("fl_c1", "VISA_CLASSIC", Jwe(Pan("411112000001")))})};
+  const json::array one{
+      Record(1, "fl_1", {CardEntry("fl_c1", "VISA_CLASSIC", Jwe(Pan("411112000001")))})};
   const std::string t = std::to_string(NowSeconds());
   json::object missing = Header("FL105", "1");
   missing.erase("operation");
@@ -216,9 +221,10 @@ TEST_F(BatchE2e, FileLevelErrorsProcessNothing) {
   for (const auto& [name, text, code] : cases) {
     const json::object out = AwaitOut(kIssuerA, name);
     ASSERT_TRUE(out.contains("header")) << name;
-    EXPECT_EQ(out.at("header").as_object().at("errorCode"), code) << name;
+    EXPECT_EQ(out.at("header").as_object().at("errorCode"), json::value(code)) << name;
     EXPECT_FALSE(out.contains("recordsResults")) << name;
-    EXPECT_FALSE(fs::exists(Spool(kIssuerA) / "work" / name)) << name;
+    EXPECT_TRUE(Eventually([&] { return !fs::exists(Spool(kIssuerA) / "work" / name); }, 10s))
+        << name;
   }
   EXPECT_EQ(CountCards(kIssuerA), cards_before);
   // A refused file does not take its key: the corrected file is processed.
@@ -240,8 +246,7 @@ TEST_F(BatchE2e, UploadsOverHttpsAreCheckedThenProcessed) {
   EXPECT_EQ(Body(accepted),
             (json::object{{"batchId", "UP1"}, {"seqNumber", "7"}, {"status", "ACCEPTED"}}));
   ASSERT_TRUE(Eventually(
-      [&] { return Body(Call("GET", Batches(kIssuerA) + "/UP1/7")).at("status") == "DONE"; },
-      60s));
+      [&] { return Body(Call("GET", Batches(kIssuerA) + "/UP1/7")).at("status") == "DONE"; }, 60s));
   auto result = Call("GET", Batches(kIssuerA) + "/UP1/7/result");
   ASSERT_EQ(result.status, 200);
   const auto results = json::parse(result.body).at("recordsResults").as_array();
@@ -266,9 +271,9 @@ TEST_F(BatchE2e, UploadsOverHttpsAreCheckedThenProcessed) {
 }
 
 TEST_F(BatchE2e, AutoEnrolmentStartsAnEnrolmentPerRegisteredCard) {
-  const json::array records{
-      Record(1, "ae_1", {CardEntry("ae_c1", "VISA_CLASSIC", Jwe(Pan("411114000001"))),
-                         CardEntry("ae_c2", "MC_STANDARD", Jwe(Pan("521114000001")))})};
+  const json::array records{Record(1, "ae_1",
+                                   {CardEntry("ae_c1", "VISA_CLASSIC", Jwe(Pan("411114000001"))),
+                                    CardEntry("ae_c2", "MC_STANDARD", Jwe(Pan("521114000001")))})};
   const std::string name = "AE1-1-" + std::to_string(NowSeconds()) + ".json";
   Drop(kIssuerB, name, File(Header("AE1", "1", kIssuerB), records, kIssuerB));
   const json::object out = AwaitOut(kIssuerB, name);
@@ -289,7 +294,7 @@ TEST_F(BatchE2e, AutoEnrolmentStartsAnEnrolmentPerRegisteredCard) {
                    {}, kIssuerB);
     ASSERT_EQ(op.status, 200) << op.body;
     EXPECT_EQ(Body(op).at("requestorType"), "D1");
-    EXPECT_EQ(Body(op).at("type"), "CLICK_TO_PAY_ENROLMENT");
+    EXPECT_EQ(Body(op).at("operation"), "CLICK_TO_PAY_ENROLMENT");
   }
 }
 
@@ -300,11 +305,11 @@ TEST_F(BatchE2e, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) {
   constexpr int kRecords = 400;
   json::array records;
   for (int i = 1; i <= kRecords; ++i) {
-    char digits[16];
-    std::snprintf(digits, sizeof digits, "41111%07d", i);
-    records.push_back(Record(i, "kill_" + std::to_string(i),
-                             {CardEntry("kill_c" + std::to_string(i), "VISA_CLASSIC",
-                                        Jwe(Pan(digits)))}));
+    std::string digits = std::to_string(i);
+    digits = "41111" + std::string(7 - digits.size(), '0') + digits;
+    records.push_back(
+        Record(i, "kill_" + std::to_string(i),
+               {CardEntry("kill_c" + std::to_string(i), "VISA_CLASSIC", Jwe(Pan(digits)))}));
   }
   // Throttled so the kill lands mid-file: 400 records at 100/s take about 4 s.
   issuer_a_extra_ = "spool_dir = \"spool-a\"\nbatch_records_per_second = 100\n";
@@ -330,9 +335,10 @@ TEST_F(BatchE2e, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) {
     EXPECT_EQ(r.at("consumerCardRegistrationResult").at("consumerStatus"), "OK") << i + 1;
   }
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM cards WHERE card_id LIKE 'kill_c%'"), kRecords);
-  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM operations WHERE type = 'REGISTER' AND card_id LIKE "
-                     "'kill_c%'"),
-            kRecords);
+  EXPECT_EQ(
+      QueryInt("SELECT COUNT(*) FROM operations WHERE operation = 'REGISTER' AND card_id LIKE "
+               "'kill_c%'"),
+      kRecords);
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM batch_results"), 0);
 }
 
@@ -340,7 +346,8 @@ TEST_F(BatchE2e, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) {
 TEST_F(BatchE2e, ZNoCardOrPersonalDataInTheLog) {
   const std::string log = ReadFile(dir_ + "/c2pd.out");
   for (const auto& pan : pans_) EXPECT_EQ(log.find(pan), std::string::npos);
-  for (const char* pii : {"mix.one@example.com", "up.one@example.com", "Jane", "1 rue de la Paix"}) {
+  for (const char* pii :
+       {"mix.one@example.com", "up.one@example.com", "Jane", "1 rue de la Paix"}) {
     EXPECT_EQ(log.find(pii), std::string::npos) << pii;
   }
 }

@@ -186,6 +186,61 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
   }
 }
 
+// The sandbox's batch commands work out of the box (spec/sandbox.md): a file made by
+// `c2pctl batch make` is submitted over HTTPS and through the spool, both end DONE with
+// every record OK, and `batch status --result` prints the _OUT document.
+TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
+  Process sandbox = StartSandbox();
+  ASSERT_TRUE(WaitReady(port_));
+  const std::string url = "http://127.0.0.1:" + std::to_string(port_);
+  auto run = [&](std::vector<std::string> args, const std::string& out, bool with_url = true) {
+    args.insert(args.begin(), BinDir() + "/c2pctl");
+    args.insert(args.end(), {"--sandbox", dir_ + "/sb"});
+    if (with_url) args.insert(args.end(), {"--url", url});
+    auto p = Process::Start(args, dir_ + "/" + out);
+    EXPECT_TRUE(p);
+    return p ? p->Wait(std::chrono::seconds(120)) : std::nullopt;
+  };
+  fs::create_directories(dir_ + "/files");
+  auto make = [&](const std::string& batch, const std::string& out) {
+    EXPECT_EQ(run({"batch", "make", "--records", "25", "--batch-id", batch, "--out",
+                   dir_ + "/files"},
+                  out, false),
+              0)
+        << ReadFile(dir_ + "/" + out);
+    for (const auto& entry : fs::directory_iterator(dir_ + "/files")) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(batch + "-")) return entry.path().string();
+    }
+    return std::string();
+  };
+  const std::string https_file = make("SBX1", "make1.out");
+  ASSERT_FALSE(https_file.empty());
+  ASSERT_EQ(run({"batch", "submit", https_file}, "submit1.out"), 0)
+      << ReadFile(dir_ + "/submit1.out");
+  ASSERT_EQ(run({"batch", "status", "SBX1", "1", "--result"}, "result1.out"), 0)
+      << ReadFile(dir_ + "/result1.out");
+  const auto out = json::parse(ReadFile(dir_ + "/result1.out")).as_object();
+  const auto& results = out.at("recordsResults").as_array();
+  ASSERT_EQ(results.size(), 25U);
+  for (const auto& r : results) {
+    EXPECT_EQ(r.at("consumerCardRegistrationResult").at("consumerStatus"), "OK");
+  }
+
+  // Through the spool: the test cards of the first file are taken (206); every other
+  // record is OK.
+  const std::string spool_file = make("SBX2", "make2.out");
+  const std::string spool = std::string(SandboxJson().at("spoolDir").as_string());
+  ASSERT_EQ(run({"batch", "submit", spool_file, "--spool", spool}, "submit2.out"), 0)
+      << ReadFile(dir_ + "/submit2.out");
+  ASSERT_EQ(run({"batch", "status", "SBX2", "1"}, "status2.out"), 0);
+  const auto progress = json::parse(ReadFile(dir_ + "/status2.out")).as_object();
+  EXPECT_EQ(progress.at("status"), "DONE");
+  EXPECT_EQ(progress.at("totalRecords"), 25);
+  // Row 1 carries the two sandbox test cards (both already registered by the first file).
+  EXPECT_EQ(progress.at("ko"), 1);
+}
+
 TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
   Process sandbox = StartSandbox();
   ASSERT_TRUE(WaitReady(port_));
