@@ -109,7 +109,8 @@ asio::awaitable<Reply> GetProfiles(RegistryContext& ctx, Request& request) {
   }
 
   const auto reads =
-      co_await ctx.profiles->Read(*enrolled_in, engine::ExternalConsumerId(issuer, consumer_id));
+      co_await ctx.profiles->Read(*enrolled_in, engine::ExternalConsumerId(issuer, consumer_id),
+                                  std::string(request.correlation_id()));
   std::string outcome;
   json::object body = ProfilesBody(reads, by_external, outcome);
   log::Info("c2p.profiles_read", {{"correlation_id", request.correlation_id()},

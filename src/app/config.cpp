@@ -185,9 +185,13 @@ VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   if (auto ok = Millis(r, "retry_base_ms", e.retry_base); !ok) return ok;
   if (auto ok = Millis(r, "retry_max_ms", e.retry_max); !ok) return ok;
   if (auto ok = Int(r, "max_in_flight", e.max_in_flight, 1, 100'000); !ok) return ok;
+  if (auto ok = Int(r, "bulk_max_in_flight", e.bulk_max_in_flight, 0, 100'000); !ok) return ok;
   if (auto ok = Millis(r, "profile_timeout_ms", e.profile_timeout); !ok) return ok;
   if (e.retry_max < e.retry_base) {
     return Err(r.Invalid("retry_max_ms", "must not be below retry_base_ms"));
+  }
+  if (e.bulk_max_in_flight > e.max_in_flight) {
+    return Err(r.Invalid("bulk_max_in_flight", "must not be above max_in_flight"));
   }
   return r.RejectUnknown();
 }

@@ -113,6 +113,9 @@ struct EngineConfig {
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_max{60'000};
   unsigned max_in_flight = 512;
+  // The bulk lane's (batch files' auto-enrolments) share of max_in_flight; 0: half of it
+  // (docs/engine.md "Lanes"). At most max_in_flight.
+  unsigned bulk_max_in_flight = 0;
   // Each directory's share of a Click to Pay profiles read (spec/api.md §5.7).
   std::chrono::milliseconds profile_timeout{5'000};
 };

@@ -91,6 +91,19 @@ TEST_F(ConfigTest, ProfileTimeoutHasADefaultAndCanBeSet) {
       << bad.error().message;
 }
 
+TEST_F(ConfigTest, BulkShareHasADefaultAndStaysWithinMaxInFlight) {
+  auto c = Parse("");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->engine.bulk_max_in_flight, 0U);  // half of max_in_flight (docs/engine.md)
+  c = Parse("[engine]\nmax_in_flight = 64\nbulk_max_in_flight = 16\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->engine.bulk_max_in_flight, 16U);
+  auto bad = Parse("[engine]\nmax_in_flight = 8\nbulk_max_in_flight = 9\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("engine.bulk_max_in_flight"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST_F(ConfigTest, AuthSettingsHaveDefaultsAndCanBeSet) {
   auto defaults = Parse("");
   ASSERT_TRUE(defaults) << defaults.error().message;

@@ -126,6 +126,7 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   engine::EngineOptions options;
   options.notifications = &rt->notifications;
   options.max_in_flight = config.engine.max_in_flight;
+  options.bulk_max_in_flight = config.engine.bulk_max_in_flight;
   options.retry = engine::RetryPolicy{config.engine.retry_base, config.engine.retry_max};
   rt->engine = std::make_unique<engine::Engine>(store, rt->watch, metrics, options);
   rt->client = std::make_unique<http::Client>(rt->engine->executor());

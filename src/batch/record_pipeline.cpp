@@ -26,8 +26,10 @@ CardOutcome RegisterOne(const registry::RegistryContext& ctx, store::WriteTx& tx
   }
   std::optional<registry::CardRegistration> registered;
   auto done = tx.Atomically([&]() -> core::Result<void> {
+    // A file's auto-enrolments run in the engine's bulk lane: a campaign never delays
+    // an API enrolment (spec/batch.md §4, docs/engine.md "Lanes").
     auto r = registry::RegisterCard(ctx, tx, issuer, entry.card_id, *entry.body, *entry.card,
-                                    correlation_id);
+                                    correlation_id, store::JobLane::kBulk);
     if (!r) return tl::unexpected(r.error());
     registered = std::move(*r);
     return {};

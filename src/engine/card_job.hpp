@@ -19,7 +19,8 @@ using ConnectorsByNetwork = std::map<std::string, networks::NetworkConnector*, s
 
 struct CardJob {
   store::CardRecord card;
-  networks::NetworkConnector* connector = nullptr;
+  // The card's directory, its calls carrying the job's correlation id.
+  std::unique_ptr<networks::NetworkConnector> connector;
   std::string external_consumer_id;
   std::string external_card_id;
 };

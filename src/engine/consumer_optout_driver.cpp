@@ -39,8 +39,9 @@ asio::awaitable<RunResult> ConsumerOptOutDriver::Run(const store::JobRecord& job
       co_return EndOptOut(*plan, false, "NETWORK_UNAVAILABLE",
                           "the " + network + " directory is not configured");
     }
-    auto call = co_await connector->second->DeleteConsumer(consumer);
-    auto ended = co_await AwaitRequest(*connector->second, std::move(call), "", options_);
+    const auto directory = connector->second->ForCall({job.correlation_id});
+    auto call = co_await directory->DeleteConsumer(consumer);
+    auto ended = co_await AwaitRequest(*directory, std::move(call), "", options_);
     if (!ended) {
       co_return Later(RetryWith("NETWORK_UNAVAILABLE", "the directory is still deleting"), *plan);
     }

@@ -94,7 +94,8 @@ asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job
       co_return FailedWith("NETWORK_UNAVAILABLE",
                            "the " + network + " directory is not configured");
     }
-    if (auto stop = co_await Update(*connector->second, *data, *cards, network)) {
+    const auto directory = connector->second->ForCall({job.correlation_id});
+    if (auto stop = co_await Update(*directory, *data, *cards, network)) {
       co_return std::move(*stop);
     }
     updated.emplace_back(network);

@@ -1,5 +1,9 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <optional>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -23,6 +27,12 @@ namespace {
 
 constexpr std::string_view kDeadlineCode = "NETWORK_UNAVAILABLE";
 
+std::size_t BulkMax(const EngineOptions& o) {
+  const std::size_t configured =
+      o.bulk_max_in_flight == 0 ? o.max_in_flight / 2 : o.bulk_max_in_flight;
+  return std::clamp<std::size_t>(configured, 1, std::max<std::size_t>(o.max_in_flight, 1));
+}
+
 core::metrics::Counter& Ended(core::metrics::Registry& m, const char* status) {
   return m.GetCounter("c2p_operations_ended_total", "Operations the engine ended, by status.",
                       {{"status", status}});
@@ -35,6 +45,7 @@ Engine::Engine(store::Store& store, OperationWatch& watch, core::metrics::Regist
     : store_(store),
       watch_(watch),
       options_(options),
+      bulk_max_(BulkMax(options)),
       rng_(std::random_device{}()),
       succeeded_(Ended(metrics, "SUCCESSFUL")),
       failed_(Ended(metrics, "FAILED")),
@@ -51,6 +62,7 @@ void Engine::AddDriver(std::string kind, Driver& driver) { drivers_[std::move(ki
 
 void Engine::Start() {
   if (started_.exchange(true)) return;
+  looping_ = true;  // before the thread starts: Stop() must wait for the loop's end
   asio::co_spawn(ioc_, Loop(), asio::detached);
   thread_ = std::thread([this] { ioc_.run(); });
 }
@@ -71,7 +83,9 @@ void Engine::Stop(std::chrono::milliseconds grace) {
       ioc_,
       [this, until]() -> asio::awaitable<void> {
         asio::steady_timer tick(ioc_);
-        while (in_flight_ > 0 && std::chrono::steady_clock::now() < until) {
+        // The loop too: a claim it awaits completes on this io_context, which must not be
+        // gone by then (the store's writer would post to a destroyed executor).
+        while ((in_flight_ > 0 || looping_) && std::chrono::steady_clock::now() < until) {
           tick.expires_after(std::chrono::milliseconds(10));
           boost::system::error_code ec;
           co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -84,9 +98,16 @@ void Engine::Stop(std::chrono::milliseconds grace) {
 
 std::chrono::milliseconds Engine::UntilNextDue() {
   const std::int64_t now = UnixMillisNow();
-  auto due = store_.NextJobDue(now);
-  if (!due || !*due) return options_.idle_poll;
-  return std::clamp(std::chrono::milliseconds(**due - now), std::chrono::milliseconds(0),
+  // A bulk lane at its share has nothing claimable however many of its jobs are due:
+  // counting them would spin the loop; the end of a bulk job wakes it instead.
+  std::optional<std::int64_t> next;
+  for (const auto lane : {store::JobLane::kInteractive, store::JobLane::kBulk}) {
+    if (lane == store::JobLane::kBulk && !BulkHasRoom()) continue;
+    auto due = store_.NextJobDue(now, lane);
+    if (due && *due && (!next || **due < *next)) next = **due;
+  }
+  if (!next) return options_.idle_poll;
+  return std::clamp(std::chrono::milliseconds(*next - now), std::chrono::milliseconds(0),
                     options_.idle_poll);
 }
 
@@ -101,12 +122,23 @@ asio::awaitable<void> Engine::Loop() {
     if (in_flight_ < options_.max_in_flight) {
       const int limit = static_cast<int>(std::min<std::size_t>(
           options_.max_in_flight - in_flight_, static_cast<std::size_t>(options_.claim_batch)));
+      const std::size_t bulk_room = BulkHasRoom() ? bulk_max_ - bulk_in_flight_ : 0;
       const std::int64_t now = UnixMillisNow();
       std::vector<store::JobRecord> jobs;
+      // Interactive first; bulk jobs only fill what is left, within their share.
       auto claimed = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
-        auto rows = tx.ClaimJobs(now, now + options_.lease.count(), limit);
+        jobs.clear();
+        const std::int64_t lease_until = now + options_.lease.count();
+        auto rows = tx.ClaimJobs(now, lease_until, store::JobLane::kInteractive, limit);
         if (!rows) return tl::unexpected(std::move(rows.error()));
         jobs = std::move(*rows);
+        const int bulk_limit =
+            std::min(limit - static_cast<int>(jobs.size()),
+                     static_cast<int>(std::min(bulk_room, static_cast<std::size_t>(limit))));
+        if (bulk_limit <= 0) return {};
+        auto bulk = tx.ClaimJobs(now, lease_until, store::JobLane::kBulk, bulk_limit);
+        if (!bulk) return tl::unexpected(std::move(bulk.error()));
+        std::move(bulk->begin(), bulk->end(), std::back_inserter(jobs));
         return {};
       });
       if (!claimed) {
@@ -115,6 +147,7 @@ asio::awaitable<void> Engine::Loop() {
       }
       for (auto& job : jobs) {
         ++in_flight_;
+        if (job.lane == store::JobLane::kBulk) ++bulk_in_flight_;
         asio::co_spawn(ioc_, RunJob(std::move(job)), asio::detached);
       }
       claimed_any = claimed && !jobs.empty();
@@ -126,6 +159,7 @@ asio::awaitable<void> Engine::Loop() {
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  looping_ = false;
 }
 
 asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
@@ -154,7 +188,12 @@ asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
   }
   co_await Settle(job, std::move(result));
   --in_flight_;
-  if (in_flight_ + 1 == options_.max_in_flight || stopping_) wake_timer_.cancel();
+  bool bulk_freed = false;
+  if (job.lane == store::JobLane::kBulk) {
+    --bulk_in_flight_;
+    bulk_freed = bulk_in_flight_ + 1 == bulk_max_;  // the lane was full: claim again
+  }
+  if (in_flight_ + 1 == options_.max_in_flight || bulk_freed || stopping_) wake_timer_.cancel();
 }
 
 asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult result) {

@@ -33,7 +33,11 @@ namespace c2p::engine {
 
 struct EngineOptions {
   std::size_t max_in_flight = 512;  // jobs running at once
-  int claim_batch = 256;            // most jobs one claim takes
+  // The most bulk-lane jobs (batch files' auto-enrolments) running at once; 0: half of
+  // max_in_flight (at least 1). Interactive jobs are claimed first and always keep the
+  // other slots (docs/engine.md "Lanes").
+  std::size_t bulk_max_in_flight = 0;
+  int claim_batch = 256;  // most jobs one claim takes
   std::chrono::milliseconds lease{300'000};
   std::chrono::milliseconds idle_poll{500};  // longest sleep when nothing is due
   RetryPolicy retry;
@@ -71,6 +75,7 @@ class Engine {
   boost::asio::awaitable<void> Settle(const store::JobRecord& job, RunResult result);
   boost::asio::awaitable<void> Finish(const store::JobRecord& job, const Finished& end);
   std::chrono::milliseconds UntilNextDue();
+  bool BulkHasRoom() const { return bulk_in_flight_ < bulk_max_; }
 
   store::Store& store_;
   OperationWatch& watch_;
@@ -79,8 +84,11 @@ class Engine {
   boost::asio::io_context ioc_{1};
   boost::asio::steady_timer wake_timer_{ioc_};
   std::thread thread_;
-  std::size_t in_flight_ = 0;  // engine thread only
-  bool stopping_ = false;      // engine thread only
+  std::size_t bulk_max_;
+  std::size_t in_flight_ = 0;       // engine thread only, every lane
+  std::size_t bulk_in_flight_ = 0;  // engine thread only, the bulk lane's part of in_flight_
+  bool stopping_ = false;           // engine thread only
+  bool looping_ = false;            // engine thread only: Loop() has not returned
   std::atomic<bool> started_{false};
   std::mt19937_64 rng_;
 

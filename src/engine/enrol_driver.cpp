@@ -12,7 +12,8 @@ struct EnrolDriver::Attempt {
   explicit Attempt(const store::JobRecord& j) : job(j) {}
   const store::JobRecord& job;
   store::CardRecord card;
-  networks::NetworkConnector* connector = nullptr;
+  // The card's directory, its calls carrying the job's correlation id.
+  std::unique_ptr<networks::NetworkConnector> connector;
   networks::ConsumerRef consumer;
   domain::CardData card_data;
   networks::CardRef card_ref;
@@ -90,7 +91,7 @@ asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
 
   Attempt a(job);
   a.card = std::move(**card);
-  a.connector = connector->second;
+  a.connector = connector->second->ForCall({job.correlation_id});
   a.card_data = std::move(*card_data);
   a.consumer.external_consumer_id = ExternalConsumerId(job.issuer_id, job.consumer_id);
   a.consumer.info = std::move(*consumer->info);

@@ -27,8 +27,10 @@ struct Gather {
   asio::steady_timer timer;
 };
 
+// Owns its connector handle: the read may outlive the caller's wait (timeout).
 asio::awaitable<void> ReadOne(std::shared_ptr<Gather> gather, std::size_t index,
-                              networks::NetworkConnector* connector, std::string consumer_id) {
+                              std::unique_ptr<networks::NetworkConnector> connector,
+                              std::string consumer_id) {
   auto result = co_await connector->GetProfile(consumer_id);
   if (gather->closed) co_return;
   gather->results[index] = std::move(result);
@@ -42,14 +44,17 @@ ProfileReader::ProfileReader(asio::any_io_executor executor, Connectors connecto
     : executor_(std::move(executor)), connectors_(std::move(connectors)), timeout_(timeout) {}
 
 asio::awaitable<std::vector<ProfileRead>> ProfileReader::Read(std::vector<std::string> networks,
-                                                              std::string external_consumer_id) {
-  co_return co_await asio::co_spawn(executor_,
-                                    ReadHere(std::move(networks), std::move(external_consumer_id)),
-                                    asio::use_awaitable);
+                                                              std::string external_consumer_id,
+                                                              std::string correlation_id) {
+  co_return co_await asio::co_spawn(
+      executor_,
+      ReadHere(std::move(networks), std::move(external_consumer_id), std::move(correlation_id)),
+      asio::use_awaitable);
 }
 
-asio::awaitable<std::vector<ProfileRead>> ProfileReader::ReadHere(
-    std::vector<std::string> networks, std::string external_consumer_id) {
+asio::awaitable<std::vector<ProfileRead>> ProfileReader::ReadHere(std::vector<std::string> networks,
+                                                                  std::string external_consumer_id,
+                                                                  std::string correlation_id) {
   auto gather = std::make_shared<Gather>(executor_, networks.size());
   for (std::size_t i = 0; i < networks.size(); ++i) {
     const auto it = connectors_.find(networks[i]);
@@ -59,7 +64,9 @@ asio::awaitable<std::vector<ProfileRead>> ProfileReader::ReadHere(
       continue;
     }
     ++gather->remaining;
-    asio::co_spawn(executor_, ReadOne(gather, i, it->second, external_consumer_id), asio::detached);
+    asio::co_spawn(executor_,
+                   ReadOne(gather, i, it->second->ForCall({correlation_id}), external_consumer_id),
+                   asio::detached);
   }
   if (gather->remaining > 0) {
     gather->timer.expires_after(timeout_);

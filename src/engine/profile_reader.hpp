@@ -33,15 +33,18 @@ class ProfileReader {
                 std::chrono::milliseconds timeout);
 
   // One result per network of `networks`, in that order. A network without a connector
-  // is a kRejected failure. May be awaited from any executor.
+  // is a kRejected failure. Every directory call carries `correlation_id` (the request's).
+  // May be awaited from any executor.
   boost::asio::awaitable<std::vector<ProfileRead>> Read(std::vector<std::string> networks,
-                                                        std::string external_consumer_id);
+                                                        std::string external_consumer_id,
+                                                        std::string correlation_id);
 
   std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
   boost::asio::awaitable<std::vector<ProfileRead>> ReadHere(std::vector<std::string> networks,
-                                                            std::string external_consumer_id);
+                                                            std::string external_consumer_id,
+                                                            std::string correlation_id);
 
   boost::asio::any_io_executor executor_;
   Connectors connectors_;

@@ -27,6 +27,14 @@ class TimedDirectory final : public networks::NetworkConnector {
                  std::optional<networks::FailureReason> failure = std::nullopt)
       : network_(network), delay_(delay), failure_(failure) {}
   networks::Network network() const override { return network_; }
+  // The reader's calls go through a handle carrying the request's correlation id: it
+  // shares this directory's counters.
+  std::unique_ptr<networks::NetworkConnector> ForCall(
+      networks::CallContext context) const override {
+    auto handle = std::make_unique<TimedDirectory>(*this);
+    handle->context_ = std::move(context);
+    return handle;
+  }
   asio::awaitable<CallResult> EnrolConsumer(const networks::ConsumerRef&,
                                             const networks::CardRef&) override {
     co_return Unused();
@@ -49,7 +57,8 @@ class TimedDirectory final : public networks::NetworkConnector {
     co_return Unused();
   }
   asio::awaitable<Result<networks::Profile>> GetProfile(const std::string& id) override {
-    ++calls;
+    ++*calls;
+    correlation_ids->push_back(context_.correlation_id);
     asio::steady_timer timer(co_await asio::this_coro::executor, delay_);
     co_await timer.async_wait(asio::use_awaitable);
     if (failure_) co_return tl::unexpected(networks::MakeFailure(*failure_, "refused"));
@@ -59,7 +68,9 @@ class TimedDirectory final : public networks::NetworkConnector {
     p.cards.push_back(std::move(card));
     co_return p;
   }
-  int calls = 0;
+  std::shared_ptr<int> calls = std::make_shared<int>(0);
+  std::shared_ptr<std::vector<std::string>> correlation_ids =
+      std::make_shared<std::vector<std::string>>();
 
  private:
   static tl::unexpected<networks::Failure> Unused() {
@@ -68,6 +79,7 @@ class TimedDirectory final : public networks::NetworkConnector {
   networks::Network network_;
   std::chrono::milliseconds delay_;
   std::optional<networks::FailureReason> failure_;
+  networks::CallContext context_;
 };
 
 using namespace std::chrono_literals;
@@ -80,8 +92,8 @@ std::vector<ProfileRead> ReadFromElsewhere(ProfileReader& reader, asio::io_conte
   auto guard = asio::make_work_guard(engine);
   std::thread engine_thread([&] { engine.run(); });
   asio::io_context caller;
-  auto future =
-      asio::co_spawn(caller, reader.Read(std::move(networks), "c2pc-1"), asio::use_future);
+  auto future = asio::co_spawn(caller, reader.Read(std::move(networks), "c2pc-1", "corr-profiles"),
+                               asio::use_future);
   caller.run();
   guard.reset();
   engine.stop();
@@ -104,8 +116,11 @@ TEST(ProfileReader, ReadsEveryNetworkInParallel) {
   ASSERT_TRUE(out[0].result.has_value());
   ASSERT_TRUE(out[1].result.has_value());
   EXPECT_EQ(out[1].result->cards.at(0).external_card_id, "card-of-c2pc-1");
-  EXPECT_EQ(visa.calls, 1);
-  EXPECT_EQ(mc.calls, 1);
+  EXPECT_EQ(*visa.calls, 1);
+  EXPECT_EQ(*mc.calls, 1);
+  // Each directory call carried the request's x-correlation-id.
+  EXPECT_EQ(*visa.correlation_ids, (std::vector<std::string>{"corr-profiles"}));
+  EXPECT_EQ(*mc.correlation_ids, (std::vector<std::string>{"corr-profiles"}));
 }
 
 TEST(ProfileReader, ASlowNetworkTimesOutAndTheOtherIsKept) {

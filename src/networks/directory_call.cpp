@@ -11,14 +11,17 @@
 namespace c2p::networks {
 
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
-    http::Client& client, const ConnectorConfig& config, std::string method, std::string url,
-    std::string body, std::chrono::milliseconds timeout) {
+    http::Client& client, const ConnectorConfig& config, const CallContext& context,
+    std::string method, std::string url, std::string body, std::chrono::milliseconds timeout) {
   http::ClientRequest request;
   request.method = std::move(method);
   request.url = std::move(url);
   request.headers.emplace_back("accept", "application/json");
   request.headers.emplace_back("x-api-key", config.api_key);
   request.headers.emplace_back("x-request-id", core::NewRandomId("req_"));
+  if (!context.correlation_id.empty()) {
+    request.headers.emplace_back("x-correlation-id", context.correlation_id);
+  }
   if (!body.empty()) request.headers.emplace_back("content-type", "application/json");
   request.body = std::move(body);
   request.timeout = timeout;

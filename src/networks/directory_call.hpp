@@ -1,7 +1,7 @@
 #pragma once
 // What both connectors share: their configuration and one HTTP exchange with a directory
-// (x-api-key, a fresh x-request-id, JSON in and out, a per-call timeout), and card data
-// encrypted to the network's key.
+// (x-api-key, a fresh x-request-id, the caller's x-correlation-id, JSON in and out, a per-call
+// timeout), and card data encrypted to the network's key.
 
 #include <chrono>
 #include <filesystem>
@@ -42,9 +42,10 @@ core::Result<void> LoadConnectorSecrets(ConnectorConfig& config,
                                         const std::string& what);
 
 // The response (any status), or a transport failure classified (TransportFailure).
+// Headers: x-api-key, a fresh x-request-id, and the context's x-correlation-id.
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
-    http::Client& client, const ConnectorConfig& config, std::string method, std::string url,
-    std::string body, std::chrono::milliseconds timeout);
+    http::Client& client, const ConnectorConfig& config, const CallContext& context,
+    std::string method, std::string url, std::string body, std::chrono::milliseconds timeout);
 
 // A compact JWE (RSA-OAEP-256 + A256GCM) of `plaintext` to the network's key.
 std::string EncryptForNetwork(const ConnectorConfig& config, const core::SecretBytes& plaintext);

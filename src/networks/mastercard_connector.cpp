@@ -23,8 +23,13 @@ Answer AnswerOf(const http::ClientResponse& r) {
 
 }  // namespace
 
-MastercardConnector::MastercardConnector(http::Client& client, ConnectorConfig config)
-    : client_(client), config_(std::move(config)) {}
+MastercardConnector::MastercardConnector(http::Client& client, ConnectorConfig config,
+                                         CallContext context)
+    : client_(client), config_(std::move(config)), context_(std::move(context)) {}
+
+std::unique_ptr<NetworkConnector> MastercardConnector::ForCall(CallContext context) const {
+  return std::make_unique<MastercardConnector>(client_, config_, std::move(context));
+}
 
 std::string MastercardConnector::Url(std::string_view path) const {
   return config_.url + "/src/api/digital/payments" + std::string(path);
@@ -32,8 +37,8 @@ std::string MastercardConnector::Url(std::string_view path) const {
 
 boost::asio::awaitable<Result<http::ClientResponse>> MastercardConnector::Call(
     std::string method, std::string path, std::string body, std::chrono::milliseconds timeout) {
-  co_return co_await CallDirectory(client_, config_, std::move(method), Url(path), std::move(body),
-                                   timeout);
+  co_return co_await CallDirectory(client_, config_, context_, std::move(method), Url(path),
+                                   std::move(body), timeout);
 }
 
 namespace {

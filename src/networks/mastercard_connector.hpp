@@ -12,11 +12,12 @@ namespace c2p::networks {
 class MastercardConnector final : public NetworkConnector {
  public:
   // `client` must outlive the connector.
-  MastercardConnector(http::Client& client, ConnectorConfig config);
+  MastercardConnector(http::Client& client, ConnectorConfig config, CallContext context = {});
 
   Network network() const override { return Network::kMastercard; }
   // EnrolConsumer and AddCard are the same call (the directory creates the consumer when
   // needed and says so in consumerCreated).
+  std::unique_ptr<NetworkConnector> ForCall(CallContext context) const override;
   boost::asio::awaitable<CallResult> EnrolConsumer(const ConsumerRef& consumer,
                                                    const CardRef& card) override;
   boost::asio::awaitable<CallResult> AddCard(const ConsumerRef& consumer,
@@ -44,6 +45,7 @@ class MastercardConnector final : public NetworkConnector {
 
   http::Client& client_;
   ConnectorConfig config_;
+  CallContext context_;
 };
 
 }  // namespace c2p::networks

@@ -9,6 +9,7 @@
 // Messages name fields and codes, never personal or card data.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,6 +112,13 @@ struct CardRef {
 
 enum class CardStatus { kActive, kSuspended };
 
+// What every directory call made for one job (or one API request) carries besides its
+// data: the originating x-correlation-id (shared/spec/outbound.md: every outbound call
+// carries it), so a trace joins c2p's logs with the directory's.
+struct CallContext {
+  std::string correlation_id;  // empty: no header
+};
+
 struct CardUpdate {
   std::string external_card_id;
   std::optional<domain::BillingAddress> billing;
@@ -122,6 +130,11 @@ class NetworkConnector {
  public:
   virtual ~NetworkConnector() = default;
   virtual Network network() const = 0;
+
+  // A connector for one job's (or request's) calls: the same directory, client and
+  // configuration, every call carrying `context`. The engine takes one per attempt from
+  // the shared connector; it must not outlive this one's client.
+  virtual std::unique_ptr<NetworkConnector> ForCall(CallContext context) const = 0;
 
   // A new consumer with its first card (Visa enrollData; Mastercard POST /enrollments).
   virtual boost::asio::awaitable<CallResult> EnrolConsumer(const ConsumerRef& consumer,

@@ -34,8 +34,12 @@ json::object ConsumerIdOnly(const std::string& id) {
 
 }  // namespace
 
-VisaConnector::VisaConnector(http::Client& client, ConnectorConfig config)
-    : client_(client), config_(std::move(config)) {}
+VisaConnector::VisaConnector(http::Client& client, ConnectorConfig config, CallContext context)
+    : client_(client), config_(std::move(config)), context_(std::move(context)) {}
+
+std::unique_ptr<NetworkConnector> VisaConnector::ForCall(CallContext context) const {
+  return std::make_unique<VisaConnector>(client_, config_, std::move(context));
+}
 
 std::string VisaConnector::Url(std::string_view path) const {
   return config_.url + "/visaIdCredential/v1" + std::string(path);
@@ -43,7 +47,7 @@ std::string VisaConnector::Url(std::string_view path) const {
 
 boost::asio::awaitable<CallResult> VisaConnector::Write(std::string method, std::string path,
                                                         json::object body) {
-  auto response = co_await CallDirectory(client_, config_, std::move(method), Url(path),
+  auto response = co_await CallDirectory(client_, config_, context_, std::move(method), Url(path),
                                          json::serialize(body), config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));
   co_return ReadVisaWriteAnswer(
@@ -200,8 +204,8 @@ boost::asio::awaitable<Result<Profile>> VisaConnector::GetProfile(
     const std::string& external_consumer_id) {
   auto body = ConsumerOnlyBody(external_consumer_id);
   if (!body) co_return tl::unexpected(std::move(body.error()));
-  auto response = co_await CallDirectory(client_, config_, std::string("POST"), Url("/getData"),
-                                         json::serialize(*body), config_.timeout);
+  auto response = co_await CallDirectory(client_, config_, context_, std::string("POST"),
+                                         Url("/getData"), json::serialize(*body), config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));
   co_return ReadVisaProfile(
       Answer{response->status, response->body, response->header("retry-after")});
@@ -210,7 +214,7 @@ boost::asio::awaitable<Result<Profile>> VisaConnector::GetProfile(
 boost::asio::awaitable<CallResult> VisaConnector::PollRequest(const std::string& trace_id,
                                                               const std::string& external_card_id) {
   if (!IsExternalId(trace_id, 128)) co_return tl::unexpected(BadIdFailure("requestTraceId"));
-  auto response = co_await CallDirectory(client_, config_, std::string("GET"),
+  auto response = co_await CallDirectory(client_, config_, context_, std::string("GET"),
                                          Url("/requestStatus/" + trace_id), {}, config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));
   auto result = ReadVisaStatusAnswer(

@@ -11,9 +11,10 @@ namespace c2p::networks {
 class VisaConnector final : public NetworkConnector {
  public:
   // `client` must outlive the connector.
-  VisaConnector(http::Client& client, ConnectorConfig config);
+  VisaConnector(http::Client& client, ConnectorConfig config, CallContext context = {});
 
   Network network() const override { return Network::kVisa; }
+  std::unique_ptr<NetworkConnector> ForCall(CallContext context) const override;
   boost::asio::awaitable<CallResult> EnrolConsumer(const ConsumerRef& consumer,
                                                    const CardRef& card) override;
   boost::asio::awaitable<CallResult> AddCard(const ConsumerRef& consumer,
@@ -37,6 +38,7 @@ class VisaConnector final : public NetworkConnector {
 
   http::Client& client_;
   ConnectorConfig config_;
+  CallContext context_;
 };
 
 }  // namespace c2p::networks

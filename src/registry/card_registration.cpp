@@ -117,7 +117,7 @@ core::Result<CardRegistration> RegisterCard(const RegistryContext& ctx, store::W
                                             std::string_view issuer, std::string_view card_id,
                                             const domain::CardPutBody& body,
                                             const PreparedCard& card,
-                                            std::string_view correlation_id) {
+                                            std::string_view correlation_id, store::JobLane lane) {
   const std::int64_t now = NowMillis();
   CardRegistration out;
   Decision d;
@@ -195,6 +195,7 @@ core::Result<CardRegistration> RegisterCard(const RegistryContext& ctx, store::W
                                              .issuer = issuer,
                                              .complete = false});
   store::JobRecord job = ctx.JobFor(op, engine::kEnrolmentJob, correlation_id);
+  job.lane = lane;
   if (auto s = StartEnrolment(ctx, tx, out.card, op, job, correlation_id); !s) {
     return tl::unexpected(s.error());
   }

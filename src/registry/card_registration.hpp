@@ -39,11 +39,13 @@ struct CardRegistration {
 
 // Every refusal comes before the first write, so a refused card leaves nothing behind in
 // a transaction shared with other units. After the commit, the caller calls
-// ctx.AfterCommit(enrolment.has_value()).
+// ctx.AfterCommit(enrolment.has_value()). `lane`: the auto-enrolment job's lane; a batch
+// file passes kBulk, so its campaign runs within the bulk share (docs/engine.md "Lanes").
 core::Result<CardRegistration> RegisterCard(const RegistryContext& ctx, store::WriteTx& tx,
                                             std::string_view issuer, std::string_view card_id,
                                             const domain::CardPutBody& body,
                                             const PreparedCard& card,
-                                            std::string_view correlation_id);
+                                            std::string_view correlation_id,
+                                            store::JobLane lane = store::JobLane::kInteractive);
 
 }  // namespace c2p::registry

@@ -11,6 +11,17 @@
 
 namespace c2p::store {
 
+// Which share of the engine's slots a job runs in (docs/engine.md "Lanes"): interactive
+// (the API's operations and what c2p starts for them) is claimed first; bulk (batch
+// registration files' auto-enrolments) uses at most `[engine] bulk_max_in_flight` slots,
+// so a million-record campaign never stands in front of an API request.
+enum class JobLane { kInteractive, kBulk };
+
+// The lane's name in the store ("interactive", "bulk").
+constexpr const char* JobLaneName(JobLane lane) {
+  return lane == JobLane::kBulk ? "bulk" : "interactive";
+}
+
 // One unit of asynchronous work: it drives one operation to its end. At most one job
 // exists per (issuer, consumer): that is the "one Click to Pay operation at a time per
 // card and per consumer" rule, enforced by a unique index as well as by the API's check.
@@ -29,6 +40,7 @@ struct JobRecord {
   std::int64_t deadline_ms = 0;
   std::string correlation_id;
   std::int64_t created_ms = 0;
+  JobLane lane = JobLane::kInteractive;
 };
 
 // What ends a PENDING operation. status: SUCCESSFUL | FAILED.

@@ -71,9 +71,10 @@ class WriteTx {
   virtual core::Result<std::int64_t> InsertJob(const JobRecord& job) = 0;
   // Whether a job (a Click to Pay operation in progress) exists for the consumer.
   virtual core::Result<bool> ConsumerHasJob(std::string_view issuer, std::string_view consumer) = 0;
-  // Leases up to `limit` due jobs until `lease_until_ms` and counts the attempt.
+  // Leases up to `limit` due jobs of `lane` until `lease_until_ms` and counts the attempt.
+  // Only a consumer's head job (its oldest, whatever its lane) is due.
   virtual core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms,
-                                                         std::int64_t lease_until_ms,
+                                                         std::int64_t lease_until_ms, JobLane lane,
                                                          int limit) = 0;
   // Releases the job's lease and makes it due again at `run_at_ms`.
   virtual core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
@@ -196,8 +197,9 @@ class Store {
   virtual core::Result<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
                                                                     std::string_view consumer) = 0;
   virtual core::Result<std::int64_t> CountJobs() = 0;
-  // The earliest due time of a job not leased at `now_ms`, nullopt when none.
-  virtual core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms) = 0;
+  // The earliest due time of a job of `lane` not leased at `now_ms`, nullopt when none.
+  virtual core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms,
+                                                               JobLane lane) = 0;
 
   // --- Notification reads. Lists are most recent first; empty filters match everything.
   virtual core::Result<std::vector<NotificationMessage>> ListNotificationMessages(

@@ -295,6 +295,34 @@ TEST_F(ClickToPayEnrol, WaitReturnsAsSoonAsTheOperationEnds) {
   EXPECT_LT(std::chrono::steady_clock::now() - again, std::chrono::seconds(5));
 }
 
+TEST_F(ClickToPayEnrol, DirectoryCallsCarryTheEnrolmentsCorrelationId) {
+  // spec/outbound.md: every outbound call carries the originating x-correlation-id, so the
+  // directory's trace of an enrolment joins the POST that started it.
+  struct Expect {
+    const NetworkCase& network;
+    std::vector<const char*> kinds;  // c2psim's request kinds the enrolment makes
+  };
+  const Expect cases[] = {{kNetworks[0], {"enrollData", "requestStatus"}},
+                          {kNetworks[1], {"enrollments"}}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.network.product);
+    const std::string consumer = std::string("c-corr-") + c.network.stats;
+    const std::string card = std::string("k-corr-") + c.network.stats;
+    RegisterCard(consumer, card, TestPan(c.network.bin), c.network.product);
+    const std::string correlation = std::string("e2e-corr-") + c.network.stats;
+    auto r = Call("POST", Enrolment(kIssuerA, card), {}, kIssuerA,
+                  "x-correlation-id: " + correlation + "\r\n");
+    ASSERT_EQ(r.status, 202) << r.body;
+    const std::string op(Body(r).at("operationId").as_string());
+    auto end = Ended(op);
+    ASSERT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+    const auto ids = SimStats().at(c.network.stats).at("lastCorrelationIds").as_object();
+    for (const char* kind : c.kinds) {
+      EXPECT_EQ(Str(ids, kind), correlation) << kind << " in " << json::serialize(ids);
+    }
+  }
+}
+
 TEST_F(ClickToPayEnrol, DirectoryFaultsStillEndSuccessful) {
   // quality.md R2: 20% 503 and 5% timeouts on both directories.
   for (const char* network : {"visa", "mastercard"}) {

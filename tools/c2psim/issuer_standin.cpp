@@ -126,7 +126,7 @@ core::Result<std::unique_ptr<IssuerStandIn>> IssuerStandIn::Create(SimContext& s
 }
 
 void IssuerStandIn::AddRoutes(http::Router& router) {
-  const http::RouteOptions raw{http::BodyKind::kRaw, http::kDefaultBodyLimit, false};
+  const http::RouteOptions raw{.body = http::BodyKind::kRaw, .body_limit = http::kDefaultBodyLimit};
   const std::string base(kBase);
   router.Add(
       http::Verb::post, base + "/authz/d1/v1/oauth2/token",
@@ -154,7 +154,7 @@ void IssuerStandIn::AddRoutes(http::Router& router) {
         }
         co_return http::NoContent();
       },
-      http::RouteOptions{http::BodyKind::kJson, http::kDefaultBodyLimit, false});
+      http::RouteOptions{.body = http::BodyKind::kJson, .body_limit = http::kDefaultBodyLimit});
   router.Add(http::Verb::delete_, base + "/behaviour",
              [this](http::Request&) -> asio::awaitable<http::Reply> {
                behaviour_ = {};

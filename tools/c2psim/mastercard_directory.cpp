@@ -64,22 +64,48 @@ json::object CardJson(const SimCard& c) {
 }  // namespace
 
 void MastercardDirectory::AddRoutes(http::Router& router) {
-  const http::RouteOptions raw{http::BodyKind::kRaw, http::kDefaultBodyLimit, false};
+  const http::RouteOptions raw{.body = http::BodyKind::kRaw, .body_limit = http::kDefaultBodyLimit};
   const std::string base(kBase);
+  // Each route remembers its request's x-correlation-id under its kind's name.
+  const auto seen = [this](const char* kind, http::Request& r) {
+    sim_.mastercard.SawRequest(kind, r.header("x-correlation-id"));
+  };
   router.Add(
-      http::Verb::post, base + "/enrollments", [this](http::Request& r) { return Enrol(r); }, raw);
+      http::Verb::post, base + "/enrollments",
+      [this, seen](http::Request& r) {
+        seen("enrollments", r);
+        return Enrol(r);
+      },
+      raw);
   router.Add(http::Verb::get, base + "/consumers/{externalConsumerId}",
-             [this](http::Request& r) { return Call(r, 0); });
+             [this, seen](http::Request& r) {
+               seen("getConsumer", r);
+               return Call(r, 0);
+             });
   router.Add(
       http::Verb::put, base + "/consumers/{externalConsumerId}",
-      [this](http::Request& r) { return Call(r, 1); }, raw);
+      [this, seen](http::Request& r) {
+        seen("updateConsumer", r);
+        return Call(r, 1);
+      },
+      raw);
   router.Add(http::Verb::delete_, base + "/consumers/{externalConsumerId}",
-             [this](http::Request& r) { return Call(r, 2); });
+             [this, seen](http::Request& r) {
+               seen("deleteConsumer", r);
+               return Call(r, 2);
+             });
   router.Add(
       http::Verb::put, base + "/consumers/{externalConsumerId}/cards/{externalCardId}",
-      [this](http::Request& r) { return Call(r, 3); }, raw);
+      [this, seen](http::Request& r) {
+        seen("updateCard", r);
+        return Call(r, 3);
+      },
+      raw);
   router.Add(http::Verb::delete_, base + "/consumers/{externalConsumerId}/cards/{externalCardId}",
-             [this](http::Request& r) { return Call(r, 4); });
+             [this, seen](http::Request& r) {
+               seen("deleteCard", r);
+               return Call(r, 4);
+             });
 }
 
 asio::awaitable<std::optional<http::Reply>> MastercardDirectory::Gate(http::Request& request,

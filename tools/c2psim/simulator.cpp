@@ -47,7 +47,8 @@ void Simulator::AddRoutes(http::Router& router) {
   p.visa.AddRoutes(router);
   p.mastercard.AddRoutes(router);
   p.issuer->AddRoutes(router);
-  const http::RouteOptions json_body{http::BodyKind::kJson, http::kDefaultBodyLimit, false};
+  const http::RouteOptions json_body{.body = http::BodyKind::kJson,
+                                     .body_limit = http::kDefaultBodyLimit};
 
   router.Add(
       http::Verb::post, "/sim/v1/checkout/lookup",
@@ -98,7 +99,8 @@ void Simulator::AddRoutes(http::Router& router) {
       });
 
   // The network's token service acting on its own (token_control.hpp).
-  const http::RouteOptions raw_body{http::BodyKind::kRaw, http::kDefaultBodyLimit, false};
+  const http::RouteOptions raw_body{.body = http::BodyKind::kRaw,
+                                    .body_limit = http::kDefaultBodyLimit};
   router.Add(
       http::Verb::post, "/sim/v1/tokens/{digitalCardId}/events",
       [&p](http::Request& r) -> asio::awaitable<http::Reply> {

@@ -34,6 +34,9 @@ boost::json::object DirectoryState::Stats() const {
   o["tokens"] = tokens;
   o["enrolCalls"] = counters.enrol_calls;
   o["duplicateEnrolments"] = counters.duplicate_enrolments;
+  boost::json::object ids;
+  for (const auto& [kind, id] : last_correlation_ids) ids[kind] = id;
+  o["lastCorrelationIds"] = std::move(ids);
   return o;
 }
 
@@ -41,6 +44,13 @@ void DirectoryState::Clear() {
   consumers.clear();
   card_owner.clear();
   counters = {};
+  last_correlation_ids.clear();
+}
+
+void DirectoryState::SawRequest(std::string_view kind, std::string_view correlation_id) {
+  auto it = last_correlation_ids.find(kind);
+  if (it == last_correlation_ids.end()) it = last_correlation_ids.emplace(kind, "").first;
+  it->second = correlation_id;
 }
 
 }  // namespace c2p::sim

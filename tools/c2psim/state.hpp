@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -49,9 +50,15 @@ struct DirectoryState {
   // externalCardId → externalConsumerId, over the whole directory.
   std::unordered_map<std::string, std::string> card_owner;
   DirectoryCounters counters;
+  // The x-correlation-id of the last request of each kind ("enrollData", "enrollments",
+  // …; "" when it came without one), so a test can follow an operation's trace from
+  // c2p's API into the directory.
+  std::map<std::string, std::string, std::less<>> last_correlation_ids;
+
+  void SawRequest(std::string_view kind, std::string_view correlation_id);
 
   SimConsumer* FindConsumer(std::string_view id);
-  // {profiles, cards, tokens, enrolCalls, duplicateEnrolments}
+  // {profiles, cards, tokens, enrolCalls, duplicateEnrolments, lastCorrelationIds}
   boost::json::object Stats() const;
   // The masked cards of a consumer found by email (checkout lookup).
   void Clear();

@@ -48,7 +48,7 @@ std::string VisaDirectory::NewTrace(bool completed) {
 
 void VisaDirectory::AddRoutes(http::Router& router) {
   // Up to 10 cards of up to 8 KiB of JWE each.
-  const http::RouteOptions raw{http::BodyKind::kRaw, std::size_t{256} * 1024, false};
+  const http::RouteOptions raw{.body = http::BodyKind::kRaw, .body_limit = std::size_t{256} * 1024};
   const std::pair<const char*, VisaCall> writes[] = {
       {"/enrollData", VisaCall::kEnrollData},
       {"/enrollPaymentInstruments", VisaCall::kEnrollPaymentInstruments},
@@ -63,10 +63,17 @@ void VisaDirectory::AddRoutes(http::Router& router) {
         call == VisaCall::kManageConsumerInformation || call == VisaCall::kManagePaymentInstruments;
     router.Add(
         put ? http::Verb::put : http::Verb::post, std::string(kBase) + path,
-        [this, c = call](http::Request& r) { return Write(r, c); }, raw);
+        [this, c = call, kind = path + 1](http::Request& r) {
+          sim_.visa.SawRequest(kind, r.header("x-correlation-id"));
+          return Write(r, c);
+        },
+        raw);
   }
   router.Add(http::Verb::get, std::string(kBase) + "/requestStatus/{requestTraceId}",
-             [this](http::Request& r) { return Status(r); });
+             [this](http::Request& r) {
+               sim_.visa.SawRequest("requestStatus", r.header("x-correlation-id"));
+               return Status(r);
+             });
 }
 
 asio::awaitable<http::Reply> VisaDirectory::Status(http::Request& request) {

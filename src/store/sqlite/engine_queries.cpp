@@ -15,12 +15,21 @@ constexpr auto ReadJob = ReadRow<JobRecord,
     &JobRecord::correlation_id, &JobRecord::created_ms>;
 // clang-format on
 
+constexpr int kLaneColumn = 14;  // after the columns ReadJob reads
+
+JobRecord ReadJobWithLane(const Statement& s) {
+  JobRecord job = ReadJob(s);
+  job.lane = s.ColumnText(kLaneColumn) == "bulk" ? JobLane::kBulk : JobLane::kInteractive;
+  return job;
+}
+
 }  // namespace
 
 core::Result<std::int64_t> InsertJobRow(Connection& conn, const JobRecord& j) {
-  auto done = Run(Prepared(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id,
-                           j.consumer_id, j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms,
-                           j.deadline_ms, j.correlation_id, j.created_ms));
+  auto done =
+      Run(Prepared(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id, j.consumer_id,
+                   j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms, j.deadline_ms,
+                   j.correlation_id, j.created_ms, std::string_view(JobLaneName(j.lane))));
   if (!done) return tl::unexpected(std::move(done.error()));
   return conn.LastInsertRowId();
 }
@@ -33,9 +42,11 @@ core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer
 }
 
 core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t now_ms,
-                                                  std::int64_t lease_until_ms, int limit) {
-  return All<JobRecord>(
-      Prepared(conn, sql::kClaimJobs, now_ms, lease_until_ms, std::int64_t{limit}), ReadJob);
+                                                  std::int64_t lease_until_ms, JobLane lane,
+                                                  int limit) {
+  return All<JobRecord>(Prepared(conn, sql::kClaimJobs, now_ms, lease_until_ms, std::int64_t{limit},
+                                 std::string_view(JobLaneName(lane))),
+                        ReadJobWithLane);
 }
 
 core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
@@ -59,8 +70,9 @@ core::Result<std::int64_t> QueryJobCount(Connection& conn) {
   return *row ? stmt->ColumnInt64(0) : 0;
 }
 
-core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms) {
-  auto stmt = Prepared(conn, sql::kNextDue, now_ms);
+core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms,
+                                                       JobLane lane) {
+  auto stmt = Prepared(conn, sql::kNextDue, now_ms, std::string_view(JobLaneName(lane)));
   if (!stmt) return tl::unexpected(std::move(stmt.error()));
   auto row = stmt->Step();
   if (!row) return tl::unexpected(std::move(row.error()));

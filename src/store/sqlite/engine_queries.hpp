@@ -18,14 +18,16 @@ core::Result<std::int64_t> InsertJobRow(Connection& conn, const JobRecord& job);
 core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer,
                                        std::string_view consumer);
 core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t now_ms,
-                                                  std::int64_t lease_until_ms, int limit);
+                                                  std::int64_t lease_until_ms, JobLane lane,
+                                                  int limit);
 core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
                                     std::string_view progress);
 core::Result<void> DeleteJobRow(Connection& conn, std::int64_t job_id);
 core::Result<void> ReleaseJobLeases(Connection& conn);
 core::Result<std::int64_t> QueryJobCount(Connection& conn);
-// The earliest run_at_ms of a job not leased at `now_ms`; nullopt when there is none.
-core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms);
+// The earliest run_at_ms of a job of `lane` not leased at `now_ms`; nullopt when none.
+core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms,
+                                                       JobLane lane);
 
 // False when the operation had already ended (it is left unchanged).
 core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& outcome);

@@ -3,7 +3,9 @@
 // rescheduling, releasing leases at start, terminal states written once, network profiles).
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -31,7 +33,7 @@ class EngineQueriesTest : public ::testing::Test {
 
   // An operation and its job for `consumer`, due at `run_at`.
   core::Result<void> AddJob(const std::string& op_id, const std::string& consumer,
-                            std::int64_t run_at) {
+                            std::int64_t run_at, JobLane lane = JobLane::kInteractive) {
     return Write([=](WriteTx& tx) -> core::Result<void> {
       OperationRecord op;
       op.operation_id = op_id;
@@ -53,21 +55,27 @@ class EngineQueriesTest : public ::testing::Test {
       job.deadline_ms = run_at + 1000;
       job.correlation_id = "corr";
       job.created_ms = run_at;
+      job.lane = lane;
       auto id = tx.InsertJob(job);
       if (!id) return tl::unexpected(id.error());
       return {};
     });
   }
 
-  std::vector<JobRecord> Claim(std::int64_t now, std::int64_t lease_until, int limit) {
+  std::vector<JobRecord> Claim(std::int64_t now, std::int64_t lease_until, int limit,
+                               JobLane lane = JobLane::kInteractive) {
     std::vector<JobRecord> out;
     EXPECT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
-      auto rows = tx.ClaimJobs(now, lease_until, limit);
+      auto rows = tx.ClaimJobs(now, lease_until, lane, limit);
       if (!rows) return tl::unexpected(rows.error());
       out = std::move(*rows);
       return {};
     }));
     return out;
+  }
+
+  std::optional<std::int64_t> NextDue(std::int64_t now, JobLane lane = JobLane::kInteractive) {
+    return store_->NextJobDue(now, lane).value();
   }
 
   testing::TempDir dir_;
@@ -100,13 +108,13 @@ TEST_F(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
   EXPECT_EQ(ids, (std::set<std::string>{"op_head", "op_other"}));
   // While the head runs (leased), the queued job is neither claimed nor due.
   EXPECT_TRUE(Claim(600, 6'000, 10).empty());
-  EXPECT_FALSE(store_->NextJobDue(600).value());
+  EXPECT_FALSE(NextDue(600));
   // The head ends: the next job of the consumer becomes the head, due at once.
   const auto head = std::find_if(first.begin(), first.end(),
                                  [](const JobRecord& j) { return j.operation_id == "op_head"; });
   ASSERT_NE(head, first.end());
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.DeleteJob(head->job_id); }));
-  EXPECT_EQ(store_->NextJobDue(600).value(), 100);
+  EXPECT_EQ(NextDue(600), 100);
   auto next = Claim(600, 6'000, 10);
   ASSERT_EQ(next.size(), 1U);
   EXPECT_EQ(next[0].operation_id, "op_queued");
@@ -122,7 +130,7 @@ TEST_F(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
   // The head retries later: the consumer's next due time is the head's, not the queued
   // job's (already past), which would make the engine spin on a job it cannot claim.
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.RescheduleJob(claimed[0].job_id, 700, "{}"); }));
-  EXPECT_EQ(store_->NextJobDue(200).value(), 700);
+  EXPECT_EQ(NextDue(200), 700);
   EXPECT_TRUE(Claim(200, 1'000'000, 10).empty());
   auto again = Claim(700, 1'000'000, 10);
   ASSERT_EQ(again.size(), 1U);
@@ -144,7 +152,7 @@ TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
   }
   // Leased: not claimed again before the lease ends, claimed again after it.
   EXPECT_TRUE(Claim(600, 6'000, 10).empty());
-  EXPECT_EQ(store_->NextJobDue(600).value(), 10'000);
+  EXPECT_EQ(NextDue(600), 10'000);
   auto again = Claim(5'000, 9'000, 1);
   ASSERT_EQ(again.size(), 1U);
   EXPECT_EQ(again[0].operation_id, "op_early");  // the limit takes the oldest due
@@ -194,7 +202,7 @@ TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   EXPECT_EQ(op->end_ms, 200);
   EXPECT_EQ(op->details_json, R"({"digitalCardId":"dc_1"})");
   EXPECT_EQ(store_->CountJobs().value(), 0);
-  EXPECT_FALSE(store_->NextJobDue(1'000'000).value());
+  EXPECT_FALSE(NextDue(1'000'000));
   EXPECT_EQ(store_->GetNetworkProfiles("ISSUER0001", "c1").value(),
             (std::vector<std::string>{"VISA"}));
   EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c2").value().empty());
@@ -204,6 +212,46 @@ TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
         Write([](WriteTx& tx) { return tx.DeleteNetworkProfile("ISSUER0001", "c1", "VISA"); }));
   }
   EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c1").value().empty());
+}
+
+TEST_F(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
+  // A batch campaign: bulk jobs due long before the API's job.
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        AddJob("op_bulk_" + std::to_string(i), "b" + std::to_string(i), 100 + i, JobLane::kBulk));
+  }
+  ASSERT_TRUE(AddJob("op_api", "c1", 400));
+  EXPECT_EQ(NextDue(500), 400);
+  EXPECT_EQ(NextDue(500, JobLane::kBulk), 100);
+  // The interactive claim takes the API's job although five older bulk jobs are due.
+  auto interactive = Claim(500, 5'000, 1);
+  ASSERT_EQ(interactive.size(), 1U);
+  EXPECT_EQ(interactive[0].operation_id, "op_api");
+  EXPECT_EQ(interactive[0].lane, JobLane::kInteractive);
+  // The bulk claim keeps to its limit (the engine's share), oldest first.
+  auto bulk = Claim(500, 5'000, 2, JobLane::kBulk);
+  ASSERT_EQ(bulk.size(), 2U);
+  std::set<std::string> ids{bulk[0].operation_id, bulk[1].operation_id};
+  EXPECT_EQ(ids, (std::set<std::string>{"op_bulk_0", "op_bulk_1"}));
+  for (const auto& j : bulk) EXPECT_EQ(j.lane, JobLane::kBulk);
+  EXPECT_TRUE(Claim(500, 5'000, 10).empty());  // no interactive job left
+  EXPECT_FALSE(NextDue(500));
+  EXPECT_EQ(Claim(500, 5'000, 10, JobLane::kBulk).size(), 3U);
+}
+
+TEST_F(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
+  // The consumer's bulk auto-enrolment came first: its later interactive job waits for it.
+  ASSERT_TRUE(AddJob("op_bulk", "c1", 100, JobLane::kBulk));
+  ASSERT_TRUE(AddJob("op_api", "c1", 100));
+  EXPECT_TRUE(Claim(500, 5'000, 10).empty());
+  EXPECT_FALSE(NextDue(500));
+  auto bulk = Claim(500, 5'000, 10, JobLane::kBulk);
+  ASSERT_EQ(bulk.size(), 1U);
+  EXPECT_EQ(bulk[0].operation_id, "op_bulk");
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.DeleteJob(bulk[0].job_id); }));
+  auto next = Claim(500, 5'000, 10);
+  ASSERT_EQ(next.size(), 1U);
+  EXPECT_EQ(next[0].operation_id, "op_api");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #pragma once
-// The SQL of the enrolment engine: migrations 4 and 9 and the statements of
+// The SQL of the enrolment engine: migrations 4, 9 and 11 and the statements of
 // engine_queries.cpp.
 // Parameters are numbered, so each constant documents its binding order.
 
@@ -53,6 +53,18 @@ DROP INDEX jobs_one_per_consumer;
 CREATE INDEX jobs_by_consumer ON jobs (issuer_id, consumer_id, job_id);
 )sql";
 
+// Migration 11: lanes (docs/engine.md "Lanes"). A batch file queues up to a million bulk
+// auto-enrolments due now; the engine claims interactive jobs first and bulk ones within a
+// share of its slots, each lane by its own claim. jobs_due (run_at_ms alone) made a claim
+// of the interactive lane walk past every due bulk row: (lane, run_at_ms) serves each
+// lane's claim and next-due look-up directly, and replaces it.
+inline constexpr std::string_view kMigration0011JobLanes = R"sql(
+ALTER TABLE jobs ADD COLUMN lane TEXT NOT NULL DEFAULT 'interactive'
+  CHECK (lane IN ('interactive', 'bulk'));
+DROP INDEX jobs_due;
+CREATE INDEX jobs_due_by_lane ON jobs (lane, run_at_ms);
+)sql";
+
 // A job is its consumer's head when no job of the same consumer is older.
 #define C2P_JOB_IS_HEAD                                                             \
   "NOT EXISTS (SELECT 1 FROM jobs AS older WHERE older.issuer_id = jobs.issuer_id " \
@@ -60,31 +72,32 @@ CREATE INDEX jobs_by_consumer ON jobs (issuer_id, consumer_id, job_id);
 
 #define C2P_JOB_COLUMNS                                                                      \
   "job_id, operation_id, kind, issuer_id, consumer_id, card_id, card_ref, input, progress, " \
-  "attempts, run_at_ms, deadline_ms, correlation_id, created_ms"
+  "attempts, run_at_ms, deadline_ms, correlation_id, created_ms, lane"
 
 inline constexpr std::string_view kInsertJob =
     "INSERT INTO jobs (operation_id, kind, issuer_id, consumer_id, card_id, card_ref, input, "
-    "progress, attempts, run_at_ms, lease_until_ms, deadline_ms, correlation_id, created_ms) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, 0, ?10, ?11, ?12)";
+    "progress, attempts, run_at_ms, lease_until_ms, deadline_ms, correlation_id, created_ms, lane) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, 0, ?10, ?11, ?12, ?13)";
 inline constexpr std::string_view kSelectConsumerJob =
     "SELECT 1 FROM jobs WHERE issuer_id = ?1 AND consumer_id = ?2";
-// Due, not leased (or leased by a lapsed claim) and its consumer's head, oldest due first.
+// In lane ?4: due, not leased (or leased by a lapsed claim) and its consumer's head (in
+// any lane: a consumer's jobs keep their order across lanes), oldest due first.
 // RETURNING hands the claimed rows back in the same statement.
 inline constexpr std::string_view kClaimJobs =
     "UPDATE jobs SET lease_until_ms = ?2, attempts = attempts + 1 WHERE job_id IN ("
-    "SELECT job_id FROM jobs WHERE run_at_ms <= ?1 AND lease_until_ms <= ?1 AND " C2P_JOB_IS_HEAD
-    " ORDER BY run_at_ms LIMIT ?3) RETURNING " C2P_JOB_COLUMNS;
+    "SELECT job_id FROM jobs WHERE lane = ?4 AND run_at_ms <= ?1 AND lease_until_ms <= ?1 "
+    "AND " C2P_JOB_IS_HEAD " ORDER BY run_at_ms LIMIT ?3) RETURNING " C2P_JOB_COLUMNS;
 inline constexpr std::string_view kRescheduleJob =
     "UPDATE jobs SET run_at_ms = ?2, progress = ?3, lease_until_ms = 0 WHERE job_id = ?1";
 inline constexpr std::string_view kDeleteJob = "DELETE FROM jobs WHERE job_id = ?1";
 inline constexpr std::string_view kReleaseLeases =
     "UPDATE jobs SET lease_until_ms = 0 WHERE lease_until_ms <> 0";
 inline constexpr std::string_view kCountJobs = "SELECT COUNT(*) FROM jobs";
-// Walks jobs_due in order and stops at the first unleased head (MIN() with this WHERE
-// would read every row). A queued job behind a running head is not due: reporting it
-// would wake the engine for a job it cannot claim, again and again.
+// Walks lane ?2 of jobs_due_by_lane in order and stops at the first unleased head (MIN()
+// with this WHERE would read every row). A queued job behind a running head is not due:
+// reporting it would wake the engine for a job it cannot claim, again and again.
 inline constexpr std::string_view kNextDue =
-    "SELECT run_at_ms FROM jobs WHERE lease_until_ms <= ?1 AND " C2P_JOB_IS_HEAD
+    "SELECT run_at_ms FROM jobs WHERE lane = ?2 AND lease_until_ms <= ?1 AND " C2P_JOB_IS_HEAD
     " ORDER BY run_at_ms LIMIT 1";
 
 #undef C2P_JOB_COLUMNS

@@ -22,6 +22,7 @@ constexpr std::array kMigrations{
     Migration{8, "create_notifications", sql::kMigration0008CreateNotifications},
     Migration{9, "job_queue_per_consumer", sql::kMigration0009JobQueuePerConsumer},
     Migration{10, "create_batch", sql::kMigration0010CreateBatch},
+    Migration{11, "job_lanes", sql::kMigration0011JobLanes},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

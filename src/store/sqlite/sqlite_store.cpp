@@ -197,8 +197,9 @@ core::Result<std::int64_t> SqliteStore::CountJobs() {
   return WithReader([&](Connection& c) { return QueryJobCount(c); });
 }
 
-core::Result<std::optional<std::int64_t>> SqliteStore::NextJobDue(std::int64_t now_ms) {
-  return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms); });
+core::Result<std::optional<std::int64_t>> SqliteStore::NextJobDue(std::int64_t now_ms,
+                                                                  JobLane lane) {
+  return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms, lane); });
 }
 
 core::Result<std::vector<NotificationMessage>> SqliteStore::ListNotificationMessages(

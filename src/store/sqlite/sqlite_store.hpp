@@ -53,7 +53,7 @@ class SqliteStore final : public Store {
   core::Result<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
                                                             std::string_view consumer) override;
   core::Result<std::int64_t> CountJobs() override;
-  core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms) override;
+  core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms, JobLane lane) override;
   core::Result<std::vector<NotificationMessage>> ListNotificationMessages(std::string_view issuer,
                                                                           std::string_view state,
                                                                           std::string_view card_id,

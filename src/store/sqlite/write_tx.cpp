@@ -78,8 +78,8 @@ core::Result<std::vector<std::string>> SqliteWriteTx::NetworkProfiles(std::strin
 }
 core::Result<std::vector<JobRecord>> SqliteWriteTx::ClaimJobs(std::int64_t now_ms,
                                                               std::int64_t lease_until_ms,
-                                                              int limit) {
-  return ClaimJobRows(conn_, now_ms, lease_until_ms, limit);
+                                                              JobLane lane, int limit) {
+  return ClaimJobRows(conn_, now_ms, lease_until_ms, lane, limit);
 }
 core::Result<void> SqliteWriteTx::RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
                                                 std::string_view progress) {

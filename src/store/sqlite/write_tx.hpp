@@ -40,7 +40,7 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<std::int64_t> InsertJob(const JobRecord& job) override;
   core::Result<bool> ConsumerHasJob(std::string_view issuer, std::string_view consumer) override;
   core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms, std::int64_t lease_until_ms,
-                                                 int limit) override;
+                                                 JobLane lane, int limit) override;
   core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
                                    std::string_view progress) override;
   core::Result<void> DeleteJob(std::int64_t job_id) override;
