@@ -11,7 +11,7 @@
 # test: it exits 0 when a target is missed and says "BELOW TARGET".
 #
 # Usage: bench/batch.sh
-# Environment: RECORDS=1000000, FILE_RECORDS=150000, BUILD_DIR=build/release.
+# Environment: RECORDS=1000000, FILE_RECORDS=150000, CHUNK (chunk_records), BUILD_DIR=build/release.
 # The last line of output is one JSON object; everything before it is for people.
 set -euo pipefail
 
@@ -19,6 +19,7 @@ readonly TARGET_RATIO=0.5
 readonly TARGET_RSS_MB=256
 RECORDS=${RECORDS:-1000000}
 FILE_RECORDS=${FILE_RECORDS:-150000}
+CHUNK=${CHUNK:-}  # [batch] chunk_records; empty: c2pd's default
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init batch
@@ -28,6 +29,12 @@ bench_require_two_cpus
 bench_build c2pd c2pctl c2psim
 
 enrol_setup 2 "" ""
+if [[ -n $CHUNK ]]; then
+  bench_stop "$c2pd_pid"
+  printf '\n[batch]\nchunk_records = %s\n' "$CHUNK" >>"$sb/c2pd.toml"
+  bench_start c2pd "$c2pd_port" "$tmp/c2pd.log" "" "$BUILD_DIR/bin/c2pd" --config "$sb/c2pd.toml"
+  c2pd_pid=$started_pid
+fi
 spool=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["spoolDir"])' "$sb/sandbox.json")
 
 # The files, made before the clock starts (outside the spool, on the same file system).

@@ -48,7 +48,7 @@ struct BatchOptions {
   std::chrono::milliseconds settle{2'000};
   std::uint64_t max_file_bytes = 200ULL << 20;
   // Records per unit of work.
-  std::size_t chunk_records = 256;
+  std::size_t chunk_records = 1024;
   // Threads that prepare records (decrypt, check, seal); 0: one per core.
   unsigned prepare_threads = 0;
 };

@@ -75,6 +75,19 @@ core::Result<void> AppendString(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (std::size_t i = 0; i < text.size();) {
+    // A run of printable ASCII other than '"' and '\\' is written as it is: copied at once
+    // rather than decoded (most text, e.g. a batch file's JWEs).
+    std::size_t run = i;
+    while (run < text.size()) {
+      const auto c = static_cast<unsigned char>(text[run]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const std::size_t start = i;
     const std::int32_t cp = NextCodePoint(text, i);
     if (cp < 0) return Invalid("JSON text is not valid UTF-8");
