@@ -137,7 +137,7 @@ struct BatchConfig {
   std::chrono::milliseconds settle{2'000};         // a file not named *.part is complete after this
   std::uint64_t max_file_bytes = 200ULL << 20;
   unsigned chunk_records = 1024;  // records per unit of work
-  unsigned prepare_threads = 0;  // 0: one per core
+  unsigned prepare_threads = 0;   // 0: one per core
   // Where HTTPS uploads are streamed before they join a spool: on the spools' file system
   // (they are moved by rename). Empty: "uploads" beside the first issuer's spool.
   std::filesystem::path upload_dir;

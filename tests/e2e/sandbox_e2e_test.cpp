@@ -203,10 +203,10 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   };
   fs::create_directories(dir_ + "/files");
   auto make = [&](const std::string& batch, const std::string& out) {
-    EXPECT_EQ(run({"batch", "make", "--records", "25", "--batch-id", batch, "--out",
-                   dir_ + "/files"},
-                  out, false),
-              0)
+    EXPECT_EQ(
+        run({"batch", "make", "--records", "25", "--batch-id", batch, "--out", dir_ + "/files"},
+            out, false),
+        0)
         << ReadFile(dir_ + "/" + out);
     for (const auto& entry : fs::directory_iterator(dir_ + "/files")) {
       const std::string name = entry.path().filename().string();
