@@ -21,6 +21,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/strict_json.hpp"
+#include "fuzz/finding_rules.hpp"
 #include "tools/c2pctl/batch_protocol.hpp"
 
 namespace {
@@ -32,18 +33,7 @@ namespace ctl = c2p::ctl;
 // recognisable in longer inputs with at least one other character.
 constexpr std::string_view kMessageAlphabet =
     " ',-/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
-constexpr std::size_t kMinQuotableInput = 16;
-
-bool QuotesInput(std::string_view message, std::string_view input) {
-  return input.size() >= kMinQuotableInput &&
-         input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
-         message.find(input) != std::string_view::npos;
-}
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "batch_header_fuzz: FINDING: %s\n", what);
-  std::abort();
-}
+constexpr c2p::fuzz::FindingRules kRules{"batch_header_fuzz", kMessageAlphabet, 16};
 
 bool Same(const ctl::BatchIds& a, const ctl::BatchIds& b) {
   return a.issuer_id == b.issuer_id && a.batch_id == b.batch_id && a.seq_number == b.seq_number;
@@ -59,29 +49,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool json = error.code == c2p::core::ErrorCode::kInvalidJson && error.field.empty();
     const bool field = error.code == c2p::core::ErrorCode::kFieldInvalidFormat &&
                        error.field.starts_with("/header");
-    if (!json && !field) Die("a refusal with another code or field");
-    if (QuotesInput(error.message, input)) {
-      Die("a message quotes the input");
+    if (!json && !field) kRules.Die("a refusal with another code or field");
+    if (kRules.Quotes(error.message, input)) {
+      kRules.Die("a message quotes the input");
     }
     return 0;
   }
   if (!ctl::IsPathSafeId(ids->issuer_id, 64) || !ctl::IsPathSafeId(ids->batch_id, 48) ||
       ids->seq_number.empty() ||
       ids->seq_number.find_first_not_of("0123456789") != std::string::npos) {
-    Die("accepted ids that cannot go into a path");
+    kRules.Die("accepted ids that cannot go into a path");
   }
   auto longer = ctl::ExtractBatchHeader(std::string(input) + "]]}}\"x\\");
-  if (!longer || !Same(*longer, *ids)) Die("bytes after the header changed the answer");
+  if (!longer || !Same(*longer, *ids)) kRules.Die("bytes after the header changed the answer");
 
   auto whole = c2p::core::ParseStrictJson(input);
   if (whole && whole->is_object()) {
     const boost::json::value* header = whole->as_object().if_contains("header");
-    if (header == nullptr || !header->is_object()) Die("accepted a file without a header object");
+    if (header == nullptr || !header->is_object())
+      kRules.Die("accepted a file without a header object");
     const auto& h = header->as_object();
     if (h.at("batchId").as_string() != ids->batch_id ||
         h.at("seqNumber").as_string() != ids->seq_number ||
         h.at("issuerId").as_string() != ids->issuer_id) {
-      Die("the header read differs from the strict parser's");
+      kRules.Die("the header read differs from the strict parser's");
     }
   }
   return 0;

@@ -23,6 +23,7 @@
 #include "core/strict_json.hpp"
 #include "domain/card_data.hpp"
 #include "domain/secret_json.hpp"
+#include "fuzz/finding_rules.hpp"
 
 namespace {
 
@@ -37,16 +38,7 @@ constexpr std::int64_t kNowMillis = 1'768'631'282'000;
 // Characters of the fixed messages: an input made only of them may be a piece of one.
 constexpr std::string_view kMessageAlphabet =
     " ,.'_#;:/-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "card_data_fuzz: FINDING: %s\n", what);
-  std::abort();
-}
-
-bool QuotesInput(std::string_view message, std::string_view input) {
-  return input.size() >= 8 && input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
-         message.find(input) != std::string_view::npos;
-}
+constexpr c2p::fuzz::FindingRules kRules{"card_data_fuzz", kMessageAlphabet, 8};
 
 // The strict reader's verdict on the structure (an object of string members among kNames)
 // must be the hand parser's, and so must the decoded values.
@@ -78,27 +70,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const core::SystemTime now = core::FromUnixMillis(kNowMillis);
 
   const auto hand = domain::ParseSecretStringObject(input, kNames);
-  if (!StrictAgrees(input, hand)) Die("the card data parser and the strict JSON reader disagree");
+  if (!StrictAgrees(input, hand))
+    kRules.Die("the card data parser and the strict JSON reader disagree");
 
   const core::SecretBytes plaintext(input);
   auto card = domain::ParseCardData(plaintext, now);
   if (!card) {
-    if (card.error().code != core::ErrorCode::kInvalidCardData) Die("refusal with another code");
-    if (card.error().field != "/encryptedData") Die("refusal naming another field");
-    if (QuotesInput(card.error().message, input)) Die("a message quotes the input");
+    if (card.error().code != core::ErrorCode::kInvalidCardData)
+      kRules.Die("refusal with another code");
+    if (card.error().field != "/encryptedData") kRules.Die("refusal naming another field");
+    if (kRules.Quotes(card.error().message, input)) kRules.Die("a message quotes the input");
     return 0;
   }
   const std::string_view pan = card->pan.as_text();
-  if (pan.size() < 12 || pan.size() > 19 || !core::PassesLuhn(pan)) Die("accepted a bad PAN");
-  if (domain::IsExpired(card->exp, now)) Die("accepted an expired card");
+  if (pan.size() < 12 || pan.size() > 19 || !core::PassesLuhn(pan))
+    kRules.Die("accepted a bad PAN");
+  if (domain::IsExpired(card->exp, now)) kRules.Die("accepted an expired card");
 
   const core::SecretBytes again = domain::SerializeCardData(*card);
   auto reread = domain::ParseCardData(again, now);
-  if (!reread) Die("serialised card data does not read back");
+  if (!reread) kRules.Die("serialised card data does not read back");
   if (reread->pan.as_text() != pan || reread->exp != card->exp ||
       reread->name.has_value() != card->name.has_value() ||
       (card->name && reread->name->as_text() != card->name->as_text())) {
-    Die("serialised card data reads back different");
+    kRules.Die("serialised card data reads back different");
   }
   return 0;
 }

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "fuzz/finding_rules.hpp"
 #include "jose/jwe.hpp"
 #include "jose/jwk.hpp"
 #include "jose/rsa_key.hpp"
@@ -31,18 +32,7 @@ namespace jose = c2p::jose;
 // recognisable in longer inputs with at least one other character ('.', '_', ...).
 constexpr std::string_view kMessageAlphabet =
     " ()-/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-constexpr std::size_t kMinQuotableInput = 16;
-
-bool QuotesInput(std::string_view message, std::string_view input) {
-  return input.size() >= kMinQuotableInput &&
-         input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
-         message.find(input) != std::string_view::npos;
-}
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "jwe_compact_fuzz: FINDING: %s\n", what);
-  std::abort();
-}
+constexpr c2p::fuzz::FindingRules kRules{"jwe_compact_fuzz", kMessageAlphabet, 16};
 
 const jose::JweDecryptionKeys& GetKeys() {
   static const jose::JweDecryptionKeys keys = [] {
@@ -51,7 +41,7 @@ const jose::JweDecryptionKeys& GetKeys() {
     jose::RsaKey rsa = jose::RsaKey::Generate(2048);
     rsa.set_kid("fuzz-rsa");
     jose::JweDecryptionKeys set;
-    if (!set.AddEcdhEs(ec) || !set.AddRsaOaep256(rsa)) Die("cannot build the key set");
+    if (!set.AddEcdhEs(ec) || !set.AddRsaOaep256(rsa)) kRules.Die("cannot build the key set");
     return set;
   }();
   return keys;
@@ -62,12 +52,12 @@ const jose::JweDecryptionKeys& GetKeys() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   auto plaintext = jose::DecryptJwe(input, GetKeys());
-  if (plaintext) Die("a JWE decrypted under keys no input could have been encrypted to");
+  if (plaintext) kRules.Die("a JWE decrypted under keys no input could have been encrypted to");
   if (plaintext.error().code != c2p::core::ErrorCode::kInvalidEncryptedData) {
-    Die("a JWE refusal with an error code other than kInvalidEncryptedData");
+    kRules.Die("a JWE refusal with an error code other than kInvalidEncryptedData");
   }
-  if (QuotesInput(plaintext.error().message, input)) {
-    Die("a JWE error message quotes the input");
+  if (kRules.Quotes(plaintext.error().message, input)) {
+    kRules.Die("a JWE error message quotes the input");
   }
   return 0;
 }

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "fuzz/finding_rules.hpp"
 #include "jose/jwk.hpp"
 #include "jose/jws.hpp"
 #include "jose/rsa_key.hpp"
@@ -32,18 +33,7 @@ namespace jose = c2p::jose;
 // recognisable in longer inputs with at least one other character ('.', '_', ...).
 constexpr std::string_view kMessageAlphabet =
     " ()-/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-constexpr std::size_t kMinQuotableInput = 16;
-
-bool QuotesInput(std::string_view message, std::string_view input) {
-  return input.size() >= kMinQuotableInput &&
-         input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
-         message.find(input) != std::string_view::npos;
-}
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "jws_compact_fuzz: FINDING: %s\n", what);
-  std::abort();
-}
+constexpr c2p::fuzz::FindingRules kRules{"jws_compact_fuzz", kMessageAlphabet, 16};
 
 struct Keys {
   jose::EcKey ec = jose::EcKey::Generate();
@@ -66,17 +56,17 @@ const Keys& GetKeys() {
 
 void CheckRefusal(const c2p::core::Error& error, std::string_view input) {
   if (error.code != c2p::core::ErrorCode::kFieldInvalidFormat) {
-    Die("a JWS refusal with an error code other than kFieldInvalidFormat");
+    kRules.Die("a JWS refusal with an error code other than kFieldInvalidFormat");
   }
-  if (QuotesInput(error.message, input)) {
-    Die("a JWS error message quotes the input");
+  if (kRules.Quotes(error.message, input)) {
+    kRules.Die("a JWS error message quotes the input");
   }
 }
 
 void MustRefuse(std::string_view input, const jose::VerificationKey& key,
                 std::optional<std::string_view> detached) {
   auto verified = jose::VerifyJws(input, key, detached);
-  if (verified) Die("a JWS verified with a key no input could have been signed with");
+  if (verified) kRules.Die("a JWS verified with a key no input could have been signed with");
   CheckRefusal(verified.error(), input);
 }
 
@@ -92,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Verification reads the header the same way first, so it must fail the same way.
     auto verified = jose::VerifyJws(input, keys.es256);
     if (verified || verified.error().message != header.error().message) {
-      Die("VerifyJws and PeekJwsHeader disagree on an unreadable header");
+      kRules.Die("VerifyJws and PeekJwsHeader disagree on an unreadable header");
     }
     return 0;
   }

@@ -23,6 +23,7 @@
 #include "domain/billing_address.hpp"
 #include "domain/consumer_info.hpp"
 #include "domain/request_bodies.hpp"
+#include "fuzz/finding_rules.hpp"
 
 namespace {
 
@@ -34,22 +35,13 @@ constexpr std::size_t kMaxFieldPointer = 200;  // the deepest pointer is ~60 cha
 
 constexpr std::string_view kMessageAlphabet =
     " ,.'_#;:/-+()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "request_bodies_fuzz: FINDING: %s\n", what);
-  std::abort();
-}
-
-bool QuotesInput(std::string_view message, std::string_view input) {
-  return input.size() >= 8 && input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
-         message.find(input) != std::string_view::npos;
-}
+constexpr c2p::fuzz::FindingRules kRules{"request_bodies_fuzz", kMessageAlphabet, 8};
 
 void CheckRefusal(const core::Error& error, std::string_view input) {
-  if (error.code != core::ErrorCode::kFieldInvalidFormat) Die("refusal with another code");
-  if (!error.field.empty() && error.field.front() != '/') Die("field is not a JSON pointer");
-  if (error.field.size() > kMaxFieldPointer) Die("field pointer is unreasonably long");
-  if (QuotesInput(error.message, input)) Die("a message quotes the input");
+  if (error.code != core::ErrorCode::kFieldInvalidFormat) kRules.Die("refusal with another code");
+  if (!error.field.empty() && error.field.front() != '/') kRules.Die("field is not a JSON pointer");
+  if (error.field.size() > kMaxFieldPointer) kRules.Die("field pointer is unreasonably long");
+  if (kRules.Quotes(error.message, input)) kRules.Die("a message quotes the input");
 }
 
 // Reads `value` with `read`; on success the DTO must survive a trip through the wire.
@@ -62,10 +54,10 @@ void Check(const json::value& value, std::string_view input, Read read) {
   }
   const std::string text = json::serialize(ToJson(*dto));
   auto reparsed = core::ParseStrictJson(text);
-  if (!reparsed) Die("a serialised DTO is not strict JSON");
+  if (!reparsed) kRules.Die("a serialised DTO is not strict JSON");
   auto again = read(*reparsed);
-  if (!again) Die("a serialised DTO does not validate again");
-  if (!(*again == *dto)) Die("a serialised DTO reads back different");
+  if (!again) kRules.Die("a serialised DTO does not validate again");
+  if (!(*again == *dto)) kRules.Die("a serialised DTO reads back different");
 }
 
 }  // namespace

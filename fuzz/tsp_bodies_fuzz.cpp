@@ -18,6 +18,7 @@
 
 #include "api/tsp_bodies.hpp"
 #include "core/strict_json.hpp"
+#include "fuzz/finding_rules.hpp"
 
 namespace {
 
@@ -30,30 +31,21 @@ constexpr std::array<std::string_view, 7> kFields = {
 
 constexpr std::string_view kMessageAlphabet =
     " ,.'_#;:/-+()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "tsp_bodies_fuzz: FINDING: %s\n", what);
-  std::abort();
-}
-
-bool QuotesInput(std::string_view message, std::string_view input) {
-  return input.size() >= 8 && input.find_first_not_of(kMessageAlphabet) != std::string_view::npos &&
-         message.find(input) != std::string_view::npos;
-}
+constexpr c2p::fuzz::FindingRules kRules{"tsp_bodies_fuzz", kMessageAlphabet, 8};
 
 void CheckRefusal(const core::Error& error, std::string_view input) {
-  if (error.code != core::ErrorCode::kFieldInvalidFormat) Die("refusal with another code");
-  if (!error.field.empty() && error.field.front() != '/') Die("field is not a JSON pointer");
+  if (error.code != core::ErrorCode::kFieldInvalidFormat) kRules.Die("refusal with another code");
+  if (!error.field.empty() && error.field.front() != '/') kRules.Die("field is not a JSON pointer");
   // Known members are named as themselves; an unknown one by a short plain pointer.
   bool known = error.field == "/event";
   for (const auto f : kFields) known = known || error.field == f;
-  if (!known && error.field.size() > 65) Die("an unknown member named by a long pointer");
-  if (QuotesInput(error.message, input)) Die("a message quotes the input");
+  if (!known && error.field.size() > 65) kRules.Die("an unknown member named by a long pointer");
+  if (kRules.Quotes(error.message, input)) kRules.Die("a message quotes the input");
 }
 
 void CheckId(std::string_view id) {
-  if (!api::IsTokenServiceId(id)) Die("an accepted id breaks the id rule");
-  if (id.empty() || id.size() > 128) Die("an accepted id has a bad length");
+  if (!api::IsTokenServiceId(id)) kRules.Die("an accepted id breaks the id rule");
+  if (id.empty() || id.size() > 128) kRules.Die("an accepted id has a bad length");
 }
 
 }  // namespace
@@ -68,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else {
     CheckId(request->request_id);
     CheckId(request->token_requestor_id);
-    if (request->token_type != "CLICK_TO_PAY") Die("an accepted tokenType is not CLICK_TO_PAY");
+    if (request->token_type != "CLICK_TO_PAY")
+      kRules.Die("an accepted tokenType is not CLICK_TO_PAY");
   }
 
   if (auto event = api::ReadTokenEventBody(*value); !event) {
@@ -78,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CheckId(event->digital_card_id);
     CheckId(event->token_requestor_id);
     const auto again = api::ParseTokenEvent(api::WireName(event->event));
-    if (!again || *again != event->event) Die("an event's wire name does not read back");
+    if (!again || *again != event->event) kRules.Die("an event's wire name does not read back");
   }
   return 0;
 }

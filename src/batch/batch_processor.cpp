@@ -34,6 +34,37 @@ std::int64_t NowMs() {
 
 std::string CodeText(FileError code) { return std::to_string(static_cast<int>(code)); }
 
+// A file's row as it is first written: no record processed yet.
+store::BatchFileRecord NewFileRow(std::string issuer, const Header& header, std::string name,
+                                  std::string status, std::optional<std::string> error_code,
+                                  std::int64_t total_records, std::string correlation_id) {
+  const std::int64_t now = NowMs();
+  return {std::move(issuer),
+          header.batch_id,
+          header.seq_number,
+          std::move(name),
+          header.operation,
+          std::move(status),
+          std::move(error_code),
+          total_records,
+          0,
+          0,
+          0,
+          std::nullopt,
+          std::move(correlation_id),
+          now,
+          now};
+}
+
+void LogAdmitted(std::string_view correlation_id, std::string_view issuer, const Header& h,
+                 std::int64_t records) {
+  log::Info("batch.file_admitted", {{"correlation_id", correlation_id},
+                                    {"issuer", issuer},
+                                    {"batch_id", h.batch_id},
+                                    {"seq_number", h.seq_number},
+                                    {"records", records}});
+}
+
 unsigned PrepareThreads(unsigned configured) {
   if (configured > 0) return configured;
   return std::max(1U, std::thread::hardware_concurrency());
@@ -228,22 +259,8 @@ asio::awaitable<void> BatchProcessor::Reject(const Spool& spool, std::string nam
   // it), unless a live file holds the key — that one is not touched.
   if (refusal.header && refusal.code != FileError::kDuplicateFile &&
       refusal.code != FileError::kInvalidHeader) {
-    const std::int64_t now = NowMs();
-    store::BatchFileRecord row{spool.issuer(),
-                               header.batch_id,
-                               header.seq_number,
-                               name,
-                               header.operation,
-                               "REJECTED",
-                               CodeText(refusal.code),
-                               0,
-                               0,
-                               0,
-                               0,
-                               std::nullopt,
-                               std::move(correlation_id),
-                               now,
-                               now};
+    store::BatchFileRecord row = NewFileRow(spool.issuer(), header, name, "REJECTED",
+                                            CodeText(refusal.code), 0, std::move(correlation_id));
     (void)co_await Claim(row);
   }
   files_rejected_.Add();
@@ -271,22 +288,8 @@ asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const s
     co_return;
   }
   const Header& h = checked->header;
-  const std::int64_t now = NowMs();
-  store::BatchFileRecord row{spool.issuer(),
-                             h.batch_id,
-                             h.seq_number,
-                             name,
-                             h.operation,
-                             "RECEIVED",
-                             std::nullopt,
-                             checked->total_records,
-                             0,
-                             0,
-                             0,
-                             std::nullopt,
-                             correlation_id,
-                             now,
-                             now};
+  store::BatchFileRecord row = NewFileRow(spool.issuer(), h, name, "RECEIVED", std::nullopt,
+                                          checked->total_records, correlation_id);
   auto claimed = co_await Claim(row);
   if (!claimed) {
     log::Error("batch.store_failed",
@@ -306,11 +309,7 @@ asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const s
     co_await Reject(spool, name, std::move(refusal), correlation_id);
     co_return;
   }
-  log::Info("batch.file_admitted", {{"correlation_id", correlation_id},
-                                    {"issuer", spool.issuer()},
-                                    {"batch_id", h.batch_id},
-                                    {"seq_number", h.seq_number},
-                                    {"records", checked->total_records}});
+  LogAdmitted(correlation_id, spool.issuer(), h, checked->total_records);
   co_await Process(std::move(row));
 }
 
@@ -348,9 +347,8 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
       remove_upload();
       co_return tl::unexpected(adopted.error());
     }
-    store::BatchFileRecord row{issuer,     h.batch_id,   h.seq_number,           name, h.operation,
-                               "RECEIVED", std::nullopt, checked->total_records, 0,    0,
-                               0,          std::nullopt, correlation_id,         now,  now};
+    store::BatchFileRecord row = NewFileRow(issuer, h, name, "RECEIVED", std::nullopt,
+                                            checked->total_records, correlation_id);
     auto claimed = co_await Claim(row);
     if (!claimed || !*claimed) {
       spool->RemoveWork(name);
@@ -358,11 +356,7 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
       co_return core::Fail(core::ErrorCode::kDuplicateFile,
                            "this batchId and seqNumber were already taken");
     }
-    log::Info("batch.file_admitted", {{"correlation_id", correlation_id},
-                                      {"issuer", issuer},
-                                      {"batch_id", h.batch_id},
-                                      {"seq_number", h.seq_number},
-                                      {"records", checked->total_records}});
+    LogAdmitted(correlation_id, issuer, h, checked->total_records);
     Wake();
     co_return UploadAdmission{h.batch_id, h.seq_number};
   };
