@@ -81,8 +81,8 @@ const Route& Router::Add(Verb method, std::string_view path_template, Handler ha
       throw std::logic_error("duplicate route " + std::string(path_template));
     }
   }
-  auto route = std::make_unique<Route>(
-      Route{method, std::string(path_template), std::move(handler), options, routes_.size()});
+  auto route = std::make_unique<Route>(Route{method, std::string(path_template), std::move(handler),
+                                             std::move(options), routes_.size()});
   node->routes.push_back(route.get());
   routes_.push_back(std::move(route));
   return *routes_.back();
