@@ -44,9 +44,11 @@ class EnrolE2e : public RegistryE2e {
         "[[issuer.webhook_secrets]]\nissuer = \"ISSUER0002\"\nfile = \"issuer.whsec\"\n"));
     std::ofstream(d + "/oauth.secret") << "s3cret\n";
     const std::string sim_url = "http://127.0.0.1:" + std::to_string(sim_->sim_port);
-    issuer_b_extra_ = "base_url = \"" + sim_url +
-                      "/sim/v1/issuer\"\noauth_client_id = \"c2p\"\noauth_client_secret_file = \"" +
-                      d + "/oauth.secret\"\n";
+    // Appended to what a derived suite set before (its spool, for instance).
+    issuer_b_extra_ +=
+        "base_url = \"" + sim_url +
+        "/sim/v1/issuer\"\noauth_client_id = \"c2p\"\noauth_client_secret_file = \"" + d +
+        "/oauth.secret\"\n";
     if (notify_issuer_b_) {
       issuer_b_extra_ += "notification_url = \"" + sim_url +
                          "/sim/v1/issuer\"\nnotification_hosts = [\"127.0.0.1\"]\n"
