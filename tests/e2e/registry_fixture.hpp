@@ -87,7 +87,7 @@ class RegistryE2e : public ::testing::Test {
     pan += "]";
     std::ofstream out(ConfigPath());
     out << "[server]\nport = " << port_ << "\nthreads = 2\n"
-        << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
+        << server_extra_ << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
         << "[keys]\ntoken_mac = \"mac.jwk\"\njwe = [\"jwe.jwk\"]\npan = " << pan
         << "\npan_hmac = \"pan-hmac.jwk\"\n";
     for (const auto& [id, key, mode] : {std::tuple{kIssuerA, "a.pub.jwk", "stored"},
@@ -225,6 +225,8 @@ class RegistryE2e : public ::testing::Test {
   }
 
   static inline std::string dir_;
+  // Appended to c2pd.toml's [server] table (timeouts, connection limit…).
+  static inline std::string server_extra_;
   // Appended to c2pd.toml by StartDaemon (suites that add networks, engine settings…).
   static inline std::string extra_config_;
   // Appended to ISSUER0002's [[issuers]] table (its issuer backend, for instance).
