@@ -29,21 +29,23 @@ class SecurityE2e : public EnrolE2e {
     return "/banking/v2/issuers/" + issuer + "/batches";
   }
 
-  // A batch file of one record ({consumer, one Visa card with `pan`}), its header naming
+  // A batch file of one record ({consumer with `personal_information` if given, one Visa
+  // card with `pan`}), its header naming
   // `header_issuer`, signed with `signer`'s key (spec/batch.md §2).
   static std::string BatchFile(const std::string& batch_id, const std::string& header_issuer,
                                const std::string& signer, const std::string& consumer,
-                               const std::string& card, const std::string& pan) {
+                               const std::string& card, const std::string& pan,
+                               const json::value& personal_information = nullptr) {
     json::object header{{"batchId", batch_id},
                         {"seqNumber", "1"},
                         {"issuerId", header_issuer},
                         {"operation", "CONSUMER_CARD_REGISTRATION"}};
     json::array cards{json::object{
         {"cardId", card}, {"cardProductId", "VISA_CLASSIC"}, {"encryptedData", Jwe(pan)}}};
+    json::object request{{"consumerId", consumer}, {"cards", std::move(cards)}};
+    if (!personal_information.is_null()) request["personalInformation"] = personal_information;
     json::array records{
-        json::object{{"rowId", 1},
-                     {"consumerAndCardRegistrationRequest",
-                      json::object{{"consumerId", consumer}, {"cards", std::move(cards)}}}}};
+        json::object{{"rowId", 1}, {"consumerAndCardRegistrationRequest", std::move(request)}}};
     json::object payload{{"header", std::move(header)}, {"records", std::move(records)}};
     auto canonical = jose::Canonicalize(payload);
     EXPECT_TRUE(canonical);
