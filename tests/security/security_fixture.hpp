@@ -29,9 +29,9 @@ class SecurityE2e : public EnrolE2e {
     return "/banking/v2/issuers/" + issuer + "/batches";
   }
 
-  // A batch file of one record ({consumer with `personal_information` if given, one Visa
-  // card with `pan`}), its header naming
-  // `header_issuer`, signed with `signer`'s key (spec/batch.md §2).
+  // A batch file of one record (a consumer, with `personal_information` if given, and one
+  // Visa card with `pan`), its header naming `header_issuer`, signed with `signer`'s key
+  // (spec/batch.md §2).
   static std::string BatchFile(const std::string& batch_id, const std::string& header_issuer,
                                const std::string& signer, const std::string& consumer,
                                const std::string& card, const std::string& pan,
