@@ -364,6 +364,10 @@ TEST_F(IsolationMatrix, ForeignAccessIs403Or404AndNeverTheOtherIssuersData) {
     }
   }
   EXPECT_EQ(checked, 2 * Matrix().size());
+  // No call of the matrix was a 500.
+  const std::string metrics = Fetch(port_, "GET", "/metrics")->body;
+  EXPECT_NE(metrics.find("status=\"403\""), std::string::npos);
+  EXPECT_EQ(metrics.find("status=\"500\""), std::string::npos);
   // Nothing of either issuer changed through the other's calls.
   EXPECT_EQ(view(a_full), a_before);
   EXPECT_EQ(view(b), b_before);

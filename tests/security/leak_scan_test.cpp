@@ -270,6 +270,7 @@ TEST_F(LeakScan, AFullFlowLeavesNoCardOrPersonalDataAnywhere) {
   auto metrics = Fetch(port_, "GET", "/metrics");
   ASSERT_TRUE(metrics);
   scan("/metrics", metrics->body);
+  EXPECT_EQ(metrics->body.find("status=\"500\""), std::string::npos);
   for (const auto& n : notifications)
     scan("notification " + json::serialize(n.at("path")), json::serialize(n));
   // A planted file in the same walk: the control that the walk reads what it lists.

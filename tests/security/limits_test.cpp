@@ -319,6 +319,7 @@ TEST_F(Limits, AFloodIsRateLimitedWith429WhileAnotherIssuerIsServed) {
 TEST_F(Limits, NoRequestOfTheSuiteWasA500AndC2pdIsStillUp) {
   EXPECT_TRUE(WaitReady(port_, 10s));
   const std::string metrics = Fetch(port_, "GET", "/metrics")->body;
+  EXPECT_NE(metrics.find("status=\"429\""), std::string::npos);  // the pattern matches
   EXPECT_EQ(metrics.find("status=\"500\""), std::string::npos);
   EXPECT_TRUE(daemon_->running());
 }
