@@ -76,10 +76,13 @@ class WriteTx {
   virtual core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms,
                                                          std::int64_t lease_until_ms, JobLane lane,
                                                          int limit) = 0;
+  // `job` as its claim returned it: its attempt count is the lease's fencing token. Both
+  // write nothing and return false when a later claim took the job over (our lease had
+  // lapsed and another worker, maybe on another node, holds it now).
   // Releases the job's lease and makes it due again at `run_at_ms`.
-  virtual core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+  virtual core::Result<bool> RescheduleJob(const JobRecord& job, std::int64_t run_at_ms,
                                            std::string_view progress) = 0;
-  virtual core::Result<void> DeleteJob(std::int64_t job_id) = 0;
+  virtual core::Result<bool> DeleteJob(const JobRecord& job) = 0;
   // Every lease lapses now (the embedded store has one process: at its start, any lease
   // was held by a process that is gone).
   virtual core::Result<void> ReleaseJobLeases() = 0;

@@ -81,12 +81,12 @@ core::Result<std::vector<JobRecord>> SqliteWriteTx::ClaimJobs(std::int64_t now_m
                                                               JobLane lane, int limit) {
   return ClaimJobRows(conn_, now_ms, lease_until_ms, lane, limit);
 }
-core::Result<void> SqliteWriteTx::RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+core::Result<bool> SqliteWriteTx::RescheduleJob(const JobRecord& job, std::int64_t run_at_ms,
                                                 std::string_view progress) {
-  return RescheduleJobRow(conn_, job_id, run_at_ms, progress);
+  return RescheduleJobRow(conn_, job, run_at_ms, progress);
 }
-core::Result<void> SqliteWriteTx::DeleteJob(std::int64_t job_id) {
-  return DeleteJobRow(conn_, job_id);
+core::Result<bool> SqliteWriteTx::DeleteJob(const JobRecord& job) {
+  return DeleteJobRow(conn_, job);
 }
 core::Result<void> SqliteWriteTx::ReleaseJobLeases() { return sqlite::ReleaseJobLeases(conn_); }
 core::Result<bool> SqliteWriteTx::FinishOperation(const OperationOutcome& outcome) {
