@@ -1,7 +1,9 @@
 #include "store/sqlite/write_tx.hpp"
 
+#include "store/sqlite/assertion_sql.hpp"
 #include "store/sqlite/batch_queries.hpp"
 #include "store/sqlite/batch_sql.hpp"
+#include "store/sqlite/binding.hpp"
 #include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/notification_queries.hpp"
 #include "store/sqlite/registry_queries.hpp"
@@ -63,6 +65,16 @@ core::Result<bool> SqliteWriteTx::InsertTokenEvent(const TokenEventRecord& event
 core::Result<bool> SqliteWriteTx::ResealField(const SealedRow& row, std::string_view field,
                                               const Blob& old_blob, const Blob& new_blob) {
   return ResealRowField(conn_, row, field, old_blob, new_blob);
+}
+
+core::Result<bool> SqliteWriteTx::UseAssertionId(std::string_view issuer, std::string_view jti,
+                                                 std::int64_t forget_ms, std::int64_t now_ms) {
+  auto done = Run(Prepared(conn_, sql::kUseAssertionId, issuer, jti, forget_ms, now_ms));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn_.Changes() > 0;
+}
+core::Result<void> SqliteWriteTx::PruneAssertionIds(std::int64_t now_ms) {
+  return Run(Prepared(conn_, sql::kPruneAssertionIds, now_ms));
 }
 
 core::Result<std::int64_t> SqliteWriteTx::InsertJob(const JobRecord& job) {

@@ -37,6 +37,10 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<bool> ResealField(const SealedRow& row, std::string_view field, const Blob& old_blob,
                                  const Blob& new_blob) override;
 
+  core::Result<bool> UseAssertionId(std::string_view issuer, std::string_view jti,
+                                    std::int64_t forget_ms, std::int64_t now_ms) override;
+  core::Result<void> PruneAssertionIds(std::int64_t now_ms) override;
+
   core::Result<std::int64_t> InsertJob(const JobRecord& job) override;
   core::Result<bool> ConsumerHasJob(std::string_view issuer, std::string_view consumer) override;
   core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms, std::int64_t lease_until_ms,
