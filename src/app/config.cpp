@@ -190,6 +190,8 @@ VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   if (auto ok = Int(r, "max_in_flight", e.max_in_flight, 1, 100'000); !ok) return ok;
   if (auto ok = Int(r, "bulk_max_in_flight", e.bulk_max_in_flight, 0, 100'000); !ok) return ok;
   if (auto ok = Millis(r, "profile_timeout_ms", e.profile_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "lease_ms", e.lease); !ok) return ok;
+  if (e.lease < std::chrono::seconds(1)) return Err(r.Invalid("lease_ms", "must be at least 1000"));
   if (e.retry_max < e.retry_base) {
     return Err(r.Invalid("retry_max_ms", "must not be below retry_base_ms"));
   }
@@ -224,6 +226,8 @@ VoidResult ParseNotifications(const toml::table* t, NotificationsConfig& n) {
     return ok;
   }
   if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
+  if (auto ok = Millis(r, "lease_ms", n.lease); !ok) return ok;
+  if (n.lease <= n.timeout) return Err(r.Invalid("lease_ms", "must be above timeout_ms"));
   return r.RejectUnknown();
 }
 

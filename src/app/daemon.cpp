@@ -42,6 +42,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
 
   http::Router router;
   store::Store& db = **store;
+  if (store::SharedByNodes(config.store.url)) (*auth)->shared_replay = &db;
   api::AddServiceRoutes(
       router, [&db] { return db.Ping(); }, metrics);
 
