@@ -32,7 +32,7 @@ class EnrolE2e : public RegistryE2e {
       std::ofstream consumers(d + "/consumers.json");
       consumers << R"({"consumers":[{"issuerId":"ISSUER0002",)"
                 << R"("consumerId":"c-fetch","consumerInfo":)" << kFetchedInfo << "}";
-      for (int i = 0; i < kFetchedConsumers; ++i) {
+      for (int i = 0; i < fetched_consumers_; ++i) {
         consumers << R"(,{"issuerId":"ISSUER0002","consumerId":"c-fetch-)" << i
                   << R"(","consumerInfo":)" << kFetchedInfo << "}";
       }
@@ -185,8 +185,9 @@ class EnrolE2e : public RegistryE2e {
   // `notifications_config_` as [notifications].
   static inline bool notify_issuer_b_ = false;
   static inline std::string notifications_config_;
-  // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch.
-  static constexpr int kFetchedConsumers = 8;
+  // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch
+  // (set before SetUpTestSuite for more).
+  static inline int fetched_consumers_ = 8;
 };
 
 }  // namespace c2p::testing
