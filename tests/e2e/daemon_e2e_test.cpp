@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 
@@ -67,7 +68,7 @@ TEST_F(DaemonTest, CheckConfigValidatesWithoutStarting) {
 TEST_F(DaemonTest, ServesHealthReadinessAndMetricsAndStopsOnSigterm) {
   auto p = StartDaemon(WriteConfig());
   ASSERT_TRUE(p);
-  ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+  ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/c2pd.out");
   auto health = Fetch(port_, "GET", "/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
@@ -86,7 +87,7 @@ TEST_F(DaemonTest, ServesHealthReadinessAndMetricsAndStopsOnSigterm) {
 TEST_F(DaemonTest, HostileInputGetsDocumentedAnswersAndServiceContinues) {
   auto p = StartDaemon(WriteConfig());
   ASSERT_TRUE(p);
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
 
   struct Case {
     std::string bytes;
@@ -126,7 +127,7 @@ TEST_F(DaemonTest, HostileInputGetsDocumentedAnswersAndServiceContinues) {
 TEST_F(DaemonTest, CorrelationIdIsEchoedAndLogged) {
   auto p = StartDaemon(WriteConfig());
   ASSERT_TRUE(p);
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   auto r = Fetch(port_, "GET", "/healthz", {}, "x-correlation-id: trace-me-42\r\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->header("x-correlation-id"), "trace-me-42");

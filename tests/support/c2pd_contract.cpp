@@ -1,0 +1,49 @@
+#include "tests/support/c2pd_contract.hpp"
+
+#include <mutex>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/openapi_contract.hpp"
+#include "tests/support/process.hpp"
+
+namespace c2p::testing {
+
+namespace {
+
+std::mutex mu;
+std::set<std::uint16_t>& Ports() {
+  static std::set<std::uint16_t> ports;
+  return ports;
+}
+
+bool Watched(std::uint16_t port) {
+  const std::lock_guard lock(mu);
+  return Ports().count(port) != 0;
+}
+
+void CheckResponse(std::uint16_t port, std::string_view method, std::string_view target,
+                   const HttpResponse& response) {
+  if (!Watched(port)) return;
+  if (auto bad = OpenApiContract::Embedded().Check(method, target, response)) {
+    // gtest records failures from any thread against the running test.
+    ADD_FAILURE() << "c2pd's response disagrees with api/openapi.json: " << *bad;
+  }
+}
+
+}  // namespace
+
+void CheckContractOn(std::uint16_t port) {
+  static std::once_flag installed;
+  std::call_once(installed, [] { SetResponseObserver(&CheckResponse); });
+  const std::lock_guard lock(mu);
+  Ports().insert(port);
+}
+
+bool WaitC2pdReady(std::uint16_t port, std::chrono::milliseconds timeout) {
+  CheckContractOn(port);
+  return WaitReady(port, timeout);
+}
+
+}  // namespace c2p::testing
