@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
@@ -198,6 +199,26 @@ TEST_F(DaemonTest, EveryRouteIsInTheOpenApiDocumentAndNothingElse) {
     EXPECT_TRUE(served.count({method, tmpl}))
         << method << " " << tmpl << " is in api/openapi.json but c2pd does not serve it";
   }
+}
+
+// The e2e hook is live: a response from a c2pd's port that breaks the document fails the
+// test that received it, naming route, status and finding (and not the body's values).
+TEST_F(DaemonTest, ResponsesOfAC2pdAreCheckedAgainstTheDocument) {
+  auto p = StartDaemon(WriteConfig());
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(WaitC2pdReady(port_));
+  static std::uint16_t port = 0;  // EXPECT_NONFATAL_FAILURE's statement sees statics only
+  static HttpResponse drifted;
+  port = port_;
+  auto real = Fetch(port_, "GET", "/healthz");
+  ASSERT_TRUE(real);
+  drifted = *real;
+  drifted.body = R"({"status":"jane@example.com"})";
+  EXPECT_NONFATAL_FAILURE(ObserveResponse(port, "GET", "/healthz", drifted),
+                          "GET /healthz -> 200: body /status: not one of the enum values");
+  drifted.status = 202;
+  EXPECT_NONFATAL_FAILURE(ObserveResponse(port, "GET", "/healthz", drifted),
+                          "the status is not documented");
 }
 
 }  // namespace
