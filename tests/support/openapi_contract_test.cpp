@@ -136,6 +136,14 @@ TEST(OpenApiContractTest, RefusesAnUndocumentedStatusAndAWrongErrorBody) {
             std::nullopt);
   EXPECT_TRUE(Doc().Check("GET", path, Response(404, R"({"errorCode":"CARD_MISSING","error":"x"})")));
   EXPECT_TRUE(Doc().Check("GET", path, Response(404, R"({"code":"CARD_NOT_FOUND"})")));
+  // A code answered under another status than its own (http::StatusFor) is drift.
+  EXPECT_TRUE(Doc().Check("GET", path, Response(404, R"({"errorCode":"INVALID_STATE","error":"x"})")));
+  // Internal errors say nothing more than that.
+  EXPECT_EQ(Doc().Check("GET", path,
+                        Response(500, R"({"errorCode":"INTERNAL_ERROR","error":"internal error"})")),
+            std::nullopt);
+  EXPECT_TRUE(Doc().Check("GET", path,
+                          Response(500, R"({"errorCode":"INTERNAL_ERROR","error":"sqlite: disk I/O"})")));
 }
 
 TEST(OpenApiContractTest, RefusesMissingRequiredHeaders) {
