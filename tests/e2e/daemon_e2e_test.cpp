@@ -149,7 +149,8 @@ TEST_F(DaemonTest, ServesTheOpenApiDocumentWithoutAuthentication) {
   auto r = Fetch(port_, "GET", "/openapi.json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->header("content-type").rfind("application/json", 0), 0U) << r->header("content-type");
+  EXPECT_EQ(r->header("content-type").rfind("application/json", 0), 0U)
+      << r->header("content-type");
   // The document built into this c2pd, which is api/openapi.json (openapi_contract_test).
   EXPECT_EQ(r->body, std::string(api::OpenApiDocument()));
   EXPECT_EQ(boost::json::parse(r->body).at("openapi"), "3.1.0");
@@ -183,8 +184,7 @@ TEST_F(DaemonTest, EveryRouteIsInTheOpenApiDocumentAndNothingElse) {
     const std::string allow = r->header("allow");
     ASSERT_FALSE(allow.empty()) << tmpl;
     const std::regex method("[A-Z]+");
-    for (std::sregex_iterator m(allow.begin(), allow.end(), method), end; m != end;
-         ++m) {
+    for (std::sregex_iterator m(allow.begin(), allow.end(), method), end; m != end; ++m) {
       served.emplace(m->str(), tmpl);
     }
   }

@@ -13,6 +13,7 @@ namespace c2p::testing {
 // is still a c2pd).
 void CheckContractOn(std::uint16_t port);
 // WaitReady for a c2pd: marks the port, then polls GET /readyz.
-bool WaitC2pdReady(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+bool WaitC2pdReady(std::uint16_t port,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace c2p::testing

@@ -19,11 +19,11 @@ constexpr int kMaxDepth = 64;  // deeper means a $ref cycle that consumes nothin
 
 const std::set<std::string, std::less<>>& KnownKeywords() {
   static const std::set<std::string, std::less<>> known = {
-      "$ref",       "type",        "properties", "required",   "additionalProperties",
-      "items",      "minItems",    "maxItems",   "enum",       "const",
-      "pattern",    "minLength",   "maxLength",  "minimum",    "maximum",
-      "oneOf",      "anyOf",       "allOf",      "description", "default",
-      "format",     "examples",    "title"};
+      "$ref",    "type",      "properties", "required",    "additionalProperties",
+      "items",   "minItems",  "maxItems",   "enum",        "const",
+      "pattern", "minLength", "maxLength",  "minimum",     "maximum",
+      "oneOf",   "anyOf",     "allOf",      "description", "default",
+      "format",  "examples",  "title"};
   return known;
 }
 
@@ -97,7 +97,8 @@ std::shared_ptr<const std::wregex> Compiled(const std::string& pattern) {
 
 bool IsInteger(const json::value& v) {
   if (v.is_int64() || v.is_uint64()) return true;
-  return v.is_double() && std::isfinite(v.get_double()) && std::floor(v.get_double()) == v.get_double();
+  return v.is_double() && std::isfinite(v.get_double()) &&
+         std::floor(v.get_double()) == v.get_double();
 }
 
 bool HasType(const json::value& v, std::string_view type) {
@@ -318,8 +319,7 @@ std::optional<std::string> JsonSchemaValidator::CheckObject(const json::object& 
 
 std::optional<std::string> JsonSchemaValidator::CheckArray(const json::object& s,
                                                            const json::array& instance,
-                                                           const std::string& at,
-                                                           int depth) const {
+                                                           const std::string& at, int depth) const {
   if (const auto* min = s.if_contains("minItems")) {
     const auto n = SizeOf(*min);
     if (!n) return Where(at) + ": minItems is not a non-negative integer";

@@ -35,8 +35,8 @@ class JsonSchemaValidator {
                                    const boost::json::value& instance, const std::string& at,
                                    int depth) const;
   std::optional<std::string> CheckObject(const boost::json::object& schema,
-                                         const boost::json::object& instance,
-                                         const std::string& at, int depth) const;
+                                         const boost::json::object& instance, const std::string& at,
+                                         int depth) const;
   std::optional<std::string> CheckArray(const boost::json::object& schema,
                                         const boost::json::array& instance, const std::string& at,
                                         int depth) const;

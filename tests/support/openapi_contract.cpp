@@ -169,60 +169,48 @@ std::optional<std::string> OpenApiContract::CheckRefusal(std::string_view compon
   return CheckAgainst(*resp, response);
 }
 
-std::optional<std::string> OpenApiContract::Check(std::string_view method,
-                                                  std::string_view target,
+std::optional<std::string> OpenApiContract::Check(std::string_view method, std::string_view target,
                                                   const HttpResponse& response) const {
   const std::string_view path = target.substr(0, target.find('?'));
   const std::string status = std::to_string(response.status);
   const std::string tmpl = MatchPath(path);
-  // The HTTP-level refusals any request may meet before routing (docs/api-decisions.md).
-  const auto http_level = [&]() -> std::optional<std::string> {
-    if (response.status == 431) return CheckRefusal("HeaderTooLarge", response);
-    if (response.status == 413) return CheckRefusal("PayloadTooLarge", response);
-    if (response.status == 400) return CheckRefusal("BadRequest", response);
-    return "";
+  const std::string route =
+      std::string(method) + " " + (tmpl.empty() ? "(undocumented path)" : tmpl);
+  const auto verdict = [&](std::optional<std::string> bad) -> std::optional<std::string> {
+    if (!bad) return std::nullopt;
+    return route + " -> " + status + ": " + *bad;
   };
-  const std::string route = std::string(method) + " " + (tmpl.empty() ? "(undocumented path)" : tmpl);
-  const auto fail = [&](const std::string& why) {
-    return route + " -> " + status + ": " + why;
+  // What a request the router cannot hand to an operation may get: its own refusal, or
+  // one of the HTTP-level refusals met before routing (docs/api-decisions.md).
+  const auto refused = [&](int expected, std::string_view component,
+                           std::string_view otherwise) -> std::optional<std::string> {
+    if (response.status == expected) return verdict(CheckRefusal(component, response));
+    if (response.status == 400) return verdict(CheckRefusal("BadRequest", response));
+    if (response.status == 413) return verdict(CheckRefusal("PayloadTooLarge", response));
+    if (response.status == 431) return verdict(CheckRefusal("HeaderTooLarge", response));
+    return verdict(std::string(otherwise));
   };
   if (tmpl.empty()) {
-    if (response.status == 404) {
-      if (auto bad = CheckRefusal("NotFound", response)) return fail(*bad);
-      return std::nullopt;
-    }
-    auto bad = http_level();
-    if (bad && bad->empty()) return fail("a path the document does not name answered other than 404");
-    return bad ? std::optional(fail(*bad)) : std::nullopt;
+    return refused(404, "NotFound", "a path the document does not name answered other than 404");
   }
-  const auto& item = document_.at("paths").at(tmpl).as_object();
-  const auto* operation = item.if_contains(Lower(method));
+  const auto* operation = document_.at("paths").at(tmpl).as_object().if_contains(Lower(method));
   if (operation == nullptr) {
-    if (response.status == 405) {
-      if (auto bad = CheckRefusal("MethodNotAllowed", response)) return fail(*bad);
-      return std::nullopt;
-    }
-    auto bad = http_level();
-    if (bad && bad->empty()) return fail("a method the path does not document answered other than 405");
-    return bad ? std::optional(fail(*bad)) : std::nullopt;
+    return refused(405, "MethodNotAllowed",
+                   "a method the path does not document answered other than 405");
   }
-  const auto* responses = operation->as_object().if_contains("responses");
   const json::value* documented = nullptr;
-  if (responses != nullptr) {
+  if (const auto* responses = operation->as_object().if_contains("responses")) {
     const auto& r = responses->as_object();
     documented = r.if_contains(status);
     if (documented == nullptr) documented = r.if_contains(status.substr(0, 1) + "XX");
     if (documented == nullptr) documented = r.if_contains("default");
   }
   if (documented == nullptr) {
-    if (response.status == 431) {
-      if (auto bad = CheckRefusal("HeaderTooLarge", response)) return fail(*bad);
-      return std::nullopt;
-    }
-    return fail("the status is not documented for this operation");
+    // A header too large can answer any request, before any operation is chosen.
+    if (response.status == 431) return verdict(CheckRefusal("HeaderTooLarge", response));
+    return verdict("the status is not documented for this operation");
   }
-  if (auto bad = CheckAgainst(*documented, response)) return fail(*bad);
-  return std::nullopt;
+  return verdict(CheckAgainst(*documented, response));
 }
 
 }  // namespace c2p::testing

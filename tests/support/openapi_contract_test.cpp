@@ -134,25 +134,28 @@ TEST(OpenApiContractTest, RefusesAnUndocumentedStatusAndAWrongErrorBody) {
   EXPECT_EQ(Doc().Check("GET", path,
                         Response(404, R"({"errorCode":"CARD_NOT_FOUND","error":"no such card"})")),
             std::nullopt);
-  EXPECT_TRUE(Doc().Check("GET", path, Response(404, R"({"errorCode":"CARD_MISSING","error":"x"})")));
+  EXPECT_TRUE(
+      Doc().Check("GET", path, Response(404, R"({"errorCode":"CARD_MISSING","error":"x"})")));
   EXPECT_TRUE(Doc().Check("GET", path, Response(404, R"({"code":"CARD_NOT_FOUND"})")));
   // A code answered under another status than its own (http::StatusFor) is drift.
-  EXPECT_TRUE(Doc().Check("GET", path, Response(404, R"({"errorCode":"INVALID_STATE","error":"x"})")));
+  EXPECT_TRUE(
+      Doc().Check("GET", path, Response(404, R"({"errorCode":"INVALID_STATE","error":"x"})")));
   // Internal errors say nothing more than that.
-  EXPECT_EQ(Doc().Check("GET", path,
-                        Response(500, R"({"errorCode":"INTERNAL_ERROR","error":"internal error"})")),
-            std::nullopt);
-  EXPECT_TRUE(Doc().Check("GET", path,
-                          Response(500, R"({"errorCode":"INTERNAL_ERROR","error":"sqlite: disk I/O"})")));
+  EXPECT_EQ(
+      Doc().Check("GET", path,
+                  Response(500, R"({"errorCode":"INTERNAL_ERROR","error":"internal error"})")),
+      std::nullopt);
+  EXPECT_TRUE(Doc().Check(
+      "GET", path, Response(500, R"({"errorCode":"INTERNAL_ERROR","error":"sqlite: disk I/O"})")));
 }
 
 TEST(OpenApiContractTest, RefusesMissingRequiredHeaders) {
   const std::string path = "/banking/v2/issuers/ISSUER0001/cards/crd_1/operations:suspend";
   const std::string body = R"({"operationId":"op1","status":"PENDING"})";
-  EXPECT_EQ(
-      Doc().Check("POST", path,
-                  Response(202, body, {{"location", "/banking/v1/issuers/ISSUER0001/operations/op1"}})),
-      std::nullopt);
+  EXPECT_EQ(Doc().Check("POST", path,
+                        Response(202, body,
+                                 {{"location", "/banking/v1/issuers/ISSUER0001/operations/op1"}})),
+            std::nullopt);
   auto no_location = Doc().Check("POST", path, Response(202, body));
   ASSERT_TRUE(no_location);
   EXPECT_NE(no_location->find("Location"), std::string::npos) << *no_location;
