@@ -1,5 +1,7 @@
 #include "tests/support/c2pd_contract.hpp"
 
+#include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -26,7 +28,16 @@ bool Watched(std::uint16_t port) {
 void CheckResponse(std::uint16_t port, std::string_view method, std::string_view target,
                    const HttpResponse& response) {
   if (!Watched(port)) return;
-  if (auto bad = OpenApiContract::Embedded().Check(method, target, response)) {
+  const auto& contract = OpenApiContract::Embedded();
+  if (const char* coverage = std::getenv("C2P_CONTRACT_COVERAGE")) {
+    // Which operations and statuses the suites exercise (docs/openapi.md): one line per
+    // response, "METHOD TEMPLATE STATUS", never the concrete path.
+    const std::string tmpl = contract.MatchPath(target.substr(0, target.find('?')));
+    const std::lock_guard lock(mu);
+    std::ofstream(coverage, std::ios::app)
+        << method << ' ' << (tmpl.empty() ? "-" : tmpl) << ' ' << response.status << '\n';
+  }
+  if (auto bad = contract.Check(method, target, response)) {
     // gtest records failures from any thread against the running test.
     ADD_FAILURE() << "c2pd's response disagrees with api/openapi.json: " << *bad;
   }
