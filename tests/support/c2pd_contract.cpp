@@ -4,6 +4,7 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -29,7 +30,12 @@ void CheckResponse(std::uint16_t port, std::string_view method, std::string_view
                    const HttpResponse& response) {
   if (!Watched(port)) return;
   const auto& contract = OpenApiContract::Embedded();
-  if (const char* coverage = std::getenv("C2P_CONTRACT_COVERAGE")) {
+  // Read once: set (or not) before the suite starts, never changed while it runs.
+  static const std::string coverage = [] {
+    const char* file = std::getenv("C2P_CONTRACT_COVERAGE");  // NOLINT(concurrency-mt-unsafe)
+    return std::string(file == nullptr ? "" : file);
+  }();
+  if (!coverage.empty()) {
     // Which operations and statuses the suites exercise (docs/openapi.md): one line per
     // response, "METHOD TEMPLATE STATUS", never the concrete path.
     const std::string tmpl = contract.MatchPath(target.substr(0, target.find('?')));
