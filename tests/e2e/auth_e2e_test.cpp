@@ -15,6 +15,7 @@
 #include "jose/jwk.hpp"
 #include "jose/jws.hpp"
 #include "jose/key_file.hpp"
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/test_certs.hpp"
@@ -80,7 +81,7 @@ class AuthE2e : public ::testing::Test {
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", path}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
     if (tls_section.empty()) {
-      ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+      ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/c2pd.out");
     }
   }
 

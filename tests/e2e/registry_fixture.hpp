@@ -21,6 +21,7 @@
 #include "jose/jwk.hpp"
 #include "jose/jws.hpp"
 #include "jose/key_file.hpp"
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 
@@ -106,7 +107,7 @@ class RegistryE2e : public ::testing::Test {
     out.close();
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", ConfigPath()}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
-    ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+    ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/c2pd.out");
   }
 
   // Returns a copy under a lock: client threads in the crash and load tests share the cache.

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 
@@ -44,7 +45,7 @@ class SandboxTest : public ::testing::Test {
 
 TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/sandbox.out");
+  ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/sandbox.out");
   auto sim = Fetch(static_cast<std::uint16_t>(port_ + 10), "GET", "/healthz");
   ASSERT_TRUE(sim);
   EXPECT_EQ(sim->status, 200);
@@ -107,7 +108,7 @@ TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
 
 TEST_F(SandboxTest, TheBannersTokenCommandGivesASandboxIssuerToken) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   EXPECT_TRUE(Eventually([&] {
     return ReadFile(dir_ + "/sandbox.out").find("c2pctl token --sandbox") != std::string::npos;
   }));
@@ -127,7 +128,7 @@ TEST_F(SandboxTest, TheBannersTokenCommandGivesASandboxIssuerToken) {
 
 TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   EXPECT_TRUE(Eventually([&] {
     return ReadFile(dir_ + "/sandbox.out").find("c2pctl register-card") != std::string::npos;
   }));
@@ -191,7 +192,7 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
 // every record OK, and `batch status --result` prints the _OUT document.
 TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   const std::string url = "http://127.0.0.1:" + std::to_string(port_);
   auto run = [&](std::vector<std::string> args, const std::string& out, bool with_url = true) {
     args.insert(args.begin(), BinDir() + "/c2pctl");
@@ -243,7 +244,7 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
 
 TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   auto code = sandbox.Stop();
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 0);
@@ -258,20 +259,20 @@ TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
 TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
   {
     Process first = StartSandbox();
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(first.Stop(), 0);
   }
   const json::object before = SandboxJson();
   {
     Process second = StartSandbox();
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(second.Stop(), 0);
   }
   // A lost public half is derived again from the kept private key.
   fs::remove(dir_ + "/sb/keys/jwe.pub.jwk");
   {
     Process second = StartSandbox();
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(second.Stop(), 0);
   }
   const json::object again = SandboxJson();
@@ -280,7 +281,7 @@ TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
   EXPECT_EQ(again.at("notificationSecret"), before.at("notificationSecret"));
   {
     Process reset = StartSandbox({"--reset"});
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(reset.Stop(), 0);
   }
   EXPECT_NE(SandboxJson().at("issuerSigningKey"), before.at("issuerSigningKey"));
@@ -288,7 +289,7 @@ TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
 
 TEST_F(SandboxTest, ABusyPortFailsTheStartWithAMessage) {
   Process first = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   const std::string other = NamedTestDir("sandbox-e2e-busy");
   auto second = Process::Start(
       {BinDir() + "/c2pd", "sandbox", "--dir", other + "/sb", "--port", std::to_string(port_)},
