@@ -3,31 +3,60 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <string>
 
+#include "c2p/build_version.hpp"
 #include "tools/c2pctl/batch_command.hpp"
 #include "tools/c2pctl/card_command.hpp"
+#include "tools/c2pctl/click_to_pay_commands.hpp"
 #include "tools/c2pctl/keys_command.hpp"
+#include "tools/c2pctl/migrate_command.hpp"
 #include "tools/c2pctl/notifications_command.hpp"
+#include "tools/c2pctl/op_command.hpp"
 #include "tools/c2pctl/register_command.hpp"
 #include "tools/c2pctl/token_command.hpp"
 
 namespace c2p::ctl {
 
+int ExitForStatus(unsigned status) {
+  if (status >= 200 && status < 300) return kExitOk;
+  if (status >= 400 && status < 500) return kExitRefused;
+  return kExitFailure;
+}
+
+int ExitFor(const core::Error& error) {
+  using core::ErrorCode;
+  switch (error.code) {
+    case ErrorCode::kInternal:
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kConfigInvalid:
+    case ErrorCode::kIo:
+      return kExitFailure;
+    default:
+      // Every other code is one of the API's 4xx refusals (core/error.hpp).
+      return kExitRefused;
+  }
+}
+
 int RunC2pctl(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"c2pctl: command-line client for c2p (issuer and operator side)", "c2pctl"};
+  app.set_version_flag("--version", std::string("c2pctl ") + build::kVersionLine);
   app.require_subcommand(1);
   int exit_code = kExitOk;
   AddKeysCommand(app, exit_code, out, err);
   AddEncryptCardCommand(app, exit_code, out, err);
   AddTokenCommand(app, exit_code, out, err);
   AddRegisterCommands(app, exit_code, out, err);
+  AddClickToPayCommands(app, exit_code, out, err);
+  AddOpCommand(app, exit_code, out, err);
   AddNotificationsCommand(app, exit_code, out, err);
   AddBatchCommand(app, exit_code, out, err);
+  AddMigrateCommand(app, exit_code, out, err);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // CLI11 uses its own exit codes (e.g. 106 for a missing option); c2pctl promises 2 for
-    // every usage error. --help and friends are "errors" with exit code 0.
+    // every usage error. --help, --version and friends are "errors" with exit code 0.
     const int cli11_code = app.exit(e, out, err);
     return cli11_code == 0 ? kExitOk : kExitUsage;
   } catch (const std::exception& e) {
