@@ -263,19 +263,17 @@ int RunBatchSubmit(const BatchSubmitOptions& options, std::ostream& out, std::os
 }
 
 int RunBatchStatus(const BatchStatusOptions& options, std::ostream& out, std::ostream& err) {
-  if (!options.token.issuer.empty() && !IsPathSafeId(options.token.issuer, 64)) {
-    err << kStatus << ": --issuer is 1 to 64 of [A-Za-z0-9_-]\n";
+  // Checked before anything is read: they go into the URL's path as they are.
+  if ((!options.token.issuer.empty() && !IsPathSafeId(options.token.issuer, 64)) ||
+      !IsPathSafeId(options.batch_id, 48) || options.seq.empty() || options.seq.size() > 48 ||
+      options.seq.find_first_not_of("0123456789") != std::string::npos) {
+    err << kStatus << ": BATCH_ID is 1 to 48 of [A-Za-z0-9_-], SEQ 1 to 48 digits and "
+                      "--issuer 1 to 64 of [A-Za-z0-9_-]\n";
     return kExitUsage;
   }
   auto target = ResolveTarget(options.token);
   if (!target) return ReportError(kStatus, target.error(), err);
   const BatchIds ids{target->issuer, options.batch_id, options.seq};
-  if (!IsPathSafeId(ids.issuer_id, 64) || !IsPathSafeId(ids.batch_id, 48) ||
-      ids.seq_number.empty() || ids.seq_number.size() > 48 ||
-      ids.seq_number.find_first_not_of("0123456789") != std::string::npos) {
-    err << kStatus << ": BATCH_ID is 1 to 48 of [A-Za-z0-9_-] and SEQ 1 to 48 digits\n";
-    return kExitUsage;
-  }
   auto token = FetchAccessToken(*target);
   if (!token) return ReportError(kStatus, token.error(), err);
   http::ClientRequest request =
@@ -295,7 +293,11 @@ int RunBatchStatus(const BatchStatusOptions& options, std::ostream& out, std::os
     return kExitOk;
   }
   auto progress = ParseProgress(response->body);
-  if (!progress) return ReportError(kStatus, progress.error(), err);
+  if (!progress) {
+    // c2p's answer, not the user's request, is at fault: a failure, not a refusal.
+    err << kStatus << ": " << progress.error().message << "; --json prints it as received\n";
+    return kExitFailure;
+  }
   out << DescribeProgress(ids, *progress);
   return kExitOk;
 }

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <boost/json/parse.hpp>
 
@@ -79,48 +80,31 @@ core::Result<void> IssuerApi::Renew() {
 }
 
 std::string_view NextStep(std::string_view code) {
-  if (code == "AUTHORIZER_UNAUTHORIZED") {
-    return "get a fresh token: check --issuer and --key (the issuer's onboarded signing key)";
+  // What to run or check next; c2p's own message already says what is wrong.
+  static constexpr std::pair<std::string_view, std::string_view> kNext[] = {
+      {"AUTHORIZER_UNAUTHORIZED", "check --issuer and --key (the issuer's onboarded key)"},
+      {"ISSUER_MISMATCH", "check --issuer: the token is another issuer's"},
+      {"CARD_NOT_FOUND", "register it first: c2pctl register-card"},
+      {"CONSUMER_NOT_FOUND", "register it first: c2pctl register-consumer"},
+      {"OPERATION_NOT_FOUND", "find it: c2pctl op list --card-id ID (or --consumer-id ID)"},
+      {"ALREADY_ENROLLED", "see its state: c2pctl op list --card-id ID"},
+      {"NOT_ENROLLED", "enrol it first: c2pctl enrol --card-id ID"},
+      {"OPERATION_IN_PROGRESS", "wait for it: c2pctl op list, then c2pctl op watch OPERATION_ID"},
+      {"INVALID_STATE", "make the card or consumer ACTIVE first"},
+      {"IDEMPOTENCY_KEY_REUSED", "use a new --idempotency-key for a different request"},
+      {"IDEMPOTENCY_KEY_IN_USE", "retry in a moment: the first request is still running"},
+      {"RATE_LIMITED", "retry after the Retry-After delay"},
+      {"FIELD_INVALID_FORMAT", "fix the field named (formats: spec/api.md §1)"},
+      {"INVALID_JSON", "fix the JSON file given"},
+      {"INVALID_CARD_DATA", "check the PAN (Luhn) and the expiry (MMYY, not past)"},
+      {"INVALID_CARD_PRODUCT", "check --product and that its BIN ranges cover the PAN"},
+      {"INVALID_ENCRYPTED_DATA", "encrypt to c2p's current key (--encryption-key)"},
+      {"PAN_ALREADY_REGISTERED", "use the card that holds this PAN"},
+      {"CARD_ID_IN_USE", "choose another cardId"},
+  };
+  for (const auto& [known, next] : kNext) {
+    if (known == code) return next;
   }
-  if (code == "ISSUER_MISMATCH") return "the token is another issuer's: check --issuer";
-  if (code == "CARD_NOT_FOUND") return "register the card first: c2pctl register-card";
-  if (code == "CONSUMER_NOT_FOUND") {
-    return "register the consumer first: c2pctl register-consumer";
-  }
-  if (code == "OPERATION_NOT_FOUND") {
-    return "list the operations: c2pctl op list --card-id ID (or --consumer-id ID)";
-  }
-  if (code == "ALREADY_ENROLLED") {
-    return "the card is enrolled or being enrolled: c2pctl op list --card-id ID";
-  }
-  if (code == "NOT_ENROLLED") return "enrol it first: c2pctl enrol --card-id ID";
-  if (code == "OPERATION_IN_PROGRESS") {
-    return "wait for the pending operation: c2pctl op list, then c2pctl op watch OPERATION_ID";
-  }
-  if (code == "INVALID_STATE") {
-    return "the card or consumer is not ACTIVE: see c2p's message, change its state first";
-  }
-  if (code == "IDEMPOTENCY_KEY_REUSED") {
-    return "the Idempotency-Key was used for another request: use a new key";
-  }
-  if (code == "IDEMPOTENCY_KEY_IN_USE") {
-    return "the first request with this key is still running: retry in a moment";
-  }
-  if (code == "RATE_LIMITED") return "slow down: retry after the Retry-After delay";
-  if (code == "FIELD_INVALID_FORMAT" || code == "INVALID_JSON") {
-    return "fix the field c2p names (spec/api.md §1 has the formats)";
-  }
-  if (code == "INVALID_CARD_DATA") return "check the PAN (Luhn) and the expiry (MMYY, not past)";
-  if (code == "INVALID_CARD_PRODUCT") {
-    return "check --product: it must exist and its BIN ranges cover the PAN";
-  }
-  if (code == "INVALID_ENCRYPTED_DATA") {
-    return "encrypt to c2p's current public key (--encryption-key or the sandbox's)";
-  }
-  if (code == "PAN_ALREADY_REGISTERED") {
-    return "the PAN is registered under another cardId: use that card";
-  }
-  if (code == "CARD_ID_IN_USE") return "the cardId holds another PAN: choose another cardId";
   return {};
 }
 

@@ -35,10 +35,13 @@ int WatchOperation(const PollOperation& poll, const RenewToken& renew,
   std::string status;   // the last status printed
   std::string problem;  // the last problem shown on stderr
   bool renewed = false;
+  bool first = true;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now());
+    // The first poll shows where the operation is now; the next ones wait for a change.
     const std::chrono::seconds wait =
-        std::clamp(left, std::chrono::seconds{0}, options.max_wait);
+        first ? std::chrono::seconds{0} : std::clamp(left, std::chrono::seconds{0}, options.max_wait);
+    first = false;
     const Clock::time_point asked = Clock::now();
     const http::ClientResult answer = poll(wait);
     bool changed = false;

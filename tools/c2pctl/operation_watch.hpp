@@ -1,8 +1,9 @@
 #pragma once
 // Following an operation until it is terminal (`c2pctl op watch`, `enrol --watch`…).
 //
-// Each poll is a getter with `wait=W` (spec/api.md §5.8: c2p answers as soon as the
-// operation ends, or after W seconds), W at most 10 s and never past the deadline. An
+// The first poll shows the operation's current state (wait=0); each later one is the
+// getter with `wait=W` (spec/api.md §5.8: c2p answers as soon as the operation ends, or
+// after W seconds), W at most 10 s and never past the deadline. An
 // answer that comes back before its wait without a change (c2p restarting, a 5xx, an
 // unreachable c2p, a server that does not hold the call) is followed by a pause that
 // doubles from 250 ms to 4 s, so a watch never spins; a state change resets it. Each

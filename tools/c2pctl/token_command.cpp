@@ -14,6 +14,7 @@
 #include "jose/key_file.hpp"
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/http_call.hpp"
+#include "tools/c2pctl/issuer_api.hpp"
 #include "tools/c2pctl/sandbox_material.hpp"
 
 namespace c2p::ctl {
@@ -152,7 +153,8 @@ void AddTokenOptions(CLI::App& cmd, TokenOptions& t) {
                  "Sandbox directory: what --url, --issuer and --key leave out comes from its "
                  "sandbox.json")
       ->capture_default_str();
-  cmd.add_option("--issuer", t.issuer, "issuerId (default: sandbox.json's issuerId)");
+  cmd.add_option("--issuer", t.issuer, "issuerId (default: sandbox.json's issuerId)")
+      ->check(PathId(64));
   cmd.add_option("--key", t.key,
                  "Issuer's private ES256 signing JWK (default: the issuer's key in "
                  "sandbox.json)");
