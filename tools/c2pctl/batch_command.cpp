@@ -12,6 +12,7 @@
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/durable_file.hpp"
 #include "tools/c2pctl/http_call.hpp"
+#include "tools/c2pctl/human_output.hpp"
 #include "tools/c2pctl/issuer_api.hpp"
 #include "tools/c2pctl/sandbox_material.hpp"
 

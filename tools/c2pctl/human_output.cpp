@@ -5,7 +5,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "tools/c2pctl/issuer_api.hpp"
 
 namespace c2p::ctl {
 
@@ -83,6 +82,28 @@ std::string OperationLine(const json::object& op) {
 }
 
 }  // namespace
+
+std::string Printable(std::string_view text) {
+  std::string line;
+  line.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    line.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+  }
+  return line;
+}
+
+std::string DescribeErrorAnswer(unsigned status, std::string_view body, std::string& error_code) {
+  error_code.clear();
+  std::string text = std::to_string(status);
+  auto o = ParseObject(body);
+  if (!o) return text;
+  error_code = Str(*o, "errorCode");
+  if (!error_code.empty()) text += " " + error_code;
+  if (const std::string message = Str(*o, "error"); !message.empty()) text += ": " + message;
+  if (const std::string field = Str(*o, "field"); !field.empty()) text += " (field " + field + ")";
+  return text;
+}
 
 std::string DescribeConsumer(std::string_view body) {
   auto o = ParseObject(body);

@@ -4,13 +4,23 @@
 // address: a profile's consumer and a card's cardholder data are left out (--json prints
 // the body as received). Every value printed goes through Printable().
 //
-// Each function takes the body of a 2xx answer and returns the lines (ending in '\n'),
-// or an empty string when the body is not the JSON object c2p sends.
+// Each Describe* of a 2xx answer takes its body and returns the lines (ending in '\n'),
+// or an empty string when the body is not the JSON object c2p sends. Answers come from
+// outside: fuzzed by fuzz/ctl_answers_fuzz.cpp.
 
 #include <string>
 #include <string_view>
 
 namespace c2p::ctl {
+
+// Turns a value into printable text: control characters and non-ASCII bytes become '?',
+// so an answer cannot drive the terminal.
+std::string Printable(std::string_view text);
+
+// An error answer (spec/api.md §2 {errorCode, error, field}, or the token endpoint's
+// {error}) as "STATUS ERROR_CODE: message (field F)"; `error_code` gets the errorCode
+// (empty when there is none). Neither body carries card or personal data.
+std::string DescribeErrorAnswer(unsigned status, std::string_view body, std::string& error_code);
 
 // A consumer (spec/api.md §4.1 answer, §4.2): "consumer ID STATE …".
 std::string DescribeConsumer(std::string_view body);

@@ -12,6 +12,7 @@
 #include "tools/c2pctl/batch_protocol.hpp"
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/http_call.hpp"
+#include "tools/c2pctl/human_output.hpp"
 
 namespace c2p::ctl {
 
@@ -108,39 +109,6 @@ std::string_view NextStep(std::string_view code) {
   return {};
 }
 
-std::string Printable(std::string_view text) {
-  std::string line;
-  line.reserve(text.size());
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    line.push_back(u >= 0x20 && u < 0x7f ? c : '?');
-  }
-  return line;
-}
-
-namespace {
-
-// c2p's error body (spec/api.md §2): errorCode, error, field; or the token endpoint's
-// {"error": "invalid_grant"}. Neither carries card or personal data.
-std::string DescribeRefusal(const http::ClientResponse& response, std::string& code) {
-  boost::system::error_code ec;
-  const json::value body = json::parse(response.body, ec);
-  std::string text = std::to_string(response.status);
-  if (ec || !body.is_object()) return text;
-  const json::object& o = body.as_object();
-  auto str = [&](std::string_view key) {
-    const json::value* v = o.if_contains(key);
-    return v != nullptr && v->is_string() ? Printable(v->as_string()) : std::string();
-  };
-  code = str("errorCode");
-  if (!code.empty()) text += " " + code;
-  if (const std::string message = str("error"); !message.empty()) text += ": " + message;
-  if (const std::string field = str("field"); !field.empty()) text += " (field " + field + ")";
-  return text;
-}
-
-}  // namespace
-
 int ReportFailedCall(std::string_view command, const std::string& url,
                      const http::ClientResult& result, bool json, std::ostream& out,
                      std::ostream& err) {
@@ -151,7 +119,7 @@ int ReportFailedCall(std::string_view command, const std::string& url,
   }
   if (json) out << result->body << "\n";
   std::string code;
-  const std::string described = DescribeRefusal(*result, code);
+  const std::string described = DescribeErrorAnswer(result->status, result->body, code);
   const int exit_code = ExitForStatus(result->status);
   if (exit_code == kExitRefused) {
     err << command << ": refused (" << described << ")";

@@ -68,10 +68,6 @@ class IssuerApi {
 // when there is nothing useful to add.
 std::string_view NextStep(std::string_view error_code);
 
-// Turns a body into one printable line: control characters and non-ASCII bytes become
-// '?', so an answer cannot drive the terminal.
-std::string Printable(std::string_view text);
-
 // Prints what went wrong with a call and returns its exit code: for a transport error a
 // hint (is c2pd running?), exit 1; for a 4xx, "refused (STATUS ERROR_CODE): message" and
 // the next step, exit 3; anything else, exit 1. With `json`, c2p's body also goes to
