@@ -33,8 +33,8 @@ constexpr c2p::fuzz::FindingRules kRules{"ctl_answers_fuzz", kFixedTextAlphabet,
 bool Personal(std::string_view key) {
   for (std::string_view k :
        {"firstName", "middleName", "lastName", "title", "email", "phoneNumber", "countryCode",
-        "dateOfBirth", "name", "addressLine1", "addressLine2", "addressLine3", "city",
-        "postalCode", "exp", "pan", "personalInformation"}) {
+        "dateOfBirth", "name", "addressLine1", "addressLine2", "addressLine3", "city", "postalCode",
+        "exp", "pan", "personalInformation"}) {
     if (key == k) return true;
   }
   return false;

@@ -29,9 +29,9 @@ class C2pctlE2e : public ::testing::Test {
   void SetUp() override {
     dir_ = NamedTestDir("c2pctl-e2e");
     port_ = FreePortWithNeighbour(10);
-    auto p = Process::Start({BinDir() + "/c2pd", "sandbox", "--dir", dir_ + "/sb", "--port",
-                             std::to_string(port_)},
-                            dir_ + "/sandbox.out");
+    auto p = Process::Start(
+        {BinDir() + "/c2pd", "sandbox", "--dir", dir_ + "/sb", "--port", std::to_string(port_)},
+        dir_ + "/sandbox.out");
     ASSERT_TRUE(p);
     sandbox_ = std::move(*p);
     ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/sandbox.out");
@@ -101,8 +101,7 @@ TEST_F(C2pctlE2e, ACardFromRegistrationToOptOut) {
   const auto states = Lines(run.output, "operation " + op);
   ASSERT_FALSE(states.empty()) << run.output;
   EXPECT_LE(states.size(), 2U) << run.output;
-  EXPECT_NE(states.back().find("CLICK_TO_PAY_ENROLMENT SUCCESSFUL card crd_e2e"),
-            std::string::npos)
+  EXPECT_NE(states.back().find("CLICK_TO_PAY_ENROLMENT SUCCESSFUL card crd_e2e"), std::string::npos)
       << run.output;
   EXPECT_NE(states.back().find("digitalCard vdc_"), std::string::npos) << run.output;
 

@@ -163,9 +163,9 @@ std::optional<BatchIds> Upload(const BatchSubmitOptions& options, const TokenOpt
     return std::nullopt;
   }
   if (options.no_wait) {
-    out << (options.json ? response->body + "\n"
-                         : "batch " + accepted->batch_id + "/" + accepted->seq_number +
-                               " accepted\n");
+    out << (options.json
+                ? response->body + "\n"
+                : "batch " + accepted->batch_id + "/" + accepted->seq_number + " accepted\n");
   }
   return accepted.value();
 }
@@ -268,8 +268,9 @@ int RunBatchStatus(const BatchStatusOptions& options, std::ostream& out, std::os
   if ((!options.token.issuer.empty() && !IsPathSafeId(options.token.issuer, 64)) ||
       !IsPathSafeId(options.batch_id, 48) || options.seq.empty() || options.seq.size() > 48 ||
       options.seq.find_first_not_of("0123456789") != std::string::npos) {
-    err << kStatus << ": BATCH_ID is 1 to 48 of [A-Za-z0-9_-], SEQ 1 to 48 digits and "
-                      "--issuer 1 to 64 of [A-Za-z0-9_-]\n";
+    err << kStatus
+        << ": BATCH_ID is 1 to 48 of [A-Za-z0-9_-], SEQ 1 to 48 digits and "
+           "--issuer 1 to 64 of [A-Za-z0-9_-]\n";
     return kExitUsage;
   }
   auto target = ResolveTarget(options.token);

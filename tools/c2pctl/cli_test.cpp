@@ -122,8 +122,7 @@ TEST(C2pctl, TheTargetComesFromSandboxJsonUnlessGiven) {
 
 TEST(C2pctl, TheAssertionIsSignedWithTheSandboxIssuersKey) {
   FakeSandbox sandbox;
-  const CtlRun run =
-      Ctl({"token", "--assertion-only", "--sandbox", sandbox.dir.path().string()});
+  const CtlRun run = Ctl({"token", "--assertion-only", "--sandbox", sandbox.dir.path().string()});
   ASSERT_EQ(run.code, kExitOk) << run.err;
   EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '.'), 2) << run.out;
   // An issuer the sandbox does not have.
@@ -173,29 +172,31 @@ TEST(C2pctl, ARefusalIsExit3WithC2psCodeAndTheNextStep) {
 TEST(C2pctl, AServerErrorIsAFailureAndAnAnswerIsDescribed) {
   std::ostringstream out;
   std::ostringstream err;
-  EXPECT_EQ(ReportCall("c2pctl profiles", "http://c2p",
-                       Answer(503, R"({"errorCode":"UNAVAILABLE","error":"shutting down"})"), false,
-                       [](std::string_view) { return std::string("x\n"); }, out, err),
+  EXPECT_EQ(ReportCall(
+                "c2pctl profiles", "http://c2p",
+                Answer(503, R"({"errorCode":"UNAVAILABLE","error":"shutting down"})"), false,
+                [](std::string_view) { return std::string("x\n"); }, out, err),
             kExitFailure);
   EXPECT_NE(err.str().find("503 UNAVAILABLE: shutting down"), std::string::npos) << err.str();
   std::ostringstream out2;
-  EXPECT_EQ(ReportCall("c2pctl profiles", "http://c2p", Answer(200, "{}"), false,
-                       [](std::string_view body) { return "saw " + std::string(body) + "\n"; },
-                       out2, err),
+  EXPECT_EQ(ReportCall(
+                "c2pctl profiles", "http://c2p", Answer(200, "{}"), false,
+                [](std::string_view body) { return "saw " + std::string(body) + "\n"; }, out2, err),
             kExitOk);
   EXPECT_EQ(out2.str(), "saw {}\n");
   // A 200 c2pctl cannot read is not a success.
-  EXPECT_EQ(ReportCall("c2pctl profiles", "http://c2p", Answer(200, "<html>"), false,
-                       [](std::string_view) { return std::string(); }, out2, err),
+  EXPECT_EQ(ReportCall(
+                "c2pctl profiles", "http://c2p", Answer(200, "<html>"), false,
+                [](std::string_view) { return std::string(); }, out2, err),
             kExitFailure);
 }
 
 TEST(C2pctl, AConsumerFileThatIsNotJsonIsNeverQuoted) {
   FakeSandbox sandbox;
   WriteText(sandbox.dir / "info.json", R"({"email":"jane@example.com",)");
-  const CtlRun run = Ctl({"register-consumer", "--consumer-id", "cons_1", "--info",
-                       (sandbox.dir / "info.json").string(), "--sandbox",
-                       sandbox.dir.path().string()});
+  const CtlRun run =
+      Ctl({"register-consumer", "--consumer-id", "cons_1", "--info",
+           (sandbox.dir / "info.json").string(), "--sandbox", sandbox.dir.path().string()});
   EXPECT_EQ(run.code, kExitFailure);
   EXPECT_NE(run.err.find("not a JSON object"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("jane"), std::string::npos) << run.err;

@@ -110,8 +110,9 @@ int RunWrite(Kind kind, const WriteOptions& o, std::ostream& out, std::ostream& 
     return kExitUsage;
   }
   if (kind == Kind::kOptOut && o.card_id.empty() == o.consumer_id.empty()) {
-    err << command << ": give --card-id (opts the card out) or --consumer-id (the whole "
-                      "profile), one of them\n";
+    err << command
+        << ": give --card-id (opts the card out) or --consumer-id (the whole "
+           "profile), one of them\n";
     return kExitUsage;
   }
   auto body = Body(o);
@@ -122,8 +123,8 @@ int RunWrite(Kind kind, const WriteOptions& o, std::ostream& out, std::ostream& 
   const auto answer =
       api->Call("POST", base + OperationPath(kind, o), json::serialize(*body), o.idempotency_key);
   if (!answer || ExitForStatus(answer->status) != kExitOk || !o.watch) {
-    const int code = ReportCall(command, api->target().url, answer, o.api.json, DescribeOperation,
-                                out, err);
+    const int code =
+        ReportCall(command, api->target().url, answer, o.api.json, DescribeOperation, out, err);
     if (code == kExitOk && !o.api.json) {
       if (const std::string id = OperationIdOf(answer->body); !id.empty()) {
         err << "follow it: c2pctl op watch " << id << Scope(o) << "\n";
@@ -142,9 +143,9 @@ int RunWrite(Kind kind, const WriteOptions& o, std::ostream& out, std::ostream& 
       std::chrono::duration<double>(o.timeout_s));
   watch.json = o.api.json;
   watch.again = "c2pctl op watch " + id + Scope(o);
-  const std::string getter = base + (!o.card_id.empty() ? "/cards/" + o.card_id
-                                                        : "/consumers/" + o.consumer_id) +
-                             "/operations/" + id;
+  const std::string getter =
+      base + (!o.card_id.empty() ? "/cards/" + o.card_id : "/consumers/" + o.consumer_id) +
+      "/operations/" + id;
   return WatchOperation(
       [&](std::chrono::seconds wait) {
         return api->Call("GET", getter + "?wait=" + std::to_string(wait.count()), {}, {},
@@ -158,9 +159,9 @@ int RunProfiles(const ProfilesOptions& o, std::ostream& out, std::ostream& err) 
   auto api = IssuerApi::Connect(o.api.token);
   if (!api) return ReportError(kCommand, api.error(), err);
   // c2p asks every directory in parallel, each with its own timeout.
-  const auto answer =
-      api->Call("GET", api->IssuerPath("v1") + "/consumers/" + o.consumer_id + "/clickToPayProfiles",
-                {}, {}, std::chrono::seconds(60));
+  const auto answer = api->Call(
+      "GET", api->IssuerPath("v1") + "/consumers/" + o.consumer_id + "/clickToPayProfiles", {}, {},
+      std::chrono::seconds(60));
   return ReportCall(kCommand, api->target().url, answer, o.api.json, DescribeProfiles, out, err);
 }
 
@@ -196,9 +197,7 @@ void AddWrite(CLI::App& app, Kind kind, const std::string& name, const std::stri
       cmd->add_option("--billing-address", o->billing_address, "JSON file: billingAddress");
       break;
     case Kind::kUpdateConsumer:
-      cmd->add_option("--consumer-id", o->consumer_id, "consumerId")
-          ->required()
-          ->check(PathId(64));
+      cmd->add_option("--consumer-id", o->consumer_id, "consumerId")->required()->check(PathId(64));
       cmd->add_option("--consumer-info", o->consumer_info,
                       "JSON file: consumerInfo (replaces it in every network)")
           ->required();
@@ -234,8 +233,7 @@ void AddClickToPayCommands(CLI::App& app, int& exit_code, std::ostream& out, std
   p->add_option("--consumer-id", profiles->consumer_id, "consumerId")
       ->required()
       ->check(PathId(64));
-  p->callback(
-      [profiles, &exit_code, &out, &err] { exit_code = RunProfiles(*profiles, out, err); });
+  p->callback([profiles, &exit_code, &out, &err] { exit_code = RunProfiles(*profiles, out, err); });
 }
 
 }  // namespace c2p::ctl

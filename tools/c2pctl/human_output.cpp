@@ -5,7 +5,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-
 namespace c2p::ctl {
 
 namespace json = boost::json;

@@ -26,9 +26,9 @@ void AddApiOptions(CLI::App& cmd, ApiOptions& options) {
 CLI::Validator PathId(std::size_t max_size) {
   return CLI::Validator(
       [max_size](const std::string& id) {
-        return IsPathSafeId(id, max_size) ? std::string()
-                                          : "must be 1 to " + std::to_string(max_size) +
-                                                " of A-Z a-z 0-9 _ -";
+        return IsPathSafeId(id, max_size)
+                   ? std::string()
+                   : "must be 1 to " + std::to_string(max_size) + " of A-Z a-z 0-9 _ -";
       },
       "ID");
 }

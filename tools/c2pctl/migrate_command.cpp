@@ -36,8 +36,7 @@ void AddMigrateCommand(CLI::App& app, int& exit_code, std::ostream& out, std::os
   cmd->add_option("--store", options->store, "Store URL, as c2pd's [store] url (sqlite:PATH)")
       ->required();
   cmd->add_flag("--json", options->json, "Print {\"schemaVersion\": N}");
-  cmd->callback(
-      [options, &exit_code, &out, &err] { exit_code = RunMigrate(*options, out, err); });
+  cmd->callback([options, &exit_code, &out, &err] { exit_code = RunMigrate(*options, out, err); });
 }
 
 }  // namespace c2p::ctl

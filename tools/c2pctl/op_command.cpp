@@ -54,11 +54,10 @@ int RunList(const OpOptions& o, std::ostream& out, std::ostream& err) {
   }
   auto api = IssuerApi::Connect(o.api.token);
   if (!api) return ReportError(kCommand, api.error(), err);
-  const auto answer = api->Call("GET", api->IssuerPath("v1") + Owner(o) + "/operations?offset=" +
-                                           std::to_string(o.offset) +
+  const auto answer = api->Call("GET", api->IssuerPath("v1") + Owner(o) +
+                                           "/operations?offset=" + std::to_string(o.offset) +
                                            "&limit=" + std::to_string(o.limit));
-  return ReportCall(kCommand, api->target().url, answer, o.api.json, DescribeOperations, out,
-                    err);
+  return ReportCall(kCommand, api->target().url, answer, o.api.json, DescribeOperations, out, err);
 }
 
 int RunWatch(const OpOptions& o, std::ostream& out, std::ostream& err) {
@@ -80,8 +79,7 @@ int RunWatch(const OpOptions& o, std::ostream& out, std::ostream& err) {
 }
 
 void AddScope(CLI::App& cmd, OpOptions& o) {
-  auto* card =
-      cmd.add_option("--card-id", o.card_id, "the card's operations")->check(PathId(48));
+  auto* card = cmd.add_option("--card-id", o.card_id, "the card's operations")->check(PathId(48));
   cmd.add_option("--consumer-id", o.consumer_id, "the consumer's operations")
       ->check(PathId(64))
       ->excludes(card);
@@ -114,9 +112,7 @@ void AddOpCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostream
 
   auto watch = std::make_shared<OpOptions>();
   CLI::App* w = op->add_subcommand("watch", "Follow an operation until it is terminal");
-  w->add_option("operation_id", watch->operation_id, "operationId")
-      ->required()
-      ->check(PathId(64));
+  w->add_option("operation_id", watch->operation_id, "operationId")->required()->check(PathId(64));
   AddScope(*w, *watch);
   w->add_option("--timeout", watch->timeout_s, "Seconds to follow it")
       ->capture_default_str()

@@ -27,9 +27,9 @@ std::string StatusOf(const std::string& body) {
 
 }  // namespace
 
-int WatchOperation(const PollOperation& poll, const RenewToken& renew,
-                   const WatchOptions& options, std::string_view command, const std::string& url,
-                   std::ostream& out, std::ostream& err) {
+int WatchOperation(const PollOperation& poll, const RenewToken& renew, const WatchOptions& options,
+                   std::string_view command, const std::string& url, std::ostream& out,
+                   std::ostream& err) {
   const Clock::time_point deadline = Clock::now() + options.timeout;
   std::chrono::milliseconds pause = options.first_pause;
   std::string status;   // the last status printed
@@ -40,7 +40,8 @@ int WatchOperation(const PollOperation& poll, const RenewToken& renew,
     const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now());
     // The first poll shows where the operation is now; the next ones wait for a change.
     const std::chrono::seconds wait =
-        first ? std::chrono::seconds{0} : std::clamp(left, std::chrono::seconds{0}, options.max_wait);
+        first ? std::chrono::seconds{0}
+              : std::clamp(left, std::chrono::seconds{0}, options.max_wait);
     first = false;
     const Clock::time_point asked = Clock::now();
     const http::ClientResult answer = poll(wait);
@@ -65,15 +66,15 @@ int WatchOperation(const PollOperation& poll, const RenewToken& renew,
       problem.clear();
       const std::string current = StatusOf(answer->body);
       if (current.empty()) {
-        err << command << ": c2p answered 200 with a body that is not an operation; --json "
-                          "prints it as received\n";
+        err << command
+            << ": c2p answered 200 with a body that is not an operation; --json "
+               "prints it as received\n";
         return kExitFailure;
       }
       if (current != status) {
         changed = true;
         status = current;
-        out << (options.json ? answer->body + "\n" : DescribeOperation(answer->body))
-            << std::flush;
+        out << (options.json ? answer->body + "\n" : DescribeOperation(answer->body)) << std::flush;
       }
       if (status == "SUCCESSFUL") return kExitOk;
       if (status == "FAILED") return kExitFailure;

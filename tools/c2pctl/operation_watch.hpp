@@ -38,8 +38,8 @@ using PollOperation = std::function<http::ClientResult(std::chrono::seconds wait
 // A new access token.
 using RenewToken = std::function<core::Result<void>()>;
 
-int WatchOperation(const PollOperation& poll, const RenewToken& renew,
-                   const WatchOptions& options, std::string_view command, const std::string& url,
-                   std::ostream& out, std::ostream& err);
+int WatchOperation(const PollOperation& poll, const RenewToken& renew, const WatchOptions& options,
+                   std::string_view command, const std::string& url, std::ostream& out,
+                   std::ostream& err);
 
 }  // namespace c2p::ctl

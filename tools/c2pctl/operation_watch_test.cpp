@@ -113,8 +113,12 @@ TEST(OperationWatch, AnUnknownOperationIsARefusal) {
 }
 
 TEST(OperationWatch, OutagesAreShownOnceAndRetried) {
-  Script script{Op("PENDING"), Unreachable(), Unreachable(), Unreachable(),
-                 Answer(503, R"({"errorCode":"UNAVAILABLE"})"), Op("SUCCESSFUL")};
+  Script script{Op("PENDING"),
+                Unreachable(),
+                Unreachable(),
+                Unreachable(),
+                Answer(503, R"({"errorCode":"UNAVAILABLE"})"),
+                Op("SUCCESSFUL")};
   const WatchRun run = Watch(script, Fast());
   EXPECT_EQ(run.code, kExitOk) << run.err;
   EXPECT_EQ(run.err,

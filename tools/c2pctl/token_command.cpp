@@ -64,8 +64,9 @@ core::Result<std::string> SignedAssertion(const TokenOptions& options) {
   jose::WipeJwkSecrets(*jwk);
   if (!key || !key->has_private()) {
     return core::Fail(core::ErrorCode::kConfigInvalid,
-                      key_path.string() + " is not a P-256 private key (give the issuer's "
-                                          "ES256 signing JWK with --key)");
+                      key_path.string() +
+                          " is not a P-256 private key (give the issuer's "
+                          "ES256 signing JWK with --key)");
   }
   return SignAssertion(*key, options.issuer);
 }
