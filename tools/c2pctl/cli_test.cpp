@@ -120,6 +120,20 @@ TEST(C2pctl, TheTargetComesFromSandboxJsonUnlessGiven) {
   EXPECT_EQ(ExitFor(target.error()), kExitFailure);
 }
 
+TEST(C2pctl, TargetOptionsMayComeBeforeTheCommand) {
+  FakeSandbox sandbox;
+  const std::string dir = sandbox.dir.path().string();
+  // As spec/sandbox.md writes it: the options move after the command, the same ones.
+  const CtlRun before = Ctl({"--sandbox", dir, "--issuer=SANDBOX002", "token", "--assertion-only"});
+  EXPECT_EQ(before.code, kExitOk) << before.err;
+  const CtlRun unknown = Ctl({"--sandbox", dir, "--issuer", "NOPE", "token", "--assertion-only"});
+  EXPECT_EQ(unknown.code, kExitFailure);
+  EXPECT_NE(unknown.err.find("NOPE is not in the sandbox"), std::string::npos) << unknown.err;
+  // Before a command that has no such option: a usage error.
+  EXPECT_EQ(Ctl({"--sandbox", dir, "migrate", "--store", "sqlite:x"}).code, kExitUsage);
+  EXPECT_EQ(Ctl({"--sandbox"}).code, kExitUsage);
+}
+
 TEST(C2pctl, TheAssertionIsSignedWithTheSandboxIssuersKey) {
   FakeSandbox sandbox;
   const CtlRun run = Ctl({"token", "--assertion-only", "--sandbox", sandbox.dir.path().string()});

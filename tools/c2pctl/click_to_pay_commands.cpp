@@ -58,7 +58,7 @@ std::string_view CommandName(Kind kind) {
 // The operation's path below the issuer: cards/{id}/operations:NAME or consumers/….
 std::string OperationPath(Kind kind, const WriteOptions& o) {
   const bool card = !o.card_id.empty();
-  const std::string owner = card ? "/cards/" + o.card_id : "/consumers/" + o.consumer_id;
+  std::string owner = card ? "/cards/" + o.card_id : "/consumers/" + o.consumer_id;
   switch (kind) {
     case Kind::kEnrol:
       return owner + "/operations:clickToPayEnrolment";
