@@ -292,12 +292,12 @@ TEST_F(AuthE2e, C2pctlTokenSignsAnAssertionAndPrintsAWorkingAccessToken) {
   ASSERT_TRUE(info);
   EXPECT_EQ(info->status, 200) << token;
 
-  // A key the issuer does not own: c2pctl reports the refusal and fails.
+  // A key the issuer does not own: c2pctl reports the refusal (exit 3).
   auto bad = Process::Start({BinDir() + "/c2pctl", "token", "--issuer", kIssuerA, "--key",
                              dir_ + "/b.jwk", "--url", "http://127.0.0.1:" + std::to_string(port_)},
                             dir_ + "/ctl-bad.out");
   ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->Wait(std::chrono::seconds(20)), 1);
+  EXPECT_EQ(bad->Wait(std::chrono::seconds(20)), 3);
   EXPECT_NE(ReadFile(dir_ + "/ctl-bad.out").find("invalid_grant"), std::string::npos);
 }
 

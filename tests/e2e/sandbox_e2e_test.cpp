@@ -144,14 +144,15 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
     std::ofstream(dir_ + "/info.json")
         << R"({"language":"en-US","firstName":"Sam","lastName":"Ple","email":"sam@example.com"})";
   }
-  ASSERT_EQ(run({"register-consumer", "--consumer-id", "cons_ctl", "--info", dir_ + "/info.json"},
+  ASSERT_EQ(run({"register-consumer", "--consumer-id", "cons_ctl", "--info", dir_ + "/info.json",
+                 "--json"},
                 "consumer.out"),
             0)
       << ReadFile(dir_ + "/consumer.out");
   EXPECT_EQ(json::parse(ReadFile(dir_ + "/consumer.out")),
             (json::object{{"consumerId", "cons_ctl"}, {"state", "ACTIVE"}}));
   ASSERT_EQ(run({"register-card", "--card-id", "crd_ctl", "--consumer-id", "cons_ctl", "--pan",
-                 "5555555555554444", "--exp", "1230", "--idempotency-key", "ctl-1"},
+                 "5555555555554444", "--exp", "1230", "--idempotency-key", "ctl-1", "--json"},
                 "card.out"),
             0)
       << ReadFile(dir_ + "/card.out");
@@ -159,11 +160,11 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
   EXPECT_EQ(card.at("network"), "MASTERCARD");
   EXPECT_EQ(card.at("cardProductId"), "MC_STANDARD");
   EXPECT_EQ(card.at("panLast4"), "4444");
-  // A refusal is exit 1 with c2p's answer on stderr: the same PAN under another cardId.
+  // A refusal is exit 3 with c2p's errorCode on stderr: the same PAN under another cardId.
   EXPECT_EQ(run({"register-card", "--card-id", "crd_ctl2", "--consumer-id", "cons_ctl", "--pan",
                  "5555555555554444", "--exp", "1230"},
                 "dup.out"),
-            1);
+            3);
   EXPECT_NE(ReadFile(dir_ + "/dup.out").find("PAN_ALREADY_REGISTERED"), std::string::npos);
 
   // The other sandbox issuer sees none of it: 403 on SANDBOX001's paths, 404 on its own.
@@ -217,7 +218,7 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   };
   const std::string https_file = make("SBX1", "make1.out");
   ASSERT_FALSE(https_file.empty());
-  ASSERT_EQ(run({"batch", "submit", https_file}, "submit1.out"), 0)
+  ASSERT_EQ(run({"batch", "submit", https_file, "--json"}, "submit1.out"), 0)
       << ReadFile(dir_ + "/submit1.out");
   ASSERT_EQ(run({"batch", "status", "SBX1", "1", "--result"}, "result1.out"), 0)
       << ReadFile(dir_ + "/result1.out");
@@ -234,7 +235,7 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   const std::string spool = std::string(SandboxJson().at("spoolDir").as_string());
   ASSERT_EQ(run({"batch", "submit", spool_file, "--spool", spool}, "submit2.out"), 0)
       << ReadFile(dir_ + "/submit2.out");
-  ASSERT_EQ(run({"batch", "status", "SBX2", "1"}, "status2.out"), 0);
+  ASSERT_EQ(run({"batch", "status", "SBX2", "1", "--json"}, "status2.out"), 0);
   const auto progress = json::parse(ReadFile(dir_ + "/status2.out")).as_object();
   EXPECT_EQ(progress.at("status"), "DONE");
   EXPECT_EQ(progress.at("totalRecords"), 25);
