@@ -44,6 +44,7 @@ const std::map<std::string, Entry>& Matrix() {
       {"GET /healthz", {Scope::kPublic}},
       {"GET /readyz", {Scope::kPublic}},
       {"GET /metrics", {Scope::kPublic}},
+      {"GET /openapi.json", {Scope::kPublic}},
       {"POST /authz/v1/oauth2/token", {Scope::kToken}},
       {"GET /authz/v1/tokeninfo", {Scope::kCaller}},
       {"POST /tsp/v1/networks/{network}/tokenRequests", {Scope::kNetwork}},
