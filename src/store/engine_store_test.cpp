@@ -1,6 +1,7 @@
-// The engine's rows through the Store interface on a real SQLite file: what src/engine
-// relies on (a queue of jobs per consumer of which only the head runs, claims under lease,
-// rescheduling, releasing leases at start, terminal states written once, network profiles).
+// The engine's rows through the Store interface on both backends (a real SQLite file, a
+// real PostgreSQL database): what src/engine relies on (a queue of jobs per consumer of
+// which only the head runs, claims under lease, rescheduling, releasing leases at start on
+// SQLite and not on PostgreSQL, terminal states written once, network profiles).
 
 #include <algorithm>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "store/store.hpp"
+#include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::store {
@@ -18,10 +20,11 @@ namespace {
 using testing::Await;
 using testing::StartWrite;
 
-class EngineQueriesTest : public ::testing::Test {
+class EngineQueriesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_EQ(db_.error(), "");
+    auto store = OpenStore(db_.url(), {}, registry_);
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -78,13 +81,13 @@ class EngineQueriesTest : public ::testing::Test {
     return store_->NextJobDue(now, lane).value();
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
   testing::IoThreads io_{1};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
+TEST_P(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   ASSERT_TRUE(AddJob("op_2", "c1", 100));  // queued behind op_1, not refused
   EXPECT_TRUE(Write([](WriteTx& tx) -> core::Result<void> {
@@ -97,7 +100,7 @@ TEST_F(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
   EXPECT_EQ(store_->CountJobs().value(), 2);
 }
 
-TEST_F(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
+TEST_P(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
   ASSERT_TRUE(AddJob("op_head", "c1", 200));
   // Queued behind op_head although due earlier: the queue's order is the insertion order.
   ASSERT_TRUE(AddJob("op_queued", "c1", 100));
@@ -121,7 +124,7 @@ TEST_F(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
   EXPECT_EQ(next[0].attempts, 1);
 }
 
-TEST_F(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
+TEST_P(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
   ASSERT_TRUE(AddJob("op_head", "c1", 100));
   ASSERT_TRUE(AddJob("op_queued", "c1", 100));
   auto claimed = Claim(100, 1'000'000, 10);
@@ -137,7 +140,7 @@ TEST_F(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
   EXPECT_EQ(again[0].operation_id, "op_head");
 }
 
-TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
+TEST_P(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
   ASSERT_TRUE(AddJob("op_late", "c1", 300));
   ASSERT_TRUE(AddJob("op_early", "c2", 100));
   ASSERT_TRUE(AddJob("op_future", "c3", 10'000));
@@ -159,7 +162,7 @@ TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
   EXPECT_EQ(again[0].attempts, 2);
 }
 
-TEST_F(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
+TEST_P(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   auto claimed = Claim(100, 1'000'000, 10);
   ASSERT_EQ(claimed.size(), 1U);
@@ -169,13 +172,19 @@ TEST_F(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
   auto due = Claim(400, 1'000'000, 10);
   ASSERT_EQ(due.size(), 1U);
   EXPECT_EQ(due[0].progress, R"({"step":"poll"})");
-  // A crash leaves the lease set; the next start releases it.
+  // A crash leaves the lease set. The embedded store's next start releases it; on
+  // PostgreSQL another node may hold it, so it lapses only by time.
   EXPECT_TRUE(Claim(500, 1'000'000, 10).empty());
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.ReleaseJobLeases(); }));
-  EXPECT_EQ(Claim(500, 1'000'000, 10).size(), 1U);
+  if (GetParam() == testing::Backend::kSqlite) {
+    EXPECT_EQ(Claim(500, 1'000'000, 10).size(), 1U);
+  } else {
+    EXPECT_TRUE(Claim(500, 1'000'000, 10).empty());
+    EXPECT_EQ(Claim(1'000'000, 2'000'000, 10).size(), 1U);
+  }
 }
 
-TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
+TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   auto claimed = Claim(100, 1'000, 10);
   ASSERT_EQ(claimed.size(), 1U);
@@ -214,7 +223,7 @@ TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c1").value().empty());
 }
 
-TEST_F(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
+TEST_P(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
   // A batch campaign: bulk jobs due long before the API's job.
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
@@ -239,7 +248,7 @@ TEST_F(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkB
   EXPECT_EQ(Claim(500, 5'000, 10, JobLane::kBulk).size(), 3U);
 }
 
-TEST_F(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
+TEST_P(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
   // The consumer's bulk auto-enrolment came first: its later interactive job waits for it.
   ASSERT_TRUE(AddJob("op_bulk", "c1", 100, JobLane::kBulk));
   ASSERT_TRUE(AddJob("op_api", "c1", 100));
@@ -253,6 +262,8 @@ TEST_F(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
   ASSERT_EQ(next.size(), 1U);
   EXPECT_EQ(next[0].operation_id, "op_api");
 }
+
+C2P_STORE_BACKENDS(EngineQueriesTest);
 
 }  // namespace
 }  // namespace c2p::store
