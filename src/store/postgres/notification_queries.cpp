@@ -22,8 +22,9 @@ NotificationRecord ReadNotification(const Row& r) {
   return n;
 }
 
-// A PostgreSQL array literal of strings for `<> ALL($n::text[])`: every element quoted, with
-// quotes and backslashes escaped, so no issuer id can end an element early.
+// A PostgreSQL array literal of strings for `<> ALL(CAST($4::text AS text[]))` (sent as
+// text, which the server parses): every element quoted, quotes and backslashes escaped,
+// so no issuer id can end an element early.
 std::string TextArray(const std::vector<std::string>& items) {
   std::string out = "{";
   for (const auto& item : items) {

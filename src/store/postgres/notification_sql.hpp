@@ -92,7 +92,7 @@ C2P_PG_SQL(kClaimMessages,
            "SELECT message_id FROM (SELECT message_id, ROW_NUMBER() OVER "
            "(PARTITION BY issuer_id ORDER BY next_attempt_ms, message_id) AS rank "
            "FROM notification_messages WHERE state = 'PENDING' AND next_attempt_ms <= $1 "
-           "AND issuer_id <> ALL($4::text[]) "
+           "AND issuer_id <> ALL(CAST($4::text AS text[])) "
            "AND issuer_id NOT IN (SELECT issuer_id FROM notification_suspensions)) ranked "
            "WHERE rank <= $3) RETURNING " C2P_MESSAGE_COLUMNS);
 C2P_PG_SQL(kEndMessage,
