@@ -90,7 +90,7 @@ endfunction()
 # through the file C2P_PG_URL_FILE names.
 set(C2P_TEST_PG_DIR ${CMAKE_BINARY_DIR}/pg)
 function(c2p_uses_test_postgres name)
-  if(NOT TARGET ${name})
+  if(NOT TEST ${name})
     return()
   endif()
   set_property(TEST ${name} APPEND PROPERTY FIXTURES_REQUIRED c2p_pg)
