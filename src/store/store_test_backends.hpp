@@ -54,9 +54,9 @@ class TestDatabase {
 };
 
 // Instantiates a TEST_P suite over both backends.
-#define C2P_STORE_BACKENDS(suite)                                                      \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                            \
-                           ::testing::Values(::c2p::store::testing::Backend::kSqlite,  \
+#define C2P_STORE_BACKENDS(suite)                                                        \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                              \
+                           ::testing::Values(::c2p::store::testing::Backend::kSqlite,    \
                                              ::c2p::store::testing::Backend::kPostgres), \
                            ::c2p::store::testing::BackendName)
 

@@ -66,8 +66,8 @@ class PostgresDatabase {
   // Ends every session on the database, as a server restart or a network cut would.
   bool CutConnections() {
     return Run(admin_url_,
-               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
-                   name_ + "' AND pid <> pg_backend_pid()");
+               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name_ +
+                   "' AND pid <> pg_backend_pid()");
   }
 
   // The first column of the first row of `sql` on the database, as an integer; -1 on

@@ -22,22 +22,21 @@ constexpr auto ReadResult = ReadRow<BatchRecordResult,
 }  // namespace
 
 core::Result<bool> ClaimBatchFileRow(Connection& conn, const BatchFileRecord& f) {
-  return Any(Query(conn, sql::kClaimBatchFile, f.issuer_id, f.batch_id, f.seq_number,
-                   f.file_name, f.operation, f.status, f.error_code, f.total_records,
-                   f.processed, f.ok, f.ko, f.last_row_id, f.correlation_id, f.received_ms,
-                   f.updated_ms));
+  return Any(Query(conn, sql::kClaimBatchFile, f.issuer_id, f.batch_id, f.seq_number, f.file_name,
+                   f.operation, f.status, f.error_code, f.total_records, f.processed, f.ok, f.ko,
+                   f.last_row_id, f.correlation_id, f.received_ms, f.updated_ms));
 }
 
 core::Result<void> UpdateBatchFileRow(Connection& conn, const BatchFileRecord& f) {
-  return Done(Query(conn, sql::kUpdateBatchFile, f.issuer_id, f.batch_id, f.seq_number,
-                    f.file_name, f.operation, f.status, f.error_code, f.total_records,
-                    f.processed, f.ok, f.ko, f.last_row_id, f.updated_ms));
+  return Done(Query(conn, sql::kUpdateBatchFile, f.issuer_id, f.batch_id, f.seq_number, f.file_name,
+                    f.operation, f.status, f.error_code, f.total_records, f.processed, f.ok, f.ko,
+                    f.last_row_id, f.updated_ms));
 }
 
 core::Result<void> InsertBatchResultRow(Connection& conn, const BatchFileRecord& f,
                                         const BatchRecordResult& r) {
-  return Done(Query(conn, sql::kInsertBatchResult, f.issuer_id, f.batch_id, f.seq_number,
-                    r.row_id, r.result));
+  return Done(Query(conn, sql::kInsertBatchResult, f.issuer_id, f.batch_id, f.seq_number, r.row_id,
+                    r.result));
 }
 
 core::Result<void> DeleteBatchResultRows(Connection& conn, const BatchFileRecord& f) {

@@ -114,16 +114,14 @@ void Connection::Finish::operator()(pg_conn* conn) const { PQfinish(conn); }
 core::Result<Connection> Connection::Open(const std::string& url, int connect_timeout_s) {
   const std::string timeout = std::to_string(connect_timeout_s);
   // The URL first (expanded), then settings it cannot override.
-  const std::array<const char*, 4> keys{"dbname", "connect_timeout", "application_name",
-                                        nullptr};
+  const std::array<const char*, 4> keys{"dbname", "connect_timeout", "application_name", nullptr};
   const std::array<const char*, 4> values{url.c_str(), timeout.c_str(), "c2pd", nullptr};
   Connection conn(PQconnectdbParams(keys.data(), values.data(), 1));
   if (!conn.conn_) return core::Fail(core::ErrorCode::kUnavailable, "out of memory for libpq");
   if (PQstatus(conn.conn_.get()) != CONNECTION_OK) {
     // libpq's message names the host and port, never the password.
-    return core::Fail(core::ErrorCode::kUnavailable,
-                      std::string("cannot connect to PostgreSQL: ") +
-                          PQerrorMessage(conn.conn_.get()));
+    return core::Fail(core::ErrorCode::kUnavailable, std::string("cannot connect to PostgreSQL: ") +
+                                                         PQerrorMessage(conn.conn_.get()));
   }
   return conn;
 }

@@ -33,7 +33,8 @@ struct Sql {
 
 // Declares `inline constexpr Sql id{"id", text}`, so a statement cannot be named apart
 // from its constant.
-#define C2P_PG_SQL(id, text) inline constexpr ::c2p::store::postgres::Sql id{#id, text}
+#define C2P_PG_SQL(id, text) \
+  inline constexpr ::c2p::store::postgres::Sql id { #id, text }
 
 // The parameters of one statement, in order ($1, $2…). Text and integers travel in text
 // format, blobs in binary; a string's length is explicit, so an embedded NUL is refused by

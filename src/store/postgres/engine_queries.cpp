@@ -30,9 +30,9 @@ std::string_view Lane(JobLane lane) { return JobLaneName(lane); }
 }  // namespace
 
 core::Result<std::int64_t> InsertJobRow(Connection& conn, const JobRecord& j) {
-  return FirstInt(Query(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id,
-                        j.consumer_id, j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms,
-                        j.deadline_ms, j.correlation_id, j.created_ms, Lane(j.lane)));
+  return FirstInt(Query(conn, sql::kInsertJob, j.operation_id, j.kind, j.issuer_id, j.consumer_id,
+                        j.card_id, j.card_ref, j.input, j.progress, j.run_at_ms, j.deadline_ms,
+                        j.correlation_id, j.created_ms, Lane(j.lane)));
 }
 
 core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer,
@@ -73,15 +73,14 @@ core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::in
 }
 
 core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& o) {
-  return Any(Query(conn, sql::kFinishOperation, o.issuer_id, o.operation_id, o.status,
-                   o.error_code, o.error_message, o.details_json, o.end_ms));
+  return Any(Query(conn, sql::kFinishOperation, o.issuer_id, o.operation_id, o.status, o.error_code,
+                   o.error_message, o.details_json, o.end_ms));
 }
 
 core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
                                         std::string_view status, std::int64_t updated_ms,
                                         const std::optional<std::string>& digital_card_id) {
-  return Done(
-      Query(conn, sql::kSetCardClickToPay, card_ref, status, updated_ms, digital_card_id));
+  return Done(Query(conn, sql::kSetCardClickToPay, card_ref, status, updated_ms, digital_card_id));
 }
 
 core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,

@@ -82,8 +82,10 @@ C2P_PG_SQL(kRescheduleJob,
            "UPDATE jobs SET run_at_ms = $2, progress = $3, lease_until_ms = 0 WHERE job_id = $1");
 C2P_PG_SQL(kDeleteJob, "DELETE FROM jobs WHERE job_id = $1");
 C2P_PG_SQL(kCountJobs, "SELECT COUNT(*) FROM jobs");
-C2P_PG_SQL(kNextDue, "SELECT run_at_ms FROM jobs WHERE lane = $2 AND lease_until_ms <= $1 AND "
-                     C2P_JOB_IS_HEAD " ORDER BY run_at_ms LIMIT 1");
+C2P_PG_SQL(
+    kNextDue,
+    "SELECT run_at_ms FROM jobs WHERE lane = $2 AND lease_until_ms <= $1 AND " C2P_JOB_IS_HEAD
+    " ORDER BY run_at_ms LIMIT 1");
 
 #undef C2P_JOB_COLUMNS
 #undef C2P_JOB_IS_HEAD

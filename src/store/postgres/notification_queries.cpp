@@ -86,10 +86,9 @@ core::Result<void> PackNotificationRow(Connection& conn, std::int64_t notificati
 core::Result<std::vector<NotificationMessage>> ClaimMessageRows(
     Connection& conn, std::int64_t now_ms, std::int64_t lease_until_ms, int per_issuer,
     const std::vector<std::string>& busy_issuers) {
-  auto messages = All<NotificationMessage>(Query(conn, sql::kClaimMessages, now_ms,
-                                                 lease_until_ms, per_issuer,
-                                                 TextArray(busy_issuers)),
-                                           ReadMessage);
+  auto messages = All<NotificationMessage>(
+      Query(conn, sql::kClaimMessages, now_ms, lease_until_ms, per_issuer, TextArray(busy_issuers)),
+      ReadMessage);
   if (!messages) return messages;
   // RETURNING gives no order: oldest message first, as the SQLite backend hands them out.
   std::sort(messages->begin(), messages->end(),
@@ -138,8 +137,8 @@ core::Result<std::vector<NotificationMessage>> QueryMessages(Connection& conn,
                                                              std::string_view issuer,
                                                              std::string_view state,
                                                              std::string_view card_id, int limit) {
-  return All<NotificationMessage>(
-      Query(conn, sql::kSelectMessages, issuer, state, card_id, limit), ReadMessageWithCount);
+  return All<NotificationMessage>(Query(conn, sql::kSelectMessages, issuer, state, card_id, limit),
+                                  ReadMessageWithCount);
 }
 
 core::Result<std::optional<NotificationMessage>> QueryMessage(Connection& conn,

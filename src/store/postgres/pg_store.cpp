@@ -72,45 +72,44 @@ auto PgStore::WithReader(Query query) -> decltype(query(std::declval<Connection&
 }
 
 core::Result<std::optional<ConsumerRecord>> PgStore::GetConsumer(std::string_view issuer,
-                                                                     std::string_view consumer) {
+                                                                 std::string_view consumer) {
   return WithReader([&](Connection& c) { return QueryConsumer(c, issuer, consumer); });
 }
 
 core::Result<std::optional<CardRecord>> PgStore::GetCard(std::string_view issuer,
-                                                             std::string_view card_id) {
+                                                         std::string_view card_id) {
   return WithReader([&](Connection& c) { return QueryNewestCard(c, issuer, card_id); });
 }
 
 core::Result<std::vector<CardRecord>> PgStore::GetConsumerCards(std::string_view issuer,
-                                                                    std::string_view consumer) {
+                                                                std::string_view consumer) {
   return WithReader([&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
 }
 
 core::Result<std::optional<CardRecord>> PgStore::GetLiveCardByPan(std::string_view issuer,
-                                                                      std::string_view pan_index) {
+                                                                  std::string_view pan_index) {
   return WithReader([&](Connection& c) { return QueryLiveCardByPan(c, issuer, pan_index); });
 }
 
-core::Result<std::optional<OperationRecord>> PgStore::GetOperation(
-    std::string_view issuer, std::string_view operation_id) {
+core::Result<std::optional<OperationRecord>> PgStore::GetOperation(std::string_view issuer,
+                                                                   std::string_view operation_id) {
   return WithReader([&](Connection& c) { return QueryOperation(c, issuer, operation_id); });
 }
 
 core::Result<std::vector<OperationRecord>> PgStore::ListOperations(std::string_view issuer,
-                                                                       OperationOwner owner,
-                                                                       std::string_view owner_id,
-                                                                       int offset, int limit) {
+                                                                   OperationOwner owner,
+                                                                   std::string_view owner_id,
+                                                                   int offset, int limit) {
   return WithReader(
       [&](Connection& c) { return QueryOperations(c, issuer, owner, owner_id, offset, limit); });
 }
 
 core::Result<std::optional<IdempotencyRecord>> PgStore::GetIdempotency(std::string_view issuer,
-                                                                           std::string_view key) {
+                                                                       std::string_view key) {
   return WithReader([&](Connection& c) { return QueryIdempotency(c, issuer, key); });
 }
 
-core::Result<std::vector<SealedRow>> PgStore::ListSealedRows(const SealedRow* after,
-                                                                 int limit) {
+core::Result<std::vector<SealedRow>> PgStore::ListSealedRows(const SealedRow* after, int limit) {
   return WithReader([&](Connection& c) { return QuerySealedRows(c, after, limit); });
 }
 
@@ -138,7 +137,7 @@ core::Result<std::optional<CardRecord>> PgStore::GetCardByRef(std::int64_t card_
 }
 
 core::Result<std::vector<std::string>> PgStore::GetNetworkProfiles(std::string_view issuer,
-                                                                       std::string_view consumer) {
+                                                                   std::string_view consumer) {
   return WithReader([&](Connection& c) { return QueryNetworkProfiles(c, issuer, consumer); });
 }
 
@@ -146,8 +145,7 @@ core::Result<std::int64_t> PgStore::CountJobs() {
   return WithReader([&](Connection& c) { return QueryJobCount(c); });
 }
 
-core::Result<std::optional<std::int64_t>> PgStore::NextJobDue(std::int64_t now_ms,
-                                                                  JobLane lane) {
+core::Result<std::optional<std::int64_t>> PgStore::NextJobDue(std::int64_t now_ms, JobLane lane) {
   return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms, lane); });
 }
 
@@ -177,8 +175,9 @@ core::Result<std::vector<std::string>> PgStore::SuspendedNotificationIssuers() {
   return WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
 }
 
-core::Result<std::optional<BatchFileRecord>> PgStore::GetBatchFile(
-    std::string_view issuer, std::string_view batch_id, std::string_view seq_number) {
+core::Result<std::optional<BatchFileRecord>> PgStore::GetBatchFile(std::string_view issuer,
+                                                                   std::string_view batch_id,
+                                                                   std::string_view seq_number) {
   return WithReader([&](Connection& c) { return QueryBatchFile(c, issuer, batch_id, seq_number); });
 }
 
@@ -187,8 +186,8 @@ core::Result<std::vector<BatchFileRecord>> PgStore::OpenBatchFiles() {
 }
 
 core::Result<std::vector<BatchRecordResult>> PgStore::BatchResults(const BatchFileRecord& file,
-                                                                       std::int64_t after_row_id,
-                                                                       int limit) {
+                                                                   std::int64_t after_row_id,
+                                                                   int limit) {
   return WithReader([&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
 }
 

@@ -105,10 +105,10 @@ core::Result<void> InsertRetiredPan(Connection& conn, std::string_view issuer,
 }
 
 core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& o) {
-  return Done(Query(conn, sql::kInsertOperation, o.operation_id, o.issuer_id, o.operation,
-                    o.status, o.requestor_type, o.requestor_id, o.card_ref, o.card_id,
-                    o.consumer_id, o.network, o.reason, o.reason_code, o.error_code,
-                    o.error_message, o.details_json, o.start_ms, o.end_ms));
+  return Done(Query(conn, sql::kInsertOperation, o.operation_id, o.issuer_id, o.operation, o.status,
+                    o.requestor_type, o.requestor_id, o.card_ref, o.card_id, o.consumer_id,
+                    o.network, o.reason, o.reason_code, o.error_code, o.error_message,
+                    o.details_json, o.start_ms, o.end_ms));
 }
 
 core::Result<std::optional<OperationRecord>> QueryOperation(Connection& conn,
@@ -131,8 +131,7 @@ core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,
 core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn,
                                                                 std::string_view issuer,
                                                                 std::string_view key) {
-  return One<IdempotencyRecord>(Query(conn, sql::kSelectIdempotency, issuer, key),
-                                ReadIdempotency);
+  return One<IdempotencyRecord>(Query(conn, sql::kSelectIdempotency, issuer, key), ReadIdempotency);
 }
 
 core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& r) {
@@ -152,8 +151,8 @@ core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const Sea
     auto cards = All<SealedRow>(
         Query(conn, sql::kSelectSealedCards, after ? after->card_ref : std::int64_t{0}, limit),
         [](const Row& r) {
-          SealedRow row{SealedRow::Kind::kCard, r.Int(0), std::string(r.Text(1)),
-                        std::string(r.Text(2)), {}};
+          SealedRow row{
+              SealedRow::Kind::kCard, r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), {}};
           row.fields.emplace_back("pan", r.Bytes(3));
           row.fields.emplace_back("exp", r.Bytes(4));
           if (!r.IsNull(5)) row.fields.emplace_back("name", r.Bytes(5));
@@ -170,8 +169,8 @@ core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const Sea
             from_start ? std::string_view() : std::string_view(after->row_id),
             limit - static_cast<int>(out.size())),
       [](const Row& r) {
-        SealedRow row{SealedRow::Kind::kConsumer, 0, std::string(r.Text(0)),
-                      std::string(r.Text(1)), {}};
+        SealedRow row{
+            SealedRow::Kind::kConsumer, 0, std::string(r.Text(0)), std::string(r.Text(1)), {}};
         row.fields.emplace_back("personalInformation", r.Bytes(2));
         return row;
       });
@@ -186,8 +185,7 @@ core::Result<bool> ResealRowField(Connection& conn, const SealedRow& row, std::s
     if (field != "personalInformation") {
       return core::Fail(core::ErrorCode::kInternal, "unknown sealed consumer field");
     }
-    return Any(
-        Query(conn, sql::kResealConsumer, row.issuer_id, row.row_id, old_blob, new_blob));
+    return Any(Query(conn, sql::kResealConsumer, row.issuer_id, row.row_id, old_blob, new_blob));
   }
   static constexpr std::array<std::pair<std::string_view, const Sql*>, 3> kFields{{
       {"pan", &sql::kResealCardPan},

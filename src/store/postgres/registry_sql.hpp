@@ -134,10 +134,9 @@ C2P_PG_SQL(kSelectCardByRef, "SELECT " C2P_CARD_COLUMNS " FROM cards WHERE card_
 C2P_PG_SQL(kSelectLiveCardByPan,
            "SELECT " C2P_CARD_COLUMNS
            " FROM cards WHERE issuer_id = $1 AND pan_index = $2 AND state <> 'DELETED'");
-C2P_PG_SQL(kSelectCardByDigitalCard,
-           "SELECT " C2P_CARD_COLUMNS
-           " FROM cards WHERE network = $1 AND digital_card_id = $2 "
-           "ORDER BY card_ref DESC LIMIT 1");
+C2P_PG_SQL(kSelectCardByDigitalCard, "SELECT " C2P_CARD_COLUMNS
+                                     " FROM cards WHERE network = $1 AND digital_card_id = $2 "
+                                     "ORDER BY card_ref DESC LIMIT 1");
 C2P_PG_SQL(kSelectConsumerCards,
            "SELECT " C2P_CARD_COLUMNS
            " FROM cards c WHERE issuer_id = $1 AND consumer_id = $2 AND (state <> 'DELETED' OR ("

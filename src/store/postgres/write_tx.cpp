@@ -19,22 +19,22 @@ core::Result<void> PgWriteTx::PutSetting(std::string_view key, std::string_view 
 }
 
 core::Result<std::optional<ConsumerRecord>> PgWriteTx::FindConsumer(std::string_view issuer,
-                                                                        std::string_view consumer) {
+                                                                    std::string_view consumer) {
   return QueryConsumer(conn_, issuer, consumer);
 }
 core::Result<void> PgWriteTx::PutConsumer(const ConsumerRecord& consumer) {
   return UpsertConsumer(conn_, consumer);
 }
 core::Result<std::optional<CardRecord>> PgWriteTx::FindCard(std::string_view issuer,
-                                                                std::string_view card_id) {
+                                                            std::string_view card_id) {
   return QueryNewestCard(conn_, issuer, card_id);
 }
-core::Result<std::optional<CardRecord>> PgWriteTx::FindLiveCardByPan(
-    std::string_view issuer, std::string_view pan_index) {
+core::Result<std::optional<CardRecord>> PgWriteTx::FindLiveCardByPan(std::string_view issuer,
+                                                                     std::string_view pan_index) {
   return QueryLiveCardByPan(conn_, issuer, pan_index);
 }
 core::Result<std::vector<CardRecord>> PgWriteTx::ConsumerCards(std::string_view issuer,
-                                                                   std::string_view consumer) {
+                                                               std::string_view consumer) {
   return QueryConsumerCards(conn_, issuer, consumer);
 }
 core::Result<std::int64_t> PgWriteTx::InsertCard(const CardRecord& card) {
@@ -43,8 +43,7 @@ core::Result<std::int64_t> PgWriteTx::InsertCard(const CardRecord& card) {
 core::Result<void> PgWriteTx::UpdateCard(const CardRecord& card) {
   return UpdateCardRow(conn_, card);
 }
-core::Result<bool> PgWriteTx::IsPanRetired(std::string_view issuer,
-                                               std::string_view pan_index) {
+core::Result<bool> PgWriteTx::IsPanRetired(std::string_view issuer, std::string_view pan_index) {
   return QueryPanRetired(conn_, issuer, pan_index);
 }
 core::Result<void> PgWriteTx::RetirePan(std::string_view issuer, std::string_view pan_index) {
@@ -64,54 +63,49 @@ core::Result<bool> PgWriteTx::InsertTokenEvent(const TokenEventRecord& event) {
   return InsertTokenEventRow(conn_, event);
 }
 core::Result<bool> PgWriteTx::ResealField(const SealedRow& row, std::string_view field,
-                                              const Blob& old_blob, const Blob& new_blob) {
+                                          const Blob& old_blob, const Blob& new_blob) {
   return ResealRowField(conn_, row, field, old_blob, new_blob);
 }
 
 core::Result<std::int64_t> PgWriteTx::InsertJob(const JobRecord& job) {
   return InsertJobRow(conn_, job);
 }
-core::Result<bool> PgWriteTx::ConsumerHasJob(std::string_view issuer,
-                                                 std::string_view consumer) {
+core::Result<bool> PgWriteTx::ConsumerHasJob(std::string_view issuer, std::string_view consumer) {
   return QueryConsumerHasJob(conn_, issuer, consumer);
 }
 core::Result<std::vector<std::string>> PgWriteTx::NetworkProfiles(std::string_view issuer,
-                                                                      std::string_view consumer) {
+                                                                  std::string_view consumer) {
   return QueryNetworkProfiles(conn_, issuer, consumer);
 }
 core::Result<std::vector<JobRecord>> PgWriteTx::ClaimJobs(std::int64_t now_ms,
-                                                              std::int64_t lease_until_ms,
-                                                              JobLane lane, int limit) {
+                                                          std::int64_t lease_until_ms, JobLane lane,
+                                                          int limit) {
   return ClaimJobRows(conn_, now_ms, lease_until_ms, lane, limit);
 }
 core::Result<void> PgWriteTx::RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
-                                                std::string_view progress) {
+                                            std::string_view progress) {
   return RescheduleJobRow(conn_, job_id, run_at_ms, progress);
 }
-core::Result<void> PgWriteTx::DeleteJob(std::int64_t job_id) {
-  return DeleteJobRow(conn_, job_id);
-}
+core::Result<void> PgWriteTx::DeleteJob(std::int64_t job_id) { return DeleteJobRow(conn_, job_id); }
 // Several nodes share the jobs table: a node starting up cannot tell its own lapsed leases
 // from a live node's, so it releases none. Leases lapse by time (store.hpp).
 core::Result<void> PgWriteTx::ReleaseJobLeases() { return {}; }
 core::Result<bool> PgWriteTx::FinishOperation(const OperationOutcome& outcome) {
   return FinishOperationRow(conn_, outcome);
 }
-core::Result<void> PgWriteTx::SetCardClickToPay(
-    std::int64_t card_ref, std::string_view status, std::int64_t updated_ms,
-    const std::optional<std::string>& digital_card_id) {
+core::Result<void> PgWriteTx::SetCardClickToPay(std::int64_t card_ref, std::string_view status,
+                                                std::int64_t updated_ms,
+                                                const std::optional<std::string>& digital_card_id) {
   return SetCardClickToPayRow(conn_, card_ref, status, updated_ms, digital_card_id);
 }
-core::Result<void> PgWriteTx::PutNetworkProfile(std::string_view issuer,
-                                                    std::string_view consumer,
-                                                    std::string_view network,
-                                                    std::int64_t created_ms) {
+core::Result<void> PgWriteTx::PutNetworkProfile(std::string_view issuer, std::string_view consumer,
+                                                std::string_view network, std::int64_t created_ms) {
   return InsertNetworkProfile(conn_, issuer, consumer, network, created_ms);
 }
 
 core::Result<void> PgWriteTx::DeleteNetworkProfile(std::string_view issuer,
-                                                       std::string_view consumer,
-                                                       std::string_view network) {
+                                                   std::string_view consumer,
+                                                   std::string_view network) {
   return DeleteNetworkProfileRow(conn_, issuer, consumer, network);
 }
 
@@ -144,9 +138,9 @@ core::Result<std::vector<NotificationMessage>> PgWriteTx::ClaimNotificationMessa
   return ClaimMessageRows(conn_, now_ms, lease_until_ms, per_issuer, busy_issuers);
 }
 
-core::Result<void> PgWriteTx::EndNotificationMessage(
-    std::int64_t message_id, std::string_view state, std::int64_t ended_ms,
-    const std::optional<std::string>& last_error) {
+core::Result<void> PgWriteTx::EndNotificationMessage(std::int64_t message_id,
+                                                     std::string_view state, std::int64_t ended_ms,
+                                                     const std::optional<std::string>& last_error) {
   return EndMessageRow(conn_, message_id, state, ended_ms, last_error);
 }
 
@@ -156,19 +150,17 @@ core::Result<void> PgWriteTx::RescheduleNotificationMessage(
   return RescheduleMessageRow(conn_, message_id, next_attempt_ms, last_error);
 }
 
-core::Result<void> PgWriteTx::SuspendNotifications(std::string_view issuer,
-                                                       std::int64_t since_ms,
-                                                       std::string_view reason) {
+core::Result<void> PgWriteTx::SuspendNotifications(std::string_view issuer, std::int64_t since_ms,
+                                                   std::string_view reason) {
   return SuspendIssuerRow(conn_, issuer, since_ms, reason);
 }
 
-core::Result<void> PgWriteTx::ResumeNotifications(std::string_view issuer,
-                                                      std::int64_t now_ms) {
+core::Result<void> PgWriteTx::ResumeNotifications(std::string_view issuer, std::int64_t now_ms) {
   return ResumeIssuerRow(conn_, issuer, now_ms);
 }
 
 core::Result<bool> PgWriteTx::RedeliverNotificationMessage(std::int64_t message_id,
-                                                               std::int64_t now_ms) {
+                                                           std::int64_t now_ms) {
   return RedeliverMessageRow(conn_, message_id, now_ms);
 }
 
@@ -196,7 +188,7 @@ core::Result<void> PgWriteTx::UpdateBatchFile(const BatchFileRecord& file) {
 }
 
 core::Result<void> PgWriteTx::InsertBatchResult(const BatchFileRecord& file,
-                                                    const BatchRecordResult& result) {
+                                                const BatchRecordResult& result) {
   return InsertBatchResultRow(conn_, file, result);
 }
 

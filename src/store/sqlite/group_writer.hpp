@@ -22,8 +22,8 @@
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/writer_metrics.hpp"
 #include "store/store.hpp"
+#include "store/writer_metrics.hpp"
 
 namespace c2p::store::sqlite {
 
