@@ -217,6 +217,11 @@ class RegistryE2e : public ::testing::Test {
     return b.contains("field") ? std::string(b.at("field").as_string()) : "";
   }
 
+  // A blob literal in the store's SQL dialect, from its hex digits.
+  static std::string BlobLiteral(const std::string& hex) {
+    return pg_ ? "'\\x" + hex + "'::bytea" : "x'" + hex + "'";
+  }
+
   // One integer from the store, read beside the running c2pd (read-only, WAL, on SQLite).
   static std::int64_t QueryInt(const std::string& sql) {
     if (pg_) return pg_->QueryInt(sql);
