@@ -4,9 +4,13 @@
 // SQLite and not on PostgreSQL, terminal states written once, network profiles).
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -261,6 +265,53 @@ TEST_P(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
   auto next = Claim(500, 5'000, 10);
   ASSERT_EQ(next.size(), 1U);
   EXPECT_EQ(next[0].operation_id, "op_api");
+}
+
+// Several nodes on one store claim at once (on PostgreSQL: FOR UPDATE SKIP LOCKED): every
+// due job is claimed exactly once.
+TEST_P(EngineQueriesTest, NodesClaimingTogetherClaimEachJobOnce) {
+  constexpr int kJobs = 60;
+  constexpr int kNodes = 3;
+  for (int i = 0; i < kJobs; ++i) {
+    ASSERT_TRUE(AddJob("op_" + std::to_string(i), "c" + std::to_string(i), 100));
+  }
+  std::vector<std::unique_ptr<Store>> nodes;
+  std::vector<std::unique_ptr<core::metrics::Registry>> registries;
+  for (int n = 0; n < kNodes; ++n) {
+    registries.push_back(std::make_unique<core::metrics::Registry>());
+    auto node = OpenStore(db_.url(), {}, *registries.back());
+    ASSERT_TRUE(node) << node.error().message;
+    nodes.push_back(std::move(*node));
+  }
+  std::mutex mu;
+  std::vector<std::int64_t> claimed;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> workers;
+  for (auto& node : nodes) {
+    workers.emplace_back([&, store = node.get()] {
+      for (;;) {
+        std::vector<JobRecord> got;
+        auto write = StartWrite(io_.io(), *store, [&](WriteTx& tx) -> core::Result<void> {
+          auto rows = tx.ClaimJobs(1'000, 1'000'000'000, JobLane::kInteractive, 4);
+          if (!rows) return tl::unexpected(rows.error());
+          got = std::move(*rows);
+          return {};
+        });
+        if (!Await(write)) {
+          ++failures;
+          return;
+        }
+        if (got.empty()) return;
+        const std::lock_guard lock(mu);
+        for (const auto& job : got) claimed.push_back(job.job_id);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::sort(claimed.begin(), claimed.end());
+  EXPECT_EQ(std::adjacent_find(claimed.begin(), claimed.end()), claimed.end());  // no twice
+  EXPECT_EQ(claimed.size(), static_cast<std::size_t>(kJobs));
 }
 
 C2P_STORE_BACKENDS(EngineQueriesTest);
