@@ -9,8 +9,10 @@
 #   scripts/pg.sh stop DIR         stops the cluster and removes DIR
 #
 # initdb refuses to run as root: as root the cluster belongs to the system user `c2ppg`
-# (created if missing). Authentication is `trust` on loopback only: this cluster holds
-# test data and is reachable from this machine alone.
+# (created if missing), and when that user cannot reach DIR (a checkout under /root) the
+# cluster's files live in a private directory under /tmp that DIR/cluster links to.
+# Authentication is `trust` on loopback only: this cluster holds test data and is
+# reachable from this machine alone.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -45,13 +47,17 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-stop_cluster() {
-  local dir=$1
-  if [[ -f "$dir/data/postmaster.pid" ]]; then
-    as_owner "$PG_BIN/pg_ctl" stop -D "$dir/data" -m fast -w -t "$WAIT_SECONDS" >/dev/null ||
-      as_owner "$PG_BIN/pg_ctl" stop -D "$dir/data" -m immediate -w -t "$WAIT_SECONDS" >/dev/null ||
-      true
+# Stops the cluster of DIR (if running) and removes DIR and the cluster's files.
+remove_cluster() {
+  local dir=$1 cluster
+  cluster=$(readlink -f "$dir/cluster" 2>/dev/null || true)
+  if [[ -n "$cluster" && -f "$cluster/data/postmaster.pid" ]]; then
+    as_owner "$PG_BIN/pg_ctl" stop -D "$cluster/data" -m fast -w -t "$WAIT_SECONDS" >/dev/null ||
+      as_owner "$PG_BIN/pg_ctl" stop -D "$cluster/data" -m immediate -w -t "$WAIT_SECONDS" \
+        >/dev/null || true
   fi
+  [[ -n "$cluster" && "$cluster" == /tmp/c2p-pg.* ]] && rm -rf "$cluster"
+  rm -rf "$dir"
 }
 
 start() {
@@ -60,23 +66,33 @@ start() {
   [[ "$port" =~ ^[0-9]+$ ]] || usage
   ensure_owner
   # A cluster left behind by an interrupted run is stopped and replaced.
-  if [[ -d "$dir" ]]; then
-    stop_cluster "$dir"
-    rm -rf "$dir"
-  fi
+  [[ -e "$dir" ]] && remove_cluster "$dir"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  [[ $(id -u) -eq 0 ]] && chown "$PG_USER" "$dir"
-  chmod 700 "$dir"
-  as_owner "$PG_BIN/initdb" -D "$dir/data" -U c2p --auth=trust -E UTF8 --locale=C.UTF-8 \
-    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-  as_owner "$PG_BIN/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t "$WAIT_SECONDS" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$dir' \
+  local cluster="$dir/cluster"
+  mkdir -m 700 "$cluster"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown "$PG_USER" "$cluster"
+    if ! runuser -u "$PG_USER" -- test -w "$cluster"; then
+      rmdir "$cluster"
+      local private
+      private=$(mktemp -d /tmp/c2p-pg.XXXXXX)
+      chown "$PG_USER" "$private"
+      ln -s "$private" "$cluster"
+      cluster=$private
+    fi
+  fi
+  as_owner "$PG_BIN/initdb" -D "$cluster/data" -U c2p --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$cluster/initdb.log" 2>&1 || { cat "$cluster/initdb.log" >&2; exit 1; }
+  as_owner "$PG_BIN/pg_ctl" start -D "$cluster/data" -l "$cluster/server.log" -w \
+    -t "$WAIT_SECONDS" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$cluster' \
         -c fsync=on -c synchronous_commit=on -c max_connections=200" >/dev/null ||
-    { cat "$dir/server.log" >&2; exit 1; }
+    { cat "$cluster/server.log" >&2; exit 1; }
   as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U c2p c2p
   local url="postgresql://c2p@127.0.0.1:$port/c2p"
-  echo "$url" | as_owner tee "$dir/url"
+  echo "$url" >"$dir/url"
+  echo "$url"
 }
 
 case "${1:-}" in
@@ -90,9 +106,8 @@ case "${1:-}" in
     ;;
   stop)
     [[ $# -eq 2 ]] || usage
-    [[ -d "$2" ]] || exit 0
-    stop_cluster "$2"
-    rm -rf "$2"
+    [[ -e "$2" ]] || exit 0
+    remove_cluster "$2"
     ;;
   *) usage ;;
 esac
