@@ -113,9 +113,14 @@ void Connection::Finish::operator()(pg_conn* conn) const { PQfinish(conn); }
 
 core::Result<Connection> Connection::Open(const std::string& url, int connect_timeout_s) {
   const std::string timeout = std::to_string(connect_timeout_s);
-  // The URL first (expanded), then settings it cannot override.
-  const std::array<const char*, 4> keys{"dbname", "connect_timeout", "application_name", nullptr};
-  const std::array<const char*, 4> values{url.c_str(), timeout.c_str(), "c2pd", nullptr};
+  // The URL first (expanded), then settings it cannot override. synchronous_commit is
+  // forced on for every session, whatever the role's or database's default: an
+  // acknowledged write must be flushed on the primary. Given as a connection option, it
+  // holds for the sessions PQreset makes too.
+  const std::array<const char*, 5> keys{"dbname", "connect_timeout", "application_name", "options",
+                                        nullptr};
+  const std::array<const char*, 5> values{url.c_str(), timeout.c_str(), "c2pd",
+                                          "-c synchronous_commit=on", nullptr};
   Connection conn(PQconnectdbParams(keys.data(), values.data(), 1));
   if (!conn.conn_) return core::Fail(core::ErrorCode::kUnavailable, "out of memory for libpq");
   if (PQstatus(conn.conn_.get()) != CONNECTION_OK) {

@@ -24,9 +24,9 @@ inline constexpr std::string_view kRollbackToUnit = "ROLLBACK TO SAVEPOINT u";
 inline constexpr std::string_view kSavepointPart = "SAVEPOINT p";
 inline constexpr std::string_view kReleasePart = "RELEASE SAVEPOINT p";
 inline constexpr std::string_view kRollbackToPart = "ROLLBACK TO SAVEPOINT p";
-// Every session commits durably, whatever the server's default: "acknowledged" means the
-// WAL is flushed on the primary.
-inline constexpr std::string_view kSynchronousCommitOn = "SET synchronous_commit = on";
+// Every session commits durably whatever the server's default (connection.cpp sets
+// synchronous_commit = on as a connection option); read back by the tests.
+C2P_PG_SQL(kShowSynchronousCommit, "SHOW synchronous_commit");
 
 // --- Migrations ----------------------------------------------------------------------
 
