@@ -4,13 +4,14 @@
 #   make run    build (release) and run the sandbox in the foreground
 #   make test   build (ASan+UBSan) and run every test
 #   make build  build (release); binaries in build/bin/
+#   make package  the Debian package (build/release/c2p_*.deb; docs/operations.md)
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 SANDBOX_DIR ?= var/sandbox
 
-.PHONY: all run test build deps check-format format tidy bench fuzz clean
+.PHONY: all run test build package deps check-format format tidy bench fuzz clean
 
 all: build
 
@@ -21,6 +22,9 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 	@ln -sfn release/bin build/bin
+
+package: build
+	@cd build/release && cpack -G DEB
 
 run: build
 	@build/bin/c2pd sandbox --dir $(SANDBOX_DIR) --port $(PORT)

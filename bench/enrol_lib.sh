@@ -16,6 +16,12 @@
 #   connections) and returns when all have been answered; fails on any answer that is not
 #   2xx.
 # enrol_fire N: POSTs …:clickToPayEnrolment for crd_1…crd_N once each (as enrol_walk).
+# enrol_sql SQL: one query on c2pd's store (SQLite or PostgreSQL), unaligned output.
+#
+# STORE=postgresql runs c2pd on a throwaway PostgreSQL (scripts/pg.sh, stopped on exit)
+# instead of the embedded SQLite. NODES=N (PostgreSQL only, default 1) starts N c2pd
+# nodes on that store behind nginx (deploy/nginx/c2p.conf.template, NGINX_WORKERS workers,
+# default 1); `url` is then nginx's, c2pd_pid the first node's.
 
 readonly ISSUER=SANDBOX001
 
@@ -58,6 +64,19 @@ if engine:
     text += "\n[engine]\n" + engine + "\n"
 open(path, "w").write(text)
 PY
+  local nodes=${NODES:-1}
+  bench_require_ints nodes
+  if [[ ${STORE:-sqlite} == postgresql ]]; then
+    # Outside $tmp: the cluster's owner (not root) must reach its directory.
+    pg_dir=$(mktemp -u "${TMPDIR:-/tmp}/c2p-bench-pg.XXXXXX")
+    trap 'bench_cleanup; bash scripts/pg.sh stop "$pg_dir"' EXIT
+    pg_url=$(bash scripts/pg.sh start "$pg_dir" auto)
+    sed -i "s|^url = \"sqlite:.*\"|url = \"$pg_url\"|" "$sb/c2pd.toml"
+    grep -q "^url = \"$pg_url\"" "$sb/c2pd.toml" || { say "no [store] url to replace"; exit 1; }
+    say "store: PostgreSQL ($pg_url), $nodes node(s)"
+  elif ((nodes > 1)); then
+    say "NODES > 1 needs STORE=postgresql"; exit 2
+  fi
   bench_start c2psim "$sim_port" "$tmp/c2psim.log" "$sim_cpus" \
     "$BUILD_DIR/bin/c2psim" --config "$sb/c2psim.toml"
   sim_pid=$started_pid
@@ -66,6 +85,30 @@ PY
   c2pd_pid=$started_pid
   url="http://127.0.0.1:$c2pd_port"
   sim_url="http://127.0.0.1:$sim_port"
+  ((nodes > 1)) && enrol_more_nodes "$nodes" "$c2pd_cpus"
+  return 0
+}
+
+# Nodes 2…N (same configuration, their own ports) and nginx in front of all of them.
+enrol_more_nodes() {
+  local nodes=$1 cpus=$2 upstreams="server 127.0.0.1:$c2pd_port;" n port
+  for ((n = 2; n <= nodes; n++)); do
+    port=$(bench_free_ports 1)
+    sed "s/^port = $c2pd_port\$/port = $port/" "$sb/c2pd.toml" >"$sb/c2pd-$n.toml"
+    bench_start "c2pd node $n" "$port" "$tmp/c2pd-$n.log" "$cpus" \
+      "$BUILD_DIR/bin/c2pd" --config "$sb/c2pd-$n.toml"
+    upstreams+=" server 127.0.0.1:$port;"
+  done
+  local prefix="$tmp/nginx-front" front
+  front=$(bench_free_ports 1)
+  mkdir -p "$prefix"
+  sed -e "s|\${C2P_NODES}|$upstreams|" -e "s|\${C2P_LISTEN}|127.0.0.1:$front|" \
+    -e "s|\${NGINX_PREFIX}|$prefix|g" \
+    -e "s|^worker_processes auto;|worker_processes ${NGINX_WORKERS:-1};|" \
+    deploy/nginx/c2p.conf.template >"$prefix/nginx.conf"
+  bench_start "nginx front" "$front" "$prefix/out.log" "$cpus" \
+    /usr/sbin/nginx -p "$prefix" -c "$prefix/nginx.conf"
+  url="http://127.0.0.1:$front"
 }
 
 enrol_token() { "$BUILD_DIR/bin/c2pctl" token --sandbox "$sb" --url "$url"; }
@@ -228,4 +271,10 @@ enrol_register() {
 }
 
 # Reads the store (read-only) with sqlite3; the WAL lets c2pd write meanwhile.
-enrol_sql() { sqlite3 -readonly "file:$sb/c2p.db" "$1"; }
+enrol_sql() {
+  if [[ ${STORE:-sqlite} == postgresql ]]; then
+    psql -X -q -t -A -F '|' "$pg_url" -c "$1"
+  else
+    sqlite3 -readonly "file:$sb/c2p.db" "$1"
+  fi
+}

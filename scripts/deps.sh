@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev clang-format-14
   curl wrk nginx-light python3 python3-jwcrypto
+  dpkg-dev file
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include "auth/access_token.hpp"
 #include "auth/assertion.hpp"
 #include "auth/rate_limiter.hpp"
+#include "store/store.hpp"
 
 namespace c2p::api {
 
@@ -22,6 +23,10 @@ struct AuthContext {
   auth::RateLimiter token_limits;              // per issuer, the token endpoint
   // mTLS is on: every call must come with a client certificate naming its issuer.
   bool require_client_identity = false;
+  // Several nodes share this store: accepted assertion ids are also recorded there, so a
+  // replay sent to another node is refused. Null on the embedded store (one process: its
+  // memory is the whole record).
+  store::Store* shared_replay = nullptr;
 };
 
 }  // namespace c2p::api

@@ -1,5 +1,7 @@
 #include "api/service_routes.hpp"
 
+#include "api/openapi_document.hpp"
+
 namespace c2p::api {
 
 namespace asio = boost::asio;
@@ -23,6 +25,12 @@ void AddServiceRoutes(http::Router& router, std::function<core::Result<void>()> 
 
   router.Add(Verb::get, "/metrics", [&metrics](Request&) -> asio::awaitable<Reply> {
     co_return http::Text(Status::ok, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  // spec/api.md §6: public, like the other service endpoints (it describes the API, it
+  // holds no data). Embedded at build time: the document of the binary that serves it.
+  router.Add(Verb::get, "/openapi.json", [](Request&) -> asio::awaitable<Reply> {
+    co_return http::Text(Status::ok, std::string(OpenApiDocument()), "application/json");
   });
 }
 

@@ -1,6 +1,8 @@
 #include "api/token_routes.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 
 #include "api/bearer_auth.hpp"
 #include "api/token_request.hpp"
@@ -77,14 +79,40 @@ Reply TokenInfo(const Request& request) {
   return r;
 }
 
+// Prunes the shared record once in this many grants: one DELETE per batch of ids keeps the
+// table near the ids still within their assertions' lifetime.
+constexpr std::uint64_t kPruneEvery = 1024;
+
+// Records the accepted assertion's id in the shared store. False: another node (or this
+// one, before a restart) already accepted it.
+asio::awaitable<core::Result<bool>> UseSharedId(store::Store& store, std::string_view issuer,
+                                                const auth::AssertionId& id, core::SystemTime now,
+                                                bool prune) {
+  const auto millis = [](core::SystemTime t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  };
+  const std::int64_t now_ms = millis(now);
+  const std::int64_t forget_ms = millis(id.forget_after);
+  bool first = false;
+  auto written = co_await store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    auto used = tx.UseAssertionId(issuer, id.jti, forget_ms, now_ms);
+    if (!used) return tl::unexpected(std::move(used.error()));
+    first = *used;
+    return prune ? tx.PruneAssertionIds(now_ms) : core::Result<void>{};
+  });
+  if (!written) co_return tl::unexpected(std::move(written.error()));
+  co_return first;
+}
+
 }  // namespace
 
 void AddTokenRoutes(http::Router& router, AuthContext& auth, core::metrics::Registry& metrics) {
   auto counters = std::make_shared<TokenMetrics>(metrics);
+  auto grants = std::make_shared<std::atomic<std::uint64_t>>(0);
 
   router.Add(
       Verb::post, "/authz/v1/oauth2/token",
-      [&auth, counters](Request& request) -> asio::awaitable<Reply> {
+      [&auth, counters, grants](Request& request) -> asio::awaitable<Reply> {
         auto parsed = ParseTokenRequest(
             IsJson(request) ? TokenBodyType::kJson : TokenBodyType::kForm, request.body());
         if (!parsed) {
@@ -101,10 +129,24 @@ void AddTokenRoutes(http::Router& router, AuthContext& auth, core::metrics::Regi
           }
         }
         const auto now = std::chrono::system_clock::now();
-        auto issuer = auth.assertions.Verify(parsed->assertion, now);
+        auth::AssertionId id;
+        auto issuer = auth.assertions.Verify(parsed->assertion, now, &id);
         if (issuer && auth.require_client_identity && request.client_identity() != *issuer) {
           issuer = tl::unexpected(auth::GrantFailure{
               auth::GrantError::kInvalidGrant, "the client certificate names another issuer"});
+        }
+        if (issuer && auth.shared_replay != nullptr && !id.jti.empty()) {
+          const bool prune = grants->fetch_add(1, std::memory_order_relaxed) % kPruneEvery == 0;
+          auto first = co_await UseSharedId(*auth.shared_replay, *issuer, id, now, prune);
+          if (!first) {
+            log::Error("auth.replay_record_failed", {{"correlation_id", request.correlation_id()},
+                                                     {"error", first.error().message}});
+            co_return NoStore(http::ErrorReply(first.error()));
+          }
+          if (!*first) {
+            issuer = tl::unexpected(
+                auth::GrantFailure{auth::GrantError::kInvalidGrant, "jti already used"});
+          }
         }
         if (!issuer) {
           counters->refused.Add();

@@ -332,7 +332,7 @@ asio::awaitable<Reply> TokenEventRoute(TspContext& ctx, Request& request) {
   log::Info("tsp.token_event", {{"correlation_id", request.correlation_id()},
                                 {"network", network_name},
                                 {"event_id", body->event_id},
-                                {"event", WireName(body->event)},
+                                {"token_event", WireName(body->event)},
                                 {"digital_card_id", body->digital_card_id},
                                 {"outcome", OutcomeName(out.outcome)},
                                 {"issuer", out.card.issuer_id},

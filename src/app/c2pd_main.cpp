@@ -14,6 +14,7 @@
 #include "app/registry_setup.hpp"
 #include "app/sandbox.hpp"
 #include "app/signals.hpp"
+#include "c2p/build_version.hpp"
 
 namespace {
 
@@ -28,6 +29,7 @@ std::filesystem::path SelfDir() {
 int main(int argc, char** argv) {
   CLI::App cli{"c2p server: enrols issuers' cards into Click to Pay"};
   cli.require_subcommand(0, 1);
+  cli.set_version_flag("--version", std::string("c2pd ") + c2p::build::kVersionLine);
   std::string config_path;
   cli.add_option("--config", config_path, "TOML configuration file");
 

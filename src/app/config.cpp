@@ -32,9 +32,12 @@ bool IsHttpUrl(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://");
 }
 
-// A base URL other paths are appended to: http(s), no trailing slash, query or fragment.
+// A base URL other paths are appended to: http(s), no trailing slash, query or fragment,
+// and no user information or backslash: the HTTP client refuses those at every send, and
+// they are how a URL is made to name one host to the allow-list and another to a client
+// (docs/security.md), so they stop the start instead.
 bool IsBaseUrl(std::string_view url) {
-  return IsHttpUrl(url) && !url.ends_with("/") && url.find_first_of(" ?#") == std::string::npos;
+  return IsHttpUrl(url) && !url.ends_with("/") && url.find_first_of(" ?#@\\") == std::string::npos;
 }
 
 // The host of an http(s) URL, without port or brackets ("" when there is none).
@@ -187,6 +190,8 @@ VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   if (auto ok = Int(r, "max_in_flight", e.max_in_flight, 1, 100'000); !ok) return ok;
   if (auto ok = Int(r, "bulk_max_in_flight", e.bulk_max_in_flight, 0, 100'000); !ok) return ok;
   if (auto ok = Millis(r, "profile_timeout_ms", e.profile_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "lease_ms", e.lease); !ok) return ok;
+  if (e.lease < std::chrono::seconds(1)) return Err(r.Invalid("lease_ms", "must be at least 1000"));
   if (e.retry_max < e.retry_base) {
     return Err(r.Invalid("retry_max_ms", "must not be below retry_base_ms"));
   }
@@ -221,6 +226,8 @@ VoidResult ParseNotifications(const toml::table* t, NotificationsConfig& n) {
     return ok;
   }
   if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
+  if (auto ok = Millis(r, "lease_ms", n.lease); !ok) return ok;
+  if (n.lease <= n.timeout) return Err(r.Invalid("lease_ms", "must be above timeout_ms"));
   return r.RejectUnknown();
 }
 
@@ -306,13 +313,14 @@ VoidResult ParseIssuer(const toml::table& t, std::size_t i, const fs::path& base
   if (auto ok = Bool(r, "auto_enrolment", s.auto_enrolment); !ok) return ok;
   if (auto ok = Str(r, "base_url", s.base_url, false); !ok) return ok;
   if (!s.base_url.empty() && !IsBaseUrl(s.base_url)) {
-    return Err(
-        r.Invalid("base_url", "must be an http:// or https:// base URL without a trailing /"));
+    return Err(r.Invalid(
+        "base_url", "must be an http:// or https:// base URL without a trailing /, '@' or '\\'"));
   }
   if (auto ok = Str(r, "notification_url", s.notification_url, false); !ok) return ok;
   if (!s.notification_url.empty() && !IsBaseUrl(s.notification_url)) {
-    return Err(r.Invalid("notification_url",
-                         "must be an http:// or https:// base URL without a trailing /"));
+    return Err(
+        r.Invalid("notification_url",
+                  "must be an http:// or https:// base URL without a trailing /, '@' or '\\'"));
   }
   auto hosts = r.StringList("notification_hosts");
   if (!hosts) return Err(hosts.error());

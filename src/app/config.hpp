@@ -118,6 +118,9 @@ struct EngineConfig {
   unsigned bulk_max_in_flight = 0;
   // Each directory's share of a Click to Pay profiles read (spec/api.md §5.7).
   std::chrono::milliseconds profile_timeout{5'000};
+  // How long a claimed job is held before another worker (another node, after a crash) may
+  // take it over; must outlast one attempt (docs/engine.md "Leases and fencing").
+  std::chrono::milliseconds lease{300'000};
 };
 
 // [notifications]: delivery to the issuers (src/notify).
@@ -129,6 +132,8 @@ struct NotificationsConfig {
   unsigned jitter_percent = 20;                               // each delay ± this
   unsigned max_in_flight_per_issuer = 4;
   std::chrono::milliseconds timeout{10'000};  // one attempt, connection included
+  // A claimed message is not claimed again (by any node) before this; above `timeout`.
+  std::chrono::milliseconds lease{60'000};
 };
 
 // [batch]: batch registration files (src/batch).

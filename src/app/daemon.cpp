@@ -17,6 +17,7 @@
 #include "app/registry_setup.hpp"
 #include "app/signals.hpp"
 #include "app/tsp_setup.hpp"
+#include "c2p/build_version.hpp"
 #include "core/metrics.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
@@ -42,6 +43,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
 
   http::Router router;
   store::Store& db = **store;
+  if (store::SharedByNodes(config.store.url)) (*auth)->shared_replay = &db;
   api::AddServiceRoutes(
       router, [&db] { return db.Ping(); }, metrics);
 
@@ -98,7 +100,8 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     return 1;
   }
   log::Info("c2pd.ready", {{"port", static_cast<unsigned>(server.port())},
-                           {"schema_version", db.SchemaVersion()}});
+                           {"schema_version", db.SchemaVersion()},
+                           {"version", std::string(build::kVersionLine)}});
   if (hooks.on_ready) hooks.on_ready(server.port());
 
   for (;;) {

@@ -88,6 +88,7 @@ core::Result<std::unique_ptr<notify::Notifier>> BuildNotifier(const Config& conf
   options.schedule.jitter = static_cast<double>(n.jitter_percent) / 100.0;
   options.max_in_flight_per_issuer = static_cast<int>(n.max_in_flight_per_issuer);
   options.timeout = n.timeout;
+  options.lease = n.lease;
   return std::make_unique<notify::Notifier>(store, std::move(issuers), render, metrics, options);
 }
 
@@ -128,6 +129,7 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   options.max_in_flight = config.engine.max_in_flight;
   options.bulk_max_in_flight = config.engine.bulk_max_in_flight;
   options.retry = engine::RetryPolicy{config.engine.retry_base, config.engine.retry_max};
+  options.lease = config.engine.lease;
   rt->engine = std::make_unique<engine::Engine>(store, rt->watch, metrics, options);
   rt->client = std::make_unique<http::Client>(rt->engine->executor());
 

@@ -454,15 +454,18 @@ int RunSandbox(const SandboxOptions& options, const fs::path& simulator_binary) 
               << "  store        " << config->store.url << "\n\n"
               << "Try it:\n"
               << "  curl -s http://127.0.0.1:" << port << "/readyz\n"
-              << "  TOKEN=$(build/bin/c2pctl token --sandbox " << dir.string()
-              << " --url http://127.0.0.1:" << port << ")\n"
+              << "  TOKEN=$(build/bin/c2pctl token --sandbox " << dir.string() << ")\n"
               << "  curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:" << port
               << "/authz/v1/tokeninfo\n"
+              << "Enrol a test card end to end (cons_1 is known to the stand-in issuer):\n"
               << "  build/bin/c2pctl register-card --sandbox " << dir.string()
-              << " --url http://127.0.0.1:" << port
-              << " --card-id crd_1 --consumer-id cons_1 --pan 4111111111111111 --exp 1230\n"
+              << " --card-id crd_1 --consumer-id cons_1 --pan 4111111111111111 --exp 1230 && "
+                 "build/bin/c2pctl enrol --sandbox "
+              << dir.string() << " --card-id crd_1 --watch\n"
+              << "  build/bin/c2pctl profiles --sandbox " << dir.string()
+              << " --consumer-id cons_1\n"
               << "  build/bin/c2pctl register-consumer --sandbox " << dir.string()
-              << " --url http://127.0.0.1:" << port << " --consumer-id cons_1 --state ACTIVE\n\n"
+              << " --consumer-id cons_2 --state ACTIVE\n\n"
               << "Stop with Ctrl-C. Data and keys are kept for the next start (--reset to "
                  "start over).\n"
               << std::flush;

@@ -128,8 +128,8 @@ std::string_view AssertionVerifier::ClaimedIssuer(std::string_view assertion) co
   return it == keys_.end() ? std::string_view{} : std::string_view(it->first);
 }
 
-GrantResult<std::string> AssertionVerifier::Verify(std::string_view assertion,
-                                                   core::SystemTime now) {
+GrantResult<std::string> AssertionVerifier::Verify(std::string_view assertion, core::SystemTime now,
+                                                   AssertionId* id_out) {
   // Choose the key from the unverified header and payload; everything is checked again
   // on the verified payload below.
   auto header = jose::PeekJwsHeader(assertion);
@@ -194,6 +194,7 @@ GrantResult<std::string> AssertionVerifier::Verify(std::string_view assertion,
       case ReplayCache::Outcome::kFull:
         return Grant("too many recent assertions; retry shortly");
     }
+    if (id_out != nullptr) *id_out = AssertionId{std::string(jti->as_string()), forget_after};
   }
   return std::string(iss);
 }

@@ -46,6 +46,13 @@ struct IssuerAssertionKeys {
   std::vector<jose::VerificationKey> keys;  // ES256, each with a distinct kid
 };
 
+// An accepted assertion's id, for a replay record shared by several nodes (this process's
+// memory already holds it): remembered until `forget_after`.
+struct AssertionId {
+  std::string jti;  // empty: the assertion had none
+  core::SystemTime forget_after{};
+};
+
 class AssertionVerifier {
  public:
   // Throws std::invalid_argument for a key without a kid, two keys of one issuer with the
@@ -58,7 +65,9 @@ class AssertionVerifier {
 
   // The verified issuerId. A valid assertion's jti is remembered; the same jti again
   // (from the same issuer, before its exp) is refused.
-  GrantResult<std::string> Verify(std::string_view assertion, core::SystemTime now);
+  // When `id` is given, an accepted assertion's jti is also written there.
+  GrantResult<std::string> Verify(std::string_view assertion, core::SystemTime now,
+                                  AssertionId* id = nullptr);
 
   // The issuer's onboarded key of that kid, or null. The same keys sign the issuer's batch
   // files (spec/batch.md §2).

@@ -222,6 +222,10 @@ asio::awaitable<void> BatchProcessor::PickUpInboxes() {
     for (const auto& name : spool.WorkFiles()) {
       if (stopping_) co_return;
       if (open_files.contains({issuer, name})) continue;
+      {
+        const std::lock_guard lock(uploads_mu_);
+        if (uploads_in_flight_.contains({issuer, name})) continue;  // the upload claims it
+      }
       co_await AdmitFromSpool(spool, name);
     }
     for (const auto& name : spool.CompleteInboxFiles(options_.settle)) {
@@ -342,7 +346,19 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
     const std::string name =
         h.batch_id + "-" + h.seq_number + "-" + std::to_string(now / 1000) + ".json";
     // Into work/ first, then the claim: a crash in between leaves a file that the next
-    // start admits; never a row without its file.
+    // start admits; never a row without its file. Until the claim, the inbox round skips it.
+    {
+      const std::lock_guard lock(uploads_mu_);
+      uploads_in_flight_.emplace(issuer, name);
+    }
+    struct InFlight {
+      BatchProcessor& self;
+      std::pair<std::string, std::string> key;
+      ~InFlight() {
+        const std::lock_guard lock(self.uploads_mu_);
+        self.uploads_in_flight_.erase(key);
+      }
+    } in_flight{*this, {issuer, name}};
     if (auto adopted = spool->AdoptUpload(file, name); !adopted) {
       remove_upload();
       co_return tl::unexpected(adopted.error());

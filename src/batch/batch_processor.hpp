@@ -17,7 +17,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -123,6 +125,11 @@ class BatchProcessor {
   boost::asio::thread_pool prepare_pool_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  // Work files an HTTPS upload has put in work/ and not yet claimed: the inbox round
+  // leaves them alone (else it could claim the upload's key first, and the upload would
+  // answer 409 and remove the file the round then tries to process).
+  std::mutex uploads_mu_;
+  std::set<std::pair<std::string, std::string>> uploads_in_flight_;
 };
 
 }  // namespace c2p::batch

@@ -52,7 +52,11 @@ Engine::Engine(store::Store& store, OperationWatch& watch, core::metrics::Regist
       retried_(
           metrics.GetCounter("c2p_job_retries_total", "Job attempts that ended in a retry later.")),
       claim_errors_(metrics.GetCounter("c2p_job_claim_errors_total",
-                                       "Claims of due jobs that the store refused.")) {}
+                                       "Claims of due jobs that the store refused.")),
+      leases_lost_(metrics.GetCounter(
+          "c2p_job_leases_lost_total",
+          "Attempts whose outcome was dropped: the lease had lapsed and a later claim holds "
+          "the job.")) {}
 
 Engine::~Engine() { Stop(); }
 
@@ -224,7 +228,12 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
                                    {"attempt", job.attempts},
                                    {"delay_ms", delay.count()},
                                    {"reason", retry.message}});
+  bool held = true;
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    auto rescheduled = tx.RescheduleJob(job, run_at, retry.progress);
+    if (!rescheduled) return tl::unexpected(std::move(rescheduled.error()));
+    held = *rescheduled;
+    if (!held) return {};
     if (retry.profile_network) {
       if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *retry.profile_network,
                                         UnixMillisNow());
@@ -232,10 +241,18 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
         return p;
       }
     }
-    return tx.RescheduleJob(job.job_id, run_at, retry.progress);
+    return {};
   });
   // Unwritten, the job keeps its lease and runs again once the lease lapses.
   if (!written) log::Error("engine.reschedule_failed", {{"error", written.error().message}});
+  if (written && !held) LeaseLost(job);
+}
+
+void Engine::LeaseLost(const store::JobRecord& job) {
+  leases_lost_.Add();
+  log::Warn("engine.lease_lost", {{"correlation_id", job.correlation_id},
+                                  {"operation_id", job.operation_id},
+                                  {"attempt", job.attempts}});
 }
 
 asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished& end) {
@@ -253,8 +270,14 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   std::optional<std::string> card_status = end.card_status;
   const notify::NotificationQueue* notifications = options_.notifications;
   bool next_queued = false;
+  bool held = true;
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
     next_queued = false;
+    // First, so that a holder whose lease was taken over writes nothing at all.
+    auto deleted = tx.DeleteJob(job);
+    if (!deleted) return tl::unexpected(std::move(deleted.error()));
+    held = *deleted;
+    if (!held) return {};
     auto ended = tx.FinishOperation(outcome);
     if (!ended) return tl::unexpected(std::move(ended.error()));
     if (*ended && notifications) {
@@ -319,7 +342,6 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     for (const std::string& network : end.profiles_removed) {
       if (auto p = tx.DeleteNetworkProfile(job.issuer_id, job.consumer_id, network); !p) return p;
     }
-    if (auto d = tx.DeleteJob(job.job_id); !d) return d;
     // The consumer's next queued job (auto-enrolment) is its head now, due at once.
     auto more = tx.ConsumerHasJob(job.issuer_id, job.consumer_id);
     if (!more) return tl::unexpected(std::move(more.error()));
@@ -329,6 +351,10 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   if (!written) {
     log::Error("engine.finish_failed",
                {{"operation_id", job.operation_id}, {"error", written.error().message}});
+    co_return;
+  }
+  if (!held) {
+    LeaseLost(job);
     co_return;
   }
   if (next_queued) wake_timer_.cancel();  // on the engine's thread: the loop claims it

@@ -74,6 +74,9 @@ class Engine {
   boost::asio::awaitable<void> RunJob(store::JobRecord job);
   boost::asio::awaitable<void> Settle(const store::JobRecord& job, RunResult result);
   boost::asio::awaitable<void> Finish(const store::JobRecord& job, const Finished& end);
+  // The attempt's outcome was not written: a later claim (this node or another) holds the
+  // job now and writes its own.
+  void LeaseLost(const store::JobRecord& job);
   std::chrono::milliseconds UntilNextDue();
   bool BulkHasRoom() const { return bulk_in_flight_ < bulk_max_; }
 
@@ -96,6 +99,7 @@ class Engine {
   core::metrics::Counter& failed_;
   core::metrics::Counter& retried_;
   core::metrics::Counter& claim_errors_;
+  core::metrics::Counter& leases_lost_;
 };
 
 // Milliseconds since the Unix epoch, the unit of the store's times.

@@ -21,6 +21,13 @@
 namespace c2p::store {
 namespace {
 
+// A fenced write as a unit's result: refused when the lease was taken over.
+core::Result<void> Held(const core::Result<bool>& written) {
+  if (!written) return tl::unexpected(written.error());
+  if (!*written) return core::Fail(core::ErrorCode::kInternal, "lease taken over");
+  return {};
+}
+
 using testing::Await;
 using testing::StartWrite;
 
@@ -120,7 +127,7 @@ TEST_P(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
   const auto head = std::find_if(first.begin(), first.end(),
                                  [](const JobRecord& j) { return j.operation_id == "op_head"; });
   ASSERT_NE(head, first.end());
-  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.DeleteJob(head->job_id); }));
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.DeleteJob(*head)); }));
   EXPECT_EQ(NextDue(600), 100);
   auto next = Claim(600, 6'000, 10);
   ASSERT_EQ(next.size(), 1U);
@@ -136,7 +143,7 @@ TEST_P(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
   EXPECT_EQ(claimed[0].operation_id, "op_head");
   // The head retries later: the consumer's next due time is the head's, not the queued
   // job's (already past), which would make the engine spin on a job it cannot claim.
-  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.RescheduleJob(claimed[0].job_id, 700, "{}"); }));
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.RescheduleJob(claimed[0], 700, "{}")); }));
   EXPECT_EQ(NextDue(200), 700);
   EXPECT_TRUE(Claim(200, 1'000'000, 10).empty());
   auto again = Claim(700, 1'000'000, 10);
@@ -171,7 +178,7 @@ TEST_P(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
   auto claimed = Claim(100, 1'000'000, 10);
   ASSERT_EQ(claimed.size(), 1U);
   ASSERT_TRUE(Write(
-      [&](WriteTx& tx) { return tx.RescheduleJob(claimed[0].job_id, 400, R"({"step":"poll"})"); }));
+      [&](WriteTx& tx) { return Held(tx.RescheduleJob(claimed[0], 400, R"({"step":"poll"})")); }));
   EXPECT_TRUE(Claim(300, 1'000'000, 10).empty());
   auto due = Claim(400, 1'000'000, 10);
   ASSERT_EQ(due.size(), 1U);
@@ -188,6 +195,37 @@ TEST_P(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
   }
 }
 
+TEST_P(EngineQueriesTest, AHolderWhoseLeaseWasTakenOverWritesNothing) {
+  ASSERT_TRUE(AddJob("op_1", "c1", 100));
+  auto first = Claim(100, 1'000, 10);
+  ASSERT_EQ(first.size(), 1U);
+  // The first holder stalls past its lease; a second worker (another node) claims the job.
+  auto second = Claim(1'000, 2'000, 10);
+  ASSERT_EQ(second.size(), 1U);
+  EXPECT_EQ(second[0].attempts, first[0].attempts + 1);
+  bool rescheduled = true;
+  bool deleted = true;
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto r = tx.RescheduleJob(first[0], 5'000, R"({"stale":true})");
+    if (!r) return tl::unexpected(r.error());
+    rescheduled = *r;
+    auto d = tx.DeleteJob(first[0]);
+    if (!d) return tl::unexpected(d.error());
+    deleted = *d;
+    return {};
+  }));
+  EXPECT_FALSE(rescheduled);
+  EXPECT_FALSE(deleted);
+  EXPECT_EQ(store_->CountJobs().value(), 1);
+  // The current holder's writes go through, with its own progress.
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.RescheduleJob(second[0], 3'000, "{}")); }));
+  auto third = Claim(3'000, 4'000, 10);
+  ASSERT_EQ(third.size(), 1U);
+  EXPECT_EQ(third[0].progress, "{}");
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.DeleteJob(third[0])); }));
+  EXPECT_EQ(store_->CountJobs().value(), 0);
+}
+
 TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   auto claimed = Claim(100, 1'000, 10);
@@ -199,7 +237,7 @@ TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
     auto finished = tx.FinishOperation(ok);
     if (!finished || !*finished) return core::Fail(core::ErrorCode::kInternal, "not finished");
     if (auto p = tx.PutNetworkProfile("ISSUER0001", "c1", "VISA", 200); !p) return p;
-    return tx.DeleteJob(claimed[0].job_id);
+    return Held(tx.DeleteJob(claimed[0]));
   }));
   // A second end (a replay after a crash) changes nothing.
   OperationOutcome late{"ISSUER0001", "op_1",       "FAILED", "NETWORK_UNAVAILABLE",
@@ -261,7 +299,7 @@ TEST_P(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
   auto bulk = Claim(500, 5'000, 10, JobLane::kBulk);
   ASSERT_EQ(bulk.size(), 1U);
   EXPECT_EQ(bulk[0].operation_id, "op_bulk");
-  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.DeleteJob(bulk[0].job_id); }));
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.DeleteJob(bulk[0])); }));
   auto next = Claim(500, 5'000, 10);
   ASSERT_EQ(next.size(), 1U);
   EXPECT_EQ(next[0].operation_id, "op_api");

@@ -33,4 +33,8 @@ core::Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const Store
   return std::unique_ptr<Store>(std::move(*store));
 }
 
+bool SharedByNodes(std::string_view url) {
+  return url.starts_with("postgresql:") || url.starts_with("postgres:");
+}
+
 }  // namespace c2p::store

@@ -67,6 +67,14 @@ class WriteTx {
   virtual core::Result<bool> ResealField(const SealedRow& row, std::string_view field,
                                          const Blob& old_blob, const Blob& new_blob) = 0;
 
+  // --- The token endpoint's shared replay record (several nodes on one store).
+  // Records the assertion id (issuer, jti) as used until `forget_ms`; false when it is
+  // already recorded and not forgotten at `now_ms` (a replay).
+  virtual core::Result<bool> UseAssertionId(std::string_view issuer, std::string_view jti,
+                                            std::int64_t forget_ms, std::int64_t now_ms) = 0;
+  // Deletes the ids forgotten at `now_ms`.
+  virtual core::Result<void> PruneAssertionIds(std::int64_t now_ms) = 0;
+
   // --- The engine (engine_records.hpp).
   virtual core::Result<std::int64_t> InsertJob(const JobRecord& job) = 0;
   // Whether a job (a Click to Pay operation in progress) exists for the consumer.
@@ -76,10 +84,13 @@ class WriteTx {
   virtual core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms,
                                                          std::int64_t lease_until_ms, JobLane lane,
                                                          int limit) = 0;
+  // `job` as its claim returned it: its attempt count is the lease's fencing token. Both
+  // write nothing and return false when a later claim took the job over (our lease had
+  // lapsed and another worker, maybe on another node, holds it now).
   // Releases the job's lease and makes it due again at `run_at_ms`.
-  virtual core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+  virtual core::Result<bool> RescheduleJob(const JobRecord& job, std::int64_t run_at_ms,
                                            std::string_view progress) = 0;
-  virtual core::Result<void> DeleteJob(std::int64_t job_id) = 0;
+  virtual core::Result<bool> DeleteJob(const JobRecord& job) = 0;
   // Every lease lapses now (the embedded store has one process: at its start, any lease
   // was held by a process that is gone). On PostgreSQL this does nothing: several nodes
   // share the jobs, and a node starting up cannot tell a dead node's leases from a live
@@ -241,5 +252,9 @@ class Store {
 // Records commit batch sizes and latencies into `registry`.
 core::Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options,
                                                core::metrics::Registry& registry);
+
+// Whether the store `url` names may be shared by several c2pd nodes (PostgreSQL), so that
+// what one process keeps in memory is not the whole picture.
+bool SharedByNodes(std::string_view url);
 
 }  // namespace c2p::store

@@ -15,6 +15,7 @@
 #include "jose/jwk.hpp"
 #include "jose/jws.hpp"
 #include "jose/key_file.hpp"
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/test_certs.hpp"
@@ -80,7 +81,7 @@ class AuthE2e : public ::testing::Test {
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", path}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
     if (tls_section.empty()) {
-      ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+      ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/c2pd.out");
     }
   }
 
@@ -291,12 +292,12 @@ TEST_F(AuthE2e, C2pctlTokenSignsAnAssertionAndPrintsAWorkingAccessToken) {
   ASSERT_TRUE(info);
   EXPECT_EQ(info->status, 200) << token;
 
-  // A key the issuer does not own: c2pctl reports the refusal and fails.
+  // A key the issuer does not own: c2pctl reports the refusal (exit 3).
   auto bad = Process::Start({BinDir() + "/c2pctl", "token", "--issuer", kIssuerA, "--key",
                              dir_ + "/b.jwk", "--url", "http://127.0.0.1:" + std::to_string(port_)},
                             dir_ + "/ctl-bad.out");
   ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->Wait(std::chrono::seconds(20)), 1);
+  EXPECT_EQ(bad->Wait(std::chrono::seconds(20)), 3);
   EXPECT_NE(ReadFile(dir_ + "/ctl-bad.out").find("invalid_grant"), std::string::npos);
 }
 

@@ -2,10 +2,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "api/openapi_document.hpp"
+#include "tests/support/c2pd_contract.hpp"
+#include "tests/support/openapi_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 
@@ -67,7 +73,7 @@ TEST_F(DaemonTest, CheckConfigValidatesWithoutStarting) {
 TEST_F(DaemonTest, ServesHealthReadinessAndMetricsAndStopsOnSigterm) {
   auto p = StartDaemon(WriteConfig());
   ASSERT_TRUE(p);
-  ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+  ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/c2pd.out");
   auto health = Fetch(port_, "GET", "/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
@@ -86,7 +92,7 @@ TEST_F(DaemonTest, ServesHealthReadinessAndMetricsAndStopsOnSigterm) {
 TEST_F(DaemonTest, HostileInputGetsDocumentedAnswersAndServiceContinues) {
   auto p = StartDaemon(WriteConfig());
   ASSERT_TRUE(p);
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
 
   struct Case {
     std::string bytes;
@@ -126,7 +132,7 @@ TEST_F(DaemonTest, HostileInputGetsDocumentedAnswersAndServiceContinues) {
 TEST_F(DaemonTest, CorrelationIdIsEchoedAndLogged) {
   auto p = StartDaemon(WriteConfig());
   ASSERT_TRUE(p);
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   auto r = Fetch(port_, "GET", "/healthz", {}, "x-correlation-id: trace-me-42\r\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->header("x-correlation-id"), "trace-me-42");
@@ -134,6 +140,85 @@ TEST_F(DaemonTest, CorrelationIdIsEchoedAndLogged) {
     return ReadFile(dir_ + "/c2pd.out").find("\"correlation_id\":\"trace-me-42\"") !=
            std::string::npos;
   }));
+}
+
+TEST_F(DaemonTest, ServesTheOpenApiDocumentWithoutAuthentication) {
+  auto p = StartDaemon(WriteConfig());
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(WaitC2pdReady(port_));
+  auto r = Fetch(port_, "GET", "/openapi.json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("content-type").rfind("application/json", 0), 0U)
+      << r->header("content-type");
+  // The document built into this c2pd, which is api/openapi.json (openapi_contract_test).
+  EXPECT_EQ(r->body, std::string(api::OpenApiDocument()));
+  EXPECT_EQ(boost::json::parse(r->body).at("openapi"), "3.1.0");
+}
+
+// Walks c2pd's route table from outside: every route has a latency histogram labelled
+// with its template from start-up (GET /metrics), and a method a path does not serve
+// answers 405 with the methods it does (Allow). Each (method, template) must be in
+// api/openapi.json, and the document must describe nothing c2pd does not serve.
+TEST_F(DaemonTest, EveryRouteIsInTheOpenApiDocumentAndNothingElse) {
+  auto p = StartDaemon(WriteConfig());
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(WaitC2pdReady(port_));
+  auto metrics = Fetch(port_, "GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  std::set<std::string> templates;
+  const std::regex label(R"re(c2p_http_request_seconds_count\{route="([^"]+)"\})re");
+  for (std::sregex_iterator it(metrics->body.begin(), metrics->body.end(), label), end; it != end;
+       ++it) {
+    if ((*it)[1] != "unmatched") templates.insert((*it)[1]);
+  }
+  ASSERT_GE(templates.size(), 20U) << "the route labels were not found in /metrics";
+
+  std::set<std::pair<std::string, std::string>> served;
+  for (const auto& tmpl : templates) {
+    // Any well-formed value stands for a parameter: the router decides on the path alone.
+    const std::string path = std::regex_replace(tmpl, std::regex(R"(\{[A-Za-z]+\})"), "x1");
+    auto r = Fetch(port_, "PATCH", path);
+    ASSERT_TRUE(r) << tmpl;
+    ASSERT_EQ(r->status, 405) << tmpl;
+    const std::string allow = r->header("allow");
+    ASSERT_FALSE(allow.empty()) << tmpl;
+    const std::regex method("[A-Z]+");
+    for (std::sregex_iterator m(allow.begin(), allow.end(), method), end; m != end; ++m) {
+      served.emplace(m->str(), tmpl);
+    }
+  }
+  const auto documented = OpenApiContract::Embedded().Operations();
+  const std::set<std::pair<std::string, std::string>> in_document(documented.begin(),
+                                                                  documented.end());
+  for (const auto& [method, tmpl] : served) {
+    EXPECT_TRUE(in_document.count({method, tmpl}))
+        << method << " " << tmpl << " is served by c2pd but missing from api/openapi.json";
+  }
+  for (const auto& [method, tmpl] : in_document) {
+    EXPECT_TRUE(served.count({method, tmpl}))
+        << method << " " << tmpl << " is in api/openapi.json but c2pd does not serve it";
+  }
+}
+
+// The e2e hook is live: a response from a c2pd's port that breaks the document fails the
+// test that received it, naming route, status and finding (and not the body's values).
+TEST_F(DaemonTest, ResponsesOfAC2pdAreCheckedAgainstTheDocument) {
+  auto p = StartDaemon(WriteConfig());
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(WaitC2pdReady(port_));
+  static std::uint16_t port = 0;  // EXPECT_NONFATAL_FAILURE's statement sees statics only
+  static HttpResponse drifted;
+  port = port_;
+  auto real = Fetch(port_, "GET", "/healthz");
+  ASSERT_TRUE(real);
+  drifted = *real;
+  drifted.body = R"({"status":"jane@example.com"})";
+  EXPECT_NONFATAL_FAILURE(ObserveResponse(port, "GET", "/healthz", drifted),
+                          "GET /healthz -> 200: body /status: not one of the enum values");
+  drifted.status = 202;
+  EXPECT_NONFATAL_FAILURE(ObserveResponse(port, "GET", "/healthz", drifted),
+                          "the status is not documented");
 }
 
 }  // namespace

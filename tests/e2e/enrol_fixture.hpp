@@ -32,7 +32,7 @@ class EnrolE2e : public RegistryE2e {
       std::ofstream consumers(d + "/consumers.json");
       consumers << R"({"consumers":[{"issuerId":"ISSUER0002",)"
                 << R"("consumerId":"c-fetch","consumerInfo":)" << kFetchedInfo << "}";
-      for (int i = 0; i < kFetchedConsumers; ++i) {
+      for (int i = 0; i < fetched_consumers_; ++i) {
         consumers << R"(,{"issuerId":"ISSUER0002","consumerId":"c-fetch-)" << i
                   << R"(","consumerInfo":)" << kFetchedInfo << "}";
       }
@@ -44,9 +44,11 @@ class EnrolE2e : public RegistryE2e {
         "[[issuer.webhook_secrets]]\nissuer = \"ISSUER0002\"\nfile = \"issuer.whsec\"\n"));
     std::ofstream(d + "/oauth.secret") << "s3cret\n";
     const std::string sim_url = "http://127.0.0.1:" + std::to_string(sim_->sim_port);
-    issuer_b_extra_ = "base_url = \"" + sim_url +
-                      "/sim/v1/issuer\"\noauth_client_id = \"c2p\"\noauth_client_secret_file = \"" +
-                      d + "/oauth.secret\"\n";
+    // Appended to what a derived suite set before (its spool, for instance).
+    issuer_b_extra_ +=
+        "base_url = \"" + sim_url +
+        "/sim/v1/issuer\"\noauth_client_id = \"c2p\"\noauth_client_secret_file = \"" + d +
+        "/oauth.secret\"\n";
     if (notify_issuer_b_) {
       issuer_b_extra_ += "notification_url = \"" + sim_url +
                          "/sim/v1/issuer\"\nnotification_hosts = [\"127.0.0.1\"]\n"
@@ -183,8 +185,9 @@ class EnrolE2e : public RegistryE2e {
   // `notifications_config_` as [notifications].
   static inline bool notify_issuer_b_ = false;
   static inline std::string notifications_config_;
-  // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch.
-  static constexpr int kFetchedConsumers = 8;
+  // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch
+  // (set before SetUpTestSuite for more).
+  static inline int fetched_consumers_ = 8;
 };
 
 }  // namespace c2p::testing

@@ -118,7 +118,7 @@ class Notifications : public EnrolE2e {
     for (int i = 0; i < count; ++i) {
       const std::string card = "k-" + tag + "-" + std::to_string(i);
       const bool visa = i % 2 == 0;
-      RegisterCard("c-fetch-" + std::to_string(next_consumer_++ % kFetchedConsumers), card,
+      RegisterCard("c-fetch-" + std::to_string(next_consumer_++ % fetched_consumers_), card,
                    TestPan(visa ? "4" : "51"), visa ? "VISA_CLASSIC" : "MC_STANDARD", kIssuerB);
       cards.push_back(card);
     }

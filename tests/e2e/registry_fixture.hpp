@@ -25,6 +25,7 @@
 #include "jose/jwk.hpp"
 #include "jose/jws.hpp"
 #include "jose/key_file.hpp"
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/test_postgres.hpp"
@@ -102,7 +103,7 @@ class RegistryE2e : public ::testing::Test {
     pan += "]";
     std::ofstream out(ConfigPath());
     out << "[server]\nport = " << port_ << "\nthreads = 2\n"
-        << "[store]\nurl = \"" << StoreUrl() << "\"\n"
+        << server_extra_ << "[store]\nurl = \"" << StoreUrl() << "\"\n"
         << "[keys]\ntoken_mac = \"mac.jwk\"\njwe = [\"jwe.jwk\"]\npan = " << pan
         << "\npan_hmac = \"pan-hmac.jwk\"\n";
     for (const auto& [id, key, mode] : {std::tuple{kIssuerA, "a.pub.jwk", "stored"},
@@ -121,7 +122,7 @@ class RegistryE2e : public ::testing::Test {
     out.close();
     daemon_ = Process::Start({BinDir() + "/c2pd", "--config", ConfigPath()}, dir_ + "/c2pd.out");
     ASSERT_TRUE(daemon_);
-    ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/c2pd.out");
+    ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/c2pd.out");
   }
 
   // Returns a copy under a lock: client threads in the crash and load tests share the cache.
@@ -247,6 +248,8 @@ class RegistryE2e : public ::testing::Test {
 
   static inline std::string dir_;
   static inline std::unique_ptr<PostgresDatabase> pg_;  // the suite's database, on PostgreSQL
+  // Appended to c2pd.toml's [server] table (timeouts, connection limit…).
+  static inline std::string server_extra_;
   // Appended to c2pd.toml by StartDaemon (suites that add networks, engine settings…).
   static inline std::string extra_config_;
   // Appended to ISSUER0002's [[issuers]] table (its issuer backend, for instance).

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 
@@ -44,7 +45,7 @@ class SandboxTest : public ::testing::Test {
 
 TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_)) << ReadFile(dir_ + "/sandbox.out");
+  ASSERT_TRUE(WaitC2pdReady(port_)) << ReadFile(dir_ + "/sandbox.out");
   auto sim = Fetch(static_cast<std::uint16_t>(port_ + 10), "GET", "/healthz");
   ASSERT_TRUE(sim);
   EXPECT_EQ(sim->status, 200);
@@ -107,7 +108,7 @@ TEST_F(SandboxTest, StartsC2pdAndTheSimulatorAndWritesSandboxJson) {
 
 TEST_F(SandboxTest, TheBannersTokenCommandGivesASandboxIssuerToken) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   EXPECT_TRUE(Eventually([&] {
     return ReadFile(dir_ + "/sandbox.out").find("c2pctl token --sandbox") != std::string::npos;
   }));
@@ -127,7 +128,7 @@ TEST_F(SandboxTest, TheBannersTokenCommandGivesASandboxIssuerToken) {
 
 TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   EXPECT_TRUE(Eventually([&] {
     return ReadFile(dir_ + "/sandbox.out").find("c2pctl register-card") != std::string::npos;
   }));
@@ -143,14 +144,15 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
     std::ofstream(dir_ + "/info.json")
         << R"({"language":"en-US","firstName":"Sam","lastName":"Ple","email":"sam@example.com"})";
   }
-  ASSERT_EQ(run({"register-consumer", "--consumer-id", "cons_ctl", "--info", dir_ + "/info.json"},
+  ASSERT_EQ(run({"register-consumer", "--consumer-id", "cons_ctl", "--info", dir_ + "/info.json",
+                 "--json"},
                 "consumer.out"),
             0)
       << ReadFile(dir_ + "/consumer.out");
   EXPECT_EQ(json::parse(ReadFile(dir_ + "/consumer.out")),
             (json::object{{"consumerId", "cons_ctl"}, {"state", "ACTIVE"}}));
   ASSERT_EQ(run({"register-card", "--card-id", "crd_ctl", "--consumer-id", "cons_ctl", "--pan",
-                 "5555555555554444", "--exp", "1230", "--idempotency-key", "ctl-1"},
+                 "5555555555554444", "--exp", "1230", "--idempotency-key", "ctl-1", "--json"},
                 "card.out"),
             0)
       << ReadFile(dir_ + "/card.out");
@@ -158,11 +160,11 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
   EXPECT_EQ(card.at("network"), "MASTERCARD");
   EXPECT_EQ(card.at("cardProductId"), "MC_STANDARD");
   EXPECT_EQ(card.at("panLast4"), "4444");
-  // A refusal is exit 1 with c2p's answer on stderr: the same PAN under another cardId.
+  // A refusal is exit 3 with c2p's errorCode on stderr: the same PAN under another cardId.
   EXPECT_EQ(run({"register-card", "--card-id", "crd_ctl2", "--consumer-id", "cons_ctl", "--pan",
                  "5555555555554444", "--exp", "1230"},
                 "dup.out"),
-            1);
+            3);
   EXPECT_NE(ReadFile(dir_ + "/dup.out").find("PAN_ALREADY_REGISTERED"), std::string::npos);
 
   // The other sandbox issuer sees none of it: 403 on SANDBOX001's paths, 404 on its own.
@@ -191,7 +193,7 @@ TEST_F(SandboxTest, RegisterCommandsRegisterAConsumerAndACard) {
 // every record OK, and `batch status --result` prints the _OUT document.
 TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   const std::string url = "http://127.0.0.1:" + std::to_string(port_);
   auto run = [&](std::vector<std::string> args, const std::string& out, bool with_url = true) {
     args.insert(args.begin(), BinDir() + "/c2pctl");
@@ -216,7 +218,7 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   };
   const std::string https_file = make("SBX1", "make1.out");
   ASSERT_FALSE(https_file.empty());
-  ASSERT_EQ(run({"batch", "submit", https_file}, "submit1.out"), 0)
+  ASSERT_EQ(run({"batch", "submit", https_file, "--json"}, "submit1.out"), 0)
       << ReadFile(dir_ + "/submit1.out");
   ASSERT_EQ(run({"batch", "status", "SBX1", "1", "--result"}, "result1.out"), 0)
       << ReadFile(dir_ + "/result1.out");
@@ -233,7 +235,7 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
   const std::string spool = std::string(SandboxJson().at("spoolDir").as_string());
   ASSERT_EQ(run({"batch", "submit", spool_file, "--spool", spool}, "submit2.out"), 0)
       << ReadFile(dir_ + "/submit2.out");
-  ASSERT_EQ(run({"batch", "status", "SBX2", "1"}, "status2.out"), 0);
+  ASSERT_EQ(run({"batch", "status", "SBX2", "1", "--json"}, "status2.out"), 0);
   const auto progress = json::parse(ReadFile(dir_ + "/status2.out")).as_object();
   EXPECT_EQ(progress.at("status"), "DONE");
   EXPECT_EQ(progress.at("totalRecords"), 25);
@@ -243,7 +245,7 @@ TEST_F(SandboxTest, BatchCommandsMakeSubmitAndReadAFile) {
 
 TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
   Process sandbox = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   auto code = sandbox.Stop();
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 0);
@@ -258,20 +260,20 @@ TEST_F(SandboxTest, SigtermStopsBothProcessesCleanly) {
 TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
   {
     Process first = StartSandbox();
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(first.Stop(), 0);
   }
   const json::object before = SandboxJson();
   {
     Process second = StartSandbox();
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(second.Stop(), 0);
   }
   // A lost public half is derived again from the kept private key.
   fs::remove(dir_ + "/sb/keys/jwe.pub.jwk");
   {
     Process second = StartSandbox();
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(second.Stop(), 0);
   }
   const json::object again = SandboxJson();
@@ -280,7 +282,7 @@ TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
   EXPECT_EQ(again.at("notificationSecret"), before.at("notificationSecret"));
   {
     Process reset = StartSandbox({"--reset"});
-    ASSERT_TRUE(WaitReady(port_));
+    ASSERT_TRUE(WaitC2pdReady(port_));
     ASSERT_EQ(reset.Stop(), 0);
   }
   EXPECT_NE(SandboxJson().at("issuerSigningKey"), before.at("issuerSigningKey"));
@@ -288,7 +290,7 @@ TEST_F(SandboxTest, RestartKeepsKeysAndResetReplacesThem) {
 
 TEST_F(SandboxTest, ABusyPortFailsTheStartWithAMessage) {
   Process first = StartSandbox();
-  ASSERT_TRUE(WaitReady(port_));
+  ASSERT_TRUE(WaitC2pdReady(port_));
   const std::string other = NamedTestDir("sandbox-e2e-busy");
   auto second = Process::Start(
       {BinDir() + "/c2pd", "sandbox", "--dir", other + "/sb", "--port", std::to_string(port_)},

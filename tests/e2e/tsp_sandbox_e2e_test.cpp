@@ -18,6 +18,7 @@
 #include "http/client.hpp"
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
+#include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/scratch_dir.hpp"
@@ -60,7 +61,7 @@ TEST(TspSandboxE2e, SimulatorTokenServiceAsksC2pdAndReportsTheToken) {
       Process::Start({BinDir() + "/c2pd", "sandbox", "--dir", sb, "--port", std::to_string(port)},
                      dir + "/sandbox.out");
   ASSERT_TRUE(sandbox);
-  ASSERT_TRUE(WaitReady(port)) << ReadFile(dir + "/sandbox.out");
+  ASSERT_TRUE(WaitC2pdReady(port)) << ReadFile(dir + "/sandbox.out");
 
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   auto run = [&](std::vector<std::string> args, const std::string& out) {

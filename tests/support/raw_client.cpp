@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 namespace c2p::testing {
@@ -160,7 +161,32 @@ std::optional<HttpResponse> Fetch(std::uint16_t port, std::string_view method,
   RawClient client;
   if (!client.Connect(port)) return std::nullopt;
   if (!client.Send(BuildRequest(method, target, body, extra_headers, false))) return std::nullopt;
-  return client.Read(timeout);
+  auto response = client.Read(timeout);
+  if (response) ObserveResponse(port, method, target, *response);
+  return response;
+}
+
+namespace {
+std::mutex observer_mu;
+ResponseObserver& Observer() {
+  static ResponseObserver observer;
+  return observer;
+}
+}  // namespace
+
+void SetResponseObserver(ResponseObserver observer) {
+  const std::lock_guard lock(observer_mu);
+  Observer() = std::move(observer);
+}
+
+void ObserveResponse(std::uint16_t port, std::string_view method, std::string_view target,
+                     const HttpResponse& response) {
+  ResponseObserver observer;
+  {
+    const std::lock_guard lock(observer_mu);
+    observer = Observer();
+  }
+  if (observer) observer(port, method, target, response);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,6 +56,16 @@ std::optional<HttpResponse> Fetch(std::uint16_t port, std::string_view method,
                                   std::string_view target, std::string_view body = {},
                                   std::string_view extra_headers = {},
                                   std::chrono::milliseconds timeout = 10s);
+
+// Sees every response Fetch and TlsClient::Request receive, with the port and the request
+// line that produced it: how the end-to-end suites check each of c2pd's responses against
+// api/openapi.json (tests/support/c2pd_contract.hpp). One observer per process; an empty
+// function removes it. Raw RawClient reads (malformed or partial requests) are not seen.
+using ResponseObserver = std::function<void(std::uint16_t port, std::string_view method,
+                                            std::string_view target, const HttpResponse&)>;
+void SetResponseObserver(ResponseObserver observer);
+void ObserveResponse(std::uint16_t port, std::string_view method, std::string_view target,
+                     const HttpResponse& response);
 
 // Builds the bytes of a request.
 std::string BuildRequest(std::string_view method, std::string_view target, std::string_view body,

@@ -80,6 +80,7 @@ struct TlsClient::Impl {
   ssl::context ctx;
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
   beast::flat_buffer buffer;
+  std::uint16_t port = 0;  // of the last Connect, for the response observer
 };
 
 TlsClient::TlsClient(TlsClientOptions options)
@@ -90,6 +91,7 @@ TlsClient::~TlsClient() = default;
 bool TlsClient::Connect(std::uint16_t port, std::string* error, std::chrono::milliseconds timeout) {
   impl_->stream.emplace(impl_->io, impl_->ctx);
   impl_->buffer.clear();
+  impl_->port = port;
   // The server certificate must name 127.0.0.1 (an IP subjectAltName).
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(impl_->stream->native_handle()), "127.0.0.1");
   beast::error_code ec;
@@ -143,7 +145,9 @@ std::optional<HttpResponse> TlsClient::Request(std::string_view method, std::str
                                                std::string_view extra_headers,
                                                std::chrono::milliseconds timeout) {
   if (!Send(BuildRequest(method, target, body, extra_headers), timeout)) return std::nullopt;
-  return Read(timeout);
+  auto response = Read(timeout);
+  if (response) ObserveResponse(impl_->port, method, target, *response);
+  return response;
 }
 
 bool TlsClient::WaitClosed(std::chrono::milliseconds timeout) {

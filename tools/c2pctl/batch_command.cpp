@@ -12,6 +12,8 @@
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/durable_file.hpp"
 #include "tools/c2pctl/http_call.hpp"
+#include "tools/c2pctl/human_output.hpp"
+#include "tools/c2pctl/issuer_api.hpp"
 #include "tools/c2pctl/sandbox_material.hpp"
 
 namespace c2p::ctl {
@@ -44,6 +46,13 @@ http::ClientRequest Get(const TokenOptions& t, const std::string& path, const st
   return request;
 }
 
+// "batch B1/1 DONE: 25/25 processed, ok 24, ko 1".
+std::string DescribeProgress(const BatchIds& ids, const BatchProgress& p) {
+  return "batch " + ids.batch_id + "/" + ids.seq_number + " " + Printable(p.status) + ": " +
+         std::to_string(p.processed) + "/" + std::to_string(p.total) + " processed, ok " +
+         std::to_string(p.ok) + ", ko " + std::to_string(p.ko) + "\n";
+}
+
 // Polls the progress until DONE or REJECTED or the deadline; draws the progress line.
 int WaitForBatch(const BatchSubmitOptions& options, const TokenOptions& token_options,
                  const BatchIds& ids, std::ostream& out, std::ostream& err) {
@@ -62,8 +71,8 @@ int WaitForBatch(const BatchSubmitOptions& options, const TokenOptions& token_op
     if (!token) {
       auto fetched = FetchAccessToken(token_options);
       if (!fetched) {
-        err << (drawn != 0 ? "\n" : "") << kSubmit << ": " << fetched.error().message << "\n";
-        return kExitFailure;
+        err << (drawn != 0 ? "\n" : "");
+        return ReportError(kSubmit, fetched.error(), err);
       }
       token = std::move(*fetched);
     }
@@ -74,8 +83,8 @@ int WaitForBatch(const BatchSubmitOptions& options, const TokenOptions& token_op
     } else if (response->status == 401) {
       // Access tokens expire long before a big batch ends: get a new one, once.
       if (fresh_token_refused) {
-        err << (drawn != 0 ? "\n" : "") << kSubmit << ": 401 " << response->body << "\n";
-        return kExitFailure;
+        err << (drawn != 0 ? "\n" : "");
+        return ReportFailedCall(kSubmit, token_options.url, response, options.json, out, err);
       }
       token.reset();
       fresh_token_refused = true;
@@ -84,9 +93,8 @@ int WaitForBatch(const BatchSubmitOptions& options, const TokenOptions& token_op
       // A spooled file is unknown until c2p has picked it up.
       draw("waiting for c2p to pick up " + ids.batch_id + "/" + ids.seq_number);
     } else if (response->status != 200) {
-      err << (drawn != 0 ? "\n" : "") << kSubmit << ": " << response->status << " "
-          << response->body << "\n";
-      return kExitFailure;
+      err << (drawn != 0 ? "\n" : "");
+      return ReportFailedCall(kSubmit, token_options.url, response, options.json, out, err);
     } else {
       auto progress = ParseProgress(response->body);
       if (!progress) {
@@ -96,14 +104,18 @@ int WaitForBatch(const BatchSubmitOptions& options, const TokenOptions& token_op
       draw(FormatProgressLine(*progress));
       if (progress->finished()) {
         err << "\n";
-        out << response->body << "\n";
-        return progress->status == "DONE" ? kExitOk : kExitFailure;
+        out << (options.json ? response->body + "\n" : DescribeProgress(ids, *progress));
+        if (progress->status == "DONE") return kExitOk;
+        err << kSubmit << ": the file was REJECTED: `c2pctl batch status " << ids.batch_id << " "
+            << ids.seq_number << " --result` says why\n";
+        return kExitFailure;
       }
     }
     if (response && response->status != 401) fresh_token_refused = false;
     if (std::chrono::steady_clock::now() >= deadline) {
       err << (drawn != 0 ? "\n" : "") << kSubmit << ": timed out waiting for " << ids.batch_id
-          << "/" << ids.seq_number << "\n";
+          << "/" << ids.seq_number << "; follow it with `c2pctl batch status " << ids.batch_id
+          << " " << ids.seq_number << "`\n";
       return kExitFailure;
     }
     std::this_thread::sleep_for(options.poll_interval);  // the poll interval, not a wait
@@ -111,8 +123,11 @@ int WaitForBatch(const BatchSubmitOptions& options, const TokenOptions& token_op
 }
 
 // POSTs the file; the ids c2p accepted it under.
+// On failure, `exit_code` says which (cli.hpp).
 std::optional<BatchIds> Upload(const BatchSubmitOptions& options, const TokenOptions& t,
-                               const BatchIds& header, std::ostream& out, std::ostream& err) {
+                               const BatchIds& header, int& exit_code, std::ostream& out,
+                               std::ostream& err) {
+  exit_code = kExitFailure;
   // c2pctl's HTTP client sends a body from memory, so the file is read whole (at most the
   // 200 MB c2p accepts, in practice).
   std::string body;
@@ -128,7 +143,7 @@ std::optional<BatchIds> Upload(const BatchSubmitOptions& options, const TokenOpt
   }
   auto token = FetchAccessToken(t);
   if (!token) {
-    err << kSubmit << ": " << token.error().message << "\n";
+    exit_code = ReportError(kSubmit, token.error(), err);
     return std::nullopt;
   }
   http::ClientRequest request;
@@ -138,12 +153,8 @@ std::optional<BatchIds> Upload(const BatchSubmitOptions& options, const TokenOpt
   request.body = std::move(body);
   request.timeout = kUploadTimeout;
   auto response = CallOnce(std::move(request));
-  if (!response) {
-    err << kSubmit << ": " << t.url << ": " << response.error().message << "\n";
-    return std::nullopt;
-  }
-  if (response->status != 202) {
-    err << kSubmit << ": " << response->status << " " << response->body << "\n";
+  if (!response || response->status != 202) {
+    exit_code = ReportFailedCall(kSubmit, t.url, response, options.json, out, err);
     return std::nullopt;
   }
   auto accepted = ParseAccepted(response->body, header.issuer_id);
@@ -151,7 +162,11 @@ std::optional<BatchIds> Upload(const BatchSubmitOptions& options, const TokenOpt
     err << kSubmit << ": " << accepted.error().message << "\n";
     return std::nullopt;
   }
-  if (options.no_wait) out << response->body << "\n";
+  if (options.no_wait) {
+    out << (options.json
+                ? response->body + "\n"
+                : "batch " + accepted->batch_id + "/" + accepted->seq_number + " accepted\n");
+  }
   return accepted.value();
 }
 
@@ -219,9 +234,11 @@ int RunBatchSubmit(const BatchSubmitOptions& options, std::ostream& out, std::os
     return kExitFailure;
   }
   // The token is the file's issuer's: c2p checks the header against the caller.
-  TokenOptions t = options.token;
-  t.issuer = header->issuer_id;
+  TokenOptions file_issuer = options.token;
+  file_issuer.issuer = header->issuer_id;
   BatchIds ids = *header;
+  // Only what talks to c2p needs its URL: a spooled file without waiting does not.
+  auto target = [&]() { return ResolveTarget(file_issuer); };
   if (!options.spool.empty()) {
     auto delivered = CopyIntoInbox(options.file, fs::path(options.spool) / "inbox");
     if (!delivered) {
@@ -233,45 +250,57 @@ int RunBatchSubmit(const BatchSubmitOptions& options, std::ostream& out, std::os
       out << delivered->string() << "\n";
       return kExitOk;
     }
-  } else {
-    auto accepted = Upload(options, t, *header, out, err);
-    if (!accepted) return kExitFailure;
-    if (options.no_wait) return kExitOk;
-    ids = *accepted;
+    auto t = target();
+    if (!t) return ReportError(kSubmit, t.error(), err);
+    return WaitForBatch(options, *t, ids, out, err);
   }
-  return WaitForBatch(options, t, ids, out, err);
+  auto t = target();
+  if (!t) return ReportError(kSubmit, t.error(), err);
+  int failure = kExitFailure;
+  auto accepted = Upload(options, *t, *header, failure, out, err);
+  if (!accepted) return failure;
+  if (options.no_wait) return kExitOk;
+  return WaitForBatch(options, *t, *accepted, out, err);
 }
 
 int RunBatchStatus(const BatchStatusOptions& options, std::ostream& out, std::ostream& err) {
-  const BatchIds ids{options.token.issuer, options.batch_id, options.seq};
-  if (!IsPathSafeId(ids.issuer_id, 64) || !IsPathSafeId(ids.batch_id, 48) ||
-      ids.seq_number.empty() || ids.seq_number.size() > 48 ||
-      ids.seq_number.find_first_not_of("0123456789") != std::string::npos) {
-    err << kStatus << ": BATCH_ID is 1 to 48 of [A-Za-z0-9_-] and SEQ 1 to 48 digits\n";
+  // Checked before anything is read: they go into the URL's path as they are.
+  if ((!options.token.issuer.empty() && !IsPathSafeId(options.token.issuer, 64)) ||
+      !IsPathSafeId(options.batch_id, 48) || options.seq.empty() || options.seq.size() > 48 ||
+      options.seq.find_first_not_of("0123456789") != std::string::npos) {
+    err << kStatus
+        << ": BATCH_ID is 1 to 48 of [A-Za-z0-9_-], SEQ 1 to 48 digits and "
+           "--issuer 1 to 64 of [A-Za-z0-9_-]\n";
     return kExitUsage;
   }
-  auto token = FetchAccessToken(options.token);
-  if (!token) {
-    err << kStatus << ": " << token.error().message << "\n";
-    return kExitFailure;
-  }
+  auto target = ResolveTarget(options.token);
+  if (!target) return ReportError(kStatus, target.error(), err);
+  const BatchIds ids{target->issuer, options.batch_id, options.seq};
+  auto token = FetchAccessToken(*target);
+  if (!token) return ReportError(kStatus, token.error(), err);
   http::ClientRequest request =
-      Get(options.token, options.result ? BatchResultPath(ids) : BatchProgressPath(ids), *token);
+      Get(*target, options.result ? BatchResultPath(ids) : BatchProgressPath(ids), *token);
   http::ClientOptions client;
   if (options.result) {
     client.max_response_bytes = kMaxResultBytes;
     client.timeout = kResultTimeout;
   }
   auto response = CallOnce(std::move(request), client);
-  if (!response) {
-    err << kStatus << ": " << options.token.url << ": " << response.error().message << "\n";
+  if (!response || response->status != 200) {
+    return ReportFailedCall(kStatus, target->url, response, options.json, out, err);
+  }
+  // The _OUT document is JSON by nature (spec/batch.md §3): printed as received.
+  if (options.json || options.result) {
+    out << response->body << "\n";
+    return kExitOk;
+  }
+  auto progress = ParseProgress(response->body);
+  if (!progress) {
+    // c2p's answer, not the user's request, is at fault: a failure, not a refusal.
+    err << kStatus << ": " << progress.error().message << "; --json prints it as received\n";
     return kExitFailure;
   }
-  if (response->status != 200) {
-    err << kStatus << ": " << response->status << " " << response->body << "\n";
-    return kExitFailure;
-  }
-  out << response->body << "\n";
+  out << DescribeProgress(ids, *progress);
   return kExitOk;
 }
 
@@ -313,8 +342,9 @@ void AddBatchCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostr
   s->add_option("--sandbox", submit->token.sandbox, "Sandbox directory (issuer keys)")
       ->capture_default_str();
   s->add_option("--key", submit->token.key,
-                "Issuer's private signing JWK (default: <sandbox>/issuers/<issuer>-signing.jwk)");
-  s->add_option("--url", submit->token.url, "c2p base URL")->capture_default_str();
+                "Issuer's private ES256 signing JWK (default: the issuer's key in sandbox.json)");
+  s->add_option("--url", submit->token.url, "c2p base URL (default: sandbox.json's baseUrl)");
+  s->add_flag("--json", submit->json, "Print c2p's answers as received (for scripts)");
   s->callback([submit, &exit_code, &out, &err] { exit_code = RunBatchSubmit(*submit, out, err); });
 
   auto status = std::make_shared<BatchStatusOptions>();
@@ -323,6 +353,7 @@ void AddBatchCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostr
   st->add_option("seq", status->seq, "seqNumber")->required();
   st->add_flag("--result", status->result, "Print the _OUT document instead of the progress");
   AddTokenOptions(*st, status->token);
+  st->add_flag("--json", status->json, "Print the progress JSON as received");
   st->callback([status, &exit_code, &out, &err] { exit_code = RunBatchStatus(*status, out, err); });
 }
 

@@ -10,11 +10,12 @@
 //                     [--sandbox DIR] [--key FILE] [--url URL]
 //       delivers the file into DIR/inbox (as .part, renamed) or POSTs it, then polls the
 //       progress every 500 ms, drawing a progress line on stderr, until DONE (exit 0) or
-//       REJECTED (exit 1); the final progress JSON goes to stdout.
+//       REJECTED (exit 1); a summary line (--json: the final progress JSON) goes to stdout.
 //   c2pctl batch status BATCH_ID SEQ [--result] [--sandbox DIR] [--issuer ID] [--key FILE]
 //                     [--url URL]
-//       prints the progress JSON, or the _OUT document with --result.
-// Exit codes as cli.hpp: 0, 1 (refused, failed, REJECTED, timed out), 2 (usage).
+//       prints the progress (a line; --json the JSON), or the _OUT document with --result.
+// Exit codes as cli.hpp: 0; 1 (failed, REJECTED, timed out); 2 (usage); 3 (a 4xx: the
+// file or the request refused).
 
 #include <chrono>
 #include <cstdint>
@@ -49,6 +50,7 @@ struct BatchSubmitOptions {
   std::string file;
   std::string spool;  // empty: HTTPS upload
   bool no_wait = false;
+  bool json = false;
   double timeout_s = 3600;
   std::chrono::milliseconds poll_interval{500};
 };
@@ -58,6 +60,7 @@ struct BatchStatusOptions {
   std::string batch_id;
   std::string seq;
   bool result = false;
+  bool json = false;
 };
 
 int RunBatchMake(const BatchMakeOptions& options, std::ostream& out, std::ostream& err);

@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -11,6 +13,7 @@
 #include "jose/key_file.hpp"
 #include "jose/rsa_key.hpp"
 #include "tools/c2pctl/cli.hpp"
+#include "tools/c2pctl/sandbox_material.hpp"
 
 namespace c2p::ctl {
 
@@ -19,11 +22,17 @@ constexpr std::string_view kCommand = "c2pctl encrypt-card";
 }  // namespace
 
 core::Result<std::string> EncryptCard(const EncryptCardOptions& options) {
-  const std::filesystem::path key_path =
-      options.key.empty() ? std::filesystem::path(options.sandbox) / "keys/jwe.pub.jwk"
-                          : std::filesystem::path(options.key);
-  auto jwk = jose::ReadJwkFile(key_path);
-  if (!jwk) return tl::unexpected(jwk.error());
+  std::optional<jose::EcKey> sandbox_key;
+  if (options.key.empty()) {
+    auto material = ReadSandboxMaterial(options.sandbox, "");
+    if (!material) {
+      return core::Fail(material.error().code,
+                        material.error().message +
+                            ": give c2p's public encryption JWK with --encryption-key, or "
+                            "--sandbox DIR of a sandbox");
+    }
+    sandbox_key = std::move(material->encryption_key);
+  }
   // The plaintext is built in memory that is wiped afterwards. No check of the card data
   // here: c2p is the judge, and a tool that sends bad cards on purpose is useful.
   boost::json::object card{{"pan", options.pan}, {"exp", options.exp}};
@@ -36,6 +45,10 @@ core::Result<std::string> EncryptCard(const EncryptCardOptions& options) {
     core::SecureWipe(value.data(), value.size());
   }
 
+  if (sandbox_key) return jose::EncryptEcdhEs(plaintext.view(), *sandbox_key);
+  const std::filesystem::path key_path(options.key);
+  auto jwk = jose::ReadJwkFile(key_path);
+  if (!jwk) return tl::unexpected(jwk.error());
   const auto kty = jwk->if_contains("kty");
   if (kty != nullptr && kty->is_string() && kty->as_string() == "RSA") {
     auto key = jose::RsaKey::FromJwk(*jwk);
@@ -53,7 +66,7 @@ int RunEncryptCard(const EncryptCardOptions& options, std::ostream& out, std::os
   auto jwe = EncryptCard(options);
   if (!jwe) {
     err << kCommand << ": " << jwe.error().message << "\n";
-    return kExitFailure;
+    return ExitFor(jwe.error());
   }
   out << *jwe << "\n";
   return kExitOk;
@@ -67,8 +80,10 @@ void AddEncryptCardCommand(CLI::App& app, int& exit_code, std::ostream& out, std
       ->required();
   cmd->add_option("--exp", options->exp, "Expiry, MMYY")->required();
   cmd->add_option("--name", options->name, "Cardholder name (optional)");
-  cmd->add_option("--key", options->key, "c2p's public encryption JWK (EC or RSA)");
-  cmd->add_option("--sandbox", options->sandbox, "Sandbox directory (key: keys/jwe.pub.jwk)")
+  cmd->add_option("--encryption-key,--key", options->key,
+                  "c2p's public encryption JWK, EC or RSA (default: sandbox.json's "
+                  "encryptionKey)");
+  cmd->add_option("--sandbox", options->sandbox, "Sandbox directory (sandbox.json)")
       ->capture_default_str();
   cmd->callback(
       [options, &exit_code, &out, &err] { exit_code = RunEncryptCard(*options, out, err); });

@@ -1,5 +1,5 @@
 #pragma once
-// `c2pctl encrypt-card --pan PAN --exp MMYY [--name NAME] [--key FILE | --sandbox DIR]`:
+// `c2pctl encrypt-card --pan PAN --exp MMYY [--name NAME] [--encryption-key FILE | --sandbox DIR]`:
 // prints the `encryptedData` JWE of a card registration (spec/api.md §4.4) for c2p's
 // public encryption key: ECDH-ES + A256GCM for an EC key, RSA-OAEP-256 + A256GCM for an
 // RSA key. A tool for test cards and integration checks: a real PAN passed on a command
@@ -21,7 +21,7 @@ struct EncryptCardOptions {
   std::string pan;
   std::string exp;
   std::string name;  // optional cardholder name
-  std::string key;   // c2p's public JWE key; empty: <sandbox>/keys/jwe.pub.jwk
+  std::string key;   // c2p's public JWE key; empty: sandbox.json's encryptionKey
   std::string sandbox = "var/sandbox";
 };
 

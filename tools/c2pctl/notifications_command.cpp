@@ -119,10 +119,12 @@ int Redeliver(const Options& o, std::ostream& out, std::ostream& err) {
     return kExitFailure;
   }
   for (const std::int64_t id : not_dead) {
-    err << "c2pctl notifications redeliver: message " << id << " is not DEAD (left alone)\n";
+    err << "c2pctl notifications redeliver: message " << id
+        << " is not DEAD (left alone): `c2pctl notifications dead` lists the ones that are\n";
   }
   out << "redelivering " << redelivered << " message" << (redelivered == 1 ? "" : "s") << "\n";
-  return not_dead.empty() ? kExitOk : kExitFailure;
+  // A message that is not DEAD is the store refusing that part of the request.
+  return not_dead.empty() ? kExitOk : kExitRefused;
 }
 
 int Resume(const Options& o, std::ostream& out, std::ostream& err) {

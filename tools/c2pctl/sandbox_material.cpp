@@ -117,8 +117,12 @@ core::Result<SandboxMaterial> ReadSandboxMaterial(const std::filesystem::path& s
     return core::Fail(core::ErrorCode::kConfigInvalid,
                       where + ": cardProducts names neither VISA nor MASTERCARD");
   }
-  return SandboxMaterial{std::move(issuer_id), std::move(*signing), std::move(*encryption),
-                         std::move(known)};
+  const json::value* base_url = root.if_contains("baseUrl");
+  return SandboxMaterial{std::move(issuer_id),
+                         base_url != nullptr && base_url->is_string()
+                             ? std::string(base_url->as_string())
+                             : std::string(),
+                         std::move(*signing), std::move(*encryption), std::move(known)};
 }
 
 }  // namespace c2p::ctl

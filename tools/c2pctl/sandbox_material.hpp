@@ -1,7 +1,7 @@
 #pragma once
-// What `c2pctl batch make` needs from a sandbox (shared/spec/sandbox.md §1): the issuer's
-// ES256 signing key, c2p's public encryption key and the card products, read from
-// `<sandbox>/sandbox.json`.
+// What c2pctl's commands need from a sandbox (shared/spec/sandbox.md §1): the issuer's
+// ES256 signing key, c2p's public encryption key, c2p's URL and the card products, read
+// from `<sandbox>/sandbox.json`.
 //
 // sandbox.json names each product by network but not its BIN ranges; those are the
 // sandbox's documented ranges (docs/sandbox.md): VISA 400000–499999, MASTERCARD
@@ -19,6 +19,7 @@ namespace c2p::ctl {
 
 struct SandboxMaterial {
   std::string issuer_id;
+  std::string base_url;        // c2p's URL (baseUrl); empty when sandbox.json has none
   jose::EcKey signing_key;     // private; its kid (RFC 7638 thumbprint) signs the batch
   jose::EcKey encryption_key;  // public: card data is encrypted to it
   // VISA first, then MASTERCARD, for the ones sandbox.json lists.

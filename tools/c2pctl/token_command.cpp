@@ -14,6 +14,8 @@
 #include "jose/key_file.hpp"
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/http_call.hpp"
+#include "tools/c2pctl/issuer_api.hpp"
+#include "tools/c2pctl/sandbox_material.hpp"
 
 namespace c2p::ctl {
 
@@ -49,52 +51,91 @@ constexpr std::string_view kGrantForm =
 namespace {
 
 core::Result<std::string> SignedAssertion(const TokenOptions& options) {
-  const std::filesystem::path key_path =
-      options.key.empty()
-          ? std::filesystem::path(options.sandbox) / "issuers" / (options.issuer + "-signing.jwk")
-          : std::filesystem::path(options.key);
+  if (options.key.empty()) {
+    // The sandbox's own copy of the issuer's key.
+    auto material = ReadSandboxMaterial(options.sandbox, options.issuer);
+    if (!material) return tl::unexpected(material.error());
+    return SignAssertion(material->signing_key, material->issuer_id);
+  }
+  const std::filesystem::path key_path(options.key);
   auto jwk = jose::ReadJwkFile(key_path);
   if (!jwk) return tl::unexpected(jwk.error());
   auto key = jose::EcKey::FromJwk(*jwk);
   jose::WipeJwkSecrets(*jwk);
   if (!key || !key->has_private()) {
     return core::Fail(core::ErrorCode::kConfigInvalid,
-                      key_path.string() + " is not a P-256 private key");
+                      key_path.string() +
+                          " is not a P-256 private key (give the issuer's "
+                          "ES256 signing JWK with --key)");
   }
   return SignAssertion(*key, options.issuer);
 }
 
 }  // namespace
 
+core::Result<TokenOptions> ResolveTarget(const TokenOptions& options) {
+  TokenOptions resolved = options;
+  if (!resolved.url.empty() && !resolved.issuer.empty()) return resolved;
+  auto material = ReadSandboxMaterial(options.sandbox, options.issuer);
+  if (!material) {
+    return core::Fail(core::ErrorCode::kConfigInvalid,
+                      "no --url or --issuer, and the sandbox cannot be read (" +
+                          material.error().message +
+                          "): give --url URL --issuer ID --key FILE for a deployment, or "
+                          "--sandbox DIR of a sandbox started with `c2pd sandbox`");
+  }
+  if (resolved.issuer.empty()) resolved.issuer = material->issuer_id;
+  if (resolved.url.empty()) resolved.url = material->base_url;
+  if (resolved.url.empty()) {
+    return core::Fail(core::ErrorCode::kConfigInvalid,
+                      options.sandbox + "/sandbox.json has no baseUrl: give --url");
+  }
+  return resolved;
+}
+
 core::Result<std::string> FetchAccessToken(const TokenOptions& options) {
-  auto assertion = SignedAssertion(options);
+  auto target = ResolveTarget(options);
+  if (!target) return tl::unexpected(target.error());
+  auto assertion = SignedAssertion(*target);
   if (!assertion) return assertion;
   http::ClientRequest request;
   request.method = "POST";
-  request.url = options.url + "/authz/v1/oauth2/token";
+  request.url = target->url + "/authz/v1/oauth2/token";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   request.body = std::string(kGrantForm) + *assertion;
   auto response = CallOnce(std::move(request));
   if (!response) {
-    return core::Fail(core::ErrorCode::kIo, options.url + ": " + response.error().message);
+    return core::Fail(core::ErrorCode::kIo, target->url + ": " + response.error().message +
+                                                ": is c2pd running there? (`make run` starts "
+                                                "the sandbox)");
   }
   boost::system::error_code ec;
   const auto body = boost::json::parse(response->body, ec);
+  if (response->status >= 400 && response->status < 500) {
+    // RFC 6749 §5.2: {"error": "invalid_grant"}; the body names no secret.
+    return core::Fail(core::ErrorCode::kUnauthorized,
+                      "the token endpoint refused the assertion (" +
+                          std::to_string(response->status) + " " + response->body +
+                          "): check that --issuer is the issuer's id and --key its onboarded "
+                          "ES256 signing key");
+  }
   if (response->status != 200 || ec || !body.is_object() ||
       !body.as_object().contains("access_token") || !body.at("access_token").is_string()) {
-    return core::Fail(
-        core::ErrorCode::kIo,
-        "token endpoint answered " + std::to_string(response->status) + ": " + response->body);
+    return core::Fail(core::ErrorCode::kIo, "the token endpoint answered " +
+                                                std::to_string(response->status) +
+                                                " without an access token: see c2pd's log");
   }
   return std::string(body.at("access_token").as_string());
 }
 
 int RunToken(const TokenOptions& options, std::ostream& out, std::ostream& err) {
   if (options.assertion_only) {
-    auto assertion = SignedAssertion(options);
+    auto target = ResolveTarget(options);
+    auto assertion = target ? SignedAssertion(*target)
+                            : core::Result<std::string>(tl::unexpected(target.error()));
     if (!assertion) {
       err << kCommand << ": " << assertion.error().message << "\n";
-      return kExitFailure;
+      return ExitFor(assertion.error());
     }
     out << *assertion << "\n";
     return kExitOk;
@@ -102,30 +143,30 @@ int RunToken(const TokenOptions& options, std::ostream& out, std::ostream& err) 
   auto token = FetchAccessToken(options);
   if (!token) {
     err << kCommand << ": " << token.error().message << "\n";
-    return kExitFailure;
+    return ExitFor(token.error());
   }
   out << *token << "\n";
   return kExitOk;
 }
 
 void AddTokenOptions(CLI::App& cmd, TokenOptions& t) {
-  cmd.add_option("--sandbox", t.sandbox, "Sandbox directory (keys)")->capture_default_str();
-  cmd.add_option("--issuer", t.issuer, "issuerId")->capture_default_str();
+  cmd.add_option("--sandbox", t.sandbox,
+                 "Sandbox directory: what --url, --issuer and --key leave out comes from its "
+                 "sandbox.json")
+      ->capture_default_str();
+  cmd.add_option("--issuer", t.issuer, "issuerId (default: sandbox.json's issuerId)")
+      ->check(PathId(64));
   cmd.add_option("--key", t.key,
-                 "Issuer's private signing JWK (default: <sandbox>/issuers/<issuer>-signing.jwk)");
-  cmd.add_option("--url", t.url, "c2p base URL")->capture_default_str();
+                 "Issuer's private ES256 signing JWK (default: the issuer's key in "
+                 "sandbox.json)");
+  cmd.add_option("--url", t.url, "c2p base URL (default: sandbox.json's baseUrl)");
 }
 
 void AddTokenCommand(CLI::App& app, int& exit_code, std::ostream& out, std::ostream& err) {
   auto options = std::make_shared<TokenOptions>();
   CLI::App* cmd =
       app.add_subcommand("token", "Get an access token with a signed JWT assertion (RFC 7523)");
-  cmd->add_option("--sandbox", options->sandbox, "Sandbox directory (issuer keys)")
-      ->capture_default_str();
-  cmd->add_option("--issuer", options->issuer, "issuerId (iss and sub)")->capture_default_str();
-  cmd->add_option("--key", options->key,
-                  "Issuer's private signing JWK (default: <sandbox>/issuers/<issuer>-signing.jwk)");
-  cmd->add_option("--url", options->url, "c2p base URL")->capture_default_str();
+  AddTokenOptions(*cmd, *options);
   cmd->add_flag("--assertion-only", options->assertion_only,
                 "Print the signed assertion; call nothing");
   cmd->callback([options, &exit_code, &out, &err] { exit_code = RunToken(*options, out, err); });

@@ -4,6 +4,11 @@
 // the issuer's private key, exchanges it at c2p's token endpoint and prints the access
 // token, as an issuer backend does. With --assertion-only it prints the assertion instead
 // and calls nothing.
+//
+// Where every API command goes (the "target"): --url, --issuer and --key name any
+// deployment; whatever is not given comes from the sandbox's sandbox.json (--sandbox DIR,
+// default var/sandbox): baseUrl, issuerId (or --issuer among otherIssuers) and that
+// issuer's issuerSigningKey.
 
 #include <ostream>
 #include <string>
@@ -18,16 +23,22 @@ namespace c2p::ctl {
 
 struct TokenOptions {
   std::string sandbox = "var/sandbox";
-  std::string issuer = "SANDBOX001";
-  std::string key;  // empty: <sandbox>/issuers/<issuer>-signing.jwk
-  std::string url = "http://127.0.0.1:8080";
+  std::string issuer;  // empty: sandbox.json's issuerId
+  std::string key;     // empty: the issuer's issuerSigningKey in sandbox.json
+  std::string url;     // empty: sandbox.json's baseUrl
   bool assertion_only = false;
 };
+
+// The options with url and issuer filled in from sandbox.json where they were not given.
+// kConfigInvalid, saying what to give instead, when they are needed and sandbox.json
+// cannot be read.
+core::Result<TokenOptions> ResolveTarget(const TokenOptions& options);
 
 int RunToken(const TokenOptions& options, std::ostream& out, std::ostream& err);
 
 // The signed assertion exchanged for an access token, as RunToken does (ignores
-// assertion_only). Errors carry a message for the command line.
+// assertion_only; resolves the target first). Errors carry a message for the command
+// line; a refusal by the token endpoint is kUnauthorized (exit 3, cli.hpp).
 core::Result<std::string> FetchAccessToken(const TokenOptions& options);
 
 // --sandbox, --issuer, --key and --url, for every command that gets a token first.

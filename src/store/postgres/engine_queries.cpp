@@ -53,13 +53,13 @@ core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t
   return jobs;
 }
 
-core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
+core::Result<bool> RescheduleJobRow(Connection& conn, const JobRecord& job, std::int64_t run_at_ms,
                                     std::string_view progress) {
-  return Done(Query(conn, sql::kRescheduleJob, job_id, run_at_ms, progress));
+  return Any(Query(conn, sql::kRescheduleJob, job.job_id, run_at_ms, progress, job.attempts));
 }
 
-core::Result<void> DeleteJobRow(Connection& conn, std::int64_t job_id) {
-  return Done(Query(conn, sql::kDeleteJob, job_id));
+core::Result<bool> DeleteJobRow(Connection& conn, const JobRecord& job) {
+  return Any(Query(conn, sql::kDeleteJob, job.job_id, job.attempts));
 }
 
 core::Result<std::int64_t> QueryJobCount(Connection& conn) {

@@ -20,9 +20,10 @@ core::Result<bool> QueryConsumerHasJob(Connection& conn, std::string_view issuer
 core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t now_ms,
                                                   std::int64_t lease_until_ms, JobLane lane,
                                                   int limit);
-core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
+// False when the job's lease was taken over by a later claim (nothing written).
+core::Result<bool> RescheduleJobRow(Connection& conn, const JobRecord& job, std::int64_t run_at_ms,
                                     std::string_view progress);
-core::Result<void> DeleteJobRow(Connection& conn, std::int64_t job_id);
+core::Result<bool> DeleteJobRow(Connection& conn, const JobRecord& job);
 core::Result<std::int64_t> QueryJobCount(Connection& conn);
 core::Result<std::optional<std::int64_t>> QueryNextDue(Connection& conn, std::int64_t now_ms,
                                                        JobLane lane);

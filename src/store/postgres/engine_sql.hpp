@@ -78,9 +78,12 @@ C2P_PG_SQL(kClaimJobs,
            "SELECT job_id FROM jobs WHERE lane = $4 AND run_at_ms <= $1 AND lease_until_ms <= $1 "
            "AND " C2P_JOB_IS_HEAD
            " ORDER BY run_at_ms LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " C2P_JOB_COLUMNS);
+// Fenced by the attempt count ($4, $2), as in SQLite: a claim by another node since ours
+// changed it, and the stale holder's write then touches no row.
 C2P_PG_SQL(kRescheduleJob,
-           "UPDATE jobs SET run_at_ms = $2, progress = $3, lease_until_ms = 0 WHERE job_id = $1");
-C2P_PG_SQL(kDeleteJob, "DELETE FROM jobs WHERE job_id = $1");
+           "UPDATE jobs SET run_at_ms = $2, progress = $3, lease_until_ms = 0 "
+           "WHERE job_id = $1 AND attempts = $4");
+C2P_PG_SQL(kDeleteJob, "DELETE FROM jobs WHERE job_id = $1 AND attempts = $2");
 C2P_PG_SQL(kCountJobs, "SELECT COUNT(*) FROM jobs");
 C2P_PG_SQL(
     kNextDue,

@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 
+#include "store/postgres/assertion_sql.hpp"
 #include "store/postgres/batch_sql.hpp"
 #include "store/postgres/binding.hpp"
 #include "store/postgres/engine_sql.hpp"
@@ -26,6 +27,7 @@ constexpr std::array kMigrations{
     Migration{9, "job_queue_per_consumer", sql::kMigration0009JobQueuePerConsumer},
     Migration{10, "create_batch", sql::kMigration0010CreateBatch},
     Migration{11, "job_lanes", sql::kMigration0011JobLanes},
+    Migration{12, "assertion_ids", sql::kMigration0012AssertionIds},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "store/postgres/assertion_sql.hpp"
 #include "store/postgres/batch_queries.hpp"
 #include "store/postgres/binding.hpp"
 #include "store/postgres/engine_queries.hpp"
@@ -67,6 +68,14 @@ core::Result<bool> PgWriteTx::ResealField(const SealedRow& row, std::string_view
   return ResealRowField(conn_, row, field, old_blob, new_blob);
 }
 
+core::Result<bool> PgWriteTx::UseAssertionId(std::string_view issuer, std::string_view jti,
+                                             std::int64_t forget_ms, std::int64_t now_ms) {
+  return Any(Query(conn_, sql::kUseAssertionId, issuer, jti, forget_ms, now_ms));
+}
+core::Result<void> PgWriteTx::PruneAssertionIds(std::int64_t now_ms) {
+  return Done(Query(conn_, sql::kPruneAssertionIds, now_ms));
+}
+
 core::Result<std::int64_t> PgWriteTx::InsertJob(const JobRecord& job) {
   return InsertJobRow(conn_, job);
 }
@@ -82,11 +91,11 @@ core::Result<std::vector<JobRecord>> PgWriteTx::ClaimJobs(std::int64_t now_ms,
                                                           int limit) {
   return ClaimJobRows(conn_, now_ms, lease_until_ms, lane, limit);
 }
-core::Result<void> PgWriteTx::RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+core::Result<bool> PgWriteTx::RescheduleJob(const JobRecord& job, std::int64_t run_at_ms,
                                             std::string_view progress) {
-  return RescheduleJobRow(conn_, job_id, run_at_ms, progress);
+  return RescheduleJobRow(conn_, job, run_at_ms, progress);
 }
-core::Result<void> PgWriteTx::DeleteJob(std::int64_t job_id) { return DeleteJobRow(conn_, job_id); }
+core::Result<bool> PgWriteTx::DeleteJob(const JobRecord& job) { return DeleteJobRow(conn_, job); }
 // Several nodes share the jobs table: a node starting up cannot tell its own lapsed leases
 // from a live node's, so it releases none. Leases lapse by time (store.hpp).
 core::Result<void> PgWriteTx::ReleaseJobLeases() { return {}; }

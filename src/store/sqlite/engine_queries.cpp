@@ -49,13 +49,18 @@ core::Result<std::vector<JobRecord>> ClaimJobRows(Connection& conn, std::int64_t
                         ReadJobWithLane);
 }
 
-core::Result<void> RescheduleJobRow(Connection& conn, std::int64_t job_id, std::int64_t run_at_ms,
+core::Result<bool> RescheduleJobRow(Connection& conn, const JobRecord& job, std::int64_t run_at_ms,
                                     std::string_view progress) {
-  return Run(Prepared(conn, sql::kRescheduleJob, job_id, run_at_ms, progress));
+  auto done =
+      Run(Prepared(conn, sql::kRescheduleJob, job.job_id, run_at_ms, progress, job.attempts));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn.Changes() > 0;
 }
 
-core::Result<void> DeleteJobRow(Connection& conn, std::int64_t job_id) {
-  return Run(Prepared(conn, sql::kDeleteJob, job_id));
+core::Result<bool> DeleteJobRow(Connection& conn, const JobRecord& job) {
+  auto done = Run(Prepared(conn, sql::kDeleteJob, job.job_id, job.attempts));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn.Changes() > 0;
 }
 
 core::Result<void> ReleaseJobLeases(Connection& conn) {

@@ -87,9 +87,13 @@ inline constexpr std::string_view kClaimJobs =
     "UPDATE jobs SET lease_until_ms = ?2, attempts = attempts + 1 WHERE job_id IN ("
     "SELECT job_id FROM jobs WHERE lane = ?4 AND run_at_ms <= ?1 AND lease_until_ms <= ?1 "
     "AND " C2P_JOB_IS_HEAD " ORDER BY run_at_ms LIMIT ?3) RETURNING " C2P_JOB_COLUMNS;
+// Fenced by the attempt count (?4, ?2): a claim by another node since ours changed it,
+// and the stale holder's write then touches no row.
 inline constexpr std::string_view kRescheduleJob =
-    "UPDATE jobs SET run_at_ms = ?2, progress = ?3, lease_until_ms = 0 WHERE job_id = ?1";
-inline constexpr std::string_view kDeleteJob = "DELETE FROM jobs WHERE job_id = ?1";
+    "UPDATE jobs SET run_at_ms = ?2, progress = ?3, lease_until_ms = 0 "
+    "WHERE job_id = ?1 AND attempts = ?4";
+inline constexpr std::string_view kDeleteJob =
+    "DELETE FROM jobs WHERE job_id = ?1 AND attempts = ?2";
 inline constexpr std::string_view kReleaseLeases =
     "UPDATE jobs SET lease_until_ms = 0 WHERE lease_until_ms <> 0";
 inline constexpr std::string_view kCountJobs = "SELECT COUNT(*) FROM jobs";

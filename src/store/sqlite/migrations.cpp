@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "store/sqlite/assertion_sql.hpp"
 #include "store/sqlite/batch_sql.hpp"
 #include "store/sqlite/engine_sql.hpp"
 #include "store/sqlite/notification_sql.hpp"
@@ -23,6 +24,7 @@ constexpr std::array kMigrations{
     Migration{9, "job_queue_per_consumer", sql::kMigration0009JobQueuePerConsumer},
     Migration{10, "create_batch", sql::kMigration0010CreateBatch},
     Migration{11, "job_lanes", sql::kMigration0011JobLanes},
+    Migration{12, "assertion_ids", sql::kMigration0012AssertionIds},
 };
 
 constexpr bool StrictlyIncreasing(std::span<const Migration> list) {

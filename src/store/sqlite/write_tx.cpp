@@ -1,7 +1,9 @@
 #include "store/sqlite/write_tx.hpp"
 
+#include "store/sqlite/assertion_sql.hpp"
 #include "store/sqlite/batch_queries.hpp"
 #include "store/sqlite/batch_sql.hpp"
+#include "store/sqlite/binding.hpp"
 #include "store/sqlite/engine_queries.hpp"
 #include "store/sqlite/notification_queries.hpp"
 #include "store/sqlite/registry_queries.hpp"
@@ -65,6 +67,16 @@ core::Result<bool> SqliteWriteTx::ResealField(const SealedRow& row, std::string_
   return ResealRowField(conn_, row, field, old_blob, new_blob);
 }
 
+core::Result<bool> SqliteWriteTx::UseAssertionId(std::string_view issuer, std::string_view jti,
+                                                 std::int64_t forget_ms, std::int64_t now_ms) {
+  auto done = Run(Prepared(conn_, sql::kUseAssertionId, issuer, jti, forget_ms, now_ms));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn_.Changes() > 0;
+}
+core::Result<void> SqliteWriteTx::PruneAssertionIds(std::int64_t now_ms) {
+  return Run(Prepared(conn_, sql::kPruneAssertionIds, now_ms));
+}
+
 core::Result<std::int64_t> SqliteWriteTx::InsertJob(const JobRecord& job) {
   return InsertJobRow(conn_, job);
 }
@@ -81,12 +93,12 @@ core::Result<std::vector<JobRecord>> SqliteWriteTx::ClaimJobs(std::int64_t now_m
                                                               JobLane lane, int limit) {
   return ClaimJobRows(conn_, now_ms, lease_until_ms, lane, limit);
 }
-core::Result<void> SqliteWriteTx::RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+core::Result<bool> SqliteWriteTx::RescheduleJob(const JobRecord& job, std::int64_t run_at_ms,
                                                 std::string_view progress) {
-  return RescheduleJobRow(conn_, job_id, run_at_ms, progress);
+  return RescheduleJobRow(conn_, job, run_at_ms, progress);
 }
-core::Result<void> SqliteWriteTx::DeleteJob(std::int64_t job_id) {
-  return DeleteJobRow(conn_, job_id);
+core::Result<bool> SqliteWriteTx::DeleteJob(const JobRecord& job) {
+  return DeleteJobRow(conn_, job);
 }
 core::Result<void> SqliteWriteTx::ReleaseJobLeases() { return sqlite::ReleaseJobLeases(conn_); }
 core::Result<bool> SqliteWriteTx::FinishOperation(const OperationOutcome& outcome) {

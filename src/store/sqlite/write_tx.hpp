@@ -37,13 +37,17 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<bool> ResealField(const SealedRow& row, std::string_view field, const Blob& old_blob,
                                  const Blob& new_blob) override;
 
+  core::Result<bool> UseAssertionId(std::string_view issuer, std::string_view jti,
+                                    std::int64_t forget_ms, std::int64_t now_ms) override;
+  core::Result<void> PruneAssertionIds(std::int64_t now_ms) override;
+
   core::Result<std::int64_t> InsertJob(const JobRecord& job) override;
   core::Result<bool> ConsumerHasJob(std::string_view issuer, std::string_view consumer) override;
   core::Result<std::vector<JobRecord>> ClaimJobs(std::int64_t now_ms, std::int64_t lease_until_ms,
                                                  JobLane lane, int limit) override;
-  core::Result<void> RescheduleJob(std::int64_t job_id, std::int64_t run_at_ms,
+  core::Result<bool> RescheduleJob(const JobRecord& job, std::int64_t run_at_ms,
                                    std::string_view progress) override;
-  core::Result<void> DeleteJob(std::int64_t job_id) override;
+  core::Result<bool> DeleteJob(const JobRecord& job) override;
   core::Result<void> ReleaseJobLeases() override;
   core::Result<bool> FinishOperation(const OperationOutcome& outcome) override;
   core::Result<void> SetCardClickToPay(std::int64_t card_ref, std::string_view status,
