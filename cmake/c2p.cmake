@@ -84,3 +84,15 @@ function(c2p_fuzzer name)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
 endfunction()
+
+# c2p_uses_test_postgres(TEST) — TEST needs the throwaway PostgreSQL that the c2p_pg ctest
+# fixture starts (scripts/pg.sh) under the build directory; its URL reaches the test
+# through the file C2P_PG_URL_FILE names.
+set(C2P_TEST_PG_DIR ${CMAKE_BINARY_DIR}/pg)
+function(c2p_uses_test_postgres name)
+  if(NOT TEST ${name})
+    return()
+  endif()
+  set_property(TEST ${name} APPEND PROPERTY FIXTURES_REQUIRED c2p_pg)
+  set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT "C2P_PG_URL_FILE=${C2P_TEST_PG_DIR}/url")
+endfunction()

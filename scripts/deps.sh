@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 libcurl4-openssl-dev libpq-dev postgresql-15
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev libexpected-dev
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev clang-format-14

@@ -115,8 +115,8 @@ VoidResult ParseStore(const toml::table* t, StoreConfig& s) {
     return Err(core::Error::Make(core::ErrorCode::kConfigInvalid, "store: is required"));
   TomlReader r(*t, "store");
   if (auto ok = Str(r, "url", s.url, true); !ok) return ok;
-  if (!s.url.starts_with("sqlite:")) {
-    return Err(r.Invalid("url", "must start with sqlite: (the only store this build has)"));
+  if (!s.url.starts_with("sqlite:") && !s.url.starts_with("postgresql://")) {
+    return Err(r.Invalid("url", "must start with sqlite: or postgresql://"));
   }
   return r.RejectUnknown();
 }

@@ -20,7 +20,7 @@
 namespace c2p::app {
 
 struct StoreConfig {
-  std::string url;  // "sqlite:PATH"
+  std::string url;  // "sqlite:PATH" | "postgresql://…" (may hold a password: never logged)
 };
 
 struct KeysConfig {

@@ -63,6 +63,27 @@ bin_ranges = [["400000", "499999"]]
   fs::path dir_;
 };
 
+TEST_F(ConfigTest, StoreUrlIsSqliteOrPostgresql) {
+  auto replace = [&](const std::string& url) {
+    std::string text = R"(
+[store]
+url = ")" + url + R"("
+[keys]
+token_mac = "keys/mac.jwk"
+jwe = ["keys/jwe.jwk"]
+pan = ["keys/pan.jwk"]
+pan_hmac = "keys/hmac.jwk"
+)";
+    return ParseConfig(text, dir_);
+  };
+  auto pg = replace("postgresql://c2p@127.0.0.1:5432/c2p");
+  ASSERT_TRUE(pg) << pg.error().message;
+  EXPECT_EQ(pg->store.url, "postgresql://c2p@127.0.0.1:5432/c2p");
+  auto other = replace("mysql://c2p@db/c2p");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().message, "store.url: must start with sqlite: or postgresql://");
+}
+
 TEST_F(ConfigTest, AValidFileLoadsIntoTypedStructs) {
   auto c = Parse("");
   ASSERT_TRUE(c) << c.error().message;

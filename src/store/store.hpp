@@ -1,5 +1,5 @@
 #pragma once
-// The store interface the rest of c2p talks to. Backends (sqlite/, later postgres/) live
+// The store interface the rest of c2p talks to. Backends (sqlite/, postgres/) live
 // below it; nothing above this file knows SQL.
 //
 // Writes are group-committed: each caller hands a unit of work to Write(); a single
@@ -92,7 +92,10 @@ class WriteTx {
                                            std::string_view progress) = 0;
   virtual core::Result<bool> DeleteJob(const JobRecord& job) = 0;
   // Every lease lapses now (the embedded store has one process: at its start, any lease
-  // was held by a process that is gone).
+  // was held by a process that is gone). On PostgreSQL this does nothing: several nodes
+  // share the jobs, and a node starting up cannot tell a dead node's leases from a live
+  // one's; releasing them would let two nodes run one job at once. There leases lapse by
+  // time only (lease_until_ms), and another node takes the job over after that.
   virtual core::Result<void> ReleaseJobLeases() = 0;
   // False when the operation had already ended: it is left unchanged.
   virtual core::Result<bool> FinishOperation(const OperationOutcome& outcome) = 0;
@@ -243,7 +246,9 @@ class Store {
   virtual void Close() = 0;
 };
 
-// Opens the store named by `url`: "sqlite:PATH" (created if missing, migrations applied).
+// Opens the store named by `url`: "sqlite:PATH" (created if missing, migrations applied)
+// or "postgresql://…" (an existing database; migrations applied once across nodes;
+// kUnavailable when it cannot be reached).
 // Records commit batch sizes and latencies into `registry`.
 core::Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& options,
                                                core::metrics::Registry& registry);

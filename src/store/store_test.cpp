@@ -16,7 +16,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "store/postgres/migrations.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::store {
@@ -79,14 +81,34 @@ TEST(OpenStore, StoreFilesAreOwnerOnly) {
   }
 }
 
-class SqliteStoreTest : public ::testing::Test {
+TEST(OpenStore, UnreachablePostgresIsUnavailableWithoutEchoingThePassword) {
+  core::metrics::Registry registry;
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  auto store = OpenStore("postgresql://c2p:secret@127.0.0.1:1/c2p", {}, registry);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().message.find("secret"), std::string::npos) << store.error().message;
+}
+
+// The store's behaviour on both backends.
+class StoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  void SetUp() override { store_ = Open(); }
+  void SetUp() override {
+    ASSERT_EQ(db_.error(), "");
+    store_ = Open();
+    ASSERT_TRUE(store_);
+  }
 
   std::unique_ptr<Store> Open(StoreOptions options = {}) {
-    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), options, registry_);
+    auto store = OpenStore(db_.url(), options, registry_);
     EXPECT_TRUE(store) << store.error().message;
     return store ? std::move(*store) : nullptr;
+  }
+
+  std::string Label() const { return testing::BackendLabel(GetParam()); }
+  int NewestVersion() const {
+    return GetParam() == testing::Backend::kSqlite ? sqlite::NewestMigrationVersion()
+                                                   : postgres::NewestMigrationVersion();
   }
 
   std::future<core::Result<void>> Start(WriteWork work) {
@@ -94,10 +116,10 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   core::metrics::Gauge& QueueDepth() {
-    return registry_.GetGauge("c2p_store_write_queue_depth", "", {{"store", "sqlite"}});
+    return registry_.GetGauge("c2p_store_write_queue_depth", "", {{"store", Label()}});
   }
   core::metrics::Histogram& BatchSizes() {
-    return registry_.GetHistogram("c2p_store_commit_batch_size", "", {{"store", "sqlite"}},
+    return registry_.GetHistogram("c2p_store_commit_batch_size", "", {{"store", Label()}},
                                   core::metrics::SizeBuckets());
   }
 
@@ -120,13 +142,13 @@ class SqliteStoreTest : public ::testing::Test {
     return HoldWriterUntil([&queued, depth] { return queued.value() >= depth; });
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
   testing::IoThreads io_{2};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, GetSettingSeesAcknowledgedWrite) {
+TEST_P(StoreTest, GetSettingSeesAcknowledgedWrite) {
   auto write = Start(PutSetting("store.id", "abc"));
   ASSERT_TRUE(Await(write));
   auto value = store_->GetSetting("store.id");
@@ -134,13 +156,13 @@ TEST_F(SqliteStoreTest, GetSettingSeesAcknowledgedWrite) {
   EXPECT_EQ(*value, "abc");
 }
 
-TEST_F(SqliteStoreTest, GetSettingOfMissingKeyIsEmpty) {
+TEST_P(StoreTest, GetSettingOfMissingKeyIsEmpty) {
   auto value = store_->GetSetting("nothing.here");
   ASSERT_TRUE(value) << value.error().message;
   EXPECT_FALSE(value->has_value());
 }
 
-TEST_F(SqliteStoreTest, PutSettingOverwritesAndKeepsEmptyValues) {
+TEST_P(StoreTest, PutSettingOverwritesAndKeepsEmptyValues) {
   auto first = Start(PutSetting("k", "one"));
   ASSERT_TRUE(Await(first));
   auto second = Start(PutSetting("k", ""));
@@ -150,7 +172,7 @@ TEST_F(SqliteStoreTest, PutSettingOverwritesAndKeepsEmptyValues) {
   EXPECT_EQ(*value, "");
 }
 
-TEST_F(SqliteStoreTest, GroupCommitBatchesConcurrentWrites) {
+TEST_P(StoreTest, GroupCommitBatchesConcurrentWrites) {
   constexpr int kWrites = 200;
   auto hold = HoldWriterUntilQueued(kWrites);
   std::atomic<int> resumed_elsewhere{0};
@@ -179,7 +201,7 @@ TEST_F(SqliteStoreTest, GroupCommitBatchesConcurrentWrites) {
   }
 }
 
-TEST_F(SqliteStoreTest, FailingUnitIsRolledBackWhileBatchMatesCommit) {
+TEST_P(StoreTest, FailingUnitIsRolledBackWhileBatchMatesCommit) {
   auto hold = HoldWriterUntilQueued(3);
   auto before = Start(PutSetting("before", "1"));
   auto failing = Start([](WriteTx& tx) -> core::Result<void> {
@@ -202,7 +224,7 @@ TEST_F(SqliteStoreTest, FailingUnitIsRolledBackWhileBatchMatesCommit) {
   EXPECT_EQ(BatchSizes().Take().count, 2u);
 }
 
-TEST_F(SqliteStoreTest, ThrowingUnitFailsAloneAsInternal) {
+TEST_P(StoreTest, ThrowingUnitFailsAloneAsInternal) {
   auto hold = HoldWriterUntilQueued(2);
   auto throwing = Start([](WriteTx& tx) -> core::Result<void> {
     (void)tx.PutSetting("thrown", "1");
@@ -219,7 +241,7 @@ TEST_F(SqliteStoreTest, ThrowingUnitFailsAloneAsInternal) {
   EXPECT_EQ(store_->GetSetting("fine").value(), "1");
 }
 
-TEST_F(SqliteStoreTest, CloseCommitsQueuedUnits) {
+TEST_P(StoreTest, CloseCommitsQueuedUnits) {
   std::atomic<bool> release{false};
   auto hold = HoldWriterUntil([&] { return release.load(); });
   auto first = Start(PutSetting("first", "1"));
@@ -244,7 +266,7 @@ TEST_F(SqliteStoreTest, CloseCommitsQueuedUnits) {
   EXPECT_EQ(store_->GetSetting("second").value(), "1");
 }
 
-TEST_F(SqliteStoreTest, WriteAfterCloseIsUnavailable) {
+TEST_P(StoreTest, WriteAfterCloseIsUnavailable) {
   store_->Close();
   store_->Close();  // idempotent
   auto write = Start(PutSetting("k", "v"));
@@ -255,23 +277,115 @@ TEST_F(SqliteStoreTest, WriteAfterCloseIsUnavailable) {
   EXPECT_FALSE(store_->Ping());
 }
 
-TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {
+TEST_P(StoreTest, AcknowledgedWritesSurviveReopen) {
   auto write = Start(PutSetting("kept", "yes"));
   ASSERT_TRUE(Await(write));
   store_.reset();
   store_ = Open();
   EXPECT_EQ(store_->GetSetting("kept").value(), "yes");
-  EXPECT_EQ(store_->SchemaVersion(), sqlite::NewestMigrationVersion());
+  EXPECT_EQ(store_->SchemaVersion(), NewestVersion());
 }
 
-TEST_F(SqliteStoreTest, MetricsCountCommits) {
+TEST_P(StoreTest, MetricsCountCommits) {
   auto write = Start(PutSetting("k", "v"));
   ASSERT_TRUE(Await(write));
   const std::string text = registry_.Render();
-  EXPECT_NE(text.find("c2p_store_commits_total{store=\"sqlite\"} 1"), std::string::npos) << text;
-  EXPECT_NE(text.find("c2p_store_commit_failures_total{store=\"sqlite\"} 0"), std::string::npos);
-  EXPECT_NE(text.find("c2p_store_commit_seconds_count{store=\"sqlite\"} 1"), std::string::npos);
+  const std::string label = "{store=\"" + Label() + "\"}";
+  EXPECT_NE(text.find("c2p_store_commits_total" + label + " 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("c2p_store_commit_failures_total" + label + " 0"), std::string::npos);
+  EXPECT_NE(text.find("c2p_store_commit_seconds_count" + label + " 1"), std::string::npos);
 }
+
+TEST_P(StoreTest, EmptyAndBinaryBlobsRoundTrip) {
+  const Blob binary{0, 255, 0, 10, 13, 92, 39};
+  auto write = Start([&](WriteTx& tx) -> core::Result<void> {
+    if (auto c = tx.PutConsumer({"ISSUER0001", "c1", "ACTIVE", binary, 1, 1}); !c) return c;
+    return tx.PutConsumer({"ISSUER0001", "c2", "ACTIVE", Blob{}, 1, 1});
+  });
+  ASSERT_TRUE(Await(write));
+  EXPECT_EQ(store_->GetConsumer("ISSUER0001", "c1").value()->personal_information, binary);
+  auto empty = store_->GetConsumer("ISSUER0001", "c2").value();
+  ASSERT_TRUE(empty->personal_information);  // empty, not NULL
+  EXPECT_TRUE(empty->personal_information->empty());
+}
+
+TEST_P(StoreTest, SeveralStoresOpeningTogetherMigrateOnce) {
+  store_.reset();
+  // A fresh location, opened by several "nodes" at once.
+  testing::TestDatabase fresh(GetParam());
+  ASSERT_EQ(fresh.error(), "");
+  constexpr int kNodes = 4;
+  std::vector<std::thread> nodes;
+  std::vector<int> versions(kNodes, -1);
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.emplace_back([&, i] {
+      core::metrics::Registry registry;
+      auto store = OpenStore(fresh.url(), {}, registry);
+      versions[static_cast<std::size_t>(i)] = store ? (*store)->SchemaVersion() : 0;
+    });
+  }
+  for (auto& node : nodes) node.join();
+  for (const int version : versions) EXPECT_EQ(version, NewestVersion());
+}
+
+C2P_STORE_BACKENDS(StoreTest);
+
+// PostgreSQL only: sessions cut under the store (a server restart, a network cut) fail
+// what was in flight as kUnavailable, and the store reconnects by itself.
+class PostgresStoreTest : public StoreTest {};
+
+TEST_P(PostgresStoreTest, RecoversByItselfAfterItsConnectionsAreCut) {
+  auto first = Start(PutSetting("before", "1"));
+  ASSERT_TRUE(Await(first));
+  ASSERT_TRUE(db_.CutConnections());
+  // The first write and read after the cut may find their session gone (503); the ones
+  // after that reconnect.
+  auto probe = Start(PutSetting("probe", "1"));
+  auto probed = Await(probe);
+  if (!probed) {
+    EXPECT_EQ(probed.error().code, ErrorCode::kUnavailable);
+  }
+  auto read = store_->GetSetting("before");
+  if (!read) {
+    EXPECT_EQ(read.error().code, ErrorCode::kUnavailable);
+  }
+  for (int i = 0; i < 8; ++i) (void)store_->GetSetting("before");  // every reader once
+
+  auto after = Start(PutSetting("after", "1"));
+  ASSERT_TRUE(Await(after));
+  EXPECT_EQ(store_->GetSetting("before").value(), "1");
+  EXPECT_EQ(store_->GetSetting("after").value(), "1");
+  EXPECT_TRUE(store_->Ping());
+}
+
+TEST_P(PostgresStoreTest, AUnitThatSwallowsAFailedStatementFailsAlone) {
+  auto hold = HoldWriterUntilQueued(2);
+  auto swallowing = Start([](WriteTx& tx) -> core::Result<void> {
+    // An operation for a card_ref that does not exist: the foreign key refuses it, and the
+    // unit goes on as if nothing happened.
+    OperationRecord op;
+    op.operation_id = "op_1";
+    op.issuer_id = "ISSUER0001";
+    op.operation = "REGISTER";
+    op.status = "PENDING";
+    op.requestor_type = "ISSUER";
+    op.requestor_id = "x";
+    op.card_ref = 424242;
+    (void)tx.InsertOperation(op);
+    return tx.PutSetting("swallowed", "1");
+  });
+  auto fine = Start(PutSetting("fine", "1"));
+  ASSERT_TRUE(Await(hold));
+  auto swallowed = Await(swallowing);
+  ASSERT_FALSE(swallowed);
+  EXPECT_EQ(swallowed.error().code, ErrorCode::kInternal);
+  EXPECT_TRUE(Await(fine));
+  EXPECT_FALSE(store_->GetSetting("swallowed").value().has_value());
+  EXPECT_EQ(store_->GetSetting("fine").value(), "1");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PostgresStoreTest,
+                         ::testing::Values(testing::Backend::kPostgres), testing::BackendName);
 
 }  // namespace
 }  // namespace c2p::store

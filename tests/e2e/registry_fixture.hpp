@@ -4,6 +4,10 @@
 // (400000-499999) and MC_STANDARD (510000-559999). Tokens come from the RFC 7523 assertion
 // flow, card data is a real ECDH-ES JWE to c2pd's key. Every response is kept, so a suite
 // can scan them for card data and personal data (quality.md S4).
+//
+// The store is a SQLite file in the suite's directory, or, when C2P_E2E_STORE is
+// "postgresql", a fresh database per suite on the test PostgreSQL (ctest runs such suites
+// a second time that way: tests/e2e/CMakeLists.txt).
 
 #include <sqlite3.h>
 
@@ -24,6 +28,7 @@
 #include "tests/support/c2pd_contract.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
+#include "tests/support/test_postgres.hpp"
 
 namespace c2p::testing {
 
@@ -62,12 +67,22 @@ class RegistryE2e : public ::testing::Test {
     Generate("issuer-signing", "a.jwk", "a-key", "a.pub.jwk");
     Generate("issuer-signing", "b.jwk", "b-key", "b.pub.jwk");
     port_ = FreePort();
+    pg_.reset();
+    if (const char* store = std::getenv("C2P_E2E_STORE");
+        store != nullptr && std::string(store) == "postgresql") {
+      pg_ = std::make_unique<PostgresDatabase>();
+      // Unreachable PostgreSQL fails the suite rather than skipping it.
+      ASSERT_EQ(pg_->error(), "");
+    }
   }
   static void TearDownTestSuite() {
     if (daemon_) daemon_->Stop();
     daemon_.reset();
     tokens_.clear();
+    pg_.reset();
   }
+
+  static std::string StoreUrl() { return pg_ ? pg_->url() : "sqlite:" + dir_ + "/c2p.db"; }
 
   static std::string SuiteName() {
     return ::testing::UnitTest::GetInstance()->current_test_suite()->name();
@@ -88,7 +103,7 @@ class RegistryE2e : public ::testing::Test {
     pan += "]";
     std::ofstream out(ConfigPath());
     out << "[server]\nport = " << port_ << "\nthreads = 2\n"
-        << server_extra_ << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
+        << server_extra_ << "[store]\nurl = \"" << StoreUrl() << "\"\n"
         << "[keys]\ntoken_mac = \"mac.jwk\"\njwe = [\"jwe.jwk\"]\npan = " << pan
         << "\npan_hmac = \"pan-hmac.jwk\"\n";
     for (const auto& [id, key, mode] : {std::tuple{kIssuerA, "a.pub.jwk", "stored"},
@@ -203,8 +218,14 @@ class RegistryE2e : public ::testing::Test {
     return b.contains("field") ? std::string(b.at("field").as_string()) : "";
   }
 
-  // One integer from the store's file, read-only beside the running c2pd (WAL).
+  // A blob literal in the store's SQL dialect, from its hex digits.
+  static std::string BlobLiteral(const std::string& hex) {
+    return pg_ ? "'\\x" + hex + "'::bytea" : "x'" + hex + "'";
+  }
+
+  // One integer from the store, read beside the running c2pd (read-only, WAL, on SQLite).
   static std::int64_t QueryInt(const std::string& sql) {
+    if (pg_) return pg_->QueryInt(sql);
     sqlite3* db = nullptr;
     std::int64_t out = -1;
     if (sqlite3_open_v2((dir_ + "/c2p.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
@@ -226,6 +247,7 @@ class RegistryE2e : public ::testing::Test {
   }
 
   static inline std::string dir_;
+  static inline std::unique_ptr<PostgresDatabase> pg_;  // the suite's database, on PostgreSQL
   // Appended to c2pd.toml's [server] table (timeouts, connection limit…).
   static inline std::string server_extra_;
   // Appended to c2pd.toml by StartDaemon (suites that add networks, engine settings…).

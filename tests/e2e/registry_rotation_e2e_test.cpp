@@ -17,7 +17,7 @@ class RotationE2e : public RegistryE2e {
 
 std::int64_t RotationE2e::RowsUnder(const std::string& version) {
   // The blob header is 'v', the version's length, then the version (vault/seal.hpp).
-  const std::string header = "x'76" + [&] {
+  const std::string header = BlobLiteral("76" + [&] {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;
     hex += kHex[version.size() >> 4];
@@ -27,7 +27,7 @@ std::int64_t RotationE2e::RowsUnder(const std::string& version) {
       hex += kHex[c & 0xf];
     }
     return hex;
-  }() + "'";
+  }());
   const std::string n = std::to_string(version.size() + 2);
   return QueryInt("SELECT (SELECT COUNT(*) FROM cards WHERE substr(pan, 1, " + n + ") = " + header +
                   " OR substr(exp, 1, " + n + ") = " + header + " OR substr(name, 1, " + n +

@@ -23,21 +23,13 @@
 #include "core/metrics.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
+#include "store/writer_metrics.hpp"
 
 namespace c2p::store::sqlite {
 
 class SqliteWriteTx;
 
-struct WriterMetrics {
-  core::metrics::Histogram& batch_size;      // units per committed transaction
-  core::metrics::Histogram& commit_seconds;  // BEGIN to COMMIT returned
-  core::metrics::Counter& commits;
-  core::metrics::Counter& commit_failures;  // batches whose transaction failed as a whole
-  core::metrics::Gauge& queue_depth;        // units waiting for the writer
-
-  // The instruments, labelled store="<backend>".
-  static WriterMetrics Register(core::metrics::Registry& registry, std::string_view backend);
-};
+using WriterMetrics = store::WriterMetrics;
 
 class GroupWriter {
  public:

@@ -1,10 +1,11 @@
-// Batch files' rows through the Store interface on a real SQLite file: what src/batch
-// relies on (the once-per-key rule, a REJECTED key taken again, results in rowId order,
-// and a part of a unit undone alone).
+// Batch files' rows through the Store interface on both backends (a real SQLite file, a
+// real PostgreSQL database): what src/batch relies on (the once-per-key rule, a REJECTED
+// key taken again, results in rowId order, and a part of a unit undone alone).
 
 #include <gtest/gtest.h>
 
 #include "store/store.hpp"
+#include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::store {
@@ -13,10 +14,11 @@ namespace {
 using testing::Await;
 using testing::StartWrite;
 
-class BatchQueriesTest : public ::testing::Test {
+class BatchQueriesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_EQ(db_.error(), "");
+    auto store = OpenStore(db_.url(), {}, registry_);
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -52,13 +54,13 @@ class BatchQueriesTest : public ::testing::Test {
     return f;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
   testing::IoThreads io_{1};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(BatchQueriesTest, AKeyIsTakenOnceUnlessItsFileWasRejected) {
+TEST_P(BatchQueriesTest, AKeyIsTakenOnceUnlessItsFileWasRejected) {
   BatchFileRecord first = File("B1-1-100.json");
   ASSERT_TRUE(Claim(first));
   EXPECT_FALSE(Claim(File("B1-1-200.json")));  // a re-drop of a file being processed
@@ -80,7 +82,7 @@ TEST_F(BatchQueriesTest, AKeyIsTakenOnceUnlessItsFileWasRejected) {
   EXPECT_FALSE(Claim(File("B1-1-400.json")));  // processed: never again
 }
 
-TEST_F(BatchQueriesTest, ProgressAndResultsReadBackInRowOrder) {
+TEST_P(BatchQueriesTest, ProgressAndResultsReadBackInRowOrder) {
   BatchFileRecord f = File("B1-1-100.json");
   ASSERT_TRUE(Claim(f));
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
@@ -113,7 +115,7 @@ TEST_F(BatchQueriesTest, ProgressAndResultsReadBackInRowOrder) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_F(BatchQueriesTest, AFailedPartIsUndoneAloneAndTheUnitGoesOn) {
+TEST_P(BatchQueriesTest, AFailedPartIsUndoneAloneAndTheUnitGoesOn) {
   BatchFileRecord f = File("B1-1-100.json");
   ASSERT_TRUE(Claim(f));
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
@@ -136,6 +138,8 @@ TEST_F(BatchQueriesTest, AFailedPartIsUndoneAloneAndTheUnitGoesOn) {
   EXPECT_EQ((*rows)[0].result, "kept");
   EXPECT_EQ((*rows)[1].result, "after");
 }
+
+C2P_STORE_BACKENDS(BatchQueriesTest);
 
 }  // namespace
 }  // namespace c2p::store

@@ -1,15 +1,21 @@
-// The engine's rows through the Store interface on a real SQLite file: what src/engine
-// relies on (a queue of jobs per consumer of which only the head runs, claims under lease,
-// rescheduling, releasing leases at start, terminal states written once, network profiles).
+// The engine's rows through the Store interface on both backends (a real SQLite file, a
+// real PostgreSQL database): what src/engine relies on (a queue of jobs per consumer of
+// which only the head runs, claims under lease, rescheduling, releasing leases at start on
+// SQLite and not on PostgreSQL, terminal states written once, network profiles).
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "store/store.hpp"
+#include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::store {
@@ -25,10 +31,11 @@ core::Result<void> Held(const core::Result<bool>& written) {
 using testing::Await;
 using testing::StartWrite;
 
-class EngineQueriesTest : public ::testing::Test {
+class EngineQueriesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_EQ(db_.error(), "");
+    auto store = OpenStore(db_.url(), {}, registry_);
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -85,13 +92,13 @@ class EngineQueriesTest : public ::testing::Test {
     return store_->NextJobDue(now, lane).value();
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
   testing::IoThreads io_{1};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
+TEST_P(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   ASSERT_TRUE(AddJob("op_2", "c1", 100));  // queued behind op_1, not refused
   EXPECT_TRUE(Write([](WriteTx& tx) -> core::Result<void> {
@@ -104,7 +111,7 @@ TEST_F(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
   EXPECT_EQ(store_->CountJobs().value(), 2);
 }
 
-TEST_F(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
+TEST_P(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
   ASSERT_TRUE(AddJob("op_head", "c1", 200));
   // Queued behind op_head although due earlier: the queue's order is the insertion order.
   ASSERT_TRUE(AddJob("op_queued", "c1", 100));
@@ -128,7 +135,7 @@ TEST_F(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
   EXPECT_EQ(next[0].attempts, 1);
 }
 
-TEST_F(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
+TEST_P(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
   ASSERT_TRUE(AddJob("op_head", "c1", 100));
   ASSERT_TRUE(AddJob("op_queued", "c1", 100));
   auto claimed = Claim(100, 1'000'000, 10);
@@ -144,7 +151,7 @@ TEST_F(EngineQueriesTest, NextDueIgnoresQueuedJobsBehindAHeadThatWaits) {
   EXPECT_EQ(again[0].operation_id, "op_head");
 }
 
-TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
+TEST_P(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
   ASSERT_TRUE(AddJob("op_late", "c1", 300));
   ASSERT_TRUE(AddJob("op_early", "c2", 100));
   ASSERT_TRUE(AddJob("op_future", "c3", 10'000));
@@ -166,7 +173,7 @@ TEST_F(EngineQueriesTest, ClaimsDueJobsOnceUnderLeaseOldestFirst) {
   EXPECT_EQ(again[0].attempts, 2);
 }
 
-TEST_F(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
+TEST_P(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   auto claimed = Claim(100, 1'000'000, 10);
   ASSERT_EQ(claimed.size(), 1U);
@@ -176,13 +183,19 @@ TEST_F(EngineQueriesTest, RescheduleAndReleaseMakeJobsDueAgain) {
   auto due = Claim(400, 1'000'000, 10);
   ASSERT_EQ(due.size(), 1U);
   EXPECT_EQ(due[0].progress, R"({"step":"poll"})");
-  // A crash leaves the lease set; the next start releases it.
+  // A crash leaves the lease set. The embedded store's next start releases it; on
+  // PostgreSQL another node may hold it, so it lapses only by time.
   EXPECT_TRUE(Claim(500, 1'000'000, 10).empty());
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.ReleaseJobLeases(); }));
-  EXPECT_EQ(Claim(500, 1'000'000, 10).size(), 1U);
+  if (GetParam() == testing::Backend::kSqlite) {
+    EXPECT_EQ(Claim(500, 1'000'000, 10).size(), 1U);
+  } else {
+    EXPECT_TRUE(Claim(500, 1'000'000, 10).empty());
+    EXPECT_EQ(Claim(1'000'000, 2'000'000, 10).size(), 1U);
+  }
 }
 
-TEST_F(EngineQueriesTest, AHolderWhoseLeaseWasTakenOverWritesNothing) {
+TEST_P(EngineQueriesTest, AHolderWhoseLeaseWasTakenOverWritesNothing) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   auto first = Claim(100, 1'000, 10);
   ASSERT_EQ(first.size(), 1U);
@@ -213,7 +226,7 @@ TEST_F(EngineQueriesTest, AHolderWhoseLeaseWasTakenOverWritesNothing) {
   EXPECT_EQ(store_->CountJobs().value(), 0);
 }
 
-TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
+TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   ASSERT_TRUE(AddJob("op_1", "c1", 100));
   auto claimed = Claim(100, 1'000, 10);
   ASSERT_EQ(claimed.size(), 1U);
@@ -252,7 +265,7 @@ TEST_F(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c1").value().empty());
 }
 
-TEST_F(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
+TEST_P(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
   // A batch campaign: bulk jobs due long before the API's job.
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
@@ -277,7 +290,7 @@ TEST_F(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkB
   EXPECT_EQ(Claim(500, 5'000, 10, JobLane::kBulk).size(), 3U);
 }
 
-TEST_F(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
+TEST_P(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
   // The consumer's bulk auto-enrolment came first: its later interactive job waits for it.
   ASSERT_TRUE(AddJob("op_bulk", "c1", 100, JobLane::kBulk));
   ASSERT_TRUE(AddJob("op_api", "c1", 100));
@@ -291,6 +304,55 @@ TEST_F(EngineQueriesTest, AConsumersOrderHoldsAcrossLanes) {
   ASSERT_EQ(next.size(), 1U);
   EXPECT_EQ(next[0].operation_id, "op_api");
 }
+
+// Several nodes on one store claim at once (on PostgreSQL: FOR UPDATE SKIP LOCKED): every
+// due job is claimed exactly once.
+TEST_P(EngineQueriesTest, NodesClaimingTogetherClaimEachJobOnce) {
+  constexpr int kJobs = 60;
+  constexpr int kNodes = 3;
+  for (int i = 0; i < kJobs; ++i) {
+    ASSERT_TRUE(AddJob("op_" + std::to_string(i), "c" + std::to_string(i), 100));
+  }
+  std::vector<std::unique_ptr<Store>> nodes;
+  std::vector<std::unique_ptr<core::metrics::Registry>> registries;
+  for (int n = 0; n < kNodes; ++n) {
+    registries.push_back(std::make_unique<core::metrics::Registry>());
+    auto node = OpenStore(db_.url(), {}, *registries.back());
+    ASSERT_TRUE(node) << node.error().message;
+    nodes.push_back(std::move(*node));
+  }
+  std::mutex mu;
+  std::vector<std::int64_t> claimed;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> workers;
+  for (auto& node : nodes) {
+    workers.emplace_back([&, store = node.get()] {
+      for (;;) {
+        std::vector<JobRecord> got;
+        auto write = StartWrite(io_.io(), *store, [&](WriteTx& tx) -> core::Result<void> {
+          auto rows = tx.ClaimJobs(1'000, 1'000'000'000, JobLane::kInteractive, 4);
+          if (!rows) return tl::unexpected(rows.error());
+          got = std::move(*rows);
+          return {};
+        });
+        if (!Await(write)) {
+          ++failures;
+          return;
+        }
+        if (got.empty()) return;
+        const std::lock_guard lock(mu);
+        for (const auto& job : got) claimed.push_back(job.job_id);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::sort(claimed.begin(), claimed.end());
+  EXPECT_EQ(std::adjacent_find(claimed.begin(), claimed.end()), claimed.end());  // no twice
+  EXPECT_EQ(claimed.size(), static_cast<std::size_t>(kJobs));
+}
+
+C2P_STORE_BACKENDS(EngineQueriesTest);
 
 }  // namespace
 }  // namespace c2p::store

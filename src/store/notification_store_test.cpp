@@ -1,10 +1,11 @@
-// Notification delivery's rows through the Store interface on a real SQLite file: what
-// src/notify relies on (per order-key order, messages leased and retried, suspension,
-// dead letters and redelivery, the backlog read).
+// Notification delivery's rows through the Store interface on both backends (a real SQLite
+// file, a real PostgreSQL database): what src/notify relies on (per order-key order,
+// messages leased and retried, suspension, dead letters and redelivery, the backlog read).
 
 #include <gtest/gtest.h>
 
 #include "store/store.hpp"
+#include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::store {
@@ -13,10 +14,11 @@ namespace {
 using testing::Await;
 using testing::StartWrite;
 
-class NotificationQueriesTest : public ::testing::Test {
+class NotificationQueriesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_EQ(db_.error(), "");
+    auto store = OpenStore(db_.url(), {}, registry_);
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -88,13 +90,13 @@ class NotificationQueriesTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
   testing::IoThreads io_{1};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(NotificationQueriesTest, OneOpenNotificationPerCardInTheOrderOperationsEnded) {
+TEST_P(NotificationQueriesTest, OneOpenNotificationPerCardInTheOrderOperationsEnded) {
   Queue("ISSUER0001", "card:1", "op_a", 10);
   Queue("ISSUER0001", "card:1", "op_b", 11);
   Queue("ISSUER0001", "card:2", "op_c", 12);
@@ -134,7 +136,7 @@ TEST_F(NotificationQueriesTest, OneOpenNotificationPerCardInTheOrderOperationsEn
   EXPECT_FALSE(store_->NextNotificationDue().value());
 }
 
-TEST_F(NotificationQueriesTest, SuspensionHoldsAnIssuerAndResumingMakesItDue) {
+TEST_P(NotificationQueriesTest, SuspensionHoldsAnIssuerAndResumingMakesItDue) {
   Queue("ISSUER0001", "card:1", "op_a", 10);
   Queue("ISSUER0002", "card:1", "op_b", 10);
   auto packable = Packable();
@@ -159,7 +161,7 @@ TEST_F(NotificationQueriesTest, SuspensionHoldsAnIssuerAndResumingMakesItDue) {
   EXPECT_EQ(resumed[0].message_id, m1);
 }
 
-TEST_F(NotificationQueriesTest, PerIssuerLimitsAndBusyIssuers) {
+TEST_P(NotificationQueriesTest, PerIssuerLimitsAndBusyIssuers) {
   for (int i = 0; i < 3; ++i) {
     Queue("ISSUER0001", "card:" + std::to_string(i), "op_a" + std::to_string(i), 10);
     Queue("ISSUER0002", "card:" + std::to_string(i), "op_b" + std::to_string(i), 10);
@@ -181,7 +183,7 @@ TEST_F(NotificationQueriesTest, PerIssuerLimitsAndBusyIssuers) {
   EXPECT_EQ(store_->ListNotificationMessages("", "", "", 4).value().size(), 4U);
 }
 
-TEST_F(NotificationQueriesTest, DeadMessagesFreeTheCardAndCanBeRedelivered) {
+TEST_P(NotificationQueriesTest, DeadMessagesFreeTheCardAndCanBeRedelivered) {
   Queue("ISSUER0001", "card:1", "op_a", 10);
   Queue("ISSUER0001", "card:1", "op_b", 11);
   const auto m1 = Pack("ISSUER0001", {Packable().at(0).notification_id}, "w1", 10);
@@ -210,6 +212,8 @@ TEST_F(NotificationQueriesTest, DeadMessagesFreeTheCardAndCanBeRedelivered) {
   EXPECT_EQ(back[0].created_ms, 70);
   EXPECT_EQ(back[0].webhook_id, "w1");
 }
+
+C2P_STORE_BACKENDS(NotificationQueriesTest);
 
 }  // namespace
 }  // namespace c2p::store

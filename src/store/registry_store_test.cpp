@@ -1,10 +1,12 @@
-// The registry's rows through the Store interface on a real SQLite file: what the API
-// relies on (incarnations of a cardId, one live card per PAN, retired PANs, operation
-// order, idempotency records, compare-and-swap resealing).
+// The registry's rows through the Store interface on both backends (a real SQLite file, a
+// real PostgreSQL database): what the API relies on (incarnations of a cardId, one live
+// card per PAN, retired PANs, operation order, idempotency records, compare-and-swap
+// resealing).
 
 #include <gtest/gtest.h>
 
 #include "store/store.hpp"
+#include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::store {
@@ -14,10 +16,11 @@ using core::ErrorCode;
 using testing::Await;
 using testing::StartWrite;
 
-class RegistryQueriesTest : public ::testing::Test {
+class RegistryQueriesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    auto store = OpenStore("sqlite:" + dir_.File("c2p.db"), {}, registry_);
+    ASSERT_EQ(db_.error(), "");
+    auto store = OpenStore(db_.url(), {}, registry_);
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -46,13 +49,13 @@ class RegistryQueriesTest : public ::testing::Test {
     return c;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
   testing::IoThreads io_{1};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(RegistryQueriesTest, ConsumerRoundTripsAndReplaceKeepsCreation) {
+TEST_P(RegistryQueriesTest, ConsumerRoundTripsAndReplaceKeepsCreation) {
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1", Blob{9, 9})); }));
   auto replaced = Consumer("c1");
   replaced.state = "INACTIVE";
@@ -68,7 +71,7 @@ TEST_F(RegistryQueriesTest, ConsumerRoundTripsAndReplaceKeepsCreation) {
   EXPECT_FALSE(store_->GetConsumer("ISSUER0002", "c1").value());  // per issuer
 }
 
-TEST_F(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
+TEST_P(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
   std::int64_t first = 0;
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
@@ -118,7 +121,7 @@ TEST_F(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
 // A cardId deleted under one consumer and registered again under another: the newest
 // incarnation is the other consumer's, live or deleted, and the first consumer's list no
 // longer shows the cardId.
-TEST_F(RegistryQueriesTest, NewestIncarnationAcrossConsumers) {
+TEST_P(RegistryQueriesTest, NewestIncarnationAcrossConsumers) {
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c2")); }));
   const auto delete_card = [&](std::string_view card_id) {
@@ -152,7 +155,7 @@ TEST_F(RegistryQueriesTest, NewestIncarnationAcrossConsumers) {
 
 // Migration 3: a card's digital card id round-trips, finds the card in its network
 // whatever its state, and a token event is recorded once per (network, eventId).
-TEST_F(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
+TEST_P(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
   std::int64_t ref = 0;
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
@@ -197,7 +200,7 @@ TEST_F(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
   EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_2");
 }
 
-TEST_F(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {
+TEST_P(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
     auto card = Card("card1", "idx-a");
@@ -217,7 +220,7 @@ TEST_F(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {
   EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->suspended_digital_card_id);
 }
 
-TEST_F(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
+TEST_P(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
   for (int i = 0; i < 5; ++i) {
     OperationRecord op;
     op.operation_id = "op" + std::to_string(i);
@@ -246,7 +249,7 @@ TEST_F(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
   EXPECT_EQ(store_->GetOperation("ISSUER0001", "op1").value()->start_ms, 101);
 }
 
-TEST_F(RegistryQueriesTest, IdempotencyRecordIsPerIssuer) {
+TEST_P(RegistryQueriesTest, IdempotencyRecordIsPerIssuer) {
   IdempotencyRecord r{"ISSUER0001", "key-1", "hash", 201, "[]", "{}", 5};
   ASSERT_TRUE(Write([r](WriteTx& tx) { return tx.PutIdempotency(r); }));
   auto got = store_->GetIdempotency("ISSUER0001", "key-1").value();
@@ -256,7 +259,7 @@ TEST_F(RegistryQueriesTest, IdempotencyRecordIsPerIssuer) {
   EXPECT_FALSE(store_->GetIdempotency("ISSUER0002", "key-1").value());
 }
 
-TEST_F(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompareAndSwap) {
+TEST_P(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompareAndSwap) {
   ASSERT_TRUE(Write([](WriteTx& tx) -> core::Result<void> {
     for (const char* id : {"c1", "c2"}) {
       if (auto p = tx.PutConsumer(Consumer(id, Blob{7})); !p) return p;
@@ -292,6 +295,8 @@ TEST_F(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompa
   EXPECT_EQ(after->pan, (Blob{6, 6}));
   EXPECT_EQ(after->exp, (Blob{4, 5}));
 }
+
+C2P_STORE_BACKENDS(RegistryQueriesTest);
 
 }  // namespace
 }  // namespace c2p::store

@@ -1,0 +1,94 @@
+// The libpq layer against the test PostgreSQL: statements prepared under their constant's
+// name, durable commits forced on, and failures mapped to the store's codes without
+// echoing data.
+
+#include "store/postgres/connection.hpp"
+
+#include <gtest/gtest.h>
+
+#include "store/postgres/binding.hpp"
+#include "store/postgres/sql.hpp"
+#include "tests/support/test_postgres.hpp"
+
+namespace c2p::store::postgres {
+namespace {
+
+using core::ErrorCode;
+
+C2P_PG_SQL(kTestInsertSecret, "INSERT INTO t (k) VALUES ($1)");
+C2P_PG_SQL(kTestSelectLength, "SELECT length($1::text)");
+C2P_PG_SQL(kTestPrepared, "SELECT name FROM pg_prepared_statements ORDER BY name");
+
+class PgConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(db_.error(), "");
+    auto conn = Connection::Open(db_.url(), 5);
+    ASSERT_TRUE(conn) << conn.error().message;
+    conn_.emplace(std::move(*conn));
+  }
+
+  c2p::testing::PostgresDatabase db_;
+  std::optional<Connection> conn_;
+};
+
+TEST_F(PgConnectionTest, StatementsArePreparedOnceUnderTheirConstantsName) {
+  ASSERT_TRUE(Done(Query(*conn_, sql::kSelectOne)));
+  ASSERT_TRUE(Done(Query(*conn_, sql::kSelectOne)));  // a second PREPARE would fail
+  auto names = All<std::string>(Query(*conn_, kTestPrepared),
+                                [](const Row& r) { return std::string(r.Text(0)); });
+  ASSERT_TRUE(names) << names.error().message;
+  EXPECT_EQ(*names, (std::vector<std::string>{"kSelectOne", "kTestPrepared"}));
+}
+
+TEST_F(PgConnectionTest, SynchronousCommitIsOnWhateverTheDatabaseSays) {
+  ASSERT_TRUE(
+      conn_->Exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
+                  "synchronous_commit = off', current_database()); END $$"));
+  auto fresh = Connection::Open(db_.url(), 5);
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  auto value = One<std::string>(Query(*fresh, sql::kShowSynchronousCommit),
+                                [](const Row& r) { return std::string(r.Text(0)); });
+  ASSERT_TRUE(value && *value) << (value ? "no row" : value.error().message);
+  EXPECT_EQ(**value, "on");
+}
+
+TEST_F(PgConnectionTest, AConstraintViolationIsInternalAndQuotesNoValue) {
+  ASSERT_TRUE(conn_->Exec("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  ASSERT_TRUE(Done(Query(*conn_, kTestInsertSecret, std::string_view("4111111111111111"))));
+  auto dup = Done(Query(*conn_, kTestInsertSecret, std::string_view("4111111111111111")));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(dup.error().message.find("4111"), std::string::npos) << dup.error().message;
+  EXPECT_NE(dup.error().message.find("23505"), std::string::npos) << dup.error().message;
+}
+
+TEST_F(PgConnectionTest, TextIsBoundExactlyAndANulIsRefusedNotCut) {
+  auto length = FirstInt(Query(*conn_, kTestSelectLength, std::string_view("")));
+  ASSERT_TRUE(length) << length.error().message;
+  EXPECT_EQ(*length, 0);
+  const std::string with_nul("ab\0cd", 5);
+  auto cut = FirstInt(Query(*conn_, kTestSelectLength, std::string_view(with_nul)));
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error().code, ErrorCode::kInternal);
+}
+
+TEST_F(PgConnectionTest, ALostSessionIsUnavailableAndResetReconnects) {
+  ASSERT_TRUE(db_.CutConnections());
+  auto lost = Done(Query(*conn_, sql::kSelectOne));
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(conn_->Broken());
+  ASSERT_TRUE(conn_->Reset());
+  EXPECT_TRUE(Done(Query(*conn_, sql::kSelectOne)));  // prepared again in the new session
+}
+
+TEST(PgConnection, RefusedConnectionIsUnavailable) {
+  auto conn = Connection::Open("postgresql://c2p:secret@127.0.0.1:1/c2p", 5);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(conn.error().message.find("secret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace c2p::store::postgres

@@ -1,0 +1,57 @@
+#pragma once
+// A small fixed pool of PostgreSQL connections for reads (autocommit: each statement sees
+// every transaction committed before it). A connection found broken when leased is
+// re-made first, so readers recover by themselves after PostgreSQL restarts.
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/postgres/connection.hpp"
+
+namespace c2p::store::postgres {
+
+class ReaderPool {
+ public:
+  explicit ReaderPool(std::vector<Connection> readers);
+  ReaderPool(const ReaderPool&) = delete;
+  ReaderPool& operator=(const ReaderPool&) = delete;
+
+  // A connection borrowed from the pool, returned when the lease ends.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    Connection& operator*() const { return *conn_; }
+    Connection* operator->() const { return conn_.get(); }
+
+   private:
+    friend class ReaderPool;
+    Lease(ReaderPool& pool, std::unique_ptr<Connection> conn)
+        : pool_(&pool), conn_(std::move(conn)) {}
+    ReaderPool* pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  // Waits up to `wait` for a free connection, reconnecting it if it was lost;
+  // kUnavailable if none frees up in time, PostgreSQL cannot be reached, or the pool is
+  // closed.
+  core::Result<Lease> Acquire(std::chrono::milliseconds wait);
+
+  // Closes the free connections now and leased ones as they come back. Idempotent.
+  void Close();
+
+ private:
+  void Return(std::unique_ptr<Connection> conn);
+
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Connection>> free_;  // guarded by mu_
+  bool closed_ = false;                            // guarded by mu_
+};
+
+}  // namespace c2p::store::postgres

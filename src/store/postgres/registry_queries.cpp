@@ -1,0 +1,201 @@
+#include "store/postgres/registry_queries.hpp"
+
+#include <array>
+#include <chrono>
+
+#include "store/postgres/binding.hpp"
+#include "store/postgres/registry_sql.hpp"
+#include "store/postgres/token_service_sql.hpp"
+
+namespace c2p::store::postgres {
+
+namespace {
+
+// clang-format off
+constexpr auto ReadConsumer = ReadRow<ConsumerRecord,
+    &ConsumerRecord::issuer_id, &ConsumerRecord::consumer_id, &ConsumerRecord::state,
+    &ConsumerRecord::personal_information, &ConsumerRecord::created_ms,
+    &ConsumerRecord::updated_ms>;
+constexpr auto ReadCard = ReadRow<CardRecord,
+    &CardRecord::card_ref, &CardRecord::issuer_id, &CardRecord::card_id,
+    &CardRecord::consumer_id, &CardRecord::card_product_id, &CardRecord::network,
+    &CardRecord::state, &CardRecord::pan_index, &CardRecord::pan, &CardRecord::exp,
+    &CardRecord::name, &CardRecord::pan_last4, &CardRecord::click_to_pay_status,
+    &CardRecord::created_ms, &CardRecord::updated_ms, &CardRecord::digital_card_id,
+    &CardRecord::suspended_digital_card_id>;
+constexpr auto ReadOperation = ReadRow<OperationRecord,
+    &OperationRecord::operation_id, &OperationRecord::issuer_id, &OperationRecord::operation,
+    &OperationRecord::status, &OperationRecord::requestor_type, &OperationRecord::requestor_id,
+    &OperationRecord::card_ref, &OperationRecord::card_id, &OperationRecord::consumer_id,
+    &OperationRecord::network, &OperationRecord::reason, &OperationRecord::reason_code,
+    &OperationRecord::error_code, &OperationRecord::error_message, &OperationRecord::details_json,
+    &OperationRecord::start_ms, &OperationRecord::end_ms>;
+constexpr auto ReadIdempotency = ReadRow<IdempotencyRecord,
+    &IdempotencyRecord::issuer_id, &IdempotencyRecord::key, &IdempotencyRecord::request_hash,
+    &IdempotencyRecord::status, &IdempotencyRecord::headers_json, &IdempotencyRecord::body,
+    &IdempotencyRecord::created_ms>;
+// clang-format on
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std::string_view issuer,
+                                                          std::string_view consumer) {
+  return One<ConsumerRecord>(Query(conn, sql::kSelectConsumer, issuer, consumer), ReadConsumer);
+}
+
+core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& c) {
+  return Done(Query(conn, sql::kUpsertConsumer, c.issuer_id, c.consumer_id, c.state,
+                    c.personal_information, c.created_ms, c.updated_ms));
+}
+
+core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
+                                                        std::string_view card_id) {
+  return One<CardRecord>(Query(conn, sql::kSelectNewestCard, issuer, card_id), ReadCard);
+}
+
+core::Result<std::optional<CardRecord>> QueryCardByRef(Connection& conn, std::int64_t card_ref) {
+  return One<CardRecord>(Query(conn, sql::kSelectCardByRef, card_ref), ReadCard);
+}
+
+core::Result<std::optional<CardRecord>> QueryLiveCardByPan(Connection& conn,
+                                                           std::string_view issuer,
+                                                           std::string_view pan_index) {
+  return One<CardRecord>(Query(conn, sql::kSelectLiveCardByPan, issuer, pan_index), ReadCard);
+}
+
+core::Result<std::vector<CardRecord>> QueryConsumerCards(Connection& conn, std::string_view issuer,
+                                                         std::string_view consumer) {
+  return All<CardRecord>(Query(conn, sql::kSelectConsumerCards, issuer, consumer), ReadCard);
+}
+
+core::Result<std::optional<CardRecord>> QueryCardByDigitalCard(Connection& conn,
+                                                               std::string_view network,
+                                                               std::string_view digital_card_id) {
+  return One<CardRecord>(Query(conn, sql::kSelectCardByDigitalCard, network, digital_card_id),
+                         ReadCard);
+}
+
+core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& c) {
+  return FirstInt(Query(conn, sql::kInsertCard, c.issuer_id, c.card_id, c.consumer_id,
+                        c.card_product_id, c.network, c.state, c.pan_index, c.pan, c.exp, c.name,
+                        c.pan_last4, c.click_to_pay_status, c.created_ms, c.updated_ms,
+                        c.digital_card_id));
+}
+
+core::Result<void> UpdateCardRow(Connection& conn, const CardRecord& c) {
+  return Done(Query(conn, sql::kUpdateCard, c.card_ref, c.state, c.exp, c.name,
+                    c.click_to_pay_status, c.updated_ms, c.digital_card_id,
+                    c.suspended_digital_card_id));
+}
+
+core::Result<bool> QueryPanRetired(Connection& conn, std::string_view issuer,
+                                   std::string_view pan_index) {
+  return Any(Query(conn, sql::kSelectRetiredPan, issuer, pan_index));
+}
+
+core::Result<void> InsertRetiredPan(Connection& conn, std::string_view issuer,
+                                    std::string_view pan_index) {
+  return Done(Query(conn, sql::kInsertRetiredPan, issuer, pan_index, NowMs()));
+}
+
+core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& o) {
+  return Done(Query(conn, sql::kInsertOperation, o.operation_id, o.issuer_id, o.operation, o.status,
+                    o.requestor_type, o.requestor_id, o.card_ref, o.card_id, o.consumer_id,
+                    o.network, o.reason, o.reason_code, o.error_code, o.error_message,
+                    o.details_json, o.start_ms, o.end_ms));
+}
+
+core::Result<std::optional<OperationRecord>> QueryOperation(Connection& conn,
+                                                            std::string_view issuer,
+                                                            std::string_view operation_id) {
+  return One<OperationRecord>(Query(conn, sql::kSelectOperation, issuer, operation_id),
+                              ReadOperation);
+}
+
+core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,
+                                                           std::string_view issuer,
+                                                           Store::OperationOwner owner,
+                                                           std::string_view owner_id, int offset,
+                                                           int limit) {
+  const Sql& sql = owner == Store::OperationOwner::kCard ? sql::kSelectCardOperations
+                                                         : sql::kSelectConsumerOperations;
+  return All<OperationRecord>(Query(conn, sql, issuer, owner_id, limit, offset), ReadOperation);
+}
+
+core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn,
+                                                                std::string_view issuer,
+                                                                std::string_view key) {
+  return One<IdempotencyRecord>(Query(conn, sql::kSelectIdempotency, issuer, key), ReadIdempotency);
+}
+
+core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& r) {
+  return Done(Query(conn, sql::kUpsertIdempotency, r.issuer_id, r.key, r.request_hash, r.status,
+                    r.headers_json, r.body, r.created_ms));
+}
+
+core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& e) {
+  return Any(Query(conn, sql::kInsertTokenEvent, e.network, e.event_id, e.event, e.card_ref,
+                   e.operation_id, e.received_ms));
+}
+
+core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const SealedRow* after,
+                                                     int limit) {
+  std::vector<SealedRow> out;
+  if (after == nullptr || after->kind == SealedRow::Kind::kCard) {
+    auto cards = All<SealedRow>(
+        Query(conn, sql::kSelectSealedCards, after ? after->card_ref : std::int64_t{0}, limit),
+        [](const Row& r) {
+          SealedRow row{
+              SealedRow::Kind::kCard, r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), {}};
+          row.fields.emplace_back("pan", r.Bytes(3));
+          row.fields.emplace_back("exp", r.Bytes(4));
+          if (!r.IsNull(5)) row.fields.emplace_back("name", r.Bytes(5));
+          return row;
+        });
+    if (!cards) return cards;
+    out = std::move(*cards);
+    if (static_cast<int>(out.size()) == limit) return out;
+  }
+  const bool from_start = after == nullptr || after->kind == SealedRow::Kind::kCard;
+  auto consumers = All<SealedRow>(
+      Query(conn, sql::kSelectSealedConsumers,
+            from_start ? std::string_view() : std::string_view(after->issuer_id),
+            from_start ? std::string_view() : std::string_view(after->row_id),
+            limit - static_cast<int>(out.size())),
+      [](const Row& r) {
+        SealedRow row{
+            SealedRow::Kind::kConsumer, 0, std::string(r.Text(0)), std::string(r.Text(1)), {}};
+        row.fields.emplace_back("personalInformation", r.Bytes(2));
+        return row;
+      });
+  if (!consumers) return consumers;
+  for (auto& row : *consumers) out.push_back(std::move(row));
+  return out;
+}
+
+core::Result<bool> ResealRowField(Connection& conn, const SealedRow& row, std::string_view field,
+                                  const Blob& old_blob, const Blob& new_blob) {
+  if (row.kind == SealedRow::Kind::kConsumer) {
+    if (field != "personalInformation") {
+      return core::Fail(core::ErrorCode::kInternal, "unknown sealed consumer field");
+    }
+    return Any(Query(conn, sql::kResealConsumer, row.issuer_id, row.row_id, old_blob, new_blob));
+  }
+  static constexpr std::array<std::pair<std::string_view, const Sql*>, 3> kFields{{
+      {"pan", &sql::kResealCardPan},
+      {"exp", &sql::kResealCardExp},
+      {"name", &sql::kResealCardName},
+  }};
+  for (const auto& [name, statement] : kFields) {
+    if (name == field) return Any(Query(conn, *statement, row.card_ref, old_blob, new_blob));
+  }
+  return core::Fail(core::ErrorCode::kInternal, "unknown card field");
+}
+
+}  // namespace c2p::store::postgres
