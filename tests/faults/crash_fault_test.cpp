@@ -26,6 +26,7 @@ TEST_F(Crash, KillNineUnderEnrolmentLoadLosesAndDuplicatesNothing) {
   std::mt19937 rng(seed);
   auto options = Options();
   options.all_successful = true;
+  options.notified_in_order = true;
 
   Load load;
   std::vector<std::thread> clients;

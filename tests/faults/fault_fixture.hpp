@@ -27,9 +27,11 @@ class FaultSuite : public EnrolE2e {
   static void SetUpTestSuite() {
     notify_issuer_b_ = true;
     fetched_consumers_ = EnvInt("C2P_FAULT_CONSUMERS", 1500);
-    notifications_config_ =
-        "[notifications]\nretry_schedule_ms = [50, 100, 200]\njitter_percent = 0\n"
-        "timeout_ms = 1000\nlease_ms = 3000\n";
+    if (notifications_config_.empty()) {  // a scenario may set its own first
+      notifications_config_ =
+          "[notifications]\nretry_schedule_ms = [50, 100, 200]\njitter_percent = 0\n"
+          "timeout_ms = 1000\nlease_ms = 3000\n";
+    }
     EnrolE2e::SetUpTestSuite();
   }
   static void TearDownTestSuite() {
