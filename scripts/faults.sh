@@ -3,7 +3,8 @@
 # labelled `faults` (tests/faults), each ending with the history checker. Without an
 # argument, the short versions CI runs; with `long`, the long ones: 60 kills (R1), ten
 # times the load (R2, R3), an hour of issuer outage on a clock ten times slower than CI's
-# (36 s), a 2,000-record batch (R5). A knob already set in the environment is kept.
+# (36 s), a 2,000-record batch killed three times (R5). A knob already set in the
+# environment is kept.
 #
 # Usage: scripts/faults.sh [long] [ctest -R regex]
 # Everything runs on loopback and stops by itself: each test has its own deadlines and
@@ -29,6 +30,7 @@ if [[ $mode == long ]]; then
   export C2P_FAULT_CARDS=${C2P_FAULT_CARDS:-400}
   export C2P_FAULT_CLOCK_SCALE=${C2P_FAULT_CLOCK_SCALE:-100}
   export C2P_FAULT_BATCH_RECORDS=${C2P_FAULT_BATCH_RECORDS:-2000}
+  export C2P_FAULT_BATCH_KILLS=${C2P_FAULT_BATCH_KILLS:-3}
 fi
 # ctest passes the environment through and adds the binaries' locations. The whole output
 # goes to build/asan/faults.log; the figures of each scenario (the lines
