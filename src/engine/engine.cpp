@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -123,6 +124,7 @@ asio::awaitable<void> Engine::Loop() {
 
   while (!stopping_) {
     bool claimed_any = false;
+    bool claim_ok = true;
     if (in_flight_ < options_.max_in_flight) {
       const int limit = static_cast<int>(std::min<std::size_t>(
           options_.max_in_flight - in_flight_, static_cast<std::size_t>(options_.claim_batch)));
@@ -146,6 +148,7 @@ asio::awaitable<void> Engine::Loop() {
         return {};
       });
       if (!claimed) {
+        claim_ok = false;
         claim_errors_.Add();
         log::Error("engine.claim_failed", {{"error", claimed.error().message}});
       }
@@ -157,7 +160,11 @@ asio::awaitable<void> Engine::Loop() {
       claimed_any = claimed && !jobs.empty();
     }
     if (claimed_any) continue;  // more may be due
-    const auto wait = in_flight_ >= options_.max_in_flight ? options_.idle_poll : UntilNextDue();
+    // A store that refuses the claim (disk full, PostgreSQL down) would refuse it again at
+    // once: the due jobs wait a poll rather than spin the loop and the log.
+    const auto wait = in_flight_ >= options_.max_in_flight || !claim_ok
+                          ? options_.idle_poll
+                          : UntilNextDue();
     if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
     wake_timer_.expires_after(wait);
     boost::system::error_code ec;
@@ -229,7 +236,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
                                    {"delay_ms", delay.count()},
                                    {"reason", retry.message}});
   bool held = true;
-  auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = co_await WriteOutcome(job, [&](store::WriteTx& tx) -> core::Result<void> {
     auto rescheduled = tx.RescheduleJob(job, run_at, retry.progress);
     if (!rescheduled) return tl::unexpected(std::move(rescheduled.error()));
     held = *rescheduled;
@@ -246,6 +253,36 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   // Unwritten, the job keeps its lease and runs again once the lease lapses.
   if (!written) log::Error("engine.reschedule_failed", {{"error", written.error().message}});
   if (written && !held) LeaseLost(job);
+}
+
+asio::awaitable<core::Result<void>> Engine::WriteOutcome(const store::JobRecord& job,
+                                                          store::WriteWork work) {
+  // The attempt's outcome (a directory may already have acted on it) is worth waiting
+  // for: while the store cannot commit (disk full, PostgreSQL restarting) the job keeps
+  // its slot and its lease and the write is tried again, rather than left for the lease
+  // to lapse and the whole attempt to run again. The attempt count fences the retries: if
+  // the lease lapsed meanwhile and another worker claimed the job, the write matches no
+  // row. A failure that is not the store's availability is not retried.
+  auto pause = std::chrono::milliseconds(100);
+  bool logged = false;
+  for (;;) {
+    auto written = co_await store_.Write(work);
+    if (written || written.error().code != core::ErrorCode::kUnavailable || stopping_) {
+      if (written && logged) {
+        log::Info("engine.outcome_written", {{"operation_id", job.operation_id}});
+      }
+      co_return written;
+    }
+    if (!logged) {
+      log::Warn("engine.outcome_waits_for_store", {{"operation_id", job.operation_id},
+                                                   {"error", written.error().message}});
+      logged = true;
+    }
+    asio::steady_timer timer(ioc_, pause);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    pause = std::min(pause * 2, options_.idle_poll * 4);
+  }
 }
 
 void Engine::LeaseLost(const store::JobRecord& job) {
@@ -271,7 +308,7 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   const notify::NotificationQueue* notifications = options_.notifications;
   bool next_queued = false;
   bool held = true;
-  auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = co_await WriteOutcome(job, [&](store::WriteTx& tx) -> core::Result<void> {
     next_queued = false;
     // First, so that a holder whose lease was taken over writes nothing at all.
     auto deleted = tx.DeleteJob(job);

@@ -74,6 +74,9 @@ class Engine {
   boost::asio::awaitable<void> RunJob(store::JobRecord job);
   boost::asio::awaitable<void> Settle(const store::JobRecord& job, RunResult result);
   boost::asio::awaitable<void> Finish(const store::JobRecord& job, const Finished& end);
+  // Store::Write of an attempt's outcome, tried again while the store is unavailable.
+  boost::asio::awaitable<core::Result<void>> WriteOutcome(const store::JobRecord& job,
+                                                          store::WriteWork work);
   // The attempt's outcome was not written: a later claim (this node or another) holds the
   // job now and writes its own.
   void LeaseLost(const store::JobRecord& job);
