@@ -148,6 +148,11 @@ asio::awaitable<void> Engine::Loop() {
         return {};
       });
       if (!claimed) {
+        // The unit may have read its rows before the COMMIT failed: those claims were
+        // never made (the attempt count did not move), and running them would call the
+        // directories for jobs the store still offers to the next claim (a card enrolled
+        // twice, seen with the disk full).
+        jobs.clear();
         claim_ok = false;
         claim_errors_.Add();
         log::Error("engine.claim_failed", {{"error", claimed.error().message}});
