@@ -167,9 +167,8 @@ asio::awaitable<void> Engine::Loop() {
     if (claimed_any) continue;  // more may be due
     // A store that refuses the claim (disk full, PostgreSQL down) would refuse it again at
     // once: the due jobs wait a poll rather than spin the loop and the log.
-    const auto wait = in_flight_ >= options_.max_in_flight || !claim_ok
-                          ? options_.idle_poll
-                          : UntilNextDue();
+    const auto wait =
+        in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll : UntilNextDue();
     if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
     wake_timer_.expires_after(wait);
     boost::system::error_code ec;
@@ -261,7 +260,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
 }
 
 asio::awaitable<core::Result<void>> Engine::WriteOutcome(const store::JobRecord& job,
-                                                          store::WriteWork work) {
+                                                         store::WriteWork work) {
   // The attempt's outcome (a directory may already have acted on it) is worth waiting
   // for: while the store cannot commit (disk full, PostgreSQL restarting) the job keeps
   // its slot and its lease and the write is tried again, rather than left for the lease
@@ -279,8 +278,8 @@ asio::awaitable<core::Result<void>> Engine::WriteOutcome(const store::JobRecord&
       co_return written;
     }
     if (!logged) {
-      log::Warn("engine.outcome_waits_for_store", {{"operation_id", job.operation_id},
-                                                   {"error", written.error().message}});
+      log::Warn("engine.outcome_waits_for_store",
+                {{"operation_id", job.operation_id}, {"error", written.error().message}});
       logged = true;
     }
     asio::steady_timer timer(ioc_, pause);

@@ -231,8 +231,7 @@ class RegistryE2e : public ::testing::Test {
     if (pg_) return pg_->QueryInt(sql);
     sqlite3* db = nullptr;
     std::int64_t out = -1;
-    if (sqlite3_open_v2(SqlitePath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-        SQLITE_OK) {
+    if (sqlite3_open_v2(SqlitePath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
       sqlite3_stmt* stmt = nullptr;
       if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
           sqlite3_step(stmt) == SQLITE_ROW) {

@@ -54,8 +54,7 @@ class ClusterE2e : public OutageE2e {
   static constexpr int kConsumers = 2000;  // the stand-in issuer's c-fetch-0 … c-fetch-1999
 
   static std::string Replace(std::string text, const std::string& from, const std::string& to) {
-    for (auto at = text.find(from); at != std::string::npos;
-         at = text.find(from, at + to.size())) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
       text.replace(at, from.size(), to);
     }
     return text;

@@ -51,8 +51,7 @@ TEST_F(NodeLoss, ANodeKilledMidLoadHasItsWorkTakenOverExactlyOnce) {
   });
   SetLatency(0);
   std::cout << "node loss: " << load.acknowledged << " enrolments acknowledged around the kill, "
-            << Statuses(load, 502) + Statuses(load, 503) + Statuses(load, 0)
-            << " calls retried\n";
+            << Statuses(load, 502) + Statuses(load, 503) + Statuses(load, 0) << " calls retried\n";
   EXPECT_EQ(Statuses(load, 500), 0);
   // Read through the surviving nodes themselves as well as nginx.
   const auto check = CheckHistory(load, {port_, node_ports_[0], node_ports_[1]}, dup_before);

@@ -44,8 +44,8 @@ class OutageE2e : public EnrolE2e {
     std::mutex mu;
     std::map<int, int> statuses;  // every answer's status (0: none), retries included
     faults::History history;
-    int first = 0;  // consumer numbers of this load start here
-    int last = 0;   // and stay below this
+    int first = 0;                      // consumer numbers of this load start here
+    int last = 0;                       // and stay below this
     std::chrono::seconds patience{60};  // how long a client retries one call
   };
 
@@ -133,8 +133,7 @@ class OutageE2e : public EnrolE2e {
   // The history against c2pd (through `ports`), the stand-in issuer and c2psim: every
   // acknowledged enrolment stored, ended once (SUCCESSFUL) and notified; no card enrolled
   // twice.
-  static faults::CheckResult CheckHistory(const Load& load,
-                                          const std::vector<std::uint16_t>& ports,
+  static faults::CheckResult CheckHistory(const Load& load, const std::vector<std::uint16_t>& ports,
                                           const std::map<std::string, std::int64_t>& dup_before) {
     faults::Endpoints endpoints;
     endpoints.c2pd_ports = ports;

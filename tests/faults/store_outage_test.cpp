@@ -36,8 +36,8 @@ constexpr int kClients = 4;
 class DiskFull : public OutageE2e {
  protected:
   static void SetUpTestSuite() {
-    data_ = std::filesystem::weakly_canonical(std::filesystem::path(BinDir()) / ".." /
-                                              "test-tmp" / "DiskFull-data")
+    data_ = std::filesystem::weakly_canonical(std::filesystem::path(BinDir()) / ".." / "test-tmp" /
+                                              "DiskFull-data")
                 .string();
     // A mount left by an interrupted run is taken away first.
     (void)umount2(data_.c_str(), MNT_DETACH);
@@ -149,6 +149,9 @@ TEST_F(DiskFull, WritesAnswer503ReadsServeAndItRecoversWhenSpaceReturns) {
   // The failure is in the log, without card or personal data.
   const std::string log = ReadFile(dir_ + "/c2pd.out");
   EXPECT_NE(log.find("database or disk is full"), std::string::npos);
+  // Once when the writes start failing, once when they commit again.
+  EXPECT_NE(log.find("\"store.writes_failing\""), std::string::npos);
+  EXPECT_NE(log.find("\"store.writes_recovered\""), std::string::npos);
   ExpectLogClean(dir_ + "/c2pd.out");
   auto ready = Fetch(port_, "GET", "/readyz");
   EXPECT_TRUE(ready && ready->status == 200);
@@ -229,6 +232,9 @@ TEST_F(PostgresRestart, ClientsSee503DuringTheGapAndTheServiceRecoversByItself) 
   EXPECT_EQ(Statuses(load, 0), 0) << "a call went unanswered (a hang)";
   const auto check = CheckHistory(load, {port_}, dup_before);
   EXPECT_GT(check.figures.acknowledged, 40U);
+  const std::string log = ReadFile(dir_ + "/c2pd.out");
+  EXPECT_NE(log.find("\"store.writes_failing\""), std::string::npos);
+  EXPECT_NE(log.find("\"store.writes_recovered\""), std::string::npos);
   ExpectLogClean(dir_ + "/c2pd.out");
 }
 

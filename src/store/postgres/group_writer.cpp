@@ -112,7 +112,7 @@ void GroupWriter::CommitBatch(std::vector<PendingUnit>& batch) {
   if (!committed) {
     // Nothing of the group is known durable, whatever each unit returned.
     if (!conn_->Broken() && conn_->InTransaction()) (void)conn_->Exec(sql::kRollback);
-    metrics_.commit_failures.Add();
+    metrics_.CommitFailed(committed.error().message);
     for (auto& unit : batch) {
       Complete(unit, core::Fail(core::ErrorCode::kUnavailable,
                                 "store could not commit: " + committed.error().message));
@@ -120,7 +120,7 @@ void GroupWriter::CommitBatch(std::vector<PendingUnit>& batch) {
     return;
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-  metrics_.commits.Add();
+  metrics_.Committed();
   metrics_.batch_size.Observe(static_cast<double>(batch.size()));
   metrics_.commit_seconds.Observe(elapsed.count());
   for (std::size_t i = 0; i < batch.size(); ++i) Complete(batch[i], std::move(outcomes[i]));

@@ -40,9 +40,9 @@ core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
     if (!reader) return tl::unexpected(std::move(reader.error()));
     readers.push_back(std::move(*reader));
   }
-  return std::unique_ptr<PgStore>(new PgStore(*version, std::move(*writer), std::move(readers),
-                                              options.max_batch,
-                                              WriterMetrics::Register(registry, "postgresql")));
+  return std::unique_ptr<PgStore>(
+      new PgStore(*version, std::move(*writer), std::move(readers), options.max_batch,
+                  WriterMetrics::Register(registry, "postgresql", options.on_writer_state)));
 }
 
 PgStore::PgStore(int schema_version, Connection writer, std::vector<Connection> readers,
