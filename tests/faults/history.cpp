@@ -1,6 +1,7 @@
 #include "tests/faults/history.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
@@ -67,6 +68,26 @@ using Key = std::pair<std::string, std::string>;  // (issuer, card) or (issuer, 
 bool Terminal(const std::string& status) { return status == "SUCCESSFUL" || status == "FAILED"; }
 
 std::string Name(const Key& key) { return key.first + "/" + key.second; }
+
+// Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS.mmmZ"; nullopt for anything else.
+std::optional<std::int64_t> EpochMs(const std::string& iso) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  char z = 0;
+  if (iso.size() != 24 ||
+      std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &sec, &ms,
+                  &z) != 8 ||
+      z != 'Z') {
+    return std::nullopt;
+  }
+  // Days from the civil date (H. Hinnant's algorithm).
+  y -= mo <= 2 ? 1 : 0;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = std::int64_t{era} * 146097 + doe - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60000 + std::int64_t{sec} * 1000 + ms;
+}
 
 std::chrono::seconds Remaining(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now());
@@ -283,22 +304,27 @@ class Checker {
     if (options_.notified_in_order) CheckOrder(due, told_at);
   }
 
-  // Per card, the first terminal notification of each operation comes in end-time order.
+  // Per card, an operation that started after another had ended (by more than the slack)
+  // is not notified before it.
   void CheckOrder(const std::vector<StoredOperation>& due, const std::map<Key, std::size_t>& at) {
     std::map<Key, std::vector<const StoredOperation*>> by_card;
     for (const auto& op : due) {
       if (at.count({op.issuer, op.id}) > 0) by_card[{op.issuer, op.card}].push_back(&op);
     }
+    const auto slack = options_.order_slack.count();
     for (auto& [card, ops] : by_card) {
       std::sort(ops.begin(), ops.end(), [&](const auto* a, const auto* b) {
         return at.at({a->issuer, a->id}) < at.at({b->issuer, b->id});
       });
-      for (std::size_t i = 1; i < ops.size(); ++i) {
-        // ISO-8601 UTC orders as text; equal times say nothing about order.
-        if (ops[i]->end_time < ops[i - 1]->end_time) {
-          Violation("card " + Name(card) + ": operation " + ops[i]->id + " (ended " +
-                    ops[i]->end_time + ") was notified after " + ops[i - 1]->id + " (ended " +
-                    ops[i - 1]->end_time + ")");
+      for (std::size_t first = 0; first < ops.size(); ++first) {
+        const auto started = EpochMs(ops[first]->start_time);
+        for (std::size_t later = first + 1; started && later < ops.size(); ++later) {
+          const auto ended = EpochMs(ops[later]->end_time);
+          if (ended && *ended + slack < *started) {
+            Violation("card " + Name(card) + ": operation " + ops[first]->id + " (started " +
+                      ops[first]->start_time + ") was notified before " + ops[later]->id +
+                      " (ended " + ops[later]->end_time + ")");
+          }
         }
       }
     }

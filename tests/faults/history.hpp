@@ -12,7 +12,7 @@
 //     a kind than requests of that kind were sent for it (a retried request applied twice),
 //     nor two successful enrolments;
 //   - terminal ⇒ notified at least once, with that status (optionally in the order the
-//     card's operations ended);
+//     card's operations ended: see CheckOptions::notified_in_order);
 //   - no card enrolled twice at a network (c2psim's duplicateEnrolments).
 //
 // Violations name issuers, card ids and operation ids (test-chosen), never card data or
@@ -70,7 +70,8 @@ struct StoredOperation {
   std::string operation;
   std::string status;  // PENDING, SUCCESSFUL, FAILED
   std::string card;
-  std::string end_time;  // ISO-8601 UTC, empty while PENDING
+  std::string end_time;    // ISO-8601 UTC with milliseconds, empty while PENDING
+  std::string start_time;  // ISO-8601 UTC with milliseconds
 };
 
 // One operation the stand-in issuer was told about, in the order it received them.
@@ -112,8 +113,13 @@ struct CheckOptions {
   std::set<std::string> unnotified_operations{"REGISTER"};
   // Every stored operation of the run must end SUCCESSFUL (R1, R2).
   bool all_successful = false;
-  // Each card's operations were notified in the order they ended (R3).
+  // Each card's operations were notified in the order they ended (R3). endTime is stamped
+  // when an outcome is decided, a little before the unit that ends the operation (and
+  // queues its notification) commits, so two operations of a card ending close together
+  // may be queued either way round: an operation B notified before A is a violation only
+  // when B started more than `order_slack` after A had ended.
   bool notified_in_order = false;
+  std::chrono::milliseconds order_slack{500};
   // duplicateEnrolments before the run, per network (a suite's earlier tests).
   std::map<std::string, std::int64_t> duplicates_before;
 };

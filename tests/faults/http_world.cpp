@@ -32,7 +32,8 @@ StoredOperation ToStored(const std::string& issuer, const json::object& o) {
           Text(o, "operation"),
           Text(o, "status"),
           Text(o, "cardId"),
-          Text(o, "endTime")};
+          Text(o, "endTime"),
+          Text(o, "startTime")};
 }
 
 }  // namespace
