@@ -1,8 +1,8 @@
 #pragma once
 // Three c2pd nodes on one PostgreSQL behind nginx (the repository's
-// deploy/nginx/c2p.conf.template), with the outage suites' enrolment load and history
-// (outage_fixture.hpp). Node 0 is the fixture's daemon_ (c2psim's token services call it);
-// nodes 1 and 2 run the same configuration on their own ports. After set-up, port_ is
+// deploy/nginx/c2p.conf.template), under the fault suite's enrolment load and history
+// (fault_fixture.hpp, outage_fixture.hpp). Node 0 is the fixture's daemon_ (c2psim's token services
+// call it); nodes 1 and 2 run the same configuration on their own ports. After set-up, port_ is
 // nginx's: the fixture's calls and the clients go through it.
 //
 // PostgreSQL only: ctest sets C2P_E2E_STORE=postgresql and starts the shared test server.
@@ -14,14 +14,13 @@
 
 namespace c2p::testing {
 
-class ClusterE2e : public OutageE2e {
+class ClusterE2e : public OutageSuite {
  protected:
   static void SetUpTestSuite() {
     const char* store = std::getenv("C2P_E2E_STORE");
     ASSERT_TRUE(store != nullptr && std::string(store) == "postgresql")
         << "this suite needs C2P_E2E_STORE=postgresql (ctest sets it)";
-    PrepareLoad(kConsumers);
-    OutageE2e::SetUpTestSuite();  // node 0, on port_
+    OutageSuite::SetUpTestSuite();  // node 0, on port_
     ASSERT_TRUE(daemon_);
     const std::string config = ReadFile(ConfigPath());
     const std::string own_port = "port = " + std::to_string(port_) + "\n";
@@ -47,11 +46,8 @@ class ClusterE2e : public OutageE2e {
     for (auto& n : nodes_) n.Stop();
     nodes_.clear();
     port_ = node_ports_.empty() ? port_ : node_ports_[0];
-    OutageE2e::TearDownTestSuite();
-    ResetLoad();
+    OutageSuite::TearDownTestSuite();
   }
-
-  static constexpr int kConsumers = 2000;  // the stand-in issuer's c-fetch-0 … c-fetch-1999
 
   static std::string Replace(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
