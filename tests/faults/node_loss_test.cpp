@@ -12,7 +12,8 @@
 namespace c2p::testing {
 namespace {
 
-constexpr int kClients = 4;
+// Enough clients that a dozen enrolments are in flight across the nodes.
+constexpr int kClients = 10;
 
 class NodeLoss : public ClusterE2e {};
 
@@ -44,6 +45,17 @@ TEST_F(NodeLoss, ANodeKilledMidLoadHasItsWorkTakenOverExactlyOnce) {
   Load load;
   std::string killed_at;
   RunLoad(load, kClients, [&killed_at] {
+    // Strike when many jobs are leased (held by the three nodes, a third of them by the
+    // victim on average), so the takeover is exercised.
+    EXPECT_TRUE(Eventually(
+        [] {
+          const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+          return QueryInt("SELECT COUNT(*) FROM jobs WHERE lease_until_ms > " +
+                          std::to_string(now)) >= 9;
+        },
+        std::chrono::seconds(20), std::chrono::milliseconds(2)));
     killed_at = core::FormatIsoMillis(std::chrono::system_clock::now());
     nodes_.back().Signal(SIGKILL);
     ASSERT_TRUE(nodes_.back().Wait(std::chrono::seconds(10)));
