@@ -48,7 +48,7 @@ core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
 PgStore::PgStore(int schema_version, Connection writer, std::vector<Connection> readers,
                  std::size_t max_batch, WriterMetrics metrics)
     : schema_version_(schema_version),
-      writer_(std::move(writer), max_batch, metrics),
+      writer_(std::move(writer), max_batch, std::move(metrics)),
       readers_(std::move(readers)) {}
 
 PgStore::~PgStore() { Close(); }

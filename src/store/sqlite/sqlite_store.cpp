@@ -93,7 +93,7 @@ SqliteStore::SqliteStore(int schema_version, Connection writer, Connection check
                          std::vector<Connection> readers, std::size_t max_batch,
                          WriterMetrics metrics)
     : schema_version_(schema_version),
-      writer_(std::move(writer), max_batch, metrics),
+      writer_(std::move(writer), max_batch, std::move(metrics)),
       checkpointer_(std::move(checkpointer), kCheckpointInterval),
       readers_(std::move(readers)) {}
 
