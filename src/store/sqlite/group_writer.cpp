@@ -35,7 +35,9 @@ core::Result<void> RunWork(WriteTx& tx, const WriteWork& work) {
 }  // namespace
 
 GroupWriter::GroupWriter(Connection conn, std::size_t max_batch, WriterMetrics metrics)
-    : conn_(std::move(conn)), max_batch_(std::max<std::size_t>(max_batch, 1)), metrics_(std::move(metrics)) {
+    : conn_(std::move(conn)),
+      max_batch_(std::max<std::size_t>(max_batch, 1)),
+      metrics_(std::move(metrics)) {
   thread_ = std::thread([this] { Run(); });
 }
 
