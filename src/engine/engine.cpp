@@ -57,7 +57,10 @@ Engine::Engine(store::Store& store, OperationWatch& watch, core::metrics::Regist
       leases_lost_(metrics.GetCounter(
           "c2p_job_leases_lost_total",
           "Attempts whose outcome was dropped: the lease had lapsed and a later claim holds "
-          "the job.")) {}
+          "the job.")),
+      settlement_retries_(metrics.GetCounter(
+          "c2p_job_settlement_retries_total",
+          "Writes of an attempt's outcome tried again because the store was unavailable.")) {}
 
 Engine::~Engine() { Stop(); }
 
@@ -240,7 +243,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
                                    {"delay_ms", delay.count()},
                                    {"reason", retry.message}});
   bool held = true;
-  auto written = co_await WriteOutcome(job, [&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = co_await WriteSettlement([&](store::WriteTx& tx) -> core::Result<void> {
     auto rescheduled = tx.RescheduleJob(job, run_at, retry.progress);
     if (!rescheduled) return tl::unexpected(std::move(rescheduled.error()));
     held = *rescheduled;
@@ -259,33 +262,25 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   if (written && !held) LeaseLost(job);
 }
 
-asio::awaitable<core::Result<void>> Engine::WriteOutcome(const store::JobRecord& job,
-                                                         store::WriteWork work) {
-  // The attempt's outcome (a directory may already have acted on it) is worth waiting
-  // for: while the store cannot commit (disk full, PostgreSQL restarting) the job keeps
-  // its slot and its lease and the write is tried again, rather than left for the lease
-  // to lapse and the whole attempt to run again. The attempt count fences the retries: if
-  // the lease lapsed meanwhile and another worker claimed the job, the write matches no
-  // row. A failure that is not the store's availability is not retried.
-  auto pause = std::chrono::milliseconds(100);
-  bool logged = false;
+// A deadlock or serialization failure between nodes, a lost connection or a full disk is
+// usually over within a second; without this the job would wait for its lease to lapse
+// (minutes) before anyone wrote its outcome. Each unit re-runs from the start and sets
+// everything it reports itself. A COMMIT whose answer was lost is safe to repeat: the job
+// row is gone, the fenced delete or reschedule touches nothing and reports the lease lost.
+asio::awaitable<core::Result<void>> Engine::WriteSettlement(const store::WriteWork& work) {
+  const auto give_up = std::chrono::steady_clock::now() + options_.lease / 2;
+  auto pause = std::chrono::milliseconds(50);
   for (;;) {
     auto written = co_await store_.Write(work);
-    if (written || written.error().code != core::ErrorCode::kUnavailable || stopping_) {
-      if (written && logged) {
-        log::Info("engine.outcome_written", {{"operation_id", job.operation_id}});
-      }
+    if (written || written.error().code != core::ErrorCode::kUnavailable || stopping_ ||
+        std::chrono::steady_clock::now() + pause >= give_up) {
       co_return written;
     }
-    if (!logged) {
-      log::Warn("engine.outcome_waits_for_store",
-                {{"operation_id", job.operation_id}, {"error", written.error().message}});
-      logged = true;
-    }
+    settlement_retries_.Add();
     asio::steady_timer timer(ioc_, pause);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    pause = std::min(pause * 2, options_.idle_poll * 4);
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
   }
 }
 
@@ -312,7 +307,7 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   const notify::NotificationQueue* notifications = options_.notifications;
   bool next_queued = false;
   bool held = true;
-  auto written = co_await WriteOutcome(job, [&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = co_await WriteSettlement([&](store::WriteTx& tx) -> core::Result<void> {
     next_queued = false;
     // First, so that a holder whose lease was taken over writes nothing at all.
     auto deleted = tx.DeleteJob(job);

@@ -1,10 +1,12 @@
-// quality.md R5: c2pd is killed with SIGKILL while a batch file is half processed, then
-// restarted. The file resumes after its last committed chunk: every record is applied
-// exactly once (one REGISTER per card, none skipped), the _OUT lists every record in order,
-// and the auto-enrolments the records started (ISSUER0002 has auto_enrolment) each ended
-// SUCCESSFUL once, were notified, and enrolled no card twice at a network.
+// quality.md R5: c2pd is killed with SIGKILL while a batch file is processed, then
+// restarted (once, or several times along the file). The file resumes after its last committed
+// chunk: every record is applied exactly once (one REGISTER per card, none skipped), the _OUT lists
+// every record in order, and the auto-enrolments the records started (ISSUER0002 has
+// auto_enrolment) each ended SUCCESSFUL once, were notified, and enrolled no card twice at a
+// network.
 //
-// C2P_FAULT_BATCH_RECORDS sets the records (default 400, at 100 records/s).
+// C2P_FAULT_BATCH_RECORDS sets the records (default 400, at 100 records/s);
+// C2P_FAULT_BATCH_KILLS the kills, spread evenly over the file (default 1).
 
 #include <signal.h>
 
@@ -34,7 +36,8 @@ class BatchCrash : public FaultSuite {
 
 TEST_F(BatchCrash, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) {
   const int records_count = EnvInt("C2P_FAULT_BATCH_RECORDS", 400);
-  std::cout << "R5: " << records_count << " records\n";
+  const int kills = std::max(1, EnvInt("C2P_FAULT_BATCH_KILLS", 1));
+  std::cout << "R5: " << records_count << " records, " << kills << " kills\n";
   auto options = Options();
   options.all_successful = true;
   options.notified_in_order = true;
@@ -58,14 +61,20 @@ TEST_F(BatchCrash, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) 
                                       dir_ + "/b.jwk", "b-key"));
   const std::string processed =
       "SELECT processed FROM batch_files WHERE batch_id = 'KILL1' AND seq_number = '1'";
-  ASSERT_TRUE(Eventually([&] { return QueryInt(processed) >= records_count / 10; }, 60s));
-  daemon_->Signal(SIGKILL);
-  ASSERT_TRUE(daemon_->Wait(10s));
-  const std::int64_t at_kill = QueryInt(processed);
-  EXPECT_LT(at_kill, records_count) << "the kill came too late to test a resume";
-  std::cout << "R5: killed after " << at_kill << " records\n";
+  // Kill k of `kills` lands once k/(kills+1) of the file is processed.
+  std::string killed_at;
+  for (int k = 1; k <= kills; ++k) {
+    const std::int64_t mark = std::int64_t{records_count} * k / (kills + 1);
+    ASSERT_TRUE(Eventually([&] { return QueryInt(processed) >= mark; }, 60s));
+    daemon_->Signal(SIGKILL);
+    ASSERT_TRUE(daemon_->Wait(10s));
+    const std::int64_t at_kill = QueryInt(processed);
+    EXPECT_LT(at_kill, records_count) << "the kill came too late to test a resume";
+    killed_at += (killed_at.empty() ? "" : ", ") + std::to_string(at_kill);
+    StartDaemon({"pan-v1.jwk"});
+  }
+  std::cout << "R5: killed after " << killed_at << " records\n";
 
-  StartDaemon({"pan-v1.jwk"});
   const json::object out = batch_files::AwaitOut(Spool(), name, 120s);
   ASSERT_TRUE(out.contains("recordsResults"));
   const auto& results = out.at("recordsResults").as_array();
@@ -86,7 +95,7 @@ TEST_F(BatchCrash, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) 
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM operations WHERE operation = "
                      "'CLICK_TO_PAY_ENROLMENT' AND card_id LIKE 'b-%'"),
             records_count);
-  ExpectHistoryHolds("R5 (killed after " + std::to_string(at_kill) + " records)", load, options);
+  ExpectHistoryHolds("R5 (killed after " + killed_at + " records)", load, options);
   // The _OUT is committed before the row turns DONE and its results are deleted.
   EXPECT_TRUE(Eventually([] { return QueryInt("SELECT COUNT(*) FROM batch_results") == 0; }, 30s));
 }

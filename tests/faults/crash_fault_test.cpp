@@ -15,7 +15,14 @@
 namespace c2p::testing {
 namespace {
 
-class Crash : public FaultSuite {};
+class Crash : public FaultSuite {
+ protected:
+  static void SetUpTestSuite() {
+    // Enough consumers for the load between every kill (about 50 cards a kill here).
+    default_consumers_ = 1000 + 150 * EnvInt("C2P_CRASH_KILLS", 5);
+    FaultSuite::SetUpTestSuite();
+  }
+};
 
 TEST_F(Crash, KillNineUnderEnrolmentLoadLosesAndDuplicatesNothing) {
   const int kills = EnvInt("C2P_CRASH_KILLS", 5);

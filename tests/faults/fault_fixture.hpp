@@ -26,7 +26,7 @@ class FaultSuite : public EnrolE2e {
  protected:
   static void SetUpTestSuite() {
     notify_issuer_b_ = true;
-    fetched_consumers_ = EnvInt("C2P_FAULT_CONSUMERS", 1500);
+    fetched_consumers_ = EnvInt("C2P_FAULT_CONSUMERS", default_consumers_);
     if (notifications_config_.empty()) {  // a scenario may set its own first
       notifications_config_ =
           "[notifications]\nretry_schedule_ms = [50, 100, 200]\njitter_percent = 0\n"
@@ -144,6 +144,9 @@ class FaultSuite : public EnrolE2e {
   }
 
   static inline std::atomic<int> next_consumer_{0};
+  // Set before SetUpTestSuite: the consumers (cards) a scenario needs when
+  // C2P_FAULT_CONSUMERS does not say.
+  static inline int default_consumers_ = 1500;
 };
 
 }  // namespace c2p::testing

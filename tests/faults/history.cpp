@@ -1,7 +1,7 @@
 #include "tests/faults/history.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <sstream>
 #include <utility>
 
@@ -71,14 +71,21 @@ std::string Name(const Key& key) { return key.first + "/" + key.second; }
 
 // Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS.mmmZ"; nullopt for anything else.
 std::optional<std::int64_t> EpochMs(const std::string& iso) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
-  char z = 0;
-  if (iso.size() != 24 ||
-      std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &sec, &ms,
-                  &z) != 8 ||
-      z != 'Z') {
+  if (iso.size() != 24 || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' || iso[13] != ':' ||
+      iso[16] != ':' || iso[19] != '.' || iso[23] != 'Z') {
     return std::nullopt;
   }
+  const auto field = [&](std::size_t at, std::size_t len) -> std::optional<int> {
+    int v = 0;
+    const char* end = iso.data() + at + len;
+    auto [ptr, ec] = std::from_chars(iso.data() + at, end, v);
+    return ec == std::errc() && ptr == end ? std::optional<int>(v) : std::nullopt;
+  };
+  const auto yf = field(0, 4), mof = field(5, 2), df = field(8, 2), hf = field(11, 2),
+             mif = field(14, 2), sf = field(17, 2), msf = field(20, 3);
+  if (!yf || !mof || !df || !hf || !mif || !sf || !msf) return std::nullopt;
+  int y = *yf;
+  const int mo = *mof, d = *df, h = *hf, mi = *mif, sec = *sf, ms = *msf;
   // Days from the civil date (H. Hinnant's algorithm).
   y -= mo <= 2 ? 1 : 0;
   const int era = (y >= 0 ? y : y - 399) / 400;
@@ -182,6 +189,7 @@ class Checker {
         }
       }
       if (!pending || Clock::now() >= deadline_) return stored;
+      world_.Pause(std::chrono::milliseconds(50));
     }
   }
 
