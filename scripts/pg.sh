@@ -7,6 +7,10 @@
 #                                  prints the URL and writes it to DIR/url
 #   scripts/pg.sh url DIR          prints the URL of the cluster in DIR
 #   scripts/pg.sh stop DIR         stops the cluster and removes DIR
+#   scripts/pg.sh stop-server DIR [fast|immediate]
+#                                  stops the server only (default: fast), keeping its files
+#   scripts/pg.sh start-server DIR starts it again on the same data directory and port
+#                                  (a PostgreSQL restart, for the outage tests)
 #
 # initdb refuses to run as root: as root the cluster belongs to the system user `c2ppg`
 # (created if missing), and when that user cannot reach DIR (a checkout under /root) the
@@ -24,7 +28,8 @@ PG_USER=c2ppg
 WAIT_SECONDS=${PG_WAIT_SECONDS:-60}
 
 usage() {
-  echo "usage: $0 start DIR PORT|auto | url DIR | stop DIR" >&2
+  echo "usage: $0 start DIR PORT|auto | url DIR | stop DIR | stop-server DIR [fast|immediate]" \
+    "| start-server DIR" >&2
   exit 2
 }
 
@@ -63,6 +68,30 @@ remove_cluster() {
   rm -rf "$dir"
 }
 
+# Starts the server of the cluster whose files are in CLUSTER, on PORT.
+start_server() {
+  local cluster=$1 port=$2
+  as_owner "$PG_BIN/pg_ctl" start -D "$cluster/data" -l "$cluster/server.log" -w \
+    -t "$WAIT_SECONDS" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$cluster' \
+        -c fsync=on -c synchronous_commit=on -c max_connections=200 ${C2P_PG_OPTIONS:-}" \
+    >/dev/null ||
+    { cat "$cluster/server.log" >&2; exit 1; }
+}
+
+# The cluster's files of DIR (DIR/cluster may be a link into /tmp).
+cluster_of() {
+  readlink -f "$1/cluster"
+}
+
+# The port of DIR's cluster, from the URL `start` wrote.
+port_of() {
+  local url
+  url=$(cat "$1/url")
+  url=${url##*:}
+  echo "${url%%/*}"
+}
+
 start() {
   local dir=$1 port=$2
   [[ "$port" == auto ]] && port=$(free_port)
@@ -87,12 +116,7 @@ start() {
   fi
   as_owner "$PG_BIN/initdb" -D "$cluster/data" -U c2p --auth=trust -E UTF8 --locale=C.UTF-8 \
     >"$cluster/initdb.log" 2>&1 || { cat "$cluster/initdb.log" >&2; exit 1; }
-  as_owner "$PG_BIN/pg_ctl" start -D "$cluster/data" -l "$cluster/server.log" -w \
-    -t "$WAIT_SECONDS" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$cluster' \
-        -c fsync=on -c synchronous_commit=on -c max_connections=200 ${C2P_PG_OPTIONS:-}" \
-    >/dev/null ||
-    { cat "$cluster/server.log" >&2; exit 1; }
+  start_server "$cluster" "$port"
   as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U c2p c2p
   local url="postgresql://c2p@127.0.0.1:$port/c2p"
   echo "$url" >"$dir/url"
@@ -112,6 +136,17 @@ case "${1:-}" in
     [[ $# -eq 2 ]] || usage
     [[ -e "$2" ]] || exit 0
     remove_cluster "$2"
+    ;;
+  stop-server)
+    [[ $# -eq 2 || $# -eq 3 ]] || usage
+    mode=${3:-fast}
+    [[ "$mode" == fast || "$mode" == immediate ]] || usage
+    as_owner "$PG_BIN/pg_ctl" stop -D "$(cluster_of "$2")/data" -m "$mode" -w \
+      -t "$WAIT_SECONDS" >/dev/null
+    ;;
+  start-server)
+    [[ $# -eq 2 ]] || usage
+    start_server "$(cluster_of "$2")" "$(port_of "$2")"
     ;;
   *) usage ;;
 esac

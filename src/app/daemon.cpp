@@ -35,7 +35,17 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     return 1;
   }
 
-  auto store = store::OpenStore(config.store.url, store::StoreOptions{}, metrics);
+  store::StoreOptions store_options;
+  // Once per change, not per refused write: what an operator needs to see a disk full or
+  // a PostgreSQL restart begin and end (the refused requests answer 503 meanwhile).
+  store_options.on_writer_state = [](bool failing, std::string_view reason) {
+    if (failing) {
+      log::Error("store.writes_failing", {{"error", reason}});
+    } else {
+      log::Info("store.writes_recovered");
+    }
+  };
+  auto store = store::OpenStore(config.store.url, store_options, metrics);
   if (!store) {
     log::Error("c2pd.store_open_failed", {{"error", store.error().message}});
     return 1;

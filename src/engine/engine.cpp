@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -126,6 +127,7 @@ asio::awaitable<void> Engine::Loop() {
 
   while (!stopping_) {
     bool claimed_any = false;
+    bool claim_ok = true;
     if (in_flight_ < options_.max_in_flight) {
       const int limit = static_cast<int>(std::min<std::size_t>(
           options_.max_in_flight - in_flight_, static_cast<std::size_t>(options_.claim_batch)));
@@ -149,6 +151,12 @@ asio::awaitable<void> Engine::Loop() {
         return {};
       });
       if (!claimed) {
+        // The unit may have read its rows before the COMMIT failed: those claims were
+        // never made (the attempt count did not move), and running them would call the
+        // directories for jobs the store still offers to the next claim (a card enrolled
+        // twice, seen with the disk full).
+        jobs.clear();
+        claim_ok = false;
         claim_errors_.Add();
         log::Error("engine.claim_failed", {{"error", claimed.error().message}});
       }
@@ -160,7 +168,10 @@ asio::awaitable<void> Engine::Loop() {
       claimed_any = claimed && !jobs.empty();
     }
     if (claimed_any) continue;  // more may be due
-    const auto wait = in_flight_ >= options_.max_in_flight ? options_.idle_poll : UntilNextDue();
+    // A store that refuses the claim (disk full, PostgreSQL down) would refuse it again at
+    // once: the due jobs wait a poll rather than spin the loop and the log.
+    const auto wait =
+        in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll : UntilNextDue();
     if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
     wake_timer_.expires_after(wait);
     boost::system::error_code ec;

@@ -25,7 +25,7 @@ core::Result<void> RunUnitOfWork(WriteTx& tx, const WriteWork& work) {
 
 GroupCommitter::GroupCommitter(std::size_t max_batch, WriterMetrics metrics, RunGroup run_group)
     : max_batch_(std::max<std::size_t>(max_batch, 1)),
-      metrics_(metrics),
+      metrics_(std::move(metrics)),
       run_group_(std::move(run_group)) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -105,7 +105,7 @@ void GroupCommitter::CommitGroup(std::vector<PendingUnit>& group) {
   if (auto committed = run_group_(units, outcomes); !committed) {
     // Nothing of the group is durable, whatever each unit returned: every caller learns
     // its outcome is unknown and retries with its idempotency key.
-    metrics_.commit_failures.Add();
+    metrics_.CommitFailed(committed.error().message);
     for (auto& unit : group) {
       Complete(unit, core::Fail(core::ErrorCode::kUnavailable,
                                 "store could not commit: " + committed.error().message));
@@ -113,7 +113,7 @@ void GroupCommitter::CommitGroup(std::vector<PendingUnit>& group) {
     return;
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-  metrics_.commits.Add();
+  metrics_.Committed();
   metrics_.batch_size.Observe(static_cast<double>(group.size()));
   metrics_.commit_seconds.Observe(elapsed.count());
   for (std::size_t i = 0; i < group.size(); ++i) Complete(group[i], std::move(outcomes[i]));

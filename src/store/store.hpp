@@ -166,6 +166,10 @@ struct StoreOptions {
   std::size_t max_batch = 512;
   // Readers kept open for concurrent reads.
   std::size_t read_connections = 4;
+  // Told, on the writer's thread, when group commits start failing (disk full, PostgreSQL
+  // gone: `failing` true, with the first failure's text) and when one commits again. The
+  // store has no logger; c2pd logs these.
+  std::function<void(bool failing, std::string_view reason)> on_writer_state;
 };
 
 class Store {

@@ -82,7 +82,10 @@ class RegistryE2e : public ::testing::Test {
     pg_.reset();
   }
 
-  static std::string StoreUrl() { return pg_ ? pg_->url() : "sqlite:" + dir_ + "/c2p.db"; }
+  static std::string StoreUrl() { return pg_ ? pg_->url() : "sqlite:" + SqlitePath(); }
+  // The SQLite file: in the suite's directory unless a suite put it elsewhere (a small
+  // file system of its own, for the disk-full test).
+  static std::string SqlitePath() { return (store_dir_.empty() ? dir_ : store_dir_) + "/c2p.db"; }
 
   static std::string SuiteName() {
     return ::testing::UnitTest::GetInstance()->current_test_suite()->name();
@@ -228,8 +231,7 @@ class RegistryE2e : public ::testing::Test {
     if (pg_) return pg_->QueryInt(sql);
     sqlite3* db = nullptr;
     std::int64_t out = -1;
-    if (sqlite3_open_v2((dir_ + "/c2p.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-        SQLITE_OK) {
+    if (sqlite3_open_v2(SqlitePath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
       sqlite3_stmt* stmt = nullptr;
       if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
           sqlite3_step(stmt) == SQLITE_ROW) {
@@ -248,6 +250,8 @@ class RegistryE2e : public ::testing::Test {
 
   static inline std::string dir_;
   static inline std::unique_ptr<PostgresDatabase> pg_;  // the suite's database, on PostgreSQL
+  // Set before SetUpTestSuite: the directory of the SQLite file (default: dir_).
+  static inline std::string store_dir_;
   // Appended to c2pd.toml's [server] table (timeouts, connection limit…).
   static inline std::string server_extra_;
   // Appended to c2pd.toml by StartDaemon (suites that add networks, engine settings…).

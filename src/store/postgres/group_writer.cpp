@@ -10,7 +10,7 @@ namespace c2p::store::postgres {
 GroupWriter::GroupWriter(Connection conn, std::size_t max_batch, WriterMetrics metrics)
     : conn_(std::move(conn)),
       committer_(
-          max_batch, metrics,
+          max_batch, std::move(metrics),
           [this](const std::vector<const WriteWork*>& units,
                  std::vector<core::Result<void>>& outcomes) { return RunGroup(units, outcomes); }) {
 }

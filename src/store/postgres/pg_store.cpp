@@ -40,15 +40,15 @@ core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
     if (!reader) return tl::unexpected(std::move(reader.error()));
     readers.push_back(std::move(*reader));
   }
-  return std::unique_ptr<PgStore>(new PgStore(*version, std::move(*writer), std::move(readers),
-                                              options.max_batch,
-                                              WriterMetrics::Register(registry, "postgresql")));
+  return std::unique_ptr<PgStore>(
+      new PgStore(*version, std::move(*writer), std::move(readers), options.max_batch,
+                  WriterMetrics::Register(registry, "postgresql", options.on_writer_state)));
 }
 
 PgStore::PgStore(int schema_version, Connection writer, std::vector<Connection> readers,
                  std::size_t max_batch, WriterMetrics metrics)
     : schema_version_(schema_version),
-      writer_(std::move(writer), max_batch, metrics),
+      writer_(std::move(writer), max_batch, std::move(metrics)),
       readers_(std::move(readers)) {}
 
 PgStore::~PgStore() { Close(); }

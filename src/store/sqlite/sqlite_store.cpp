@@ -84,16 +84,16 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& 
     if (!reader) return tl::unexpected(std::move(reader.error()));
     readers.push_back(std::move(*reader));
   }
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(*version, std::move(*writer), std::move(*checkpointer), std::move(readers),
-                      options.max_batch, WriterMetrics::Register(registry, "sqlite")));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(
+      *version, std::move(*writer), std::move(*checkpointer), std::move(readers), options.max_batch,
+      WriterMetrics::Register(registry, "sqlite", options.on_writer_state)));
 }
 
 SqliteStore::SqliteStore(int schema_version, Connection writer, Connection checkpointer,
                          std::vector<Connection> readers, std::size_t max_batch,
                          WriterMetrics metrics)
     : schema_version_(schema_version),
-      writer_(std::move(writer), max_batch, metrics),
+      writer_(std::move(writer), max_batch, std::move(metrics)),
       checkpointer_(std::move(checkpointer), kCheckpointInterval),
       readers_(std::move(readers)) {}
 
