@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc)
 PORT ?= 8080
 SANDBOX_DIR ?= var/sandbox
 
-.PHONY: all run test build package deps check-format format tidy bench fuzz clean
+.PHONY: all run test build package deps check-format format tidy bench fuzz faults clean
 
 all: build
 
@@ -55,6 +55,10 @@ bench: build
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The fault suite (docs/reliability.md); FAULTS=long for the long versions.
+faults: deps
+	@bash scripts/faults.sh $(FAULTS)
 
 clean:
 	@rm -rf build

@@ -69,8 +69,15 @@ PY
   if [[ ${STORE:-sqlite} == postgresql ]]; then
     # Outside $tmp: the cluster's owner (not root) must reach its directory.
     pg_dir=$(mktemp -u "${TMPDIR:-/tmp}/c2p-bench-pg.XXXXXX")
-    trap 'bench_cleanup; bash scripts/pg.sh stop "$pg_dir"' EXIT
+    trap 'bench_pg_stats; bench_cleanup; bash scripts/pg.sh stop "$pg_dir"' EXIT
+    if [[ -n ${PG_STATS:-} ]]; then
+      export C2P_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements,auto_explain \
+        -c auto_explain.log_min_duration=${PG_STATS_EXPLAIN_MS:-100} -c auto_explain.log_analyze=on ${PG_EXTRA:-}"
+    fi
     pg_url=$(bash scripts/pg.sh start "$pg_dir" auto)
+    if [[ -n ${PG_STATS:-} ]]; then
+      psql -q "$pg_url" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
+    fi
     sed -i "s|^url = \"sqlite:.*\"|url = \"$pg_url\"|" "$sb/c2pd.toml"
     grep -q "^url = \"$pg_url\"" "$sb/c2pd.toml" || { say "no [store] url to replace"; exit 1; }
     say "store: PostgreSQL ($pg_url), $nodes node(s)"
@@ -109,6 +116,21 @@ enrol_more_nodes() {
   bench_start "nginx front" "$front" "$prefix/out.log" "$cpus" \
     /usr/sbin/nginx -p "$prefix" -c "$prefix/nginx.conf"
   url="http://127.0.0.1:$front"
+}
+
+# PG_STATS=1: where PostgreSQL's time went during the run (pg_stat_statements) and the
+# plans of the slowest statements (auto_explain), printed before the cluster is removed.
+bench_pg_stats() {
+  [[ -n ${PG_STATS:-} && -n ${pg_url:-} ]] || return 0
+  say "PostgreSQL statements by total time (PG_STATS):"
+  psql -q "$pg_url" -P pager=off -c "SELECT calls, round(total_exec_time) AS total_ms,
+      round(mean_exec_time::numeric, 3) AS mean_ms, round(max_exec_time::numeric, 1) AS max_ms,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${PG_STATS_TOP:-20}" || true
+  local log
+  log="$pg_dir/cluster/server.log"
+  say "the first plans over ${PG_STATS_EXPLAIN_MS:-100} ms (auto_explain, $log):"
+  grep -A40 -m3 'duration: .* plan:' "$log" | head -150 || true
 }
 
 enrol_token() { "$BUILD_DIR/bin/c2pctl" token --sandbox "$sb" --url "$url"; }

@@ -13,6 +13,9 @@
 # cluster's files live in a private directory under /tmp that DIR/cluster links to.
 # Authentication is `trust` on loopback only: this cluster holds test data and is
 # reachable from this machine alone.
+#
+# C2P_PG_OPTIONS adds server settings at start, e.g. for a profile:
+#   C2P_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements"
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -87,7 +90,8 @@ start() {
   as_owner "$PG_BIN/pg_ctl" start -D "$cluster/data" -l "$cluster/server.log" -w \
     -t "$WAIT_SECONDS" \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$cluster' \
-        -c fsync=on -c synchronous_commit=on -c max_connections=200" >/dev/null ||
+        -c fsync=on -c synchronous_commit=on -c max_connections=200 ${C2P_PG_OPTIONS:-}" \
+    >/dev/null ||
     { cat "$cluster/server.log" >&2; exit 1; }
   as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U c2p c2p
   local url="postgresql://c2p@127.0.0.1:$port/c2p"

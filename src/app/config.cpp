@@ -228,6 +228,9 @@ VoidResult ParseNotifications(const toml::table* t, NotificationsConfig& n) {
   if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
   if (auto ok = Millis(r, "lease_ms", n.lease); !ok) return ok;
   if (n.lease <= n.timeout) return Err(r.Invalid("lease_ms", "must be above timeout_ms"));
+  std::int64_t idle_poll = n.idle_poll.count();
+  if (auto ok = Int(r, "idle_poll_ms", idle_poll, 10, 600'000); !ok) return ok;
+  n.idle_poll = std::chrono::milliseconds(idle_poll);
   return r.RejectUnknown();
 }
 

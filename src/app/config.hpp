@@ -134,6 +134,8 @@ struct NotificationsConfig {
   std::chrono::milliseconds timeout{10'000};  // one attempt, connection included
   // A claimed message is not claimed again (by any node) before this; above `timeout`.
   std::chrono::milliseconds lease{60'000};
+  // The longest sleep of the delivery loop: how soon a c2pctl resume or redeliver is seen.
+  std::chrono::milliseconds idle_poll{1'000};
 };
 
 // [batch]: batch registration files (src/batch).

@@ -363,9 +363,10 @@ TEST_F(ConfigTest, NotificationDeliveryHasDefaultsAndCanBeSet) {
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->notifications.retry_schedule.empty());
   EXPECT_EQ(none->notifications.horizon, std::chrono::hours(72));
+  EXPECT_EQ(none->notifications.idle_poll, std::chrono::seconds(1));
   auto c = Parse(
       "[notifications]\nretry_schedule_ms = [100, 200]\nhorizon_ms = 5000\njitter_percent = 0\n"
-      "max_in_flight_per_issuer = 2\ntimeout_ms = 500\n");
+      "max_in_flight_per_issuer = 2\ntimeout_ms = 500\nidle_poll_ms = 600000\n");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->notifications.retry_schedule,
             (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(100),
@@ -374,8 +375,10 @@ TEST_F(ConfigTest, NotificationDeliveryHasDefaultsAndCanBeSet) {
   EXPECT_EQ(c->notifications.jitter_percent, 0U);
   EXPECT_EQ(c->notifications.max_in_flight_per_issuer, 2U);
   EXPECT_EQ(c->notifications.timeout, std::chrono::milliseconds(500));
-  for (const char* bad : {"retry_schedule_ms = []", "retry_schedule_ms = [0]",
-                          "retry_schedule_ms = [\"5s\"]", "jitter_percent = 101", "nope = 1"}) {
+  EXPECT_EQ(c->notifications.idle_poll, std::chrono::minutes(10));
+  for (const char* bad :
+       {"retry_schedule_ms = []", "retry_schedule_ms = [0]", "retry_schedule_ms = [\"5s\"]",
+        "jitter_percent = 101", "idle_poll_ms = 9", "idle_poll_ms = 600001", "nope = 1"}) {
     auto b = Parse(std::string("[notifications]\n") + bad + "\n");
     ASSERT_FALSE(b) << bad;
     EXPECT_EQ(b.error().message.rfind("notifications.", 0), 0U) << b.error().message;

@@ -89,6 +89,7 @@ core::Result<std::unique_ptr<notify::Notifier>> BuildNotifier(const Config& conf
   options.max_in_flight_per_issuer = static_cast<int>(n.max_in_flight_per_issuer);
   options.timeout = n.timeout;
   options.lease = n.lease;
+  options.idle_poll = n.idle_poll;
   return std::make_unique<notify::Notifier>(store, std::move(issuers), render, metrics, options);
 }
 

@@ -56,7 +56,10 @@ Engine::Engine(store::Store& store, OperationWatch& watch, core::metrics::Regist
       leases_lost_(metrics.GetCounter(
           "c2p_job_leases_lost_total",
           "Attempts whose outcome was dropped: the lease had lapsed and a later claim holds "
-          "the job.")) {}
+          "the job.")),
+      settlement_retries_(metrics.GetCounter(
+          "c2p_job_settlement_retries_total",
+          "Writes of an attempt's outcome tried again because the store was unavailable.")) {}
 
 Engine::~Engine() { Stop(); }
 
@@ -229,7 +232,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
                                    {"delay_ms", delay.count()},
                                    {"reason", retry.message}});
   bool held = true;
-  auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = co_await WriteSettlement([&](store::WriteTx& tx) -> core::Result<void> {
     auto rescheduled = tx.RescheduleJob(job, run_at, retry.progress);
     if (!rescheduled) return tl::unexpected(std::move(rescheduled.error()));
     held = *rescheduled;
@@ -246,6 +249,28 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   // Unwritten, the job keeps its lease and runs again once the lease lapses.
   if (!written) log::Error("engine.reschedule_failed", {{"error", written.error().message}});
   if (written && !held) LeaseLost(job);
+}
+
+// A deadlock or serialization failure between nodes, a lost connection or a full disk is
+// usually over within a second; without this the job would wait for its lease to lapse
+// (minutes) before anyone wrote its outcome. Each unit re-runs from the start and sets
+// everything it reports itself. A COMMIT whose answer was lost is safe to repeat: the job
+// row is gone, the fenced delete or reschedule touches nothing and reports the lease lost.
+asio::awaitable<core::Result<void>> Engine::WriteSettlement(const store::WriteWork& work) {
+  const auto give_up = std::chrono::steady_clock::now() + options_.lease / 2;
+  auto pause = std::chrono::milliseconds(50);
+  for (;;) {
+    auto written = co_await store_.Write(work);
+    if (written || written.error().code != core::ErrorCode::kUnavailable || stopping_ ||
+        std::chrono::steady_clock::now() + pause >= give_up) {
+      co_return written;
+    }
+    settlement_retries_.Add();
+    asio::steady_timer timer(ioc_, pause);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+  }
 }
 
 void Engine::LeaseLost(const store::JobRecord& job) {
@@ -271,7 +296,7 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
   const notify::NotificationQueue* notifications = options_.notifications;
   bool next_queued = false;
   bool held = true;
-  auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
+  auto written = co_await WriteSettlement([&](store::WriteTx& tx) -> core::Result<void> {
     next_queued = false;
     // First, so that a holder whose lease was taken over writes nothing at all.
     auto deleted = tx.DeleteJob(job);

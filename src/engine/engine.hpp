@@ -74,6 +74,9 @@ class Engine {
   boost::asio::awaitable<void> RunJob(store::JobRecord job);
   boost::asio::awaitable<void> Settle(const store::JobRecord& job, RunResult result);
   boost::asio::awaitable<void> Finish(const store::JobRecord& job, const Finished& end);
+  // Writes an attempt's outcome (finish or reschedule), trying again shortly while the
+  // store is unavailable, within half the lease.
+  boost::asio::awaitable<core::Result<void>> WriteSettlement(const store::WriteWork& work);
   // The attempt's outcome was not written: a later claim (this node or another) holds the
   // job now and writes its own.
   void LeaseLost(const store::JobRecord& job);
@@ -100,6 +103,7 @@ class Engine {
   core::metrics::Counter& retried_;
   core::metrics::Counter& claim_errors_;
   core::metrics::Counter& leases_lost_;
+  core::metrics::Counter& settlement_retries_;
 };
 
 // Milliseconds since the Unix epoch, the unit of the store's times.

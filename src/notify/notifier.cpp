@@ -101,7 +101,7 @@ void Notifier::Start() {
 }
 
 void Notifier::Wake() {
-  asio::post(ioc_, [this] { wake_timer_.cancel(); });
+  asio::post(ioc_, [this] { WakeLoop(); });
 }
 
 void Notifier::Stop() {
@@ -143,14 +143,24 @@ void Notifier::RefreshBacklog() {
   }
 }
 
+void Notifier::WakeLoop() {
+  wake_pending_ = true;
+  wake_timer_.cancel();
+}
+
 asio::awaitable<void> Notifier::Loop() {
   while (!stopping_) {
+    // This round sees everything that woke the loop before it began.
+    wake_pending_ = false;
     co_await PackRound();
     const bool claimed_any = co_await ClaimRound();
     RefreshBacklog();
     if (claimed_any) continue;
     // Due but not claimable (an issuer's concurrency used up, or suspended): a request
     // that ends frees a slot and wakes the loop; a resume is seen at the next poll.
+    // A delivery that ended during this round freed a slot or released a card's next
+    // notification: look again rather than sleep through it (up to idle_poll).
+    if (wake_pending_) continue;
     const auto wait = UntilNextDue();
     wake_timer_.expires_after(wait.count() == 0 ? options_.idle_poll : wait);
     boost::system::error_code ec;
@@ -293,7 +303,7 @@ asio::awaitable<void> Notifier::Settle(const store::NotificationMessage& message
     // The lease lapses and the message is sent again.
     log::Error("notify.settle_failed",
                {{"webhook_id", message.webhook_id}, {"error", written.error().message}});
-    wake_timer_.cancel();
+    WakeLoop();
     co_return;
   }
   if (ok) {
@@ -318,7 +328,7 @@ asio::awaitable<void> Notifier::Settle(const store::NotificationMessage& message
                                      {"error", error}});
   }
   // A slot is free and a delivered message may release the card's next notification.
-  wake_timer_.cancel();
+  WakeLoop();
 }
 
 }  // namespace c2p::notify

@@ -75,6 +75,8 @@ class Notifier {
  private:
   struct IssuerState;
   boost::asio::awaitable<void> Loop();
+  // Ends the loop's wait now, or its next one. Notifier thread only.
+  void WakeLoop();
   boost::asio::awaitable<void> PackRound();
   boost::asio::awaitable<bool> ClaimRound();
   boost::asio::awaitable<void> Deliver(store::NotificationMessage message);
@@ -91,6 +93,9 @@ class Notifier {
   boost::asio::io_context ioc_;
   std::unique_ptr<http::Client> client_;
   boost::asio::steady_timer wake_timer_{ioc_};
+  // A wake that came while the loop was busy (a round's store writes): a cancel then finds
+  // no wait to end, and the loop must not go to sleep on top of it. Notifier thread only.
+  bool wake_pending_ = false;
   std::thread thread_;
   std::atomic<bool> started_{false};
   bool stopping_ = false;

@@ -1,11 +1,9 @@
 // Batch registration files end to end (shared/spec/batch.md) against a real c2pd: files
 // dropped in a spool and uploaded over HTTPS, the exact _OUT document of a mixed file,
-// every file-level refusal, a re-dropped file, auto-enrolment from a file, and a kill -9 in
-// the middle of a file (quality.md R5: resumed, nothing applied twice or skipped).
+// every file-level refusal, a re-dropped file and auto-enrolment from a file. (A kill -9 in
+// the middle of a file, quality.md R5, is tests/faults/batch_crash_fault_test.cpp.)
 
-#include <csignal>
-
-#include "jose/jcs.hpp"
+#include "tests/e2e/batch_files.hpp"
 #include "tests/e2e/registry_fixture.hpp"
 
 namespace c2p::testing {
@@ -13,6 +11,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using batch_files::CardEntry;
+using batch_files::Record;
 
 class BatchE2e : public RegistryE2e {
  protected:
@@ -31,63 +31,22 @@ class BatchE2e : public RegistryE2e {
 
   static json::object Header(const std::string& batch, const std::string& seq,
                              const std::string& issuer = kIssuerA) {
-    return {{"batchId", batch},
-            {"seqNumber", seq},
-            {"issuerId", issuer},
-            {"operation", "CONSUMER_CARD_REGISTRATION"}};
+    return batch_files::Header(batch, seq, issuer);
   }
 
-  // The file: {header, records, signature}, signed by the issuer's key over
-  // JCS({"header","records"}) (spec/batch.md §2).
   static std::string File(const json::object& header, const json::array& records,
                           const std::string& issuer = kIssuerA, bool sign = true) {
-    json::object payload{{"header", header}, {"records", records}};
-    auto canonical = jose::Canonicalize(payload);
-    EXPECT_TRUE(canonical);
-    json::object file = payload;
-    if (sign) {
-      jose::JwsSignOptions options;
-      options.kid = issuer == kIssuerA ? "a-key" : "b-key";
-      options.detached = true;
-      auto key = jose::EcKey::FromJwk(
-          *jose::ReadJwkFile(dir_ + "/" + (issuer == kIssuerA ? "a.jwk" : "b.jwk")));
-      file["signature"] = jose::SignEs256(*canonical, *key, options);
-    }
-    return json::serialize(file);
+    return batch_files::File(header, records, dir_ + "/" + (issuer == kIssuerA ? "a.jwk" : "b.jwk"),
+                             issuer == kIssuerA ? "a-key" : "b-key", sign);
   }
 
-  static json::object Record(std::int64_t row, const std::string& consumer, json::array cards,
-                             std::optional<json::value> info = std::nullopt) {
-    json::object request{{"consumerId", consumer}, {"cards", std::move(cards)}};
-    if (info) request["personalInformation"] = *info;
-    return {{"rowId", row}, {"consumerAndCardRegistrationRequest", std::move(request)}};
-  }
-
-  static json::object CardEntry(const std::string& card_id, const std::string& product,
-                                const std::string& encrypted) {
-    return {{"cardId", card_id}, {"cardProductId", product}, {"encryptedData", encrypted}};
-  }
-
-  // Written as *.part and renamed: complete when it appears (spec §1).
   static void Drop(const std::string& issuer, const std::string& name, const std::string& text) {
-    const fs::path part = Spool(issuer) / "inbox" / (name + ".part");
-    std::ofstream(part, std::ios::binary) << text;
-    fs::rename(part, Spool(issuer) / "inbox" / name);
+    batch_files::Drop(Spool(issuer), name, text);
   }
 
-  static std::string OutName(const std::string& name) {
-    return name.substr(0, name.size() - 5) + "_OUT.json";
-  }
-
-  // The _OUT document, once it exists (polled with a deadline).
   static json::object AwaitOut(const std::string& issuer, const std::string& name,
                                std::chrono::seconds deadline = 60s) {
-    const fs::path out = Spool(issuer) / "outbox" / OutName(name);
-    EXPECT_TRUE(Eventually([&] { return fs::exists(out); }, deadline)) << name;
-    boost::system::error_code ec;
-    auto v = json::parse(ReadFile(out.string()), ec);
-    EXPECT_FALSE(ec) << name;
-    return !ec && v.is_object() ? v.as_object() : json::object{};
+    return batch_files::AwaitOut(Spool(issuer), name, deadline);
   }
 
   static std::string Batches(const std::string& issuer) {
@@ -316,53 +275,6 @@ TEST_F(BatchE2e, AutoEnrolmentStartsAnEnrolmentPerRegisteredCard) {
     EXPECT_EQ(Body(op).at("requestorType"), "D1");
     EXPECT_EQ(Body(op).at("operation"), "CLICK_TO_PAY_ENROLMENT");
   }
-}
-
-// kill -9 while a file is half done: the restart resumes after the last committed chunk.
-// Every record is applied exactly once (one REGISTER operation per card) and the _OUT is
-// complete.
-TEST_F(BatchE2e, AKilledDaemonResumesTheFileWithNothingAppliedTwiceOrSkipped) {
-  constexpr int kRecords = 400;
-  json::array records;
-  for (int i = 1; i <= kRecords; ++i) {
-    std::string digits = std::to_string(i);
-    digits = "41111" + std::string(7 - digits.size(), '0') + digits;
-    records.push_back(
-        Record(i, "kill_" + std::to_string(i),
-               {CardEntry("kill_c" + std::to_string(i), "VISA_CLASSIC", Jwe(Pan(digits)))}));
-  }
-  // Throttled so the kill lands mid-file: 400 records at 100/s take about 4 s.
-  issuer_a_extra_ = "spool_dir = \"spool-a\"\nbatch_records_per_second = 100\n";
-  StartDaemon({"pan-v1.jwk"});
-  const std::string name = "KILL1-1-" + std::to_string(NowSeconds()) + ".json";
-  Drop(kIssuerA, name, File(Header("KILL1", "1"), records));
-  const std::string processed =
-      "SELECT processed FROM batch_files WHERE batch_id = 'KILL1' AND seq_number = '1'";
-  ASSERT_TRUE(Eventually([&] { return QueryInt(processed) >= 40; }, 60s));
-  daemon_->Signal(SIGKILL);
-  ASSERT_TRUE(daemon_->Wait(10s));
-  const std::int64_t at_kill = QueryInt(processed);
-  EXPECT_LT(at_kill, kRecords) << "the kill came too late to test a resume";
-
-  issuer_a_extra_ = "spool_dir = \"spool-a\"\n";
-  StartDaemon({"pan-v1.jwk"});
-  const json::object out = AwaitOut(kIssuerA, name, 120s);
-  const auto& results = out.at("recordsResults").as_array();
-  ASSERT_EQ(results.size(), static_cast<std::size_t>(kRecords));
-  for (int i = 0; i < kRecords; ++i) {
-    const auto& r = results[static_cast<std::size_t>(i)].as_object();
-    EXPECT_EQ(r.at("rowId"), i + 1);
-    EXPECT_EQ(r.at("consumerCardRegistrationResult").at("consumerStatus"), "OK") << i + 1;
-  }
-  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM cards WHERE card_id LIKE 'kill_c%'"), kRecords);
-  EXPECT_EQ(
-      QueryInt("SELECT COUNT(*) FROM operations WHERE operation = 'REGISTER' AND card_id LIKE "
-               "'kill_c%'"),
-      kRecords);
-  // The _OUT is committed before the row turns DONE and its results are deleted (one
-  // write after the rename): polled, not read once.
-  EXPECT_TRUE(Eventually([] { return QueryInt("SELECT COUNT(*) FROM batch_results") == 0; }, 30s))
-      << QueryInt("SELECT COUNT(*) FROM batch_results");
 }
 
 // Nothing a batch carries reaches c2pd's output: no PAN, no personal data.

@@ -57,6 +57,14 @@ class EnrolE2e : public RegistryE2e {
                          "/issuer.whsec\"\nmax_operations_per_notification = 2\n"
                          "notify_pending = true\n";
     }
+    // A second notified issuer, for suites whose point needs more than one (c2psim is not
+    // given ISSUER0001's secret: its notifications, if any, are refused 401 and retried).
+    if (notify_issuer_a_) {
+      issuer_a_extra_ += "notification_url = \"" + sim_url +
+                         "/sim/v1/issuer\"\nnotification_hosts = [\"127.0.0.1\"]\n"
+                         "notification_secret_file = \"" +
+                         d + "/issuer.whsec\"\n";
+    }
     for (auto [network, key, api] : {std::tuple{"visa", &sim_->visa_key, kSimVisaApiKey},
                                      std::tuple{"mastercard", &sim_->mc_key, kSimMcApiKey}}) {
       ASSERT_TRUE(jose::WriteJwkFile(d + "/" + network + ".pub.jwk", key->ToPublicJwk(), false));
@@ -88,6 +96,7 @@ class EnrolE2e : public RegistryE2e {
     sim_.reset();
     extra_config_.clear();
     issuer_b_extra_.clear();
+    if (notify_issuer_a_) issuer_a_extra_.clear();
   }
 
   // The stand-in issuer's answer for ISSUER0002's consumer "c-fetch" (with its address).
@@ -184,6 +193,7 @@ class EnrolE2e : public RegistryE2e {
   // (at most 2 operations per request, D1 operations also when they start), with
   // `notifications_config_` as [notifications].
   static inline bool notify_issuer_b_ = false;
+  static inline bool notify_issuer_a_ = false;
   static inline std::string notifications_config_;
   // ISSUER0002's consumers c-fetch-0 … c-fetch-N the stand-in issuer knows, besides c-fetch
   // (set before SetUpTestSuite for more).

@@ -260,6 +260,34 @@ TEST_F(Notifications, ConsumerOperationsAndTheirCardOperationsAreTold) {
 
 // The stand-in keeps what it finally accepts: the issuer may see the same webhook-id twice
 // (at least once delivery) and de-duplicates on it.
+// A delivery that ends while the delivery loop is busy with a round's store writes must not
+// be slept through. With the loop's idle poll at ten minutes, only its own wake-ups carry
+// each card's notifications through; before the fix a wake-up that came during a round was
+// lost, and the loop slept until the (1 s) poll with nothing in flight.
+class NotificationWakeUps : public Notifications {
+ protected:
+  static void SetUpTestSuite() {
+    notify_issuer_b_ = true;
+    notifications_config_ =
+        "[notifications]\nidle_poll_ms = 600000\n"
+        "retry_schedule_ms = [50, 100, 200]\njitter_percent = 0\ntimeout_ms = 2000\n";
+    fetched_consumers_ = 64;  // one enrolment at a time per consumer: a consumer per card
+    // Two notified issuers: a claim round then writes even while ISSUER0002 is at its
+    // concurrency limit, and deliveries ending during that write were the lost wake-ups.
+    notify_issuer_a_ = true;
+    EnrolE2e::SetUpTestSuite();
+  }
+  static void TearDownTestSuite() {
+    Notifications::TearDownTestSuite();
+    notify_issuer_a_ = false;
+    fetched_consumers_ = 8;
+  }
+};
+
+TEST_F(NotificationWakeUps, EveryCardIsToldWithoutWaitingForThePoll) {
+  ExpectDeliveredInOrder(EnrolCards(60, "wake"));
+}
+
 TEST_F(Notifications, SlowReceiverTimesOutAndIsRetried) {
   Behave(R"({"delayMs":2500})");  // beyond the 2 s attempt timeout
   const auto retried = Metric("c2p_notifications_retried_total");

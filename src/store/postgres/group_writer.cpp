@@ -1,138 +1,46 @@
 #include "store/postgres/group_writer.hpp"
 
-#include <algorithm>
-#include <chrono>
 #include <utility>
-
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "store/postgres/sql.hpp"
 #include "store/postgres/write_tx.hpp"
 
 namespace c2p::store::postgres {
 
-namespace asio = boost::asio;
-
-namespace {
-
-// A unit that throws is a bug in its author: it fails alone (its text may hold data).
-core::Result<void> RunWork(WriteTx& tx, const WriteWork& work) {
-  try {
-    return work(tx);
-  } catch (...) {
-    return core::Fail(core::ErrorCode::kInternal, "unit of work threw an exception");
-  }
-}
-
-}  // namespace
-
 GroupWriter::GroupWriter(Connection conn, std::size_t max_batch, WriterMetrics metrics)
-    : conn_(std::move(conn)), max_batch_(std::max<std::size_t>(max_batch, 1)), metrics_(metrics) {
-  thread_ = std::thread([this] { Run(); });
+    : conn_(std::move(conn)),
+      committer_(
+          max_batch, metrics,
+          [this](const std::vector<const WriteWork*>& units,
+                 std::vector<core::Result<void>>& outcomes) { return RunGroup(units, outcomes); }) {
 }
 
 GroupWriter::~GroupWriter() { Close(); }
 
-asio::awaitable<core::Result<void>> GroupWriter::Write(WriteWork work) {
-  auto executor = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(core::Result<void>)>(
-      [this, executor](auto handler, WriteWork unit_work) {
-        Submit(PendingUnit{std::move(unit_work), std::move(handler),
-                           asio::prefer(executor, asio::execution::outstanding_work.tracked)});
-      },
-      asio::use_awaitable, std::move(work));
-}
-
 void GroupWriter::Close() {
-  {
-    std::lock_guard lock(mu_);
-    closing_ = true;
-  }
-  wake_.notify_all();
-  std::lock_guard join_lock(close_mu_);
-  if (thread_.joinable()) thread_.join();
-  conn_.reset();
+  if (committer_.Close()) conn_.reset();
 }
 
-void GroupWriter::Submit(PendingUnit unit) {
-  {
-    std::lock_guard lock(mu_);
-    if (!closing_) {
-      queue_.push_back(std::move(unit));
-      metrics_.queue_depth.Set(static_cast<std::int64_t>(queue_.size()));
-      wake_.notify_one();
-      return;
-    }
-  }
-  Complete(unit, core::Fail(core::ErrorCode::kUnavailable, "store is closed"));
-}
-
-// Never resumes the caller inline: the writer thread must not run request code.
-void GroupWriter::Complete(PendingUnit& unit, core::Result<void> result) {
-  asio::post(unit.executor,
-             [handler = std::move(unit.handler), result = std::move(result)]() mutable {
-               std::move(handler)(std::move(result));
-             });
-}
-
-void GroupWriter::Run() {
-  std::vector<PendingUnit> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return !queue_.empty() || closing_; });
-      if (queue_.empty()) return;  // closing, and everything queued is committed
-      // Units that arrived during the previous COMMIT all go into this group: no timer.
-      const std::size_t n = std::min(max_batch_, queue_.size());
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      metrics_.queue_depth.Set(static_cast<std::int64_t>(queue_.size()));
-    }
-    CommitBatch(batch);
-    batch.clear();
-  }
-}
-
-void GroupWriter::CommitBatch(std::vector<PendingUnit>& batch) {
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<core::Result<void>> outcomes;
-  outcomes.reserve(batch.size());
+core::Result<void> GroupWriter::RunGroup(const std::vector<const WriteWork*>& units,
+                                         std::vector<core::Result<void>>& outcomes) {
   core::Result<void> committed;
   // A connection lost by an earlier group is re-made for this one (a bounded wait: the
   // connect timeout), so the store recovers by itself once PostgreSQL is back.
   if (conn_->Broken()) committed = conn_->Reset();
-  if (committed) committed = RunTransaction(batch, outcomes);
-  if (!committed) {
-    // Nothing of the group is known durable, whatever each unit returned.
-    if (!conn_->Broken() && conn_->InTransaction()) (void)conn_->Exec(sql::kRollback);
-    metrics_.commit_failures.Add();
-    for (auto& unit : batch) {
-      Complete(unit, core::Fail(core::ErrorCode::kUnavailable,
-                                "store could not commit: " + committed.error().message));
-    }
-    return;
+  if (committed) committed = RunTransaction(units, outcomes);
+  if (!committed && !conn_->Broken() && conn_->InTransaction()) {
+    (void)conn_->Exec(sql::kRollback);
   }
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-  metrics_.commits.Add();
-  metrics_.batch_size.Observe(static_cast<double>(batch.size()));
-  metrics_.commit_seconds.Observe(elapsed.count());
-  for (std::size_t i = 0; i < batch.size(); ++i) Complete(batch[i], std::move(outcomes[i]));
+  return committed;
 }
 
-core::Result<void> GroupWriter::RunTransaction(std::vector<PendingUnit>& batch,
+core::Result<void> GroupWriter::RunTransaction(const std::vector<const WriteWork*>& units,
                                                std::vector<core::Result<void>>& outcomes) {
   if (auto begin = conn_->Exec(sql::kBegin); !begin) return begin;
   PgWriteTx tx(*conn_);
-  for (auto& unit : batch) {
+  for (const WriteWork* work : units) {
     core::Result<void> outcome;
-    if (auto ran = RunUnit(tx, unit.work, outcome); !ran) return ran;
+    if (auto ran = RunUnit(tx, *work, outcome); !ran) return ran;
     outcomes.push_back(std::move(outcome));
   }
   return conn_->Commit();
@@ -141,7 +49,7 @@ core::Result<void> GroupWriter::RunTransaction(std::vector<PendingUnit>& batch,
 core::Result<void> GroupWriter::RunUnit(PgWriteTx& tx, const WriteWork& work,
                                         core::Result<void>& outcome) {
   if (auto savepoint = conn_->Exec(sql::kSavepointUnit); !savepoint) return savepoint;
-  outcome = RunWork(tx, work);
+  outcome = RunUnitOfWork(tx, work);
   if (conn_->Broken()) {
     return core::Fail(core::ErrorCode::kUnavailable, "connection to PostgreSQL lost");
   }

@@ -68,14 +68,21 @@ CREATE TABLE notification_suspensions (
 C2P_PG_SQL(kInsertNotification,
            "INSERT INTO notifications (issuer_id, kind, order_key, operation_id, pending, "
            "correlation_id, state, created_ms) VALUES ($1, $2, $3, $4, $5, $6, 'QUEUED', $7)");
+// The oldest open notification of each order key, when it is still QUEUED (its elders
+// delivered), oldest first. Written so that every plan walks indexes: the outer scan
+// follows notifications_queued and each candidate costs one probe of notifications_open
+// (a correlated sub-select, never a join the planner could turn into a nested scan). The
+// rows are locked and another node's packing round skips them, so two nodes never pack the
+// same notification into two messages.
 C2P_PG_SQL(kSelectPackable,
            "SELECT " C2P_NOTIFICATION_COLUMNS
            " FROM notifications n WHERE n.state = 'QUEUED' "
-           "AND NOT EXISTS (SELECT 1 FROM notifications p WHERE p.issuer_id = n.issuer_id "
-           "AND p.order_key = n.order_key AND p.state IN ('QUEUED', 'SENDING') "
-           "AND p.notification_id < n.notification_id) "
+           "AND n.notification_id = (SELECT p.notification_id FROM notifications p "
+           "WHERE p.issuer_id = n.issuer_id AND p.order_key = n.order_key "
+           "AND p.state IN ('QUEUED', 'SENDING') ORDER BY p.notification_id LIMIT 1) "
            "AND NOT EXISTS (SELECT 1 FROM notification_suspensions s "
-           "WHERE s.issuer_id = n.issuer_id) ORDER BY n.notification_id LIMIT $1");
+           "WHERE s.issuer_id = n.issuer_id) ORDER BY n.notification_id LIMIT $1 "
+           "FOR UPDATE OF n SKIP LOCKED");
 C2P_PG_SQL(kInsertMessage,
            "INSERT INTO notification_messages (webhook_id, issuer_id, kind, path, body, "
            "correlation_id, state, attempts, next_attempt_ms, created_ms) "
@@ -84,17 +91,24 @@ C2P_PG_SQL(kPackNotification,
            "UPDATE notifications SET state = 'SENDING', message_id = $2 "
            "WHERE notification_id = $1");
 // Due messages of issuers neither suspended nor in the array $4 (issuers whose concurrency
-// is used up), at most $3 per issuer; each leased until $2 and counted. The due test is
-// repeated on the UPDATE so a message another node claimed meanwhile is left alone.
+// is used up), at most $3 per issuer; each leased until $2 and counted. The candidates are
+// the oldest due messages along notification_messages_due, at most 16 issuers' worth, and
+// locked with SKIP LOCKED: nodes claiming at the same time take disjoint messages and never
+// wait for (or deadlock with) each other. The ranking runs over those candidates only. An
+// issuer with a large backlog can fill the candidates, but once its concurrency is used up
+// it is in $4 and the next round reaches the others.
 C2P_PG_SQL(kClaimMessages,
-           "UPDATE notification_messages SET next_attempt_ms = $2, attempts = attempts + 1 "
-           "WHERE state = 'PENDING' AND next_attempt_ms <= $1 AND message_id IN ("
-           "SELECT message_id FROM (SELECT message_id, ROW_NUMBER() OVER "
-           "(PARTITION BY issuer_id ORDER BY next_attempt_ms, message_id) AS rank "
-           "FROM notification_messages WHERE state = 'PENDING' AND next_attempt_ms <= $1 "
+           "WITH due AS MATERIALIZED (SELECT message_id AS due_id, issuer_id AS due_issuer, "
+           "next_attempt_ms AS due_ms FROM notification_messages "
+           "WHERE state = 'PENDING' AND next_attempt_ms <= $1 "
            "AND issuer_id <> ALL(CAST($4::text AS text[])) "
-           "AND issuer_id NOT IN (SELECT issuer_id FROM notification_suspensions)) ranked "
-           "WHERE rank <= $3) RETURNING " C2P_MESSAGE_COLUMNS);
+           "AND issuer_id NOT IN (SELECT issuer_id FROM notification_suspensions) "
+           "ORDER BY next_attempt_ms, message_id LIMIT $3 * 16 FOR UPDATE SKIP LOCKED), "
+           "picked AS MATERIALIZED (SELECT due_id FROM (SELECT due_id, ROW_NUMBER() OVER "
+           "(PARTITION BY due_issuer ORDER BY due_ms, due_id) AS rank FROM due) ranked "
+           "WHERE rank <= $3) "
+           "UPDATE notification_messages SET next_attempt_ms = $2, attempts = attempts + 1 "
+           "FROM picked WHERE message_id = picked.due_id RETURNING " C2P_MESSAGE_COLUMNS);
 C2P_PG_SQL(kEndMessage,
            "UPDATE notification_messages SET state = $2, ended_ms = $3, last_error = $4 "
            "WHERE message_id = $1 AND state = 'PENDING'");

@@ -1,26 +1,18 @@
 #pragma once
-// The single writer thread behind Store::Write, and its group commit.
-//
-// Callers queue units of work; the writer takes up to `max_batch` of them, runs them in
-// one BEGIN IMMEDIATE transaction (each under its own savepoint, so a failing unit is
-// rolled back alone) and makes them durable with one COMMIT, i.e. one fsync. Only then is
-// each caller resumed, on its own executor.
+// The single writer behind Store::Write on SQLite: store/group_commit.hpp's queue and
+// thread, with a group run as one BEGIN IMMEDIATE transaction (each unit under its own
+// savepoint, so a failing unit is rolled back alone) made durable by one COMMIT, i.e. one
+// fsync.
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
-#include <mutex>
 #include <optional>
-#include <string_view>
-#include <thread>
+#include <utility>
 #include <vector>
 
-#include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include "core/error.hpp"
-#include "core/metrics.hpp"
+#include "store/group_commit.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
 #include "store/writer_metrics.hpp"
@@ -41,42 +33,23 @@ class GroupWriter {
   GroupWriter& operator=(const GroupWriter&) = delete;
 
   // See Store::Write. The writer must outlive the returned awaitable.
-  boost::asio::awaitable<core::Result<void>> Write(WriteWork work);
+  boost::asio::awaitable<core::Result<void>> Write(WriteWork work) {
+    return committer_.Write(std::move(work));
+  }
 
   // Commits what is queued, then stops the thread and closes the connection; later writes
-  // fail with kUnavailable. Idempotent. Must not be called from inside a unit of work
-  // (the writer would wait for itself).
+  // fail with kUnavailable. Idempotent. Not from inside a unit of work.
   void Close();
 
  private:
-  struct PendingUnit {
-    WriteWork work;
-    boost::asio::any_completion_handler<void(core::Result<void>)> handler;
-    // The caller's executor, with outstanding work tracked: its io_context keeps running
-    // until the result has been posted back.
-    boost::asio::any_io_executor executor;
-  };
-
-  void Submit(PendingUnit unit);
-  static void Complete(PendingUnit& unit, core::Result<void> result);
-
-  void Run();
-  void CommitBatch(std::vector<PendingUnit>& batch);
-  core::Result<void> RunTransaction(std::vector<PendingUnit>& batch,
+  core::Result<void> RunGroup(const std::vector<const WriteWork*>& units,
+                              std::vector<core::Result<void>>& outcomes);
+  core::Result<void> RunTransaction(const std::vector<const WriteWork*>& units,
                                     std::vector<core::Result<void>>& outcomes);
   core::Result<void> RunUnit(SqliteWriteTx& tx, const WriteWork& work, core::Result<void>& outcome);
 
   std::optional<Connection> conn_;  // the writer thread's alone; reset by Close()
-  const std::size_t max_batch_;
-  WriterMetrics metrics_;
-
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<PendingUnit> queue_;  // guarded by mu_
-  bool closing_ = false;           // guarded by mu_
-
-  std::mutex close_mu_;  // serialises Close() callers around the join
-  std::thread thread_;   // last: starts once everything above is built
+  GroupCommitter committer_;        // last: its thread starts once conn_ is in place
 };
 
 }  // namespace c2p::store::sqlite

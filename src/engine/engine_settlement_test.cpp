@@ -1,0 +1,118 @@
+// An attempt's outcome that the store could not write is written again shortly, not left
+// for the lease to lapse: on PostgreSQL, the writer's session is ended (as by a restart or
+// a failover) while the attempt runs, so its first finishing write fails with the
+// connection lost; the operation still ends SUCCESSFUL within seconds under a 5-minute
+// lease, and the retry is counted.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/metrics.hpp"
+#include "engine/engine.hpp"
+#include "store/store_test_backends.hpp"
+
+namespace c2p::engine {
+namespace {
+
+namespace asio = boost::asio;
+
+// Holds its one job at a gate until the test opens it, then succeeds.
+class GateDriver final : public Driver {
+ public:
+  explicit GateDriver(asio::any_io_executor executor)
+      : executor_(std::move(executor)),
+        gate_(std::make_shared<asio::steady_timer>(executor_,
+                                                   asio::steady_timer::time_point::max())) {}
+
+  asio::awaitable<RunResult> Run(const store::JobRecord&) override {
+    running_ = true;
+    boost::system::error_code ec;
+    co_await gate_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return SucceededWith({});
+  }
+  void Open() {
+    asio::post(executor_, [gate = gate_] { gate->cancel(); });
+  }
+  bool running() const { return running_; }
+
+ private:
+  asio::any_io_executor executor_;
+  std::shared_ptr<asio::steady_timer> gate_;
+  std::atomic<bool> running_{false};
+};
+
+TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
+  store::testing::TestDatabase database(store::testing::Backend::kPostgres);
+  ASSERT_EQ(database.error(), "");
+  core::metrics::Registry metrics;
+  auto opened = store::OpenStore(database.url(), {}, metrics);
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  store::testing::IoThreads io(1);
+
+  const std::int64_t now = UnixMillisNow();
+  auto added = store::testing::StartWrite(io.io(), *store, [&](store::WriteTx& tx) {
+    store::OperationRecord op;
+    op.operation_id = "op_settle";
+    op.issuer_id = "ISSUER0001";
+    op.operation = "CLICK_TO_PAY_ENROLMENT";
+    op.status = "PENDING";
+    op.requestor_type = "D1";
+    op.requestor_id = "D1";
+    op.consumer_id = "consumer";
+    op.start_ms = now;
+    if (auto r = tx.InsertOperation(op); !r) return r;
+    store::JobRecord job;
+    job.operation_id = op.operation_id;
+    job.kind = "TEST";
+    job.issuer_id = op.issuer_id;
+    job.consumer_id = "consumer";
+    job.run_at_ms = now;
+    job.deadline_ms = now + 3'600'000;
+    job.correlation_id = "corr_settle";
+    job.created_ms = now;
+    auto id = tx.InsertJob(job);
+    if (!id) return core::Result<void>(tl::unexpected(id.error()));
+    return core::Result<void>();
+  });
+  ASSERT_TRUE(store::testing::Await(added));
+
+  OperationWatch watch;
+  EngineOptions options;
+  options.max_in_flight = 1;  // no claim writes while the job runs: its finish is the next
+  options.idle_poll = std::chrono::milliseconds(50);
+  options.lease = std::chrono::minutes(5);
+  Engine engine(*store, watch, metrics, options);
+  GateDriver driver(engine.executor());
+  engine.AddDriver("TEST", driver);
+  engine.Start();
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return driver.running(); }));
+
+  ASSERT_TRUE(database.CutConnections());
+  driver.Open();
+  ASSERT_TRUE(store::testing::WaitUntil(
+      [&] {
+        auto op = store->GetOperation("ISSUER0001", "op_settle");
+        return op && *op && (*op)->status == "SUCCESSFUL";
+      },
+      std::chrono::seconds(30)));
+  EXPECT_EQ(store->CountJobs().value(), 0);
+  EXPECT_GE(metrics
+                .GetCounter("c2p_job_settlement_retries_total",
+                            "Writes of an attempt's outcome tried again because the store was "
+                            "unavailable.")
+                .value(),
+            1U);
+  engine.Stop();
+  store->Close();
+}
+
+}  // namespace
+}  // namespace c2p::engine
