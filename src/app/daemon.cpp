@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <atomic>
+
 #include "api/batch_routes.hpp"
 #include "api/bearer_auth.hpp"
 #include "api/click_to_pay_routes.hpp"
@@ -54,8 +56,19 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   http::Router router;
   store::Store& db = **store;
   if (store::SharedByNodes(config.store.url)) (*auth)->shared_replay = &db;
+  // Ready only once everything has started: the listener opens before the engine and the
+  // batch processor (whose start creates the spool directories), and a client that saw
+  // /readyz answer 200 may drop a file in an inbox at once.
+  std::atomic<bool> started{false};
   api::AddServiceRoutes(
-      router, [&db] { return db.Ping(); }, metrics);
+      router,
+      [&db, &started]() -> core::Result<void> {
+        if (!started.load()) {
+          return tl::unexpected(core::Error::Make(core::ErrorCode::kUnavailable, "starting"));
+        }
+        return db.Ping();
+      },
+      metrics);
 
   api::AddTokenRoutes(router, **auth, metrics);
 
@@ -109,6 +122,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     (*store)->Close();
     return 1;
   }
+  started = true;
   log::Info("c2pd.ready", {{"port", static_cast<unsigned>(server.port())},
                            {"schema_version", db.SchemaVersion()},
                            {"version", std::string(build::kVersionLine)}});

@@ -19,6 +19,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/test_certs.hpp"
+#include "tests/support/test_postgres.hpp"
 #include "tests/support/tls_client.hpp"
 
 namespace c2p::testing {
@@ -52,7 +53,17 @@ class AuthE2e : public ::testing::Test {
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     std::ofstream(dir_ + "/b.pem") << std::string(data, static_cast<std::size_t>(n));
+    // The assertion ids c2pd remembers (replay refusal) live in the store: on PostgreSQL
+    // too when C2P_E2E_STORE says so (auth_e2e_test_postgres).
+    if (const char* store = std::getenv("C2P_E2E_STORE");
+        store != nullptr && std::string(store) == "postgresql") {
+      pg_ = std::make_unique<PostgresDatabase>();
+      ASSERT_EQ(pg_->error(), "");
+    }
   }
+  static void TearDownTestSuite() { pg_.reset(); }
+
+  static std::string StoreUrl() { return pg_ ? pg_->url() : "sqlite:" + dir_ + "/c2p.db"; }
 
   static void Generate(const std::string& kind, const std::string& out, const std::string& kid = {},
                        const std::string& public_out = {}) {
@@ -69,7 +80,7 @@ class AuthE2e : public ::testing::Test {
     if (daemon_) daemon_->Stop();
     const std::string path = dir_ + "/c2pd.toml";
     std::ofstream(path) << "[server]\nport = " << port_ << "\nthreads = 2\n"
-                        << tls_section << "[store]\nurl = \"sqlite:" << dir_ << "/c2p.db\"\n"
+                        << tls_section << "[store]\nurl = \"" << StoreUrl() << "\"\n"
                         << "[keys]\ntoken_mac = \"" << mac << "\"\n"
                         << (retired.empty() ? "" : "token_mac_retired = [\"" + retired + "\"]\n")
                         << "jwe = [\"jwe.jwk\"]\npan = [\"pan.jwk\"]\npan_hmac = \"pan-hmac.jwk\"\n"
@@ -121,6 +132,7 @@ class AuthE2e : public ::testing::Test {
   }
 
   static inline std::string dir_;
+  static inline std::unique_ptr<PostgresDatabase> pg_;  // the suite's database, on PostgreSQL
   std::uint16_t port_ = 0;
   std::optional<Process> daemon_;
 };

@@ -243,6 +243,40 @@ class RegistryE2e : public ::testing::Test {
     return out;
   }
 
+  // The first column of every row of `sql` as text, on either store (read-only on SQLite).
+  static std::vector<std::string> QueryStrings(const std::string& sql) {
+    if (pg_) return pg_->QueryStrings(sql);
+    std::vector<std::string> out;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2((dir_ + "/c2p.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+        SQLITE_OK) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+          const unsigned char* text = sqlite3_column_text(stmt, 0);
+          out.emplace_back(text == nullptr ? "" : reinterpret_cast<const char*>(text));
+        }
+      }
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return out;
+  }
+
+  // Test set-up only: one statement written beside the running c2pd, on either store
+  // (waits up to 5 s for c2pd's writer on SQLite). False when it fails.
+  static bool Execute(const std::string& sql) {
+    if (pg_) return pg_->Execute(sql);
+    sqlite3* db = nullptr;
+    bool ok = sqlite3_open((dir_ + "/c2p.db").c_str(), &db) == SQLITE_OK;
+    if (ok) {
+      sqlite3_busy_timeout(db, 5000);
+      ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+    sqlite3_close(db);
+    return ok;
+  }
+
   static std::vector<std::string> Responses() {
     std::lock_guard lock(responses_mu_);
     return responses_;

@@ -2,8 +2,6 @@
 // authentication per network, strict bodies, the decision, and token events recorded once
 // in the card's operations and its view.
 
-#include <sqlite3.h>
-
 #include "jose/rsa_key.hpp"
 #include "tests/e2e/registry_fixture.hpp"
 
@@ -87,13 +85,8 @@ class TspE2e : public RegistryE2e {
 
   // Test set-up only: a card ENROLLED as the engine would leave it (no engine here yet).
   static void MarkEnrolled(const std::string& card_id) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ + "/c2p.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    const std::string sql = "UPDATE cards SET click_to_pay_status = 'ENROLLED' WHERE card_id = '" +
-                            card_id + "' AND state <> 'DELETED'";
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+    EXPECT_TRUE(Execute("UPDATE cards SET click_to_pay_status = 'ENROLLED' WHERE card_id = '" +
+                        card_id + "' AND state <> 'DELETED'"));
   }
 
   static json::object ClickToPay(const std::string& card_id) {

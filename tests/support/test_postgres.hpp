@@ -15,6 +15,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace c2p::testing {
 
@@ -78,8 +79,19 @@ class PostgresDatabase {
     return out;
   }
 
+  // The first column of every row of `sql`, as text (NULL as ""); empty on failure.
+  std::vector<std::string> QueryStrings(const std::string& sql) {
+    std::vector<std::string> out;
+    (void)Run(url_, sql, nullptr, &out);
+    return out;
+  }
+
+  // Runs one statement on the database; false (error() says why) when it fails.
+  bool Execute(const std::string& sql) { return Run(url_, sql); }
+
  private:
-  bool Run(const std::string& url, const std::string& statement, std::int64_t* first = nullptr) {
+  bool Run(const std::string& url, const std::string& statement, std::int64_t* first = nullptr,
+           std::vector<std::string>* column = nullptr) {
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(url.c_str()), &PQfinish);
     if (PQstatus(conn.get()) != CONNECTION_OK) {
       error_ = std::string("test PostgreSQL unreachable: ") + PQerrorMessage(conn.get());
@@ -94,6 +106,9 @@ class PostgresDatabase {
     }
     if (first != nullptr && PQntuples(result.get()) > 0 && PQgetisnull(result.get(), 0, 0) == 0) {
       *first = std::stoll(PQgetvalue(result.get(), 0, 0));
+    }
+    for (int row = 0; column != nullptr && row < PQntuples(result.get()); ++row) {
+      column->emplace_back(PQgetvalue(result.get(), row, 0));
     }
     return true;
   }
