@@ -17,6 +17,7 @@
 
 #include "core/metrics.hpp"
 #include "engine/engine.hpp"
+#include "engine/engine_test_jobs.hpp"
 #include "store/store_test_util.hpp"
 
 namespace c2p::engine {
@@ -106,34 +107,7 @@ class EngineLanesTest : public ::testing::Test {
   }
 
   void AddJob(const std::string& op_id, const std::string& consumer, JobLane lane) {
-    const std::int64_t now = UnixMillisNow();
-    auto write = store::testing::StartWrite(io_.io(), *store_,
-                                            [=](store::WriteTx& tx) -> core::Result<void> {
-                                              store::OperationRecord op;
-                                              op.operation_id = op_id;
-                                              op.issuer_id = "ISSUER0001";
-                                              op.operation = "CLICK_TO_PAY_ENROLMENT";
-                                              op.status = "PENDING";
-                                              op.requestor_type = "D1";
-                                              op.requestor_id = "D1";
-                                              op.consumer_id = consumer;
-                                              op.start_ms = now;
-                                              if (auto r = tx.InsertOperation(op); !r) return r;
-                                              store::JobRecord job;
-                                              job.operation_id = op_id;
-                                              job.kind = "TEST";
-                                              job.issuer_id = "ISSUER0001";
-                                              job.consumer_id = consumer;
-                                              job.run_at_ms = now;
-                                              job.deadline_ms = now + 3'600'000;
-                                              job.correlation_id = "corr_" + op_id;
-                                              job.created_ms = now;
-                                              job.lane = lane;
-                                              auto id = tx.InsertJob(job);
-                                              if (!id) return tl::unexpected(id.error());
-                                              return {};
-                                            });
-    ASSERT_TRUE(store::testing::Await(write));
+    ASSERT_TRUE(testing::AddTestJob(io_.io(), *store_, op_id, consumer, lane));
   }
 
   c2p::testing::ScratchDir dir_;

@@ -16,6 +16,7 @@
 
 #include "core/metrics.hpp"
 #include "engine/engine.hpp"
+#include "engine/engine_test_jobs.hpp"
 #include "store/store_test_backends.hpp"
 
 namespace c2p::engine {
@@ -57,32 +58,7 @@ TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
   std::unique_ptr<store::Store> store = std::move(*opened);
   store::testing::IoThreads io(1);
 
-  const std::int64_t now = UnixMillisNow();
-  auto added = store::testing::StartWrite(io.io(), *store, [&](store::WriteTx& tx) {
-    store::OperationRecord op;
-    op.operation_id = "op_settle";
-    op.issuer_id = "ISSUER0001";
-    op.operation = "CLICK_TO_PAY_ENROLMENT";
-    op.status = "PENDING";
-    op.requestor_type = "D1";
-    op.requestor_id = "D1";
-    op.consumer_id = "consumer";
-    op.start_ms = now;
-    if (auto r = tx.InsertOperation(op); !r) return r;
-    store::JobRecord job;
-    job.operation_id = op.operation_id;
-    job.kind = "TEST";
-    job.issuer_id = op.issuer_id;
-    job.consumer_id = "consumer";
-    job.run_at_ms = now;
-    job.deadline_ms = now + 3'600'000;
-    job.correlation_id = "corr_settle";
-    job.created_ms = now;
-    auto id = tx.InsertJob(job);
-    if (!id) return core::Result<void>(tl::unexpected(id.error()));
-    return core::Result<void>();
-  });
-  ASSERT_TRUE(store::testing::Await(added));
+  ASSERT_TRUE(testing::AddTestJob(io.io(), *store, "op_settle", "consumer"));
 
   OperationWatch watch;
   EngineOptions options;
