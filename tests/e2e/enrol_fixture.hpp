@@ -124,6 +124,24 @@ class EnrolE2e : public RegistryE2e {
     ASSERT_TRUE(r.status == 200 || r.status == 201) << r.body;
   }
 
+  // What c2psim's stand-in issuer answers accepted notifications with ("" clears it).
+  static void Behave(const std::string& body) {
+    auto r = body.empty() ? Fetch(sim_->sim_port, "DELETE", "/sim/v1/issuer/behaviour")
+                          : Fetch(sim_->sim_port, "PUT", "/sim/v1/issuer/behaviour", body,
+                                  "Content-Type: application/json\r\n");
+    ASSERT_TRUE(r && r->status / 100 == 2) << (r ? r->body : "no answer");
+  }
+
+  // A counter of c2pd's /metrics labelled with ISSUER0002 (0 when absent, -1: no answer).
+  static std::int64_t Metric(const std::string& name) {
+    auto r = Fetch(port_, "GET", "/metrics");
+    if (!r) return -1;
+    const std::string key = name + "{issuer=\"" + kIssuerB + "\"} ";
+    const auto at = r->body.find(key);
+    if (at == std::string::npos) return 0;
+    return std::stoll(r->body.substr(at + key.size()));
+  }
+
   // POST the enrolment; the operation id of a 202, or "" (with a failure) otherwise.
   static std::string Enrol(const std::string& card, const std::string& body = {},
                            const std::string& issuer = kIssuerA) {

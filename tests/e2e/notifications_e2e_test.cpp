@@ -31,14 +31,6 @@ class Notifications : public EnrolE2e {
   }
   void TearDown() override { Behave(""); }
 
-  // What the stand-in issuer answers accepted notifications with ("" clears it).
-  static void Behave(const std::string& body) {
-    auto r = body.empty() ? Fetch(sim_->sim_port, "DELETE", "/sim/v1/issuer/behaviour")
-                          : Fetch(sim_->sim_port, "PUT", "/sim/v1/issuer/behaviour", body,
-                                  "Content-Type: application/json\r\n");
-    ASSERT_TRUE(r && r->status / 100 == 2) << (r ? r->body : "no answer");
-  }
-
   static json::object Received(const std::string& card_id = {}) {
     auto r = Fetch(sim_->sim_port, "GET",
                    "/sim/v1/issuer/notifications" + (card_id.empty() ? "" : "?cardId=" + card_id));
@@ -75,15 +67,6 @@ class Notifications : public EnrolE2e {
         "SELECT n.operation_id FROM notifications n JOIN operations o ON o.issuer_id = "
         "n.issuer_id AND o.operation_id = n.operation_id WHERE o.card_id = '" +
         card + "' ORDER BY n.notification_id");
-  }
-
-  static std::int64_t Metric(const std::string& name) {
-    auto r = Fetch(port_, "GET", "/metrics");
-    if (!r) return -1;
-    const std::string key = name + "{issuer=\"" + kIssuerB + "\"} ";
-    const auto at = r->body.find(key);
-    if (at == std::string::npos) return 0;
-    return std::stoll(r->body.substr(at + key.size()));
   }
 
   static std::string Ctl(const std::vector<std::string>& args, int* rc = nullptr) {

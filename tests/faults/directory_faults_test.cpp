@@ -33,12 +33,7 @@ TEST_F(DirectoryFaults, ErrorsAndTimeoutsStillEndEveryEnrolmentSuccessfulOnce) {
   SetFaults(R"("errorRate":0.2,"status":503,"timeoutRate":0.05,"seed":)" + std::to_string(seed));
 
   Load load;
-  std::vector<std::thread> clients;
-  constexpr int kWorkers = 4;
-  for (int w = 0; w < kWorkers; ++w) {
-    clients.emplace_back([&, w] { Client(w, load, (cards + kWorkers - 1 - w) / kWorkers); });
-  }
-  for (auto& t : clients) t.join();
+  RunClients(load, cards);
   EXPECT_EQ(load.history.Count(faults::Request::Outcome::kAcknowledged),
             static_cast<std::size_t>(2 * cards));
 

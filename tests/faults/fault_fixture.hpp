@@ -74,6 +74,16 @@ class FaultSuite : public EnrolE2e {
     return std::nullopt;
   }
 
+  // `cards` cards shared among four clients (Client below), run to the end.
+  static void RunClients(Load& load, int cards) {
+    constexpr int kWorkers = 4;
+    std::vector<std::thread> clients;
+    for (int w = 0; w < kWorkers; ++w) {
+      clients.emplace_back([&, w] { Client(w, load, (cards + kWorkers - 1 - w) / kWorkers); });
+    }
+    for (auto& t : clients) t.join();
+  }
+
   // One client: for each fresh consumer, registers it with one card (Visa and Mastercard
   // alternately) and enrols the card, recording the card's requests, until `load.stop`,
   // `cards` cards (0: no limit) or the consumers run out.

@@ -35,22 +35,6 @@ class IssuerOutage : public FaultSuite {
   }
   void TearDown() override { Behave(""); }
 
-  // What the stand-in issuer answers notifications with ("" clears it).
-  static void Behave(const std::string& body) {
-    auto r = body.empty() ? Fetch(sim_->sim_port, "DELETE", "/sim/v1/issuer/behaviour")
-                          : Fetch(sim_->sim_port, "PUT", "/sim/v1/issuer/behaviour", body,
-                                  "Content-Type: application/json\r\n");
-    ASSERT_TRUE(r && r->status / 100 == 2) << (r ? r->body : "no answer");
-  }
-
-  static std::int64_t Metric(const std::string& name) {
-    auto r = Fetch(port_, "GET", "/metrics");
-    if (!r) return -1;
-    const std::string key = name + "{issuer=\"" + kIssuerB + "\"} ";
-    const auto at = r->body.find(key);
-    return at == std::string::npos ? 0 : std::stoll(r->body.substr(at + key.size()));
-  }
-
   static std::size_t Received() {
     auto r = Fetch(sim_->sim_port, "GET", "/sim/v1/issuer/notifications");
     return r && r->status == 200 ? json::parse(r->body).at("notifications").as_array().size()
@@ -71,12 +55,7 @@ TEST_F(IssuerOutage, AnHourDownThenBackDeliversEverythingInOrderPerCard) {
   Behave(R"({"status":503})");
   const auto outage_start = std::chrono::steady_clock::now();
   Load load;
-  std::vector<std::thread> clients;
-  constexpr int kWorkers = 4;
-  for (int w = 0; w < kWorkers; ++w) {
-    clients.emplace_back([&, w] { Client(w, load, (cards + kWorkers - 1 - w) / kWorkers); });
-  }
-  for (auto& t : clients) t.join();
+  RunClients(load, cards);
   // Then each card is opted out, once its enrolment has ended: operations that start after
   // others ended, so the order of the card's notifications is checked (CheckOptions).
   std::vector<std::pair<std::string, std::string>> enrolled;  // card, operation
