@@ -64,10 +64,15 @@ std::vector<Hit> Scan(const std::string& where, std::string_view content,
       ++end;
     }
     const std::string_view run = content.substr(i, end - i);
-    // A card number: 12..19 digits, a network's first digit, not a decimal's fraction.
+    // A card number: 12..19 digits, a network's first digit, not a decimal's fraction, not
+    // the build's abbreviated commit in c2pd's version ("(commit 583662080675)": twelve hex
+    // digits that were all decimal once, and Luhn-valid by chance).
     const bool fraction = i > 0 && content[i - 1] == '.';
+    constexpr std::string_view kCommit = "commit ";
+    const bool commit =
+        i >= kCommit.size() && content.substr(i - kCommit.size(), kCommit.size()) == kCommit;
     if (run.size() >= 12 && run.size() <= 19 && run[0] >= '2' && run[0] <= '6' && !fraction &&
-        LuhnValid(run)) {
+        !commit && LuhnValid(run)) {
       hits.push_back({where, "Luhn-valid run " + std::string(run)});
     }
     i = end;
@@ -179,6 +184,9 @@ TEST_F(LeakScan, TheScannerFindsPlantedValues) {
   EXPECT_EQ(hits[0].what, "Luhn-valid run 5555555555554444");
   // Not card-like: an epoch in milliseconds, a decimal's fraction, a Luhn-invalid run.
   EXPECT_TRUE(Scan("planted", "1765000000000 0.4111111111111111 4111111111111112", {}).empty());
+  // Nor the build's commit in the version line, though a card number elsewhere on it is.
+  EXPECT_TRUE(Scan("planted", R"j("version":"0.1.0 (commit 583662080675)")j", {}).empty());
+  EXPECT_EQ(Scan("planted", "(commit 583662080675) 583662080675", {}).size(), 1U);
 }
 
 TEST_F(LeakScan, AFullFlowLeavesNoCardOrPersonalDataAnywhere) {
