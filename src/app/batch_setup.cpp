@@ -4,10 +4,9 @@
 
 namespace c2p::app {
 
-std::unique_ptr<batch::BatchProcessor> BuildBatchProcessor(const Config& config,
-                                                           registry::RegistryContext& registry,
-                                                           const auth::AssertionVerifier& keys,
-                                                           core::metrics::Registry& metrics) {
+std::unique_ptr<batch::BatchProcessor> BuildBatchProcessor(
+    const Config& config, registry::RegistryContext& registry, const auth::AssertionVerifier& keys,
+    core::metrics::Registry& metrics, const core::InteractiveActivity* activity) {
   batch::BatchOptions options;
   for (const auto& issuer : config.issuers) {
     if (issuer.spool_dir.empty()) continue;
@@ -17,6 +16,8 @@ std::unique_ptr<batch::BatchProcessor> BuildBatchProcessor(const Config& config,
   options.settle = config.batch.settle;
   options.max_file_bytes = config.batch.max_file_bytes;
   options.chunk_records = config.batch.chunk_records;
+  options.chunk_records_when_interactive = config.batch.chunk_records_when_interactive;
+  options.activity = activity;
   options.prepare_threads = config.batch.prepare_threads;
   return std::make_unique<batch::BatchProcessor>(
       registry,

@@ -10,10 +10,9 @@
 
 namespace c2p::app {
 
-std::unique_ptr<batch::BatchProcessor> BuildBatchProcessor(const Config& config,
-                                                           registry::RegistryContext& registry,
-                                                           const auth::AssertionVerifier& keys,
-                                                           core::metrics::Registry& metrics);
+std::unique_ptr<batch::BatchProcessor> BuildBatchProcessor(
+    const Config& config, registry::RegistryContext& registry, const auth::AssertionVerifier& keys,
+    core::metrics::Registry& metrics, const core::InteractiveActivity* activity);
 
 // Creates the upload folder and the spools, and starts the processor's thread.
 core::Result<void> StartBatchProcessor(const Config& config, batch::BatchProcessor& batches);

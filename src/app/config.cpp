@@ -189,6 +189,11 @@ VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   if (auto ok = Millis(r, "retry_max_ms", e.retry_max); !ok) return ok;
   if (auto ok = Int(r, "max_in_flight", e.max_in_flight, 1, 100'000); !ok) return ok;
   if (auto ok = Int(r, "bulk_max_in_flight", e.bulk_max_in_flight, 0, 100'000); !ok) return ok;
+  if (auto ok = Int(r, "bulk_max_in_flight_when_interactive", e.bulk_max_in_flight_when_interactive,
+                    0, 100'000);
+      !ok) {
+    return ok;
+  }
   if (auto ok = Millis(r, "profile_timeout_ms", e.profile_timeout); !ok) return ok;
   if (auto ok = Millis(r, "lease_ms", e.lease); !ok) return ok;
   if (e.lease < std::chrono::seconds(1)) return Err(r.Invalid("lease_ms", "must be at least 1000"));
@@ -197,6 +202,9 @@ VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   }
   if (e.bulk_max_in_flight > e.max_in_flight) {
     return Err(r.Invalid("bulk_max_in_flight", "must not be above max_in_flight"));
+  }
+  if (e.bulk_max_in_flight_when_interactive > e.max_in_flight) {
+    return Err(r.Invalid("bulk_max_in_flight_when_interactive", "must not be above max_in_flight"));
   }
   return r.RejectUnknown();
 }
@@ -243,6 +251,11 @@ VoidResult ParseBatch(const toml::table* t, const fs::path& base, BatchConfig& b
   if (auto ok = Int(r, "max_file_mb", mb, 1, 200); !ok) return ok;  // spec/batch.md §1
   b.max_file_bytes = mb << 20;
   if (auto ok = Int(r, "chunk_records", b.chunk_records, 1, 10'000); !ok) return ok;
+  if (auto ok =
+          Int(r, "chunk_records_when_interactive", b.chunk_records_when_interactive, 1, 10'000);
+      !ok) {
+    return ok;
+  }
   if (auto ok = Int(r, "prepare_threads", b.prepare_threads, 0, 256); !ok) return ok;
   std::string uploads;
   if (auto ok = Str(r, "upload_dir", uploads, false); !ok) return ok;

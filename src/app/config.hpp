@@ -116,6 +116,9 @@ struct EngineConfig {
   // The bulk lane's (batch files' auto-enrolments) share of max_in_flight; 0: half of it
   // (docs/engine.md "Lanes"). At most max_in_flight.
   unsigned bulk_max_in_flight = 0;
+  // The bulk lane's share while interactive jobs run (the last 2 s); 0: a quarter of
+  // bulk_max_in_flight. At most bulk_max_in_flight.
+  unsigned bulk_max_in_flight_when_interactive = 0;
   // Each directory's share of a Click to Pay profiles read (spec/api.md §5.7).
   std::chrono::milliseconds profile_timeout{5'000};
   // How long a claimed job is held before another worker (another node, after a crash) may
@@ -144,7 +147,9 @@ struct BatchConfig {
   std::chrono::milliseconds settle{2'000};         // a file not named *.part is complete after this
   std::uint64_t max_file_bytes = 200ULL << 20;
   unsigned chunk_records = 1024;  // records per unit of work
-  unsigned prepare_threads = 0;   // 0: one per core
+  // Records per unit of work while interactive jobs run (the last 2 s); at most chunk_records.
+  unsigned chunk_records_when_interactive = 128;
+  unsigned prepare_threads = 0;  // 0: one per core
   // Where HTTPS uploads are streamed before they join a spool: on the spools' file system
   // (they are moved by rename). Empty: "uploads" beside the first issuer's spool.
   std::filesystem::path upload_dir;

@@ -144,6 +144,28 @@ TEST_F(ConfigTest, BulkShareHasADefaultAndStaysWithinMaxInFlight) {
       << bad.error().message;
 }
 
+TEST_F(ConfigTest, SharesWhileInteractiveJobsRunHaveDefaultsAndLimits) {
+  auto c = Parse("");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->engine.bulk_max_in_flight_when_interactive, 0U);  // a quarter of the bulk share
+  EXPECT_EQ(c->batch.chunk_records_when_interactive, 128U);
+  c = Parse(
+      "[engine]\nbulk_max_in_flight_when_interactive = 8\n"
+      "[batch]\nchunk_records_when_interactive = 64\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->engine.bulk_max_in_flight_when_interactive, 8U);
+  EXPECT_EQ(c->batch.chunk_records_when_interactive, 64U);
+  auto bad = Parse("[engine]\nmax_in_flight = 8\nbulk_max_in_flight_when_interactive = 9\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("engine.bulk_max_in_flight_when_interactive"),
+            std::string::npos)
+      << bad.error().message;
+  bad = Parse("[batch]\nchunk_records_when_interactive = 0\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("batch.chunk_records_when_interactive"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST_F(ConfigTest, AuthSettingsHaveDefaultsAndCanBeSet) {
   auto defaults = Parse("");
   ASSERT_TRUE(defaults) << defaults.error().message;

@@ -100,7 +100,8 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   (*registry)->profiles = (*engine)->profiles.get();
   api::AddClickToPayRoutes(router, **registry);
 
-  auto batches = BuildBatchProcessor(config, **registry, (*auth)->assertions, metrics);
+  auto batches =
+      BuildBatchProcessor(config, **registry, (*auth)->assertions, metrics, &(*engine)->activity);
   api::AddBatchRoutes(router, db, *batches,
                       {.upload_dir = config.batch.upload_dir,
                        .max_file_bytes = static_cast<std::size_t>(config.batch.max_file_bytes)});

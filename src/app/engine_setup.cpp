@@ -129,6 +129,8 @@ core::Result<std::unique_ptr<EngineRuntime>> BuildEngine(const Config& config, s
   options.notifications = &rt->notifications;
   options.max_in_flight = config.engine.max_in_flight;
   options.bulk_max_in_flight = config.engine.bulk_max_in_flight;
+  options.bulk_max_in_flight_when_interactive = config.engine.bulk_max_in_flight_when_interactive;
+  options.activity = &rt->activity;
   options.retry = engine::RetryPolicy{config.engine.retry_base, config.engine.retry_max};
   options.lease = config.engine.lease;
   rt->engine = std::make_unique<engine::Engine>(store, rt->watch, metrics, options);

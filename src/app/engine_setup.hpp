@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "core/interactive_activity.hpp"
 #include "core/metrics.hpp"
 #include "engine/engine.hpp"
 #include "engine/enrol_driver.hpp"
@@ -34,6 +35,8 @@ struct EngineRuntime {
   void Stop();
 
   engine::OperationWatch watch;
+  // Interactive jobs lately? Read by the bulk lane and the batch processor (P8).
+  core::InteractiveActivity activity;
   // Who is told about what (the API's token events and D1 operations use it too).
   notify::NotificationQueue notifications;
   std::unique_ptr<engine::Engine> engine;

@@ -399,10 +399,18 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
   }
   const auto& opts = issuer_options_.at(file.issuer_id);
   const unsigned threads = PrepareThreads(options_.prepare_threads);
-  std::size_t chunk_size = options_.chunk_records;
+  std::size_t full_chunk = options_.chunk_records;
   if (opts.records_per_second > 0) {
-    chunk_size = std::clamp<std::size_t>(opts.records_per_second / 4, 1, chunk_size);
+    full_chunk = std::clamp<std::size_t>(opts.records_per_second / 4, 1, full_chunk);
   }
+  const std::size_t shared_chunk =
+      std::clamp<std::size_t>(options_.chunk_records_when_interactive, 1, full_chunk);
+  // Decided per chunk: smaller while interactive jobs run (BatchOptions).
+  std::size_t chunk_size = full_chunk;
+  auto size_next_chunk = [&] {
+    const bool interactive = options_.activity != nullptr && options_.activity->Recent();
+    chunk_size = interactive ? shared_chunk : full_chunk;
+  };
   const auto started = std::chrono::steady_clock::now();
   std::int64_t done_this_run = 0;
 
@@ -424,6 +432,7 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
                                               std::move(raws));
   };
   std::vector<RawRecord> first;
+  size_next_chunk();
   if (!read_chunk(first)) {
     log::Error("batch.work_file_unreadable",
                {{"issuer", file.issuer_id}, {"file", file.file_name}});
@@ -434,6 +443,7 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
     const std::size_t count = pending->size();
     const auto prepared = pending->Take();
     std::vector<RawRecord> raws;
+    size_next_chunk();
     if (!read_chunk(raws)) {
       log::Error("batch.work_file_unreadable",
                  {{"issuer", file.issuer_id}, {"file", file.file_name}});
@@ -451,13 +461,16 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
     for (;;) {
       store::BatchFileRecord next = file;
       ChunkOutcome outcome;
-      auto written = co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-        next = file;
-        auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs());
-        if (!applied) return tl::unexpected(applied.error());
-        outcome = *applied;
-        return {};
-      });
+      // Bulk: a chunk never holds up an API caller's write for longer than one group.
+      auto written = co_await registry_.store.Write(
+          [&](store::WriteTx& tx) -> core::Result<void> {
+            next = file;
+            auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs());
+            if (!applied) return tl::unexpected(applied.error());
+            outcome = *applied;
+            return {};
+          },
+          store::WritePriority::kBulk);
       if (written) {
         file = std::move(next);
         records_ok_.Add(static_cast<std::uint64_t>(outcome.ok));
@@ -512,10 +525,13 @@ asio::awaitable<core::Result<void>> BatchProcessor::WriteOutput(const Spool& spo
   store::BatchFileRecord done = file;
   done.status = "DONE";
   done.updated_ms = NowMs();
-  auto written = co_await registry_.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    if (auto u = tx.UpdateBatchFile(done); !u) return u;
-    return tx.DeleteBatchResults(done);
-  });
+  // Bulk: deleting a large file's results is as heavy as a chunk.
+  auto written = co_await registry_.store.Write(
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        if (auto u = tx.UpdateBatchFile(done); !u) return u;
+        return tx.DeleteBatchResults(done);
+      },
+      store::WritePriority::kBulk);
   if (!written) co_return tl::unexpected(written.error());
   file = std::move(done);
   co_return core::Result<void>{};

@@ -31,6 +31,7 @@
 
 #include "batch/batch_check.hpp"
 #include "batch/spool.hpp"
+#include "core/interactive_activity.hpp"
 #include "core/metrics.hpp"
 #include "registry/registry_context.hpp"
 
@@ -49,8 +50,12 @@ struct BatchOptions {
   // A file not written as "*.part" is complete once unchanged this long.
   std::chrono::milliseconds settle{2'000};
   std::uint64_t max_file_bytes = 200ULL << 20;
-  // Records per unit of work.
+  // Records per unit of work, and while `activity` says interactive jobs run (a chunk
+  // holds the single writer while it commits: smaller ones keep interactive writes from
+  // waiting long behind it, bigger ones spread each fsync over more records).
   std::size_t chunk_records = 1024;
+  std::size_t chunk_records_when_interactive = 128;
+  const core::InteractiveActivity* activity = nullptr;  // null: always chunk_records
   // Threads that prepare records (decrypt, check, seal); 0: one per core.
   unsigned prepare_threads = 0;
 };

@@ -34,6 +34,13 @@ std::size_t BulkMax(const EngineOptions& o) {
   return std::clamp<std::size_t>(configured, 1, std::max<std::size_t>(o.max_in_flight, 1));
 }
 
+std::size_t BulkMaxWhenInteractive(const EngineOptions& o) {
+  const std::size_t full = BulkMax(o);
+  const std::size_t configured =
+      o.bulk_max_in_flight_when_interactive == 0 ? full / 4 : o.bulk_max_in_flight_when_interactive;
+  return std::clamp<std::size_t>(configured, 1, full);
+}
+
 core::metrics::Counter& Ended(core::metrics::Registry& m, const char* status) {
   return m.GetCounter("c2p_operations_ended_total", "Operations the engine ended, by status.",
                       {{"status", status}});
@@ -47,6 +54,7 @@ Engine::Engine(store::Store& store, OperationWatch& watch, core::metrics::Regist
       watch_(watch),
       options_(options),
       bulk_max_(BulkMax(options)),
+      bulk_max_when_interactive_(BulkMaxWhenInteractive(options)),
       rng_(std::random_device{}()),
       succeeded_(Ended(metrics, "SUCCESSFUL")),
       failed_(Ended(metrics, "FAILED")),
@@ -104,6 +112,11 @@ void Engine::Stop(std::chrono::milliseconds grace) {
   thread_.join();
 }
 
+std::size_t Engine::BulkCap() const {
+  const bool interactive = options_.activity != nullptr && options_.activity->Recent();
+  return interactive ? bulk_max_when_interactive_ : bulk_max_;
+}
+
 std::chrono::milliseconds Engine::UntilNextDue() {
   const std::int64_t now = UnixMillisNow();
   // A bulk lane at its share has nothing claimable however many of its jobs are due:
@@ -131,7 +144,7 @@ asio::awaitable<void> Engine::Loop() {
     if (in_flight_ < options_.max_in_flight) {
       const int limit = static_cast<int>(std::min<std::size_t>(
           options_.max_in_flight - in_flight_, static_cast<std::size_t>(options_.claim_batch)));
-      const std::size_t bulk_room = BulkHasRoom() ? bulk_max_ - bulk_in_flight_ : 0;
+      const std::size_t bulk_room = BulkHasRoom() ? BulkCap() - bulk_in_flight_ : 0;
       const std::int64_t now = UnixMillisNow();
       std::vector<store::JobRecord> jobs;
       // Interactive first; bulk jobs only fill what is left, within their share.
@@ -162,7 +175,11 @@ asio::awaitable<void> Engine::Loop() {
       }
       for (auto& job : jobs) {
         ++in_flight_;
-        if (job.lane == store::JobLane::kBulk) ++bulk_in_flight_;
+        if (job.lane == store::JobLane::kBulk) {
+          ++bulk_in_flight_;
+        } else if (options_.activity != nullptr) {
+          options_.activity->Touch();
+        }
         asio::co_spawn(ioc_, RunJob(std::move(job)), asio::detached);
       }
       claimed_any = claimed && !jobs.empty();
@@ -209,7 +226,7 @@ asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
   bool bulk_freed = false;
   if (job.lane == store::JobLane::kBulk) {
     --bulk_in_flight_;
-    bulk_freed = bulk_in_flight_ + 1 == bulk_max_;  // the lane was full: claim again
+    bulk_freed = bulk_in_flight_ + 1 == BulkCap();  // the lane was full: claim again
   }
   if (in_flight_ + 1 == options_.max_in_flight || bulk_freed || stopping_) wake_timer_.cancel();
 }

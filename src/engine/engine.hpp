@@ -22,6 +22,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/interactive_activity.hpp"
 #include "core/metrics.hpp"
 #include "engine/backoff.hpp"
 #include "engine/driver.hpp"
@@ -37,6 +38,12 @@ struct EngineOptions {
   // max_in_flight (at least 1). Interactive jobs are claimed first and always keep the
   // other slots (docs/engine.md "Lanes").
   std::size_t bulk_max_in_flight = 0;
+  // The bulk lane's share while interactive jobs run (`activity` recent); 0: a quarter of
+  // bulk_max_in_flight (at least 1). Never above bulk_max_in_flight.
+  std::size_t bulk_max_in_flight_when_interactive = 0;
+  // Touched whenever interactive jobs are claimed, read for the bulk lane's share (and by
+  // the batch processor for its chunk size). Null: the bulk lane always has its full share.
+  core::InteractiveActivity* activity = nullptr;
   int claim_batch = 256;  // most jobs one claim takes
   std::chrono::milliseconds lease{300'000};
   std::chrono::milliseconds idle_poll{500};  // longest sleep when nothing is due
@@ -81,7 +88,9 @@ class Engine {
   // job now and writes its own.
   void LeaseLost(const store::JobRecord& job);
   std::chrono::milliseconds UntilNextDue();
-  bool BulkHasRoom() const { return bulk_in_flight_ < bulk_max_; }
+  // The bulk lane's share now: smaller while interactive jobs run.
+  std::size_t BulkCap() const;
+  bool BulkHasRoom() const { return bulk_in_flight_ < BulkCap(); }
 
   store::Store& store_;
   OperationWatch& watch_;
@@ -91,6 +100,7 @@ class Engine {
   boost::asio::steady_timer wake_timer_{ioc_};
   std::thread thread_;
   std::size_t bulk_max_;
+  std::size_t bulk_max_when_interactive_;
   std::size_t in_flight_ = 0;       // engine thread only, every lane
   std::size_t bulk_in_flight_ = 0;  // engine thread only, the bulk lane's part of in_flight_
   bool stopping_ = false;           // engine thread only

@@ -153,5 +153,41 @@ TEST_F(EngineLanesTest, AnInteractiveJobRunsAtOnceWhileTheBulkLaneIsFull) {
   engine.Stop();
 }
 
+TEST_F(EngineLanesTest, TheBulkLaneShrinksWhileInteractiveJobsRunAndGrowsBackAfter) {
+  OperationWatch watch;
+  core::InteractiveActivity activity;
+  EngineOptions options;
+  options.max_in_flight = 16;
+  options.bulk_max_in_flight = 6;
+  options.bulk_max_in_flight_when_interactive = 2;
+  options.activity = &activity;
+  options.idle_poll = std::chrono::milliseconds(50);
+  Engine engine(*store_, watch, metrics_, options);
+  GatedDriver driver(engine.executor());
+  engine.AddDriver("TEST", driver);
+
+  for (int i = 0; i < 10; ++i) {
+    AddJob("op_bulk_" + std::to_string(i), "bulk_" + std::to_string(i), JobLane::kBulk);
+  }
+  activity.Touch();  // an interactive job ran a moment ago
+  engine.Start();
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return driver.BulkRunning() == 2; }));
+
+  // Another interactive job runs at once and keeps the lane small.
+  AddJob("op_api", "api_consumer", JobLane::kInteractive);
+  engine.Wake();
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return driver.Ended("op_api"); }));
+  EXPECT_EQ(driver.MostBulkRunning(), 2);
+  EXPECT_EQ(driver.Started().size(), 3U);
+
+  // No interactive job for InteractiveActivity::kWindow: the lane takes its full share.
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return driver.BulkRunning() == 6; }));
+  EXPECT_FALSE(activity.Recent());
+  driver.Open();
+  ASSERT_TRUE(store::testing::WaitUntil([&] { return store_->CountJobs().value() == 0; }));
+  EXPECT_EQ(driver.MostBulkRunning(), 6);
+  engine.Stop();
+}
+
 }  // namespace
 }  // namespace c2p::engine

@@ -32,12 +32,13 @@ GroupCommitter::GroupCommitter(std::size_t max_batch, WriterMetrics metrics, Run
 
 GroupCommitter::~GroupCommitter() { (void)Close(); }
 
-asio::awaitable<core::Result<void>> GroupCommitter::Write(WriteWork work) {
+asio::awaitable<core::Result<void>> GroupCommitter::Write(WriteWork work, WritePriority priority) {
   auto executor = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(core::Result<void>)>(
-      [this, executor](auto handler, WriteWork unit_work) {
+      [this, executor, priority](auto handler, WriteWork unit_work) {
         Submit(PendingUnit{std::move(unit_work), std::move(handler),
-                           asio::prefer(executor, asio::execution::outstanding_work.tracked)});
+                           asio::prefer(executor, asio::execution::outstanding_work.tracked)},
+               priority);
       },
       asio::use_awaitable, std::move(work));
 }
@@ -54,12 +55,12 @@ bool GroupCommitter::Close() {
   return true;
 }
 
-void GroupCommitter::Submit(PendingUnit unit) {
+void GroupCommitter::Submit(PendingUnit unit, WritePriority priority) {
   {
     std::lock_guard lock(mu_);
     if (!closing_) {
-      queue_.push_back(std::move(unit));
-      metrics_.queue_depth.Set(static_cast<std::int64_t>(queue_.size()));
+      (priority == WritePriority::kBulk ? bulk_ : interactive_).push_back(std::move(unit));
+      metrics_.queue_depth.Set(static_cast<std::int64_t>(interactive_.size() + bulk_.size()));
       wake_.notify_one();
       return;
     }
@@ -76,19 +77,28 @@ void GroupCommitter::Complete(PendingUnit& unit, core::Result<void> result) {
              });
 }
 
+std::deque<GroupCommitter::PendingUnit>* GroupCommitter::NextQueue() {
+  if (interactive_.empty() && bulk_.empty()) return nullptr;
+  if (bulk_.empty()) return &interactive_;
+  if (interactive_.empty()) return &bulk_;
+  return last_was_bulk_ ? &interactive_ : &bulk_;
+}
+
 void GroupCommitter::Run() {
   std::vector<PendingUnit> group;
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return !queue_.empty() || closing_; });
-      if (queue_.empty()) return;  // closing, and everything queued is committed
-      const std::size_t n = std::min(max_batch_, queue_.size());
+      wake_.wait(lock, [this] { return NextQueue() != nullptr || closing_; });
+      std::deque<PendingUnit>* queue = NextQueue();
+      if (queue == nullptr) return;  // closing, and everything queued is committed
+      last_was_bulk_ = queue == &bulk_;
+      const std::size_t n = std::min(max_batch_, queue->size());
       for (std::size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+        group.push_back(std::move(queue->front()));
+        queue->pop_front();
       }
-      metrics_.queue_depth.Set(static_cast<std::int64_t>(queue_.size()));
+      metrics_.queue_depth.Set(static_cast<std::int64_t>(interactive_.size() + bulk_.size()));
     }
     CommitGroup(group);
     group.clear();

@@ -6,7 +6,9 @@
 //
 // Units that arrive while a group is being committed all go into the next group, up to
 // `max_batch`: that is where the batching comes from, with no timer. No caller is resumed
-// before its group's COMMIT has returned.
+// before its group's COMMIT has returned. Interactive and bulk units queue apart and never
+// share a group; when both wait, the kind that did not have the last group has the next
+// (store.hpp, WritePriority).
 
 #include <condition_variable>
 #include <cstddef>
@@ -46,7 +48,7 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   // See Store::Write. The committer must outlive the returned awaitable.
-  boost::asio::awaitable<core::Result<void>> Write(WriteWork work);
+  boost::asio::awaitable<core::Result<void>> Write(WriteWork work, WritePriority priority);
 
   // Commits what is queued, then stops the thread; later writes fail with kUnavailable.
   // Idempotent: true for the one call that stopped the thread, after which the backend may
@@ -63,7 +65,9 @@ class GroupCommitter {
     boost::asio::any_io_executor executor;
   };
 
-  void Submit(PendingUnit unit);
+  void Submit(PendingUnit unit, WritePriority priority);
+  // The queue the next group comes from; null when both are empty. Under mu_.
+  std::deque<PendingUnit>* NextQueue();
   static void Complete(PendingUnit& unit, core::Result<void> result);
   void Run();
   void CommitGroup(std::vector<PendingUnit>& group);
@@ -74,8 +78,10 @@ class GroupCommitter {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<PendingUnit> queue_;  // guarded by mu_
-  bool closing_ = false;           // guarded by mu_
+  std::deque<PendingUnit> interactive_;  // guarded by mu_
+  std::deque<PendingUnit> bulk_;         // guarded by mu_
+  bool last_was_bulk_ = false;           // guarded by mu_: the kind of the last group
+  bool closing_ = false;                 // guarded by mu_
 
   std::mutex close_mu_;  // serialises Close() callers around the join
   std::thread thread_;   // last: starts once everything above is built

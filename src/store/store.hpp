@@ -161,6 +161,15 @@ class WriteTx {
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;
 
+// Who waits for a unit. The single writer never puts the two kinds in one group, and when
+// both are queued it alternates, so an interactive unit waits for at most the group being
+// committed (perhaps a batch chunk of a thousand records) and then its own, never for a
+// queued chunk as well; bulk units still get every other group (quality.md P8).
+enum class WritePriority {
+  kInteractive,  // an API caller waiting for its answer, the engine, the notifier
+  kBulk,         // a batch file's chunks and its clean-up: large units nobody waits on
+};
+
 struct StoreOptions {
   // Most units one group transaction takes; more wait for the next one.
   std::size_t max_batch = 512;
@@ -179,7 +188,11 @@ class Store {
   // Queues `work` for the next group commit and resumes the caller on its own executor
   // once that commit is durable. Returns the unit's own error if it failed (its changes
   // are rolled back), or kUnavailable if the store cannot commit.
-  virtual boost::asio::awaitable<core::Result<void>> Write(WriteWork work) = 0;
+  virtual boost::asio::awaitable<core::Result<void>> Write(WriteWork work,
+                                                           WritePriority priority) = 0;
+  boost::asio::awaitable<core::Result<void>> Write(WriteWork work) {
+    return Write(std::move(work), WritePriority::kInteractive);
+  }
 
   // Reads see every acknowledged write.
   virtual core::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;

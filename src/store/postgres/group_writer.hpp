@@ -33,8 +33,8 @@ class GroupWriter {
   GroupWriter& operator=(const GroupWriter&) = delete;
 
   // See Store::Write. The writer must outlive the returned awaitable.
-  boost::asio::awaitable<core::Result<void>> Write(WriteWork work) {
-    return committer_.Write(std::move(work));
+  boost::asio::awaitable<core::Result<void>> Write(WriteWork work, WritePriority priority) {
+    return committer_.Write(std::move(work), priority);
   }
 
   // Commits what is queued, then stops the thread and closes the connection; later writes

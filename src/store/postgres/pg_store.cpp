@@ -53,8 +53,8 @@ PgStore::PgStore(int schema_version, Connection writer, std::vector<Connection> 
 
 PgStore::~PgStore() { Close(); }
 
-boost::asio::awaitable<core::Result<void>> PgStore::Write(WriteWork work) {
-  return writer_.Write(std::move(work));
+boost::asio::awaitable<core::Result<void>> PgStore::Write(WriteWork work, WritePriority priority) {
+  return writer_.Write(std::move(work), priority);
 }
 
 core::Result<std::optional<std::string>> PgStore::GetSetting(std::string_view key) {

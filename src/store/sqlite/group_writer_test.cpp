@@ -41,7 +41,8 @@ class GroupWriterTest : public ::testing::Test {
   }
 
   std::future<core::Result<void>> Start(WriteWork work) {
-    return boost::asio::co_spawn(io_.io(), writer_->Write(std::move(work)),
+    return boost::asio::co_spawn(io_.io(),
+                                 writer_->Write(std::move(work), WritePriority::kInteractive),
                                  boost::asio::use_future);
   }
 

@@ -99,8 +99,9 @@ SqliteStore::SqliteStore(int schema_version, Connection writer, Connection check
 
 SqliteStore::~SqliteStore() { Close(); }
 
-boost::asio::awaitable<core::Result<void>> SqliteStore::Write(WriteWork work) {
-  return writer_.Write(std::move(work));
+boost::asio::awaitable<core::Result<void>> SqliteStore::Write(WriteWork work,
+                                                              WritePriority priority) {
+  return writer_.Write(std::move(work), priority);
 }
 
 core::Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {

@@ -30,7 +30,8 @@ class SqliteStore final : public Store {
 
   ~SqliteStore() override;
 
-  boost::asio::awaitable<core::Result<void>> Write(WriteWork work) override;
+  using Store::Write;
+  boost::asio::awaitable<core::Result<void>> Write(WriteWork work, WritePriority priority) override;
   core::Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   core::Result<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
                                                           std::string_view consumer) override;
