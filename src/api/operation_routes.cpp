@@ -89,22 +89,28 @@ asio::awaitable<Reply> GetOne(RegistryContext& ctx, Scope scope, Request& reques
   auto wait = QueryInt(request, "wait", 0, 0, kMaxWaitSeconds);
   if (!wait) co_return http::ErrorReply(wait.error());
 
-  // Registered before the read, so an end between the read and the wait is not missed.
-  std::optional<engine::OperationWatch::Ticket> ticket;
-  if (*wait > 0 && ctx.watch != nullptr) {
-    ticket.emplace(*ctx.watch, engine::OperationWatch::Key(issuer, operation_id),
-                   co_await asio::this_coro::executor);
-  }
-  auto op = ReadScoped(ctx, issuer, operation_id, scope, owner_id);
-  if (!op) co_return http::ErrorReply(op.error());
-  if (!*op) co_return NotFound();
-  if (ticket && !(*op)->end_ms) {
-    co_await ticket->Wait(std::chrono::seconds(*wait));
-    op = ReadScoped(ctx, issuer, operation_id, scope, owner_id);
+  // Until the operation ends or the wait is over. A wake-up does not always mean the end:
+  // after a NotifyAll (ends possibly missed, operation_watch.hpp) a PENDING operation
+  // waits on for what is left.
+  const bool waits = *wait > 0 && ctx.watch != nullptr;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
+  for (;;) {
+    // Registered before the read, so an end between the read and the wait is not missed.
+    std::optional<engine::OperationWatch::Ticket> ticket;
+    if (waits) {
+      ticket.emplace(*ctx.watch, engine::OperationWatch::Key(issuer, operation_id),
+                     co_await asio::this_coro::executor);
+    }
+    auto op = ReadScoped(ctx, issuer, operation_id, scope, owner_id);
     if (!op) co_return http::ErrorReply(op.error());
     if (!*op) co_return NotFound();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!ticket || (*op)->end_ms || left.count() <= 0) {
+      co_return http::Json(http::Status::ok, OperationJson(**op));
+    }
+    co_await ticket->Wait(left);
   }
-  co_return http::Json(http::Status::ok, OperationJson(**op));
 }
 
 asio::awaitable<Reply> List(RegistryContext& ctx, Scope scope, Request& request) {

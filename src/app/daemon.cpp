@@ -93,6 +93,16 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
     (*store)->Close();
     return 1;
   }
+  // Operations other nodes end wake this node's wait= getters (PostgreSQL; a no-op on
+  // SQLite). Every return below closes the store, which stops the calls, before the
+  // runtime and its watch are destroyed.
+  db.WatchOperationEnds([w = &(*engine)->watch](const std::string& key) {
+    if (key.empty()) {
+      w->NotifyAll();  // some ends may have been missed
+    } else {
+      w->Notify(key);
+    }
+  });
   (*registry)->wake_engine = [e = (*engine)->engine.get()] { e->Wake(); };
   (*registry)->watch = &(*engine)->watch;
   (*registry)->operation_deadline = config.engine.operation_deadline;

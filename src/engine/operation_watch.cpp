@@ -59,6 +59,16 @@ void OperationWatch::Notify(const std::string& key) {
   }
 }
 
+void OperationWatch::NotifyAll() {
+  const std::lock_guard lock(mutex_);
+  for (const auto& [key, entry] : waiters_) {
+    asio::post(entry.timer->get_executor(), [timer = entry.timer, notified = entry.notified] {
+      *notified = true;
+      timer->cancel();
+    });
+  }
+}
+
 std::size_t OperationWatch::waiting() const {
   const std::lock_guard lock(mutex_);
   return waiters_.size();

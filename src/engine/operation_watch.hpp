@@ -5,8 +5,10 @@
 //
 // Use: Register() first, then read the operation, then Wait() only if it is still
 // PENDING: an end that lands between the read and the wait is not missed, because the
-// ticket already exists. In-process only: with several c2pd on one store, a waiter on
-// another node wakes at its timeout (its getter then reads the final state).
+// ticket already exists. The engine notifies its own process; with several c2pd on one
+// PostgreSQL, the other nodes learn of the end through Store::WatchOperationEnds (NOTIFY),
+// and a waiter whose notification is lost still wakes at its timeout and reads the
+// final state.
 
 #include <chrono>
 #include <memory>
@@ -44,6 +46,10 @@ class OperationWatch {
 
   // Call from any thread.
   void Notify(const std::string& key);
+  // Wakes every waiter (each reads its operation again and, if it is still PENDING, waits
+  // on): for when ends may have been missed (another node's announcements lost while
+  // this node's listener reconnected).
+  void NotifyAll();
 
   std::size_t waiting() const;
 

@@ -265,6 +265,58 @@ TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
   EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c1").value().empty());
 }
 
+// Another node on the same store hears each operation that ends (PostgreSQL NOTIFY at
+// COMMIT), once, as "<issuer>/<operationId>"; a second end of the same operation, which
+// changes nothing, is not announced. SQLite has one node and announces nothing.
+TEST_P(EngineQueriesTest, AnOperationThatEndsIsAnnouncedToTheOtherNodes) {
+  auto other = OpenStore(db_.url(), {}, registry_);
+  ASSERT_TRUE(other) << other.error().message;
+  std::mutex mu;
+  std::vector<std::string> heard;
+  (*other)->WatchOperationEnds([&](const std::string& key) {
+    std::lock_guard lock(mu);
+    heard.push_back(key);
+  });
+  auto heard_now = [&] {
+    std::lock_guard lock(mu);
+    return heard;
+  };
+  // The listener connects on its own thread: operations may end before it listens, so
+  // end new ones until one is heard.
+  std::string first_heard;
+  for (int i = 0; i < 200 && first_heard.empty(); ++i) {
+    const std::string id = "op_n" + std::to_string(i);
+    ASSERT_TRUE(AddJob(id, "cn" + std::to_string(i), 100));
+    OperationOutcome ok{"ISSUER0001", id, "SUCCESSFUL", std::nullopt, std::nullopt, "{}", 200};
+    ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.FinishOperation(ok).map([](bool) {}); }));
+    if (GetParam() == testing::Backend::kSqlite) break;
+    testing::WaitUntil([&] { return heard_now().size() > 1; }, std::chrono::milliseconds(50));
+    for (const auto& h : heard_now()) {
+      if (!h.empty() && first_heard.empty()) first_heard = h;  // "": the listener's LISTEN
+    }
+  }
+  if (GetParam() == testing::Backend::kSqlite) {
+    EXPECT_TRUE(heard_now().empty());
+    (*other)->Close();
+    return;
+  }
+  ASSERT_FALSE(first_heard.empty()) << "no end was announced";
+  EXPECT_EQ(first_heard.rfind("ISSUER0001/op_n", 0), 0U) << first_heard;
+  // One more end, then a second end of it: only the first is announced.
+  ASSERT_TRUE(AddJob("op_last", "c_last", 100));
+  for (const char* status : {"SUCCESSFUL", "FAILED"}) {
+    OperationOutcome end{"ISSUER0001", "op_last", status, std::nullopt, std::nullopt, "{}", 300};
+    ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.FinishOperation(end).map([](bool) {}); }));
+  }
+  ASSERT_TRUE(testing::WaitUntil([&] {
+    auto h = heard_now();
+    return std::count(h.begin(), h.end(), "ISSUER0001/op_last") == 1;
+  }));
+  (*other)->Close();
+  auto h = heard_now();
+  EXPECT_EQ(std::count(h.begin(), h.end(), "ISSUER0001/op_last"), 1);
+}
+
 TEST_P(EngineQueriesTest, EachLaneIsClaimedOnItsOwnSoInteractiveJobsSkipTheBulkBacklog) {
   // A batch campaign: bulk jobs due long before the API's job.
   for (int i = 0; i < 5; ++i) {

@@ -259,6 +259,16 @@ class Store {
   // Version of the newest migration applied.
   virtual int SchemaVersion() const = 0;
 
+  // Calls `on_ended` (on a thread of the store's) with "<issuer>/<operationId>"
+  // (engine::OperationWatch::Key) when an operation ends on another node sharing this
+  // store, so that getters waiting here (wait=) end at once; and with "" when ends may have
+  // been missed (the store's listening connection was re-made): every waiter should read
+  // its operation again. Call once, before Close(); not called after Close().
+  // Single-node backends (SQLite) never call it: the engine that ended the operation wakes
+  // its own process's waiters.
+  virtual void WatchOperationEnds(const std::function<void(const std::string& key)>& /*on_ended*/) {
+  }
+
   // Stops the writer after the queued units are committed. Idempotent.
   virtual void Close() = 0;
 };

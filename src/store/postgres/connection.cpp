@@ -207,6 +207,20 @@ core::Result<void> Connection::Reset() {
   return {};
 }
 
+int Connection::Socket() const { return PQsocket(conn_.get()); }
+
+core::Result<std::vector<std::string>> Connection::TakeNotifications(std::string_view channel) {
+  if (PQconsumeInput(conn_.get()) != 1 || Broken()) {
+    return core::Fail(core::ErrorCode::kUnavailable, "PostgreSQL connection lost");
+  }
+  std::vector<std::string> payloads;
+  while (PGnotify* note = PQnotifies(conn_.get())) {
+    if (channel == note->relname) payloads.emplace_back(note->extra);
+    PQfreemem(note);
+  }
+  return payloads;
+}
+
 bool Connection::InTransaction() const {
   const auto status = PQtransactionStatus(conn_.get());
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;

@@ -116,6 +116,13 @@ class Connection {
   // when the server still cannot be reached.
   core::Result<void> Reset();
 
+  // For LISTEN: the session's socket, to wait on with poll(); -1 when there is none.
+  int Socket() const;
+  // Reads what the server sent (without blocking) and returns the payloads of the
+  // notifications received on `channel` since the last call. kUnavailable when the
+  // session is gone.
+  core::Result<std::vector<std::string>> TakeNotifications(std::string_view channel);
+
   // Inside BEGIN…COMMIT (or a failed transaction waiting for ROLLBACK).
   bool InTransaction() const;
   // Inside a transaction that a failed statement has aborted.

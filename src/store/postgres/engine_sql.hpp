@@ -93,10 +93,14 @@ C2P_PG_SQL(
 #undef C2P_JOB_COLUMNS
 #undef C2P_JOB_IS_HEAD
 
-// Terminal states never change: an operation already ended is left alone.
+// Terminal states never change: an operation already ended is left alone. The row that
+// did end is announced to every node's OperationListener (delivered at COMMIT; the payload
+// is engine::OperationWatch::Key). One row back when it ended, none otherwise.
 C2P_PG_SQL(kFinishOperation,
-           "UPDATE operations SET status = $3, error_code = $4, error_message = $5, details = $6, "
-           "end_ms = $7 WHERE issuer_id = $1 AND operation_id = $2 AND status = 'PENDING'");
+           "WITH ended AS (UPDATE operations SET status = $3, error_code = $4, error_message = $5, "
+           "details = $6, end_ms = $7 WHERE issuer_id = $1 AND operation_id = $2 AND "
+           "status = 'PENDING' RETURNING issuer_id, operation_id) "
+           "SELECT pg_notify('c2p_operation_ended', issuer_id || '/' || operation_id) FROM ended");
 // NULL keeps the recorded digital card id; an empty one clears it.
 C2P_PG_SQL(kSetCardClickToPay,
            "UPDATE cards SET click_to_pay_status = $2, updated_ms = $3, "

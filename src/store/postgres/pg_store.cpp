@@ -41,13 +41,14 @@ core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
     readers.push_back(std::move(*reader));
   }
   return std::unique_ptr<PgStore>(
-      new PgStore(*version, std::move(*writer), std::move(readers), options.max_batch,
+      new PgStore(url, *version, std::move(*writer), std::move(readers), options.max_batch,
                   WriterMetrics::Register(registry, "postgresql", options.on_writer_state)));
 }
 
-PgStore::PgStore(int schema_version, Connection writer, std::vector<Connection> readers,
-                 std::size_t max_batch, WriterMetrics metrics)
-    : schema_version_(schema_version),
+PgStore::PgStore(std::string url, int schema_version, Connection writer,
+                 std::vector<Connection> readers, std::size_t max_batch, WriterMetrics metrics)
+    : url_(std::move(url)),
+      schema_version_(schema_version),
       writer_(std::move(writer), max_batch, std::move(metrics)),
       readers_(std::move(readers)) {}
 
@@ -127,7 +128,16 @@ core::Result<void> PgStore::Ping() {
   });
 }
 
+void PgStore::WatchOperationEnds(const std::function<void(const std::string& key)>& on_ended) {
+  std::lock_guard lock(listener_mu_);
+  listener_ = std::make_unique<OperationListener>(url_, on_ended);
+}
+
 void PgStore::Close() {
+  {
+    std::lock_guard lock(listener_mu_);
+    listener_.reset();  // before the writer: no call after Close()
+  }
   writer_.Close();
   readers_.Close();
 }

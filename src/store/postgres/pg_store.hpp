@@ -7,7 +7,9 @@
 // caller's thread (a request handler's reactor thread). The writer never blocks a caller.
 // See src/store/README.md for that limit and the next step (pipelined, asynchronous reads).
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +19,7 @@
 #include "core/metrics.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/group_writer.hpp"
+#include "store/postgres/operation_listener.hpp"
 #include "store/postgres/reader_pool.hpp"
 #include "store/store.hpp"
 
@@ -76,6 +79,7 @@ class PgStore final : public Store {
                                                             int limit) override;
   core::Result<void> Ping() override;
   int SchemaVersion() const override { return schema_version_; }
+  void WatchOperationEnds(const std::function<void(const std::string& key)>& on_ended) override;
   void Close() override;
 
  private:
@@ -83,12 +87,15 @@ class PgStore final : public Store {
   template <typename Query>
   auto WithReader(Query query) -> decltype(query(std::declval<Connection&>()));
 
-  PgStore(int schema_version, Connection writer, std::vector<Connection> readers,
+  PgStore(std::string url, int schema_version, Connection writer, std::vector<Connection> readers,
           std::size_t max_batch, WriterMetrics metrics);
 
+  const std::string url_;
   const int schema_version_;
   GroupWriter writer_;
   ReaderPool readers_;
+  std::mutex listener_mu_;
+  std::unique_ptr<OperationListener> listener_;  // guarded by listener_mu_
 };
 
 }  // namespace c2p::store::postgres

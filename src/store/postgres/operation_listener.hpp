@@ -1,0 +1,44 @@
+#pragma once
+// Tells this node when an operation ended on any node (issue 10): every terminal write
+// on PostgreSQL sends NOTIFY c2p_operation_ended '<issuer>/<operationId>' in its own
+// transaction (engine_sql.hpp, kFinishOperation), delivered at COMMIT; this listener holds
+// one extra connection with LISTEN and hands each payload to `on_ended` (the operation
+// getters' wait=, engine/operation_watch.hpp).
+//
+// A notification sent while the listener is reconnecting is lost, so after each LISTEN
+// the listener calls `on_ended("")`: every waiter reads its operation again (and waits on
+// if it is still PENDING). The payload is two identifiers, no card or personal data.
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace c2p::store::postgres {
+
+inline constexpr std::string_view kOperationEndedChannel = "c2p_operation_ended";
+
+class OperationListener {
+ public:
+  using OnEnded = std::function<void(const std::string& key)>;
+
+  // Connects (and reconnects) on a thread of its own.
+  OperationListener(std::string url, OnEnded on_ended);
+  // Stops the thread; `on_ended` is not called after this returns.
+  ~OperationListener();
+  OperationListener(const OperationListener&) = delete;
+  OperationListener& operator=(const OperationListener&) = delete;
+
+ private:
+  void Run();
+  // Sleeps up to `ms`, waking early when stopping; false once stopping.
+  bool Pause(int ms) const;
+
+  const std::string url_;
+  const OnEnded on_ended_;
+  int stop_fd_ = -1;  // an eventfd: written once by the destructor
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;  // last: starts once everything above is built
+};
+
+}  // namespace c2p::store::postgres
