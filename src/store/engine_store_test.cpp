@@ -48,32 +48,13 @@ class EngineQueriesTest : public ::testing::TestWithParam<testing::Backend> {
   // An operation and its job for `consumer`, due at `run_at`.
   core::Result<void> AddJob(const std::string& op_id, const std::string& consumer,
                             std::int64_t run_at, JobLane lane = JobLane::kInteractive) {
-    return Write([=](WriteTx& tx) -> core::Result<void> {
-      OperationRecord op;
-      op.operation_id = op_id;
-      op.issuer_id = "ISSUER0001";
-      op.operation = "CLICK_TO_PAY_ENROLMENT";
-      op.status = "PENDING";
-      op.requestor_type = "ISSUER";
-      op.requestor_id = "ISSUER0001";
-      op.consumer_id = consumer;
-      op.start_ms = run_at;
-      if (auto r = tx.InsertOperation(op); !r) return r;
-      JobRecord job;
-      job.operation_id = op_id;
-      job.kind = "CARD_ENROLMENT";
-      job.issuer_id = "ISSUER0001";
-      job.consumer_id = consumer;
-      job.input = Blob{7, 7};
-      job.run_at_ms = run_at;
-      job.deadline_ms = run_at + 1000;
-      job.correlation_id = "corr";
-      job.created_ms = run_at;
-      job.lane = lane;
-      auto id = tx.InsertJob(job);
-      if (!id) return tl::unexpected(id.error());
-      return {};
-    });
+    return Write(testing::InsertTestJob({.operation_id = op_id,
+                                         .consumer_id = consumer,
+                                         .run_at_ms = run_at,
+                                         .deadline_ms = run_at + 1000,
+                                         .lane = lane,
+                                         .kind = "CARD_ENROLMENT",
+                                         .input = Blob{7, 7}}));
   }
 
   std::vector<JobRecord> Claim(std::int64_t now, std::int64_t lease_until, int limit,

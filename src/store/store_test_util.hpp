@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,6 +70,48 @@ inline core::Result<void> Await(std::future<core::Result<void>>& write) {
     return core::Fail(core::ErrorCode::kInternal, "test timed out waiting for a write");
   }
   return write.get();
+}
+
+// A PENDING enrolment operation of ISSUER0001 and its job, due at `run_at_ms`: what the
+// store's engine queries and the engine's own tests give a claim.
+struct TestJob {
+  std::string operation_id;
+  std::string consumer_id;
+  std::int64_t run_at_ms = 0;
+  std::int64_t deadline_ms = 0;
+  JobLane lane = JobLane::kInteractive;
+  std::string kind = "TEST";
+  std::string correlation_id = "corr";
+  std::optional<Blob> input;
+};
+
+inline WriteWork InsertTestJob(TestJob t) {
+  return [t = std::move(t)](WriteTx& tx) -> core::Result<void> {
+    OperationRecord op;
+    op.operation_id = t.operation_id;
+    op.issuer_id = "ISSUER0001";
+    op.operation = "CLICK_TO_PAY_ENROLMENT";
+    op.status = "PENDING";
+    op.requestor_type = "ISSUER";
+    op.requestor_id = "ISSUER0001";
+    op.consumer_id = t.consumer_id;
+    op.start_ms = t.run_at_ms;
+    if (auto r = tx.InsertOperation(op); !r) return r;
+    JobRecord job;
+    job.operation_id = t.operation_id;
+    job.kind = t.kind;
+    job.issuer_id = op.issuer_id;
+    job.consumer_id = t.consumer_id;
+    job.input = t.input;
+    job.run_at_ms = t.run_at_ms;
+    job.deadline_ms = t.deadline_ms;
+    job.correlation_id = t.correlation_id;
+    job.created_ms = t.run_at_ms;
+    job.lane = t.lane;
+    auto id = tx.InsertJob(job);
+    if (!id) return tl::unexpected(id.error());
+    return {};
+  };
 }
 
 inline WriteWork PutSetting(std::string key, std::string value) {
