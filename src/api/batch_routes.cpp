@@ -38,13 +38,13 @@ core::Result<void> CheckKey(const Request& request) {
   return {};
 }
 
-core::Result<store::BatchFileRecord> FindFile(store::Store& store, const Request& request) {
-  if (auto ok = CheckKey(request); !ok) return tl::unexpected(ok.error());
-  auto file =
-      store.GetBatchFile(request.principal(), request.param("batchId"), request.param("seqNumber"));
-  if (!file) return tl::unexpected(file.error());
-  if (!*file) return core::Fail(core::ErrorCode::kNotFound, "no such batch file");
-  return std::move(**file);
+store::Reading<store::BatchFileRecord> FindFile(store::Store& store, const Request& request) {
+  if (auto ok = CheckKey(request); !ok) co_return tl::unexpected(ok.error());
+  auto file = co_await store.GetBatchFile(request.principal(), request.param("batchId"),
+                                          request.param("seqNumber"));
+  if (!file) co_return tl::unexpected(file.error());
+  if (!*file) co_return core::Fail(core::ErrorCode::kNotFound, "no such batch file");
+  co_return std::move(**file);
 }
 
 asio::awaitable<Reply> Upload(batch::BatchProcessor& batches, Request& request) {
@@ -67,7 +67,7 @@ asio::awaitable<Reply> Upload(batch::BatchProcessor& batches, Request& request) 
 }
 
 asio::awaitable<Reply> Progress(store::Store& store, Request& request) {
-  auto file = FindFile(store, request);
+  auto file = co_await FindFile(store, request);
   if (!file) co_return http::ErrorReply(file.error());
   json::object out{{"batchId", file->batch_id},
                    {"seqNumber", file->seq_number},
@@ -82,7 +82,7 @@ asio::awaitable<Reply> Progress(store::Store& store, Request& request) {
 
 asio::awaitable<Reply> Result(store::Store& store, batch::BatchProcessor& batches,
                               Request& request) {
-  auto file = FindFile(store, request);
+  auto file = co_await FindFile(store, request);
   if (!file) co_return http::ErrorReply(file.error());
   if (file->status != "DONE" && file->status != "REJECTED") {
     co_return http::ErrorReply(core::Error::Make(core::ErrorCode::kOperationInProgress,

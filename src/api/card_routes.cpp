@@ -69,7 +69,7 @@ asio::awaitable<Reply> PutCard(RegistryContext& ctx, Request& request) {
 asio::awaitable<Reply> GetCard(RegistryContext& ctx, Request& request) {
   const std::string_view card_id = request.param("cardId");
   if (auto ok = CheckPathId(PathId::kCardId, card_id); !ok) co_return http::ErrorReply(ok.error());
-  auto card = ctx.store.GetCard(request.principal(), card_id);
+  auto card = co_await ctx.store.GetCard(request.principal(), card_id);
   if (!card) co_return http::ErrorReply(card.error());
   if (!*card) co_return http::ErrorReply(CardNotFound());
   auto exp = vault::OpenExpiry(ctx.keys, **card);

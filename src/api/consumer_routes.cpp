@@ -82,23 +82,23 @@ struct ConsumerWithCards {
 
 // The consumer the path names, with its cards (both GETs read the same), or the error
 // to answer: a malformed id, an unknown consumer, a store failure.
-core::Result<ConsumerWithCards> LoadConsumerWithCards(RegistryContext& ctx,
-                                                      const Request& request) {
+store::Reading<ConsumerWithCards> LoadConsumerWithCards(RegistryContext& ctx,
+                                                        const Request& request) {
   const std::string& issuer = request.principal();
   const std::string_view consumer_id = request.param("consumerId");
   if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
-    return tl::unexpected(ok.error());
+    co_return tl::unexpected(ok.error());
   }
-  auto consumer = ctx.store.GetConsumer(issuer, consumer_id);
-  if (!consumer) return tl::unexpected(consumer.error());
-  if (!*consumer) return tl::unexpected(ConsumerNotFound());
-  auto cards = ctx.store.GetConsumerCards(issuer, consumer_id);
-  if (!cards) return tl::unexpected(cards.error());
-  return ConsumerWithCards{std::move(**consumer), std::move(*cards)};
+  auto consumer = co_await ctx.store.GetConsumer(issuer, consumer_id);
+  if (!consumer) co_return tl::unexpected(consumer.error());
+  if (!*consumer) co_return tl::unexpected(ConsumerNotFound());
+  auto cards = co_await ctx.store.GetConsumerCards(issuer, consumer_id);
+  if (!cards) co_return tl::unexpected(cards.error());
+  co_return ConsumerWithCards{std::move(**consumer), std::move(*cards)};
 }
 
 asio::awaitable<Reply> GetConsumer(RegistryContext& ctx, Request& request) {
-  auto found = LoadConsumerWithCards(ctx, request);
+  auto found = co_await LoadConsumerWithCards(ctx, request);
   if (!found) co_return http::ErrorReply(found.error());
   const auto& consumer = found->consumer;
   json::object out{{"consumerId", consumer.consumer_id}, {"state", consumer.state}};
@@ -115,7 +115,7 @@ asio::awaitable<Reply> GetConsumer(RegistryContext& ctx, Request& request) {
 }
 
 asio::awaitable<Reply> GetConsumerCards(RegistryContext& ctx, Request& request) {
-  auto found = LoadConsumerWithCards(ctx, request);
+  auto found = co_await LoadConsumerWithCards(ctx, request);
   if (!found) co_return http::ErrorReply(found.error());
   json::array views;
   for (const auto& card : found->cards) {

@@ -115,7 +115,7 @@ http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_fli
     }
     const std::string fingerprint =
         RequestFingerprint(request.raw().method_string(), request.path(), request.body());
-    auto existing = store.GetIdempotency(issuer, key);
+    auto existing = co_await store.GetIdempotency(issuer, key);
     if (!existing) co_return http::ErrorReply(existing.error());
     const std::int64_t now = NowMillis();
     const std::int64_t lifetime =

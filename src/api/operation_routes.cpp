@@ -50,19 +50,19 @@ core::Result<int> QueryInt(const Request& request, std::string_view name, int fa
   return value;
 }
 
-core::Result<std::optional<store::OperationRecord>> ReadScoped(RegistryContext& ctx,
-                                                               const std::string& issuer,
-                                                               const std::string& operation_id,
-                                                               Scope scope,
-                                                               std::string_view owner_id) {
-  auto op = ctx.store.GetOperation(issuer, operation_id);
-  if (!op || !*op) return op;
+store::Reading<std::optional<store::OperationRecord>> ReadScoped(RegistryContext& ctx,
+                                                                 const std::string& issuer,
+                                                                 const std::string& operation_id,
+                                                                 Scope scope,
+                                                                 std::string_view owner_id) {
+  auto op = co_await ctx.store.GetOperation(issuer, operation_id);
+  if (!op || !*op) co_return op;
   const store::OperationRecord& o = **op;
   const bool visible = scope == Scope::kIssuer ||
                        (scope == Scope::kCard && o.card_id == owner_id) ||
                        (scope == Scope::kConsumer && !o.card_id && o.consumer_id == owner_id);
-  if (!visible) return std::optional<store::OperationRecord>();
-  return op;
+  if (!visible) co_return std::optional<store::OperationRecord>();
+  co_return op;
 }
 
 Reply NotFound() {
@@ -101,7 +101,7 @@ asio::awaitable<Reply> GetOne(RegistryContext& ctx, Scope scope, Request& reques
       ticket.emplace(*ctx.watch, engine::OperationWatch::Key(issuer, operation_id),
                      co_await asio::this_coro::executor);
     }
-    auto op = ReadScoped(ctx, issuer, operation_id, scope, owner_id);
+    auto op = co_await ReadScoped(ctx, issuer, operation_id, scope, owner_id);
     if (!op) co_return http::ErrorReply(op.error());
     if (!*op) co_return NotFound();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -126,20 +126,20 @@ asio::awaitable<Reply> List(RegistryContext& ctx, Scope scope, Request& request)
   if (!limit) co_return http::ErrorReply(limit.error());
   // An unknown card or consumer is 404, not an empty list.
   if (card) {
-    auto found = ctx.store.GetCard(issuer, owner_id);
+    auto found = co_await ctx.store.GetCard(issuer, owner_id);
     if (!found) co_return http::ErrorReply(found.error());
     if (!*found) {
       co_return http::ErrorReply(core::Error{core::ErrorCode::kCardNotFound, "no such card", ""});
     }
   } else {
-    auto found = ctx.store.GetConsumer(issuer, owner_id);
+    auto found = co_await ctx.store.GetConsumer(issuer, owner_id);
     if (!found) co_return http::ErrorReply(found.error());
     if (!*found) {
       co_return http::ErrorReply(
           core::Error{core::ErrorCode::kConsumerNotFound, "no such consumer", ""});
     }
   }
-  auto ops = ctx.store.ListOperations(
+  auto ops = co_await ctx.store.ListOperations(
       issuer, card ? store::Store::OperationOwner::kCard : store::Store::OperationOwner::kConsumer,
       owner_id, *offset, *limit);
   if (!ops) co_return http::ErrorReply(ops.error());

@@ -85,13 +85,13 @@ asio::awaitable<Reply> GetProfiles(RegistryContext& ctx, Request& request) {
   if (auto ok = CheckPathId(PathId::kConsumerId, consumer_id); !ok) {
     co_return http::ErrorReply(ok.error());
   }
-  auto consumer = ctx.store.GetConsumer(issuer, consumer_id);
+  auto consumer = co_await ctx.store.GetConsumer(issuer, consumer_id);
   if (!consumer) co_return http::ErrorReply(consumer.error());
   if (!*consumer) {
     co_return http::ErrorReply(
         core::Error{core::ErrorCode::kConsumerNotFound, "no such consumer", ""});
   }
-  auto enrolled_in = ctx.store.GetNetworkProfiles(issuer, consumer_id);
+  auto enrolled_in = co_await ctx.store.GetNetworkProfiles(issuer, consumer_id);
   if (!enrolled_in) co_return http::ErrorReply(enrolled_in.error());
   if (enrolled_in->empty()) {
     std::string none;
@@ -101,7 +101,7 @@ asio::awaitable<Reply> GetProfiles(RegistryContext& ctx, Request& request) {
     co_return http::ErrorReply(
         core::Error{core::ErrorCode::kUnavailable, "Click to Pay networks not configured", ""});
   }
-  auto cards = ctx.store.GetConsumerCards(issuer, consumer_id);
+  auto cards = co_await ctx.store.GetConsumerCards(issuer, consumer_id);
   if (!cards) co_return http::ErrorReply(cards.error());
   std::map<std::string, const store::CardRecord*> by_external;
   for (const store::CardRecord& c : *cards) {

@@ -10,14 +10,13 @@ using http::Request;
 using http::Status;
 using http::Verb;
 
-void AddServiceRoutes(http::Router& router, std::function<core::Result<void>()> ready,
-                      core::metrics::Registry& metrics) {
+void AddServiceRoutes(http::Router& router, Readiness ready, core::metrics::Registry& metrics) {
   router.Add(Verb::get, "/healthz", [](Request&) -> asio::awaitable<Reply> {
     co_return http::Json(Status::ok, {{"status", "ok"}});
   });
 
   router.Add(Verb::get, "/readyz", [ready = std::move(ready)](Request&) -> asio::awaitable<Reply> {
-    auto ok = ready();
+    auto ok = co_await ready();
     if (!ok)
       co_return http::ErrorReply(core::Error::Make(core::ErrorCode::kUnavailable, "not ready"));
     co_return http::Json(Status::ok, {{"status", "ready"}});

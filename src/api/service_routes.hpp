@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "http/router.hpp"
@@ -11,7 +13,7 @@
 namespace c2p::api {
 
 // `ready` says whether the process can serve (store reachable, migrations applied).
-void AddServiceRoutes(http::Router& router, std::function<core::Result<void>()> ready,
-                      core::metrics::Registry& metrics);
+using Readiness = std::function<boost::asio::awaitable<core::Result<void>>()>;
+void AddServiceRoutes(http::Router& router, Readiness ready, core::metrics::Registry& metrics);
 
 }  // namespace c2p::api

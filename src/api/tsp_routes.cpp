@@ -115,34 +115,34 @@ bool StepUp(const RegistryContext& ctx, const store::CardRecord& card) {
 }
 
 // What the decision needs to know about the live card(s) holding the PAN.
-core::Result<networks::TokenRequestFacts> GatherFacts(const RegistryContext& ctx,
-                                                      const TspNetwork& network,
-                                                      const domain::CardData& card,
-                                                      std::optional<store::CardRecord>& found) {
+store::Reading<networks::TokenRequestFacts> GatherFacts(const RegistryContext& ctx,
+                                                        const TspNetwork& network,
+                                                        const domain::CardData& card,
+                                                        std::optional<store::CardRecord>& found) {
   networks::TokenRequestFacts facts;
   facts.network = network.network;
   facts.presented_expiry = card.exp;
   facts.now = ctx.now();
   for (const auto& [issuer, index] : PanIndexes(ctx, card.pan)) {
-    auto live = ctx.store.GetLiveCardByPan(issuer, index);
-    if (!live) return tl::unexpected(live.error());
+    auto live = co_await ctx.store.GetLiveCardByPan(issuer, index);
+    if (!live) co_return tl::unexpected(live.error());
     if (!*live) continue;
     if (found) facts.ambiguous = true;
     found = std::move(*live);
   }
-  if (!found || facts.ambiguous) return facts;
+  if (!found || facts.ambiguous) co_return facts;
   auto state = domain::ParseCardState(found->state);
   auto card_network = domain::ParseNetwork(found->network);
   if (!state || !card_network)
-    return core::Fail(core::ErrorCode::kInternal, "stored card is unknown");
+    co_return core::Fail(core::ErrorCode::kInternal, "stored card is unknown");
   auto expiry = vault::OpenExpiry(ctx.keys, *found);
-  if (!expiry) return tl::unexpected(expiry.error());
-  auto consumer = ctx.store.GetConsumer(found->issuer_id, found->consumer_id);
-  if (!consumer) return tl::unexpected(consumer.error());
+  if (!expiry) co_return tl::unexpected(expiry.error());
+  auto consumer = co_await ctx.store.GetConsumer(found->issuer_id, found->consumer_id);
+  if (!consumer) co_return tl::unexpected(consumer.error());
   networks::TokenCardFacts f{*state, *card_network, *expiry, std::nullopt, StepUp(ctx, *found)};
   if (*consumer) f.consumer = domain::ParseConsumerState((*consumer)->state);
   facts.card = f;
-  return facts;
+  co_return facts;
 }
 
 asio::awaitable<Reply> TokenRequest(TspContext& ctx, Request& request) {
@@ -154,7 +154,7 @@ asio::awaitable<Reply> TokenRequest(TspContext& ctx, Request& request) {
   if (!card) co_return http::ErrorReply(card.error());
 
   std::optional<store::CardRecord> found;
-  auto facts = GatherFacts(ctx.registry, *network, *card, found);
+  auto facts = co_await GatherFacts(ctx.registry, *network, *card, found);
   if (!facts) co_return http::ErrorReply(facts.error());
   const networks::TokenVerdict verdict = networks::DecideToken(*facts);
 

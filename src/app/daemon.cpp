@@ -27,6 +27,19 @@
 
 namespace c2p::app {
 
+namespace {
+
+// Ready once everything has started and the store answers with its schema up to date.
+boost::asio::awaitable<core::Result<void>> Readiness(store::Store& db,
+                                                     const std::atomic<bool>& started) {
+  if (!started.load()) {
+    co_return tl::unexpected(core::Error::Make(core::ErrorCode::kUnavailable, "starting"));
+  }
+  co_return co_await db.Ping();
+}
+
+}  // namespace
+
 int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   log::Init(config.log);
   core::metrics::Registry metrics;
@@ -61,14 +74,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   // /readyz answer 200 may drop a file in an inbox at once.
   std::atomic<bool> started{false};
   api::AddServiceRoutes(
-      router,
-      [&db, &started]() -> core::Result<void> {
-        if (!started.load()) {
-          return tl::unexpected(core::Error::Make(core::ErrorCode::kUnavailable, "starting"));
-        }
-        return db.Ping();
-      },
-      metrics);
+      router, [&db, &started] { return Readiness(db, started); }, metrics);
 
   api::AddTokenRoutes(router, **auth, metrics);
 

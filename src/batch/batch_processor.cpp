@@ -196,7 +196,7 @@ asio::awaitable<void> BatchProcessor::Loop() {
 }
 
 asio::awaitable<void> BatchProcessor::ResumeOpenFiles() {
-  auto open = registry_.store.OpenBatchFiles();
+  auto open = co_await registry_.store.OpenBatchFiles();
   if (!open) {
     log::Error("batch.store_failed", {{"error", open.error().message}});
     co_return;
@@ -211,7 +211,7 @@ asio::awaitable<void> BatchProcessor::ResumeOpenFiles() {
 asio::awaitable<void> BatchProcessor::PickUpInboxes() {
   // The work files of open rows are resumed by ResumeOpenFiles, not admitted again.
   std::set<std::pair<std::string, std::string>> open_files;
-  if (auto open = registry_.store.OpenBatchFiles(); open) {
+  if (auto open = co_await registry_.store.OpenBatchFiles(); open) {
     for (const auto& f : *open) open_files.emplace(f.issuer_id, f.file_name);
   } else {
     co_return;  // the store is unavailable: nothing can be admitted either
@@ -301,7 +301,7 @@ asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const s
     co_return;  // stays in work/: admitted again at the next round
   }
   if (!*claimed) {
-    auto existing = registry_.store.GetBatchFile(spool.issuer(), h.batch_id, h.seq_number);
+    auto existing = co_await registry_.store.GetBatchFile(spool.issuer(), h.batch_id, h.seq_number);
     if (existing && *existing && (*existing)->file_name == name) {
       // This very file, already admitted: open (resumed by ResumeOpenFiles) or finished
       // (a leftover of a crash before its removal).
@@ -508,7 +508,7 @@ asio::awaitable<core::Result<void>> BatchProcessor::WriteOutput(const Spool& spo
   if (!writer) co_return tl::unexpected(writer.error());
   std::int64_t after = std::numeric_limits<std::int64_t>::min();
   for (;;) {
-    auto page = registry_.store.BatchResults(file, after, kResultsPage);
+    auto page = co_await registry_.store.BatchResults(file, after, kResultsPage);
     if (!page) co_return tl::unexpected(page.error());
     for (const auto& result : *page) {
       boost::system::error_code ec;

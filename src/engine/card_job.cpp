@@ -10,7 +10,7 @@ boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
     co_return tl::unexpected(
         RunResult(FailedWith("NETWORK_REJECTED", "internal: job without a card")));
   }
-  auto card = store.GetCardByRef(*job.card_ref);
+  auto card = co_await store.GetCardByRef(*job.card_ref);
   if (!card) {
     co_return tl::unexpected(
         RunResult(RetryKeeping(job, "NETWORK_UNAVAILABLE", "store: " + card.error().message)));

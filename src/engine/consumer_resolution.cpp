@@ -21,7 +21,7 @@ boost::asio::awaitable<tl::expected<ResolvedConsumer, RunResult>> ResolveConsume
     store::Store& store, const vault::KeyRing& keys, ConsumerInfoSource* consumer_info,
     const store::JobRecord& job, const std::string& card_id, const ConsumerData& body) {
   ResolvedConsumer out;
-  auto consumer = store.GetConsumer(job.issuer_id, job.consumer_id);
+  auto consumer = co_await store.GetConsumer(job.issuer_id, job.consumer_id);
   if (!consumer) {
     co_return tl::unexpected(RunResult(InternalRetry("store: " + consumer.error().message)));
   }

@@ -80,12 +80,12 @@ asio::awaitable<std::optional<RunResult>> ConsumerUpdateDriver::Update(
 asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job) {
   auto data = co_await Resolve(job);
   if (!data) co_return std::move(data.error());
-  auto profiles = store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
+  auto profiles = co_await store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
   if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
   if (profiles->empty()) {
     co_return FailedWith("NETWORK_REJECTED", "the consumer is no longer enrolled in any network");
   }
-  auto cards = store_.GetConsumerCards(job.issuer_id, job.consumer_id);
+  auto cards = co_await store_.GetConsumerCards(job.issuer_id, job.consumer_id);
   if (!cards) co_return InternalRetry("store: " + cards.error().message);
   boost::json::array updated;
   for (const auto& network : *profiles) {

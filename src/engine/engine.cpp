@@ -117,19 +117,19 @@ std::size_t Engine::BulkCap() const {
   return interactive ? bulk_max_when_interactive_ : bulk_max_;
 }
 
-std::chrono::milliseconds Engine::UntilNextDue() {
+asio::awaitable<std::chrono::milliseconds> Engine::UntilNextDue() {
   const std::int64_t now = UnixMillisNow();
   // A bulk lane at its share has nothing claimable however many of its jobs are due:
   // counting them would spin the loop; the end of a bulk job wakes it instead.
   std::optional<std::int64_t> next;
   for (const auto lane : {store::JobLane::kInteractive, store::JobLane::kBulk}) {
     if (lane == store::JobLane::kBulk && !BulkHasRoom()) continue;
-    auto due = store_.NextJobDue(now, lane);
+    auto due = co_await store_.NextJobDue(now, lane);
     if (due && *due && (!next || **due < *next)) next = **due;
   }
-  if (!next) return options_.idle_poll;
-  return std::clamp(std::chrono::milliseconds(*next - now), std::chrono::milliseconds(0),
-                    options_.idle_poll);
+  if (!next) co_return options_.idle_poll;
+  co_return std::clamp(std::chrono::milliseconds(*next - now), std::chrono::milliseconds(0),
+                       options_.idle_poll);
 }
 
 asio::awaitable<void> Engine::Loop() {
@@ -187,8 +187,8 @@ asio::awaitable<void> Engine::Loop() {
     if (claimed_any) continue;  // more may be due
     // A store that refuses the claim (disk full, PostgreSQL down) would refuse it again at
     // once: the due jobs wait a poll rather than spin the loop and the log.
-    const auto wait =
-        in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll : UntilNextDue();
+    const auto wait = in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll
+                                                                        : co_await UntilNextDue();
     if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
     wake_timer_.expires_after(wait);
     boost::system::error_code ec;

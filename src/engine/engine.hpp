@@ -87,7 +87,7 @@ class Engine {
   // The attempt's outcome was not written: a later claim (this node or another) holds the
   // job now and writes its own.
   void LeaseLost(const store::JobRecord& job);
-  std::chrono::milliseconds UntilNextDue();
+  boost::asio::awaitable<std::chrono::milliseconds> UntilNextDue();
   // The bulk lane's share now: smaller while interactive jobs run.
   std::size_t BulkCap() const;
   bool BulkHasRoom() const { return bulk_in_flight_ < BulkCap(); }

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/block_on.hpp"
 #include "core/metrics.hpp"
 #include "engine/engine.hpp"
 #include "engine/engine_test_jobs.hpp"
@@ -148,7 +149,8 @@ TEST_F(EngineLanesTest, AnInteractiveJobRunsAtOnceWhileTheBulkLaneIsFull) {
   driver.Open();
   ASSERT_TRUE(store::testing::WaitUntil(
       [&] { return driver.EndedCount() == static_cast<std::size_t>(kBulk + 1); }));
-  ASSERT_TRUE(store::testing::WaitUntil([&] { return store_->CountJobs().value() == 0; }));
+  ASSERT_TRUE(
+      store::testing::WaitUntil([&] { return core::BlockOn(store_->CountJobs()).value() == 0; }));
   EXPECT_EQ(driver.MostBulkRunning(), 3);
   engine.Stop();
 }
@@ -184,7 +186,8 @@ TEST_F(EngineLanesTest, TheBulkLaneShrinksWhileInteractiveJobsRunAndGrowsBackAft
   ASSERT_TRUE(store::testing::WaitUntil([&] { return driver.BulkRunning() == 6; }));
   EXPECT_FALSE(activity.Recent());
   driver.Open();
-  ASSERT_TRUE(store::testing::WaitUntil([&] { return store_->CountJobs().value() == 0; }));
+  ASSERT_TRUE(
+      store::testing::WaitUntil([&] { return core::BlockOn(store_->CountJobs()).value() == 0; }));
   EXPECT_EQ(driver.MostBulkRunning(), 6);
   engine.Stop();
 }

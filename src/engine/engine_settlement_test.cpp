@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/block_on.hpp"
 #include "core/metrics.hpp"
 #include "engine/engine.hpp"
 #include "engine/engine_test_jobs.hpp"
@@ -75,11 +76,11 @@ TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
   driver.Open();
   ASSERT_TRUE(store::testing::WaitUntil(
       [&] {
-        auto op = store->GetOperation("ISSUER0001", "op_settle");
+        auto op = core::BlockOn(store->GetOperation("ISSUER0001", "op_settle"));
         return op && *op && (*op)->status == "SUCCESSFUL";
       },
       std::chrono::seconds(30)));
-  EXPECT_EQ(store->CountJobs().value(), 0);
+  EXPECT_EQ(core::BlockOn(store->CountJobs()).value(), 0);
   EXPECT_GE(metrics
                 .GetCounter("c2p_job_settlement_retries_total",
                             "Writes of an attempt's outcome tried again because the store was "

@@ -61,7 +61,7 @@ asio::awaitable<tl::expected<ConsumerData, RunResult>> EnrolDriver::ResolveConsu
 
 asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
   if (!job.card_ref) co_return Failed("NETWORK_REJECTED", "internal: enrolment job without a card");
-  auto card = store_.GetCardByRef(*job.card_ref);
+  auto card = co_await store_.GetCardByRef(*job.card_ref);
   if (!card) co_return InternalRetry("store: " + card.error().message);
   if (!*card) co_return Failed("NETWORK_REJECTED", "internal: the card no longer exists");
   auto connector = connectors_.find((*card)->network);
@@ -86,7 +86,7 @@ asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
   if (!card_data) co_return InternalRetry("sealed card data does not open");
   if (body_name) card_data->name = core::SecretBytes(*body_name);
 
-  auto profiles = store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
+  auto profiles = co_await store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
   if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
 
   Attempt a(job);

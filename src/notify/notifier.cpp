@@ -115,20 +115,20 @@ void Notifier::Stop() {
   client_.reset();
 }
 
-std::chrono::milliseconds Notifier::UntilNextDue() {
-  auto due = store_.NextNotificationDue();
-  if (!due || !*due) return options_.idle_poll;
-  return std::clamp(std::chrono::milliseconds(**due - NowMs()), std::chrono::milliseconds(0),
-                    options_.idle_poll);
+asio::awaitable<std::chrono::milliseconds> Notifier::UntilNextDue() {
+  auto due = co_await store_.NextNotificationDue();
+  if (!due || !*due) co_return options_.idle_poll;
+  co_return std::clamp(std::chrono::milliseconds(**due - NowMs()), std::chrono::milliseconds(0),
+                       options_.idle_poll);
 }
 
-void Notifier::RefreshBacklog() {
+asio::awaitable<void> Notifier::RefreshBacklog() {
   const auto now = std::chrono::steady_clock::now();
-  if (now - backlog_refreshed_ < options_.idle_poll) return;
+  if (now - backlog_refreshed_ < options_.idle_poll) co_return;
   backlog_refreshed_ = now;
-  auto backlog = store_.NotificationBacklogs();
-  auto suspended = store_.SuspendedNotificationIssuers();
-  if (!backlog || !suspended) return;
+  auto backlog = co_await store_.NotificationBacklogs();
+  auto suspended = co_await store_.SuspendedNotificationIssuers();
+  if (!backlog || !suspended) co_return;
   const std::int64_t now_ms = NowMs();
   for (auto& [id, state] : issuers_) {
     state->waiting.Set(0);
@@ -154,14 +154,14 @@ asio::awaitable<void> Notifier::Loop() {
     wake_pending_ = false;
     co_await PackRound();
     const bool claimed_any = co_await ClaimRound();
-    RefreshBacklog();
+    co_await RefreshBacklog();
     if (claimed_any) continue;
     // Due but not claimable (an issuer's concurrency used up, or suspended): a request
     // that ends frees a slot and wakes the loop; a resume is seen at the next poll.
     // A delivery that ended during this round freed a slot or released a card's next
     // notification: look again rather than sleep through it (up to idle_poll).
     if (wake_pending_) continue;
-    const auto wait = UntilNextDue();
+    const auto wait = co_await UntilNextDue();
     wake_timer_.expires_after(wait.count() == 0 ? options_.idle_poll : wait);
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -170,7 +170,7 @@ asio::awaitable<void> Notifier::Loop() {
 
 asio::awaitable<void> Notifier::PackRound() {
   // A read first: an idle notifier must not cost a commit (and its fsync) per poll.
-  auto waiting = store_.CountQueuedNotifications();
+  auto waiting = co_await store_.CountQueuedNotifications();
   if (waiting && *waiting == 0) co_return;
   PackContext context;
   context.render = render_;
@@ -214,7 +214,9 @@ asio::awaitable<bool> Notifier::ClaimRound() {
   }
   if (busy.size() == issuers_.size()) co_return false;
   const std::int64_t now = NowMs();
-  if (auto due = store_.NextNotificationDue(); due && (!*due || **due > now)) co_return false;
+  if (auto due = co_await store_.NextNotificationDue(); due && (!*due || **due > now)) {
+    co_return false;
+  }
   std::vector<store::NotificationMessage> claimed;
   auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
     auto rows = tx.ClaimNotificationMessages(now, now + options_.lease.count(),

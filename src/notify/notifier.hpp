@@ -83,8 +83,8 @@ class Notifier {
   boost::asio::awaitable<void> Settle(const store::NotificationMessage& message, unsigned status,
                                       std::string error,
                                       std::optional<std::chrono::seconds> retry_after);
-  void RefreshBacklog();
-  std::chrono::milliseconds UntilNextDue();
+  boost::asio::awaitable<void> RefreshBacklog();
+  boost::asio::awaitable<std::chrono::milliseconds> UntilNextDue();
 
   store::Store& store_;
   RenderOperation render_;

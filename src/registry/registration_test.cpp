@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/block_on.hpp"
 #include "registry/card_registration.hpp"
 #include "registry/consumer_registration.hpp"
 #include "store/store_test_util.hpp"
@@ -82,10 +83,11 @@ TEST_F(RegistrationTest, ARefusedCardLeavesNothingInASharedTransaction) {
     return {};
   }));
   EXPECT_EQ(refused, core::ErrorCode::kPanAlreadyRegistered);
-  EXPECT_FALSE(store_->GetConsumer(kIssuer, "c2").value());  // not created implicitly
-  EXPECT_FALSE(store_->GetCard(kIssuer, "k2").value());
-  EXPECT_TRUE(store_->GetConsumer(kIssuer, "c3").value());
-  EXPECT_TRUE(store_->GetCard(kIssuer, "k3").value());
+  EXPECT_FALSE(
+      core::BlockOn(store_->GetConsumer(kIssuer, "c2")).value());  // not created implicitly
+  EXPECT_FALSE(core::BlockOn(store_->GetCard(kIssuer, "k2")).value());
+  EXPECT_TRUE(core::BlockOn(store_->GetConsumer(kIssuer, "c3")).value());
+  EXPECT_TRUE(core::BlockOn(store_->GetCard(kIssuer, "k3")).value());
 }
 
 TEST_F(RegistrationTest, ARefusedConsumerLeavesNothingInASharedTransaction) {
@@ -108,7 +110,7 @@ TEST_F(RegistrationTest, ARefusedConsumerLeavesNothingInASharedTransaction) {
     if (r) return core::Fail(core::ErrorCode::kInternal, "a deleted consumer took a PUT");
     return {};
   }));
-  EXPECT_EQ(store_->GetConsumer(kIssuer, "c-del").value()->state, "DELETED");
+  EXPECT_EQ(core::BlockOn(store_->GetConsumer(kIssuer, "c-del")).value()->state, "DELETED");
 }
 
 TEST_F(RegistrationTest, AutoEnrolmentQueuesAConsumersSecondCardInOneTransaction) {
@@ -131,9 +133,10 @@ TEST_F(RegistrationTest, AutoEnrolmentQueuesAConsumersSecondCardInOneTransaction
     EXPECT_EQ(r.enrolment->requestor_type, "D1");
     EXPECT_EQ(r.enrolment->operation, "CLICK_TO_PAY_ENROLMENT");
     EXPECT_EQ(r.card.click_to_pay_status, "ENROLLING");
-    EXPECT_EQ(store_->GetCard(kIssuer, r.card.card_id).value()->click_to_pay_status, "ENROLLING");
+    EXPECT_EQ(core::BlockOn(store_->GetCard(kIssuer, r.card.card_id)).value()->click_to_pay_status,
+              "ENROLLING");
   }
-  EXPECT_EQ(store_->CountJobs().value(), 2);
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 2);
   // The same registration again starts nothing.
   ASSERT_TRUE(Write([&](store::WriteTx& tx) -> core::Result<void> {
     auto r = RegisterCard(*ctx_, tx, kIssuer, "ka", Body("c-auto"), a, "corr");
@@ -141,7 +144,7 @@ TEST_F(RegistrationTest, AutoEnrolmentQueuesAConsumersSecondCardInOneTransaction
     if (r->created || r->enrolment) return core::Fail(core::ErrorCode::kInternal, "re-enrolled");
     return {};
   }));
-  EXPECT_EQ(store_->CountJobs().value(), 2);
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 2);
 }
 
 TEST_F(RegistrationTest, WithoutAutoEnrolmentNothingStarts) {
@@ -152,8 +155,9 @@ TEST_F(RegistrationTest, WithoutAutoEnrolmentNothingStarts) {
     if (r->enrolment) return core::Fail(core::ErrorCode::kInternal, "enrolment started");
     return {};
   }));
-  EXPECT_EQ(store_->CountJobs().value(), 0);
-  EXPECT_EQ(store_->GetCard(kIssuer, "ka").value()->click_to_pay_status, "NOT_ENROLLED");
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 0);
+  EXPECT_EQ(core::BlockOn(store_->GetCard(kIssuer, "ka")).value()->click_to_pay_status,
+            "NOT_ENROLLED");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/block_on.hpp"
 #include "store/store.hpp"
 #include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
@@ -70,7 +71,7 @@ TEST_P(BatchQueriesTest, AKeyIsTakenOnceUnlessItsFileWasRejected) {
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.UpdateBatchFile(first); }));
   BatchFileRecord corrected = File("B1-1-300.json");
   EXPECT_TRUE(Claim(corrected));
-  auto row = store_->GetBatchFile("ISSUER0001", "B1", "1");
+  auto row = core::BlockOn(store_->GetBatchFile("ISSUER0001", "B1", "1"));
   ASSERT_TRUE(row && *row);
   EXPECT_EQ((*row)->file_name, "B1-1-300.json");
   EXPECT_EQ((*row)->status, "PROCESSING");
@@ -97,20 +98,20 @@ TEST_P(BatchQueriesTest, ProgressAndResultsReadBackInRowOrder) {
     f.last_row_id = 7;
     return tx.UpdateBatchFile(f);
   }));
-  auto open = store_->OpenBatchFiles();
+  auto open = core::BlockOn(store_->OpenBatchFiles());
   ASSERT_TRUE(open);
   ASSERT_EQ(open->size(), 1U);
   EXPECT_EQ(open->front().last_row_id, 7);
   EXPECT_EQ(open->front().ok, 2);
 
-  auto page = store_->BatchResults(f, 3, 10);
+  auto page = core::BlockOn(store_->BatchResults(f, 3, 10));
   ASSERT_TRUE(page);
   ASSERT_EQ(page->size(), 2U);
   EXPECT_EQ((*page)[0].row_id, 5);
   EXPECT_EQ((*page)[1].result, "{\"rowId\":7}");
 
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.DeleteBatchResults(f); }));
-  auto none = store_->BatchResults(f, 0, 10);
+  auto none = core::BlockOn(store_->BatchResults(f, 0, 10));
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->empty());
 }
@@ -132,7 +133,7 @@ TEST_P(BatchQueriesTest, AFailedPartIsUndoneAloneAndTheUnitGoesOn) {
     EXPECT_FALSE(undone);
     return tx.InsertBatchResult(f, {4, "after"});
   }));
-  auto rows = store_->BatchResults(f, 0, 10);
+  auto rows = core::BlockOn(store_->BatchResults(f, 0, 10));
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 2U);
   EXPECT_EQ((*rows)[0].result, "kept");

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/block_on.hpp"
 #include "store/store.hpp"
 #include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
@@ -70,7 +71,7 @@ class EngineQueriesTest : public ::testing::TestWithParam<testing::Backend> {
   }
 
   std::optional<std::int64_t> NextDue(std::int64_t now, JobLane lane = JobLane::kInteractive) {
-    return store_->NextJobDue(now, lane).value();
+    return core::BlockOn(store_->NextJobDue(now, lane)).value();
   }
 
   testing::TestDatabase db_{GetParam()};
@@ -89,7 +90,7 @@ TEST_P(EngineQueriesTest, ConsumerHasJobWhileAnyIsQueued) {
     if (!free || *free) return core::Fail(core::ErrorCode::kInternal, "c2 should be free");
     return {};
   }));
-  EXPECT_EQ(store_->CountJobs().value(), 2);
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 2);
 }
 
 TEST_P(EngineQueriesTest, OnlyTheHeadOfAConsumersQueueIsClaimed) {
@@ -197,14 +198,14 @@ TEST_P(EngineQueriesTest, AHolderWhoseLeaseWasTakenOverWritesNothing) {
   }));
   EXPECT_FALSE(rescheduled);
   EXPECT_FALSE(deleted);
-  EXPECT_EQ(store_->CountJobs().value(), 1);
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 1);
   // The current holder's writes go through, with its own progress.
   ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.RescheduleJob(second[0], 3'000, "{}")); }));
   auto third = Claim(3'000, 4'000, 10);
   ASSERT_EQ(third.size(), 1U);
   EXPECT_EQ(third[0].progress, "{}");
   ASSERT_TRUE(Write([&](WriteTx& tx) { return Held(tx.DeleteJob(third[0])); }));
-  EXPECT_EQ(store_->CountJobs().value(), 0);
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 0);
 }
 
 TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
@@ -228,22 +229,22 @@ TEST_P(EngineQueriesTest, TerminalStateIsWrittenOnceAndTheJobGoes) {
     if (!finished || *finished) return core::Fail(core::ErrorCode::kInternal, "ended twice");
     return tx.PutNetworkProfile("ISSUER0001", "c1", "VISA", 300);  // idempotent
   }));
-  auto op = store_->GetOperation("ISSUER0001", "op_1").value();
+  auto op = core::BlockOn(store_->GetOperation("ISSUER0001", "op_1")).value();
   ASSERT_TRUE(op);
   EXPECT_EQ(op->status, "SUCCESSFUL");
   EXPECT_EQ(op->end_ms, 200);
   EXPECT_EQ(op->details_json, R"({"digitalCardId":"dc_1"})");
-  EXPECT_EQ(store_->CountJobs().value(), 0);
+  EXPECT_EQ(core::BlockOn(store_->CountJobs()).value(), 0);
   EXPECT_FALSE(NextDue(1'000'000));
-  EXPECT_EQ(store_->GetNetworkProfiles("ISSUER0001", "c1").value(),
+  EXPECT_EQ(core::BlockOn(store_->GetNetworkProfiles("ISSUER0001", "c1")).value(),
             (std::vector<std::string>{"VISA"}));
-  EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c2").value().empty());
+  EXPECT_TRUE(core::BlockOn(store_->GetNetworkProfiles("ISSUER0001", "c2")).value().empty());
   // An opted-out consumer's profile goes; deleting it again is harmless.
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(
         Write([](WriteTx& tx) { return tx.DeleteNetworkProfile("ISSUER0001", "c1", "VISA"); }));
   }
-  EXPECT_TRUE(store_->GetNetworkProfiles("ISSUER0001", "c1").value().empty());
+  EXPECT_TRUE(core::BlockOn(store_->GetNetworkProfiles("ISSUER0001", "c1")).value().empty());
 }
 
 // Another node on the same store hears each operation that ends (PostgreSQL NOTIFY at

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/block_on.hpp"
 #include "store/store.hpp"
 #include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
@@ -128,12 +129,12 @@ TEST_P(NotificationQueriesTest, OneOpenNotificationPerCardInTheOrderOperationsEn
   ASSERT_TRUE(Write(
       [&](WriteTx& tx) { return tx.EndNotificationMessage(m1, "DELIVERED", 600, std::nullopt); }));
   EXPECT_EQ(Ops(Packable()), (std::vector<std::string>{"op_b", "op_d"}));
-  auto delivered = store_->GetNotificationMessage(m1).value();
+  auto delivered = core::BlockOn(store_->GetNotificationMessage(m1)).value();
   ASSERT_TRUE(delivered);
   EXPECT_EQ(delivered->state, "DELIVERED");
   EXPECT_EQ(delivered->operations, 2);
   EXPECT_EQ(delivered->ended_ms, 600);
-  EXPECT_FALSE(store_->NextNotificationDue().value());
+  EXPECT_FALSE(core::BlockOn(store_->NextNotificationDue()).value());
 }
 
 TEST_P(NotificationQueriesTest, SuspensionHoldsAnIssuerAndResumingMakesItDue) {
@@ -144,7 +145,7 @@ TEST_P(NotificationQueriesTest, SuspensionHoldsAnIssuerAndResumingMakesItDue) {
   const auto m1 = Pack("ISSUER0001", {packable[0].notification_id}, "w1", 10);
   Pack("ISSUER0002", {packable[1].notification_id}, "w2", 10);
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.SuspendNotifications("ISSUER0001", 5, "410"); }));
-  EXPECT_EQ(store_->SuspendedNotificationIssuers().value(),
+  EXPECT_EQ(core::BlockOn(store_->SuspendedNotificationIssuers()).value(),
             (std::vector<std::string>{"ISSUER0001"}));
   Queue("ISSUER0001", "card:9", "op_c", 11);
   EXPECT_TRUE(Packable().empty());  // op_c's issuer is suspended
@@ -154,7 +155,7 @@ TEST_P(NotificationQueriesTest, SuspensionHoldsAnIssuerAndResumingMakesItDue) {
   ASSERT_TRUE(Write(
       [&](WriteTx& tx) { return tx.RescheduleNotificationMessage(m1, 9'999, std::nullopt); }));
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.ResumeNotifications("ISSUER0001", 200); }));
-  EXPECT_TRUE(store_->SuspendedNotificationIssuers().value().empty());
+  EXPECT_TRUE(core::BlockOn(store_->SuspendedNotificationIssuers()).value().empty());
   EXPECT_EQ(Ops(Packable()), (std::vector<std::string>{"op_c"}));
   auto resumed = Claim(200);
   ASSERT_EQ(resumed.size(), 1U);
@@ -174,13 +175,16 @@ TEST_P(NotificationQueriesTest, PerIssuerLimitsAndBusyIssuers) {
   auto claimed = Claim(10, 2, {"ISSUER0002"});
   ASSERT_EQ(claimed.size(), 2U);
   for (const auto& m : claimed) EXPECT_EQ(m.issuer_id, "ISSUER0001");
-  auto backlog = store_->NotificationBacklogs().value();
+  auto backlog = core::BlockOn(store_->NotificationBacklogs()).value();
   ASSERT_EQ(backlog.size(), 2U);
   EXPECT_EQ(backlog[0].issuer_id, "ISSUER0001");
   EXPECT_EQ(backlog[0].waiting, 3);
   EXPECT_EQ(backlog[0].oldest_created_ms, 10);
-  EXPECT_EQ(store_->ListNotificationMessages("ISSUER0002", "PENDING", "", 10).value().size(), 3U);
-  EXPECT_EQ(store_->ListNotificationMessages("", "", "", 4).value().size(), 4U);
+  EXPECT_EQ(core::BlockOn(store_->ListNotificationMessages("ISSUER0002", "PENDING", "", 10))
+                .value()
+                .size(),
+            3U);
+  EXPECT_EQ(core::BlockOn(store_->ListNotificationMessages("", "", "", 4)).value().size(), 4U);
 }
 
 TEST_P(NotificationQueriesTest, DeadMessagesFreeTheCardAndCanBeRedelivered) {
@@ -193,7 +197,7 @@ TEST_P(NotificationQueriesTest, DeadMessagesFreeTheCardAndCanBeRedelivered) {
   }));
   // A dead letter no longer holds the card's later notifications back.
   EXPECT_EQ(Ops(Packable()), (std::vector<std::string>{"op_b"}));
-  auto dead = store_->ListNotificationMessages("ISSUER0001", "DEAD", "", 10).value();
+  auto dead = core::BlockOn(store_->ListNotificationMessages("ISSUER0001", "DEAD", "", 10)).value();
   ASSERT_EQ(dead.size(), 1U);
   EXPECT_EQ(dead[0].last_error, "HTTP 500");
   bool redelivered = false;

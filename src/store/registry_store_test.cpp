@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/block_on.hpp"
 #include "store/store.hpp"
 #include "store/store_test_backends.hpp"
 #include "store/store_test_util.hpp"
@@ -62,13 +63,13 @@ TEST_P(RegistryQueriesTest, ConsumerRoundTripsAndReplaceKeepsCreation) {
   replaced.created_ms = 50;
   replaced.updated_ms = 60;
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.PutConsumer(replaced); }));
-  auto got = store_->GetConsumer("ISSUER0001", "c1").value();
+  auto got = core::BlockOn(store_->GetConsumer("ISSUER0001", "c1")).value();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->state, "INACTIVE");
   EXPECT_FALSE(got->personal_information);  // replaced by nothing
   EXPECT_EQ(got->created_ms, 1);
   EXPECT_EQ(got->updated_ms, 60);
-  EXPECT_FALSE(store_->GetConsumer("ISSUER0002", "c1").value());  // per issuer
+  EXPECT_FALSE(core::BlockOn(store_->GetConsumer("ISSUER0002", "c1")).value());  // per issuer
 }
 
 TEST_P(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
@@ -95,7 +96,7 @@ TEST_P(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
     if (auto u = tx.UpdateCard(**card); !u) return u;
     return tx.RetirePan("ISSUER0001", "idx-a");
   }));
-  EXPECT_TRUE(store_->GetCard("ISSUER0001", "card1").value()->state == "DELETED");
+  EXPECT_TRUE(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->state == "DELETED");
   std::int64_t second = 0;
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
     EXPECT_TRUE(tx.IsPanRetired("ISSUER0001", "idx-a").value());
@@ -107,13 +108,13 @@ TEST_P(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
     return {};
   }));
   EXPECT_GT(second, first);
-  auto newest = store_->GetCard("ISSUER0001", "card1").value();
+  auto newest = core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value();
   ASSERT_TRUE(newest);
   EXPECT_EQ(newest->card_ref, second);
   EXPECT_EQ(newest->state, "ACTIVE");
   EXPECT_EQ(newest->pan, (Blob{1, 2, 3}));
   // The consumer's list shows each cardId once, as its newest incarnation.
-  auto cards = store_->GetConsumerCards("ISSUER0001", "c1").value();
+  auto cards = core::BlockOn(store_->GetConsumerCards("ISSUER0001", "c1")).value();
   ASSERT_EQ(cards.size(), 1u);
   EXPECT_EQ(cards[0].card_ref, second);
 }
@@ -135,22 +136,23 @@ TEST_P(RegistryQueriesTest, NewestIncarnationAcrossConsumers) {
   ASSERT_TRUE(Write(
       [](WriteTx& tx) { return tx.InsertCard(Card("card1", "idx-a", "c1")).map([](auto) {}); }));
   ASSERT_TRUE(delete_card("card1"));
-  EXPECT_EQ(store_->GetConsumerCards("ISSUER0001", "c1").value().size(), 1u);  // deleted, shown
+  EXPECT_EQ(core::BlockOn(store_->GetConsumerCards("ISSUER0001", "c1")).value().size(),
+            1u);  // deleted, shown
   ASSERT_TRUE(Write(
       [](WriteTx& tx) { return tx.InsertCard(Card("card1", "idx-b", "c2")).map([](auto) {}); }));
-  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->consumer_id, "c2");
-  EXPECT_TRUE(store_->GetConsumerCards("ISSUER0001", "c1").value().empty());
-  ASSERT_EQ(store_->GetConsumerCards("ISSUER0001", "c2").value().size(), 1u);
+  EXPECT_EQ(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->consumer_id, "c2");
+  EXPECT_TRUE(core::BlockOn(store_->GetConsumerCards("ISSUER0001", "c1")).value().empty());
+  ASSERT_EQ(core::BlockOn(store_->GetConsumerCards("ISSUER0001", "c2")).value().size(), 1u);
   ASSERT_TRUE(delete_card("card1"));
-  auto newest = store_->GetCard("ISSUER0001", "card1").value();
+  auto newest = core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value();
   ASSERT_TRUE(newest);
   EXPECT_EQ(newest->consumer_id, "c2");
   EXPECT_EQ(newest->state, "DELETED");
-  EXPECT_TRUE(store_->GetConsumerCards("ISSUER0001", "c1").value().empty());
-  auto c2_cards = store_->GetConsumerCards("ISSUER0001", "c2").value();
+  EXPECT_TRUE(core::BlockOn(store_->GetConsumerCards("ISSUER0001", "c1")).value().empty());
+  auto c2_cards = core::BlockOn(store_->GetConsumerCards("ISSUER0001", "c2")).value();
   ASSERT_EQ(c2_cards.size(), 1u);
   EXPECT_EQ(c2_cards[0].state, "DELETED");
-  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card2").value());
+  EXPECT_FALSE(core::BlockOn(store_->GetCard("ISSUER0001", "card2")).value());
 }
 
 // Migration 3: a card's digital card id round-trips, finds the card in its network
@@ -164,9 +166,9 @@ TEST_P(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
     ref = *inserted;
     return {};
   }));
-  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id);
-  EXPECT_EQ(store_->GetLiveCardByPan("ISSUER0001", "idx-a").value()->card_ref, ref);
-  EXPECT_FALSE(store_->GetLiveCardByPan("ISSUER0002", "idx-a").value());
+  EXPECT_FALSE(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->digital_card_id);
+  EXPECT_EQ(core::BlockOn(store_->GetLiveCardByPan("ISSUER0001", "idx-a")).value()->card_ref, ref);
+  EXPECT_FALSE(core::BlockOn(store_->GetLiveCardByPan("ISSUER0002", "idx-a")).value());
 
   const TokenEventRecord event{"VISA", "ev_1", "ACTIVATED", ref, "op_1", 5};
   ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
@@ -185,19 +187,22 @@ TEST_P(RegistryQueriesTest, DigitalCardIdAndTokenEventsAreRecordedOnce) {
     EXPECT_FALSE(tx.FindCardByDigitalCard("MASTERCARD", "vdc_1").value());
     return {};
   }));
-  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_1");
-  EXPECT_FALSE(store_->GetLiveCardByPan("ISSUER0001", "idx-a").value());
+  EXPECT_EQ(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->digital_card_id,
+            "vdc_1");
+  EXPECT_FALSE(core::BlockOn(store_->GetLiveCardByPan("ISSUER0001", "idx-a")).value());
 
   // The engine's end of an operation: no id keeps the recorded one, an empty one clears it.
   auto set = [&](std::optional<std::string> dc) {
     return Write([&](WriteTx& tx) { return tx.SetCardClickToPay(ref, "ENROLLED", 7, dc); });
   };
   ASSERT_TRUE(set(std::nullopt));
-  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_1");
+  EXPECT_EQ(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->digital_card_id,
+            "vdc_1");
   ASSERT_TRUE(set(std::string()));
-  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id);
+  EXPECT_FALSE(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->digital_card_id);
   ASSERT_TRUE(set(std::string("vdc_2")));
-  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->digital_card_id, "vdc_2");
+  EXPECT_EQ(core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->digital_card_id,
+            "vdc_2");
 }
 
 TEST_P(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {
@@ -209,15 +214,18 @@ TEST_P(RegistryQueriesTest, SuspendedTokenIsKeptWithTheCard) {
     if (!inserted) return tl::unexpected(inserted.error());
     return {};
   }));
-  auto card = store_->GetCard("ISSUER0001", "card1").value();
+  auto card = core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value();
   ASSERT_TRUE(card);
   EXPECT_FALSE(card->suspended_digital_card_id);
   card->suspended_digital_card_id = "vdc_1";
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.UpdateCard(*card); }));
-  EXPECT_EQ(store_->GetCard("ISSUER0001", "card1").value()->suspended_digital_card_id, "vdc_1");
+  EXPECT_EQ(
+      core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->suspended_digital_card_id,
+      "vdc_1");
   card->suspended_digital_card_id.reset();
   ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.UpdateCard(*card); }));
-  EXPECT_FALSE(store_->GetCard("ISSUER0001", "card1").value()->suspended_digital_card_id);
+  EXPECT_FALSE(
+      core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value()->suspended_digital_card_id);
 }
 
 TEST_P(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
@@ -235,28 +243,30 @@ TEST_P(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
     op.end_ms = 100 + i;
     ASSERT_TRUE(Write([op](WriteTx& tx) { return tx.InsertOperation(op); }));
   }
-  auto page =
-      store_->ListOperations("ISSUER0001", Store::OperationOwner::kCard, "card1", 1, 2).value();
+  auto page = core::BlockOn(
+                  store_->ListOperations("ISSUER0001", Store::OperationOwner::kCard, "card1", 1, 2))
+                  .value();
   ASSERT_EQ(page.size(), 2u);
   EXPECT_EQ(page[0].operation_id, "op3");
   EXPECT_EQ(page[1].operation_id, "op2");
   EXPECT_FALSE(page[0].reason);
   // A card's operations are not the consumer's own.
-  EXPECT_TRUE(store_->ListOperations("ISSUER0001", Store::OperationOwner::kConsumer, "c1", 0, 10)
+  EXPECT_TRUE(core::BlockOn(store_->ListOperations("ISSUER0001", Store::OperationOwner::kConsumer,
+                                                   "c1", 0, 10))
                   .value()
                   .empty());
-  EXPECT_FALSE(store_->GetOperation("ISSUER0002", "op1").value());
-  EXPECT_EQ(store_->GetOperation("ISSUER0001", "op1").value()->start_ms, 101);
+  EXPECT_FALSE(core::BlockOn(store_->GetOperation("ISSUER0002", "op1")).value());
+  EXPECT_EQ(core::BlockOn(store_->GetOperation("ISSUER0001", "op1")).value()->start_ms, 101);
 }
 
 TEST_P(RegistryQueriesTest, IdempotencyRecordIsPerIssuer) {
   IdempotencyRecord r{"ISSUER0001", "key-1", "hash", 201, "[]", "{}", 5};
   ASSERT_TRUE(Write([r](WriteTx& tx) { return tx.PutIdempotency(r); }));
-  auto got = store_->GetIdempotency("ISSUER0001", "key-1").value();
+  auto got = core::BlockOn(store_->GetIdempotency("ISSUER0001", "key-1")).value();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->status, 201);
   EXPECT_EQ(got->request_hash, "hash");
-  EXPECT_FALSE(store_->GetIdempotency("ISSUER0002", "key-1").value());
+  EXPECT_FALSE(core::BlockOn(store_->GetIdempotency("ISSUER0002", "key-1")).value());
 }
 
 TEST_P(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompareAndSwap) {
@@ -270,16 +280,16 @@ TEST_P(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompa
     if (!ref) return tl::unexpected(ref.error());
     return {};
   }));
-  auto first = store_->ListSealedRows(nullptr, 2).value();
+  auto first = core::BlockOn(store_->ListSealedRows(nullptr, 2)).value();
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].kind, SealedRow::Kind::kCard);
   EXPECT_EQ(first[0].fields.size(), 3u);  // pan, exp, name
   EXPECT_EQ(first[1].kind, SealedRow::Kind::kConsumer);
   EXPECT_EQ(first[1].row_id, "c1");
-  auto second = store_->ListSealedRows(&first[1], 2).value();
+  auto second = core::BlockOn(store_->ListSealedRows(&first[1], 2)).value();
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].row_id, "c2");
-  EXPECT_TRUE(store_->ListSealedRows(&second[0], 2).value().empty());
+  EXPECT_TRUE(core::BlockOn(store_->ListSealedRows(&second[0], 2)).value().empty());
 
   const SealedRow card = first[0];
   bool swapped = false;
@@ -291,7 +301,7 @@ TEST_P(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompa
   }));
   EXPECT_TRUE(swapped);
   EXPECT_FALSE(stale);
-  auto after = store_->GetCard("ISSUER0001", "card1").value();
+  auto after = core::BlockOn(store_->GetCard("ISSUER0001", "card1")).value();
   EXPECT_EQ(after->pan, (Blob{6, 6}));
   EXPECT_EQ(after->exp, (Blob{4, 5}));
 }

@@ -7,6 +7,12 @@
 // savepoint, so one failing unit never spoils the others) and makes the batch durable
 // with one fsync. Write() completes only after the batch holding its unit is durable:
 // "acknowledged" always means "on disk".
+//
+// Reads are awaitable (`Reading<T>`): on PostgreSQL a read is sent without blocking and
+// its caller's coroutine waits for the answer on its own reactor, so one slow answer does
+// not stall the other requests of that thread; on SQLite (a local file) the read runs at
+// once and the coroutine resumes without suspending. Callers outside any reactor (the
+// tools, start-up, tests) use core::BlockOn.
 
 #include <chrono>
 #include <functional>
@@ -26,6 +32,9 @@
 #include "store/registry_records.hpp"
 
 namespace c2p::store {
+
+template <typename T>
+using Reading = boost::asio::awaitable<core::Result<T>>;
 
 // Typed mutations available to a unit of work. Later features add their own methods here
 // (consumers, cards, operations, jobs...), implemented by every backend.
@@ -195,66 +204,65 @@ class Store {
   }
 
   // Reads see every acknowledged write.
-  virtual core::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  virtual Reading<std::optional<std::string>> GetSetting(std::string_view key) = 0;
 
   // --- Registry reads (see WriteTx for their meaning).
-  virtual core::Result<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
-                                                                  std::string_view consumer) = 0;
-  virtual core::Result<std::optional<CardRecord>> GetCard(std::string_view issuer,
-                                                          std::string_view card_id) = 0;
-  virtual core::Result<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
-                                                                 std::string_view consumer) = 0;
+  virtual Reading<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
+                                                             std::string_view consumer) = 0;
+  virtual Reading<std::optional<CardRecord>> GetCard(std::string_view issuer,
+                                                     std::string_view card_id) = 0;
+  virtual Reading<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
+                                                            std::string_view consumer) = 0;
   // One incarnation of a card by its card_ref, live or deleted.
-  virtual core::Result<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) = 0;
-  virtual core::Result<std::optional<CardRecord>> GetLiveCardByPan(std::string_view issuer,
-                                                                   std::string_view pan_index) = 0;
-  virtual core::Result<std::optional<OperationRecord>> GetOperation(
-      std::string_view issuer, std::string_view operation_id) = 0;
+  virtual Reading<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) = 0;
+  virtual Reading<std::optional<CardRecord>> GetLiveCardByPan(std::string_view issuer,
+                                                              std::string_view pan_index) = 0;
+  virtual Reading<std::optional<OperationRecord>> GetOperation(std::string_view issuer,
+                                                               std::string_view operation_id) = 0;
   // Most recent first. A consumer's list holds its own operations, not its cards'.
   enum class OperationOwner { kCard, kConsumer };
-  virtual core::Result<std::vector<OperationRecord>> ListOperations(std::string_view issuer,
-                                                                    OperationOwner owner,
-                                                                    std::string_view owner_id,
-                                                                    int offset, int limit) = 0;
-  virtual core::Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
-                                                                        std::string_view key) = 0;
+  virtual Reading<std::vector<OperationRecord>> ListOperations(std::string_view issuer,
+                                                               OperationOwner owner,
+                                                               std::string_view owner_id,
+                                                               int offset, int limit) = 0;
+  virtual Reading<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
+                                                                   std::string_view key) = 0;
   // Rows holding sealed data, in a stable order, `limit` at a time: pass the last row of
   // a page as `after` for the next (nullptr for the first page).
-  virtual core::Result<std::vector<SealedRow>> ListSealedRows(const SealedRow* after,
-                                                              int limit) = 0;
+  virtual Reading<std::vector<SealedRow>> ListSealedRows(const SealedRow* after, int limit) = 0;
 
   // --- Engine reads.
   // The networks ("VISA", "MASTERCARD") where the consumer has a Click to Pay profile.
-  virtual core::Result<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
-                                                                    std::string_view consumer) = 0;
-  virtual core::Result<std::int64_t> CountJobs() = 0;
+  virtual Reading<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
+                                                               std::string_view consumer) = 0;
+  virtual Reading<std::int64_t> CountJobs() = 0;
   // The earliest due time of a job of `lane` not leased at `now_ms`, nullopt when none.
-  virtual core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms,
-                                                               JobLane lane) = 0;
+  virtual Reading<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms, JobLane lane) = 0;
 
   // --- Notification reads. Lists are most recent first; empty filters match everything.
-  virtual core::Result<std::vector<NotificationMessage>> ListNotificationMessages(
+  virtual Reading<std::vector<NotificationMessage>> ListNotificationMessages(
       std::string_view issuer, std::string_view state, std::string_view card_id, int limit) = 0;
-  virtual core::Result<std::optional<NotificationMessage>> GetNotificationMessage(
+  virtual Reading<std::optional<NotificationMessage>> GetNotificationMessage(
       std::int64_t message_id) = 0;
   // The earliest next attempt of a PENDING message, nullopt when none.
-  virtual core::Result<std::optional<std::int64_t>> NextNotificationDue() = 0;
-  virtual core::Result<std::int64_t> CountQueuedNotifications() = 0;
-  virtual core::Result<std::vector<NotificationBacklog>> NotificationBacklogs() = 0;
-  virtual core::Result<std::vector<std::string>> SuspendedNotificationIssuers() = 0;
+  virtual Reading<std::optional<std::int64_t>> NextNotificationDue() = 0;
+  virtual Reading<std::int64_t> CountQueuedNotifications() = 0;
+  virtual Reading<std::vector<NotificationBacklog>> NotificationBacklogs() = 0;
+  virtual Reading<std::vector<std::string>> SuspendedNotificationIssuers() = 0;
 
   // --- Batch file reads.
-  virtual core::Result<std::optional<BatchFileRecord>> GetBatchFile(
-      std::string_view issuer, std::string_view batch_id, std::string_view seq_number) = 0;
+  virtual Reading<std::optional<BatchFileRecord>> GetBatchFile(std::string_view issuer,
+                                                               std::string_view batch_id,
+                                                               std::string_view seq_number) = 0;
   // RECEIVED or PROCESSING, oldest first: what a restart resumes.
-  virtual core::Result<std::vector<BatchFileRecord>> OpenBatchFiles() = 0;
+  virtual Reading<std::vector<BatchFileRecord>> OpenBatchFiles() = 0;
   // Up to `limit` results after `after_row_id`, in rowId order.
-  virtual core::Result<std::vector<BatchRecordResult>> BatchResults(const BatchFileRecord& file,
-                                                                    std::int64_t after_row_id,
-                                                                    int limit) = 0;
+  virtual Reading<std::vector<BatchRecordResult>> BatchResults(const BatchFileRecord& file,
+                                                               std::int64_t after_row_id,
+                                                               int limit) = 0;
 
   // Cheap liveness probe used by /readyz: store reachable and migrations applied.
-  virtual core::Result<void> Ping() = 0;
+  virtual Reading<void> Ping() = 0;
 
   // Version of the newest migration applied.
   virtual int SchemaVersion() const = 0;

@@ -16,6 +16,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/block_on.hpp"
 #include "store/postgres/migrations.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/store_test_backends.hpp"
@@ -66,7 +67,7 @@ TEST(OpenStore, CreatesFileAtNewestSchemaVersion) {
   auto store = OpenStore("sqlite:" + dir.File("c2p.db"), {}, registry);
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ((*store)->SchemaVersion(), sqlite::NewestMigrationVersion());
-  EXPECT_TRUE((*store)->Ping());
+  EXPECT_TRUE(core::BlockOn((*store)->Ping()));
 }
 
 TEST(OpenStore, StoreFilesAreOwnerOnly) {
@@ -151,13 +152,13 @@ class StoreTest : public ::testing::TestWithParam<testing::Backend> {
 TEST_P(StoreTest, GetSettingSeesAcknowledgedWrite) {
   auto write = Start(PutSetting("store.id", "abc"));
   ASSERT_TRUE(Await(write));
-  auto value = store_->GetSetting("store.id");
+  auto value = core::BlockOn(store_->GetSetting("store.id"));
   ASSERT_TRUE(value) << value.error().message;
   EXPECT_EQ(*value, "abc");
 }
 
 TEST_P(StoreTest, GetSettingOfMissingKeyIsEmpty) {
-  auto value = store_->GetSetting("nothing.here");
+  auto value = core::BlockOn(store_->GetSetting("nothing.here"));
   ASSERT_TRUE(value) << value.error().message;
   EXPECT_FALSE(value->has_value());
 }
@@ -167,7 +168,7 @@ TEST_P(StoreTest, PutSettingOverwritesAndKeepsEmptyValues) {
   ASSERT_TRUE(Await(first));
   auto second = Start(PutSetting("k", ""));
   ASSERT_TRUE(Await(second));
-  auto value = store_->GetSetting("k");
+  auto value = core::BlockOn(store_->GetSetting("k"));
   ASSERT_TRUE(value) << value.error().message;
   EXPECT_EQ(*value, "");
 }
@@ -195,7 +196,7 @@ TEST_P(StoreTest, GroupCommitBatchesConcurrentWrites) {
   EXPECT_GT(sizes.count, sizes.cumulative[0]);
   EXPECT_LT(sizes.count, static_cast<std::uint64_t>(kWrites));
   for (int i = 0; i < kWrites; i += 37) {
-    auto value = store_->GetSetting("k" + std::to_string(i));
+    auto value = core::BlockOn(store_->GetSetting("k" + std::to_string(i)));
     ASSERT_TRUE(value) << value.error().message;
     EXPECT_EQ(*value, "v");
   }
@@ -217,9 +218,9 @@ TEST_P(StoreTest, FailingUnitIsRolledBackWhileBatchMatesCommit) {
   EXPECT_EQ(failed.error().code, ErrorCode::kCardIdInUse);
   EXPECT_TRUE(Await(after));
 
-  EXPECT_EQ(store_->GetSetting("before").value(), "1");
-  EXPECT_EQ(store_->GetSetting("after").value(), "1");
-  EXPECT_FALSE(store_->GetSetting("failing").value().has_value());
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("before")).value(), "1");
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("after")).value(), "1");
+  EXPECT_FALSE(core::BlockOn(store_->GetSetting("failing")).value().has_value());
   // The three went in one transaction: one batch of 3 besides the holding unit's.
   EXPECT_EQ(BatchSizes().Take().count, 2u);
 }
@@ -237,8 +238,8 @@ TEST_P(StoreTest, ThrowingUnitFailsAloneAsInternal) {
   ASSERT_FALSE(thrown);
   EXPECT_EQ(thrown.error().code, ErrorCode::kInternal);
   EXPECT_TRUE(Await(fine));
-  EXPECT_FALSE(store_->GetSetting("thrown").value().has_value());
-  EXPECT_EQ(store_->GetSetting("fine").value(), "1");
+  EXPECT_FALSE(core::BlockOn(store_->GetSetting("thrown")).value().has_value());
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("fine")).value(), "1");
 }
 
 TEST_P(StoreTest, CloseCommitsQueuedUnits) {
@@ -262,8 +263,8 @@ TEST_P(StoreTest, CloseCommitsQueuedUnits) {
   EXPECT_TRUE(Await(first));
   EXPECT_TRUE(Await(second));
   store_ = Open();
-  EXPECT_EQ(store_->GetSetting("first").value(), "1");
-  EXPECT_EQ(store_->GetSetting("second").value(), "1");
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("first")).value(), "1");
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("second")).value(), "1");
 }
 
 TEST_P(StoreTest, WriteAfterCloseIsUnavailable) {
@@ -273,8 +274,8 @@ TEST_P(StoreTest, WriteAfterCloseIsUnavailable) {
   auto written = Await(write);
   ASSERT_FALSE(written);
   EXPECT_EQ(written.error().code, ErrorCode::kUnavailable);
-  EXPECT_EQ(store_->GetSetting("k").error().code, ErrorCode::kUnavailable);
-  EXPECT_FALSE(store_->Ping());
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("k")).error().code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(core::BlockOn(store_->Ping()));
 }
 
 TEST_P(StoreTest, AcknowledgedWritesSurviveReopen) {
@@ -282,7 +283,7 @@ TEST_P(StoreTest, AcknowledgedWritesSurviveReopen) {
   ASSERT_TRUE(Await(write));
   store_.reset();
   store_ = Open();
-  EXPECT_EQ(store_->GetSetting("kept").value(), "yes");
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("kept")).value(), "yes");
   EXPECT_EQ(store_->SchemaVersion(), NewestVersion());
 }
 
@@ -303,8 +304,9 @@ TEST_P(StoreTest, EmptyAndBinaryBlobsRoundTrip) {
     return tx.PutConsumer({"ISSUER0001", "c2", "ACTIVE", Blob{}, 1, 1});
   });
   ASSERT_TRUE(Await(write));
-  EXPECT_EQ(store_->GetConsumer("ISSUER0001", "c1").value()->personal_information, binary);
-  auto empty = store_->GetConsumer("ISSUER0001", "c2").value();
+  EXPECT_EQ(core::BlockOn(store_->GetConsumer("ISSUER0001", "c1")).value()->personal_information,
+            binary);
+  auto empty = core::BlockOn(store_->GetConsumer("ISSUER0001", "c2")).value();
   ASSERT_TRUE(empty->personal_information);  // empty, not NULL
   EXPECT_TRUE(empty->personal_information->empty());
 }
@@ -345,17 +347,18 @@ TEST_P(PostgresStoreTest, RecoversByItselfAfterItsConnectionsAreCut) {
   if (!probed) {
     EXPECT_EQ(probed.error().code, ErrorCode::kUnavailable);
   }
-  auto read = store_->GetSetting("before");
+  auto read = core::BlockOn(store_->GetSetting("before"));
   if (!read) {
     EXPECT_EQ(read.error().code, ErrorCode::kUnavailable);
   }
-  for (int i = 0; i < 8; ++i) (void)store_->GetSetting("before");  // every reader once
+  for (int i = 0; i < 8; ++i)
+    (void)core::BlockOn(store_->GetSetting("before"));  // every reader once
 
   auto after = Start(PutSetting("after", "1"));
   ASSERT_TRUE(Await(after));
-  EXPECT_EQ(store_->GetSetting("before").value(), "1");
-  EXPECT_EQ(store_->GetSetting("after").value(), "1");
-  EXPECT_TRUE(store_->Ping());
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("before")).value(), "1");
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("after")).value(), "1");
+  EXPECT_TRUE(core::BlockOn(store_->Ping()));
 }
 
 TEST_P(PostgresStoreTest, AUnitThatSwallowsAFailedStatementFailsAlone) {
@@ -380,8 +383,8 @@ TEST_P(PostgresStoreTest, AUnitThatSwallowsAFailedStatementFailsAlone) {
   ASSERT_FALSE(swallowed);
   EXPECT_EQ(swallowed.error().code, ErrorCode::kInternal);
   EXPECT_TRUE(Await(fine));
-  EXPECT_FALSE(store_->GetSetting("swallowed").value().has_value());
-  EXPECT_EQ(store_->GetSetting("fine").value(), "1");
+  EXPECT_FALSE(core::BlockOn(store_->GetSetting("swallowed")).value().has_value());
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("fine")).value(), "1");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PostgresStoreTest,

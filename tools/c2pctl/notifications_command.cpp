@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/config.hpp"
+#include "core/block_on.hpp"
 #include "store/store.hpp"
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/store_access.hpp"
@@ -60,8 +61,9 @@ int List(const Options& o, std::ostream& out, std::ostream& err) {
     err << "c2pctl notifications: " << store.error().message << "\n";
     return kExitFailure;
   }
-  auto messages = (*store)->ListNotificationMessages(o.issuer, o.state, o.card, o.limit);
-  auto suspended = (*store)->SuspendedNotificationIssuers();
+  auto messages =
+      core::BlockOn((*store)->ListNotificationMessages(o.issuer, o.state, o.card, o.limit));
+  auto suspended = core::BlockOn((*store)->SuspendedNotificationIssuers());
   (*store)->Close();
   if (!messages || !suspended) {
     err << "c2pctl notifications: "
@@ -88,7 +90,7 @@ int Redeliver(const Options& o, std::ostream& out, std::ostream& err) {
   }
   std::vector<std::int64_t> ids = o.ids;
   if (!o.issuer.empty()) {
-    auto dead = (*store)->ListNotificationMessages(o.issuer, "DEAD", "", 100'000);
+    auto dead = core::BlockOn((*store)->ListNotificationMessages(o.issuer, "DEAD", "", 100'000));
     if (!dead) {
       (*store)->Close();
       err << "c2pctl notifications redeliver: " << dead.error().message << "\n";

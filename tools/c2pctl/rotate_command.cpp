@@ -4,6 +4,7 @@
 
 #include "app/config.hpp"
 #include "app/registry_setup.hpp"
+#include "core/block_on.hpp"
 #include "store/store.hpp"
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/store_access.hpp"
@@ -77,7 +78,7 @@ core::Result<RotationReport> RotateKeys(const KeysRotateOptions& options) {
     std::size_t left = 0;
     std::optional<store::SealedRow> after;
     for (;;) {
-      auto rows = (*store)->ListSealedRows(after ? &*after : nullptr, options.batch);
+      auto rows = core::BlockOn((*store)->ListSealedRows(after ? &*after : nullptr, options.batch));
       if (!rows) return tl::unexpected(rows.error());
       if (rows->empty()) break;
       report.rows_seen += rows->size();

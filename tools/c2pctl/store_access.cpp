@@ -1,8 +1,6 @@
 #include "tools/c2pctl/store_access.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
+#include "core/block_on.hpp"
 
 namespace c2p::ctl {
 
@@ -14,10 +12,7 @@ core::Result<std::unique_ptr<store::Store>> OpenStoreAt(const std::string& store
 }
 
 core::Result<void> WriteNow(store::Store& store, store::WriteWork work) {
-  boost::asio::io_context io;
-  auto done = boost::asio::co_spawn(io, store.Write(std::move(work)), boost::asio::use_future);
-  io.run();
-  return done.get();
+  return core::BlockOn(store.Write(std::move(work)));
 }
 
 }  // namespace c2p::ctl

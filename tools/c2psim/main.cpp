@@ -57,8 +57,13 @@ int main(int argc, char** argv) {
   }
   c2p::core::metrics::Registry metrics;
   c2p::http::Router router;
+  // Always ready once serving: the simulator keeps its state in memory.
   c2p::api::AddServiceRoutes(
-      router, [] { return c2p::core::Result<void>{}; }, metrics);
+      router,
+      []() -> boost::asio::awaitable<c2p::core::Result<void>> {
+        co_return c2p::core::Result<void>{};
+      },
+      metrics);
   (*simulator)->AddRoutes(router);
   c2p::http::Server server(options, router, metrics);
   if (auto ok = server.Start(); !ok) {

@@ -6,6 +6,11 @@
 #include <cstring>
 #include <utility>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace c2p::store::postgres {
 
 namespace {
@@ -25,6 +30,26 @@ bool IsEnvironmentFailure(const char* sqlstate) {
   }
   return false;
 }
+
+// The session's socket, watched by the caller's reactor for one read. The descriptor is
+// libpq's: released, never closed, when the read is over.
+class SocketWatch {
+ public:
+  SocketWatch(const boost::asio::any_io_executor& executor, int fd) : socket_(executor, fd) {}
+  ~SocketWatch() { (void)socket_.release(); }
+  SocketWatch(const SocketWatch&) = delete;
+  SocketWatch& operator=(const SocketWatch&) = delete;
+
+  // False when the wait failed (the reactor is shutting down).
+  boost::asio::awaitable<bool> Wait(boost::asio::posix::descriptor_base::wait_type type) {
+    auto [error] =
+        co_await socket_.async_wait(type, boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_return !error;
+  }
+
+ private:
+  boost::asio::posix::stream_descriptor socket_;
+};
 
 std::uint64_t BigEndian(const char* data, int size) {
   std::uint64_t value = 0;
@@ -150,8 +175,19 @@ core::Error Connection::ResultError(const pg_result* result, std::string_view wh
       std::string(what) + ": SQLSTATE " + (sqlstate ? sqlstate : "none (connection lost)"));
 }
 
+void Connection::Later(std::string_view command) { later_.push_back(command); }
+
+void Connection::DropLater() {
+  later_.clear();
+  later_failed_ = false;
+}
+
 core::Result<void> Connection::Exec(std::string_view sql) {
-  const std::string text(sql);
+  // The queued commands first, in the same simple-protocol string: the server runs them
+  // in order and stops at the first failure, whose result PQexec then returns.
+  std::string text;
+  for (const auto command : std::exchange(later_, {})) text.append(command).append("; ");
+  text.append(sql);
   Result result(PQexec(conn_.get(), text.c_str()));
   const auto status = PQresultStatus(result.result_.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
@@ -163,7 +199,16 @@ core::Result<void> Connection::Exec(std::string_view sql) {
 }
 
 core::Result<void> Connection::Commit() {
-  Result result(PQexec(conn_.get(), "COMMIT"));
+  std::string text;
+  for (const auto command : std::exchange(later_, {})) text.append(command).append("; ");
+  if (std::exchange(later_failed_, false)) {
+    return core::Fail(core::ErrorCode::kUnavailable,
+                      "commit: a transaction command failed, the group is given up");
+  }
+  text.append("COMMIT");
+  // With several statements PQexec returns the last one's result: COMMIT's, or the
+  // failure that stopped the string before it.
+  Result result(PQexec(conn_.get(), text.c_str()));
   if (PQresultStatus(result.result_.get()) != PGRES_COMMAND_OK) {
     return tl::unexpected(ResultError(result.result_.get(), "commit"));
   }
@@ -186,8 +231,10 @@ core::Result<void> Connection::Prepare(const Sql& sql) {
 }
 
 core::Result<Result> Connection::Run(const Sql& sql, const Params& params) {
+  if (deferred_ != nullptr) return RunDeferred(sql, params);
   if (auto prepared = Prepare(sql); !prepared) return tl::unexpected(prepared.error());
   const std::string name(sql.name);
+  if (!later_.empty()) return RunPipelined(name, params);
   const auto values = params.Values();
   Result result(PQexecPrepared(conn_.get(), name.c_str(), params.size(), values.data(),
                                params.Lengths().data(), params.Formats().data(), 1));
@@ -196,10 +243,140 @@ core::Result<Result> Connection::Run(const Sql& sql, const Params& params) {
   return tl::unexpected(ResultError(result.result_.get(), name));
 }
 
-bool Connection::Broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
+core::Result<Result> Connection::RunPipelined(const std::string& name, const Params& params) {
+  pg_conn* conn = conn_.get();
+  const auto commands = std::exchange(later_, {});
+  const auto lost = [] {
+    return core::Fail(core::ErrorCode::kUnavailable, "PostgreSQL connection lost");
+  };
+  if (PQenterPipelineMode(conn) != 1) return lost();
+  bool sent = true;
+  for (const auto command : commands) {
+    const std::string text(command);
+    sent = sent &&
+           PQsendQueryParams(conn, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1) == 1;
+  }
+  const auto values = params.Values();
+  sent = sent && PQsendQueryPrepared(conn, name.c_str(), params.size(), values.data(),
+                                     params.Lengths().data(), params.Formats().data(), 1) == 1;
+  sent = sent && PQpipelineSync(conn) == 1;
+  // Each command's results end with a nullptr, the pipeline with its sync marker; after
+  // a failure the rest of the pipeline answers PGRES_PIPELINE_ABORTED. A lost session
+  // answers nullptr from then on: two in a row end the reading.
+  std::vector<Result> firsts;
+  bool in_command = false;
+  int nulls = 0;
+  while (sent && nulls < 2) {
+    pg_result* next = PQgetResult(conn);
+    if (next == nullptr) {
+      ++nulls;
+      in_command = false;
+      continue;
+    }
+    nulls = 0;
+    if (PQresultStatus(next) == PGRES_PIPELINE_SYNC) {
+      PQclear(next);
+      break;
+    }
+    if (in_command) {
+      PQclear(next);
+    } else {
+      firsts.emplace_back(Result(next));
+      in_command = true;
+    }
+  }
+  (void)PQexitPipelineMode(conn);
+  if (firsts.size() != commands.size() + 1) return lost();
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    if (PQresultStatus(firsts[i].result_.get()) != PGRES_COMMAND_OK) {
+      later_failed_ = true;
+      return tl::unexpected(ResultError(firsts[i].result_.get(), commands[i]));
+    }
+  }
+  Result& answer = firsts.back();
+  const auto status = PQresultStatus(answer.result_.get());
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return std::move(answer);
+  return tl::unexpected(ResultError(answer.result_.get(), name));
+}
+
+core::Result<Result> Connection::RunDeferred(const Sql& sql, const Params& params) {
+  if (deferred_->answer) {
+    if (!deferred_->sql || deferred_->sql->name != sql.name) {
+      return core::Fail(core::ErrorCode::kInternal, "a read ran another statement when answered");
+    }
+    auto answer = std::move(*deferred_->answer);
+    deferred_->answer.reset();
+    return answer;
+  }
+  if (deferred_->sql) {
+    return core::Fail(core::ErrorCode::kInternal, "a read awaited on a reactor runs one statement");
+  }
+  deferred_->sql = sql;
+  deferred_->params = params;
+  return core::Fail(core::ErrorCode::kUnavailable, "read deferred");
+}
+
+boost::asio::awaitable<core::Result<Result>> Connection::SendAndWait(const Sql& sql,
+                                                                     const Params& params) {
+  using Wait = boost::asio::posix::descriptor_base::wait_type;
+  pg_conn* conn = conn_.get();
+  const auto lost = [] {
+    return core::Fail(core::ErrorCode::kUnavailable, "PostgreSQL connection lost");
+  };
+  if (Broken() || PQsetnonblocking(conn, 1) != 0) co_return lost();
+  SocketWatch socket(co_await boost::asio::this_coro::executor, PQsocket(conn));
+  // Sends what libpq queued, then reads every result of the command: the first is the
+  // answer, the last is libpq's end marker (nullptr).
+  const auto exchange = [&](std::string_view what) -> boost::asio::awaitable<core::Result<Result>> {
+    for (int flushed = PQflush(conn); flushed != 0; flushed = PQflush(conn)) {
+      if (flushed < 0 || !co_await socket.Wait(Wait::wait_write)) co_return lost();
+      if (PQconsumeInput(conn) != 1) co_return lost();
+    }
+    std::optional<Result> first;
+    for (;;) {
+      while (PQisBusy(conn) == 1) {
+        if (!co_await socket.Wait(Wait::wait_read) || PQconsumeInput(conn) != 1) co_return lost();
+      }
+      pg_result* next = PQgetResult(conn);
+      if (next == nullptr) break;
+      if (first) {
+        PQclear(next);
+      } else {
+        first.emplace(Result(next));
+      }
+    }
+    stale_ = false;  // every result read: the session is idle again
+    if (!first) co_return lost();
+    const auto status = PQresultStatus(first->result_.get());
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) co_return std::move(*first);
+    co_return tl::unexpected(ResultError(first->result_.get(), what));
+  };
+  const std::string name(sql.name);
+  if (!prepared_.contains(sql.name)) {
+    const std::string text(sql.text);
+    // Until every result is read, a read abandoned here (its coroutine destroyed) leaves
+    // the session mid-command.
+    stale_ = true;
+    if (PQsendPrepare(conn, name.c_str(), text.c_str(), 0, nullptr) != 1) co_return lost();
+    auto prepared = co_await exchange("prepare " + name);
+    if (!prepared) co_return tl::unexpected(std::move(prepared.error()));
+    prepared_.insert(sql.name);
+  }
+  const auto values = params.Values();
+  stale_ = true;
+  if (PQsendQueryPrepared(conn, name.c_str(), params.size(), values.data(), params.Lengths().data(),
+                          params.Formats().data(), 1) != 1) {
+    co_return lost();
+  }
+  co_return co_await exchange(name);
+}
+
+bool Connection::Broken() const { return stale_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
 core::Result<void> Connection::Reset() {
   prepared_.clear();
+  DropLater();
+  stale_ = false;
   PQreset(conn_.get());
   if (Broken()) {
     return core::Fail(core::ErrorCode::kUnavailable, "cannot reconnect to PostgreSQL");

@@ -7,6 +7,8 @@
 // kInternal, as with the SQLite backend.
 //
 // A Connection is used by one thread at a time; the store hands each one to one owner.
+// The writer runs its statements synchronously (Run) on its own thread; readers answer on
+// the caller's reactor without blocking it (AwaitRead).
 
 #include <cstdint>
 #include <memory>
@@ -14,8 +16,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
+
+#include <boost/asio/awaitable.hpp>
 
 #include "core/error.hpp"
 
@@ -102,6 +107,17 @@ class Connection {
   // which for these statements holds no data.
   core::Result<void> Exec(std::string_view sql);
 
+  // Queues `command` (BEGIN, SAVEPOINT, RELEASE: no parameters, no rows, a static
+  // constant) to travel with the next Run, Exec or Commit, in the same round trip: with
+  // Run in pipeline mode, with Exec and Commit in the same query string. The writer
+  // queues its transaction and savepoint commands so that a unit costs only its own
+  // statements' round trips. A queued command that fails is the next call's failure,
+  // and the transaction can then no longer commit: a RELEASE that failed would otherwise
+  // let the next unit's ROLLBACK TO undo a unit already reported done.
+  void Later(std::string_view command);
+  // Forgets the queued commands (a group given up before sending them).
+  void DropLater();
+
   // COMMIT, failing (kUnavailable) unless the server answers that it committed: COMMIT of
   // an aborted transaction "succeeds" with a ROLLBACK, and a lost connection leaves the
   // outcome unknown.
@@ -109,6 +125,16 @@ class Connection {
 
   // Runs the prepared statement `sql` (prepared now if this session has not yet).
   core::Result<Result> Run(const Sql& sql, const Params& params);
+
+  // Runs `query` — a read written against Run that runs one statement, as every query
+  // function of this backend is — without blocking the calling thread: the statement is
+  // sent in non-blocking mode and the caller's coroutine waits for the socket on its own
+  // executor's reactor. `query` runs twice: once to learn its statement and parameters
+  // (Run answers "deferred" and the result is dropped), and once the server's answer is
+  // in, which Run then hands back. So reactors and the writer share one set of query
+  // functions. A query that asks for a second statement fails with kInternal.
+  template <typename Query>
+  boost::asio::awaitable<std::invoke_result_t<Query&, Connection&>> AwaitRead(Query query);
 
   // The session is gone (server restarted, network cut).
   bool Broken() const;
@@ -129,6 +155,29 @@ class Connection {
   bool TransactionFailed() const;
 
  private:
+  // The statement a read asked for on its first pass, then the answer for its second.
+  struct Deferred {
+    std::optional<Sql> sql;
+    Params params;
+    std::optional<core::Result<Result>> answer;
+  };
+  // Points the connection's Run at `deferred` for a scope.
+  class DeferTo {
+   public:
+    DeferTo(Connection& conn, Deferred& deferred) : conn_(conn) { conn_.deferred_ = &deferred; }
+    ~DeferTo() { conn_.deferred_ = nullptr; }
+    DeferTo(const DeferTo&) = delete;
+    DeferTo& operator=(const DeferTo&) = delete;
+
+   private:
+    Connection& conn_;
+  };
+  core::Result<Result> RunDeferred(const Sql& sql, const Params& params);
+  // Run with the queued commands ahead of it, in one pipeline.
+  core::Result<Result> RunPipelined(const std::string& name, const Params& params);
+  // Sends `sql` (preparing it first if needed) and waits for its answer without blocking.
+  boost::asio::awaitable<core::Result<Result>> SendAndWait(const Sql& sql, const Params& params);
+
   struct Finish {
     void operator()(pg_conn* conn) const;
   };
@@ -139,6 +188,26 @@ class Connection {
   std::unique_ptr<pg_conn, Finish> conn_;
   // Names of the statements prepared in this session (they point at static constants).
   std::unordered_set<std::string_view> prepared_;
+  Deferred* deferred_ = nullptr;
+  std::vector<std::string_view> later_;  // static constants
+  bool later_failed_ = false;            // until the transaction ends
+  // A read was abandoned with its statement in flight (its coroutine destroyed): the
+  // session's state is unknown, so it counts as broken and is re-made when next leased.
+  bool stale_ = false;
 };
+
+template <typename Query>
+boost::asio::awaitable<std::invoke_result_t<Query&, Connection&>> Connection::AwaitRead(
+    Query query) {
+  Deferred deferred;
+  {
+    const DeferTo learn(*this, deferred);
+    (void)query(*this);
+  }
+  if (!deferred.sql) co_return query(*this);  // it asked for nothing: nothing to wait for
+  deferred.answer = co_await SendAndWait(*deferred.sql, deferred.params);
+  const DeferTo answer(*this, deferred);
+  co_return query(*this);
+}
 
 }  // namespace c2p::store::postgres

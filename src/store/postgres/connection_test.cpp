@@ -18,6 +18,7 @@ using core::ErrorCode;
 C2P_PG_SQL(kTestInsertSecret, "INSERT INTO t (k) VALUES ($1)");
 C2P_PG_SQL(kTestSelectLength, "SELECT length($1::text)");
 C2P_PG_SQL(kTestPrepared, "SELECT name FROM pg_prepared_statements ORDER BY name");
+C2P_PG_SQL(kTestCount, "SELECT count(*) FROM t");
 
 class PgConnectionTest : public ::testing::Test {
  protected:
@@ -81,6 +82,40 @@ TEST_F(PgConnectionTest, ALostSessionIsUnavailableAndResetReconnects) {
   EXPECT_TRUE(conn_->Broken());
   ASSERT_TRUE(conn_->Reset());
   EXPECT_TRUE(Done(Query(*conn_, sql::kSelectOne)));  // prepared again in the new session
+}
+
+TEST_F(PgConnectionTest, QueuedCommandsTravelWithTheNextStatement) {
+  ASSERT_TRUE(conn_->Exec("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  conn_->Later("BEGIN");
+  conn_->Later("SAVEPOINT u");
+  ASSERT_TRUE(Done(Query(*conn_, kTestInsertSecret, std::string_view("a"))));
+  EXPECT_TRUE(conn_->InTransaction());  // the BEGIN went first
+  conn_->Later("RELEASE SAVEPOINT u");
+  conn_->Later("SAVEPOINT u");
+  ASSERT_TRUE(Done(Query(*conn_, kTestInsertSecret, std::string_view("b"))));
+  ASSERT_TRUE(conn_->Exec("ROLLBACK TO SAVEPOINT u"));  // undoes "b" only
+  conn_->Later("RELEASE SAVEPOINT u");
+  ASSERT_TRUE(conn_->Commit());
+  EXPECT_FALSE(conn_->InTransaction());
+  EXPECT_EQ(FirstInt(Query(*conn_, kTestCount)).value(), 1);
+}
+
+TEST_F(PgConnectionTest, AQueuedCommandThatFailsFailsTheStatementAndTheCommit) {
+  ASSERT_TRUE(conn_->Exec("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  conn_->Later("BEGIN");
+  conn_->Later("SAVEPOINT u");
+  ASSERT_TRUE(Done(Query(*conn_, kTestInsertSecret, std::string_view("a"))));
+  conn_->Later("RELEASE SAVEPOINT not_there");
+  auto next = Done(Query(*conn_, kTestInsertSecret, std::string_view("b")));
+  ASSERT_FALSE(next);
+  // Rolling back to the earlier savepoint would make the transaction usable again, but
+  // it may no longer commit: what was reported done before the failure is not all there.
+  ASSERT_TRUE(conn_->Exec("ROLLBACK TO SAVEPOINT u"));
+  auto commit = conn_->Commit();
+  ASSERT_FALSE(commit);
+  EXPECT_EQ(commit.error().code, ErrorCode::kUnavailable);
+  ASSERT_TRUE(conn_->Exec("ROLLBACK"));
+  EXPECT_EQ(FirstInt(Query(*conn_, kTestCount)).value(), 0);
 }
 
 TEST(PgConnection, RefusedConnectionIsUnavailable) {

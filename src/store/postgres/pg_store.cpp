@@ -58,74 +58,94 @@ boost::asio::awaitable<core::Result<void>> PgStore::Write(WriteWork work, WriteP
   return writer_.Write(std::move(work), priority);
 }
 
-core::Result<std::optional<std::string>> PgStore::GetSetting(std::string_view key) {
-  return WithReader([&](Connection& c) {
+Reading<std::optional<std::string>> PgStore::GetSetting(std::string_view key) {
+  co_return co_await WithReader([&](Connection& c) {
     return One<std::string>(Query(c, sql::kSelectSetting, key),
                             [](const Row& r) { return std::string(r.Text(0)); });
   });
 }
 
 template <typename Query>
-auto PgStore::WithReader(Query query) -> decltype(query(std::declval<Connection&>())) {
-  auto reader = readers_.Acquire(kReaderWait);
-  if (!reader) return tl::unexpected(std::move(reader.error()));
-  return query(**reader);
+auto PgStore::WithReader(Query query)
+    -> boost::asio::awaitable<decltype(query(std::declval<Connection&>()))> {
+  auto reader = co_await readers_.Acquire(kReaderWait);
+  if (!reader) co_return tl::unexpected(std::move(reader.error()));
+  co_return co_await (*reader)->AwaitRead(std::move(query));
 }
 
-core::Result<std::optional<ConsumerRecord>> PgStore::GetConsumer(std::string_view issuer,
-                                                                 std::string_view consumer) {
-  return WithReader([&](Connection& c) { return QueryConsumer(c, issuer, consumer); });
+Reading<std::optional<ConsumerRecord>> PgStore::GetConsumer(std::string_view issuer,
+                                                            std::string_view consumer) {
+  co_return co_await WithReader([&](Connection& c) { return QueryConsumer(c, issuer, consumer); });
 }
 
-core::Result<std::optional<CardRecord>> PgStore::GetCard(std::string_view issuer,
-                                                         std::string_view card_id) {
-  return WithReader([&](Connection& c) { return QueryNewestCard(c, issuer, card_id); });
+Reading<std::optional<CardRecord>> PgStore::GetCard(std::string_view issuer,
+                                                    std::string_view card_id) {
+  co_return co_await WithReader([&](Connection& c) { return QueryNewestCard(c, issuer, card_id); });
 }
 
-core::Result<std::vector<CardRecord>> PgStore::GetConsumerCards(std::string_view issuer,
-                                                                std::string_view consumer) {
-  return WithReader([&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
+Reading<std::vector<CardRecord>> PgStore::GetConsumerCards(std::string_view issuer,
+                                                           std::string_view consumer) {
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
 }
 
-core::Result<std::optional<CardRecord>> PgStore::GetLiveCardByPan(std::string_view issuer,
-                                                                  std::string_view pan_index) {
-  return WithReader([&](Connection& c) { return QueryLiveCardByPan(c, issuer, pan_index); });
+Reading<std::optional<CardRecord>> PgStore::GetLiveCardByPan(std::string_view issuer,
+                                                             std::string_view pan_index) {
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryLiveCardByPan(c, issuer, pan_index); });
 }
 
-core::Result<std::optional<OperationRecord>> PgStore::GetOperation(std::string_view issuer,
-                                                                   std::string_view operation_id) {
-  return WithReader([&](Connection& c) { return QueryOperation(c, issuer, operation_id); });
+Reading<std::optional<OperationRecord>> PgStore::GetOperation(std::string_view issuer,
+                                                              std::string_view operation_id) {
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryOperation(c, issuer, operation_id); });
 }
 
-core::Result<std::vector<OperationRecord>> PgStore::ListOperations(std::string_view issuer,
-                                                                   OperationOwner owner,
-                                                                   std::string_view owner_id,
-                                                                   int offset, int limit) {
-  return WithReader(
+Reading<std::vector<OperationRecord>> PgStore::ListOperations(std::string_view issuer,
+                                                              OperationOwner owner,
+                                                              std::string_view owner_id, int offset,
+                                                              int limit) {
+  co_return co_await WithReader(
       [&](Connection& c) { return QueryOperations(c, issuer, owner, owner_id, offset, limit); });
 }
 
-core::Result<std::optional<IdempotencyRecord>> PgStore::GetIdempotency(std::string_view issuer,
-                                                                       std::string_view key) {
-  return WithReader([&](Connection& c) { return QueryIdempotency(c, issuer, key); });
+Reading<std::optional<IdempotencyRecord>> PgStore::GetIdempotency(std::string_view issuer,
+                                                                  std::string_view key) {
+  co_return co_await WithReader([&](Connection& c) { return QueryIdempotency(c, issuer, key); });
 }
 
-core::Result<std::vector<SealedRow>> PgStore::ListSealedRows(const SealedRow* after, int limit) {
-  return WithReader([&](Connection& c) { return QuerySealedRows(c, after, limit); });
-}
-
-core::Result<void> PgStore::Ping() {
-  return WithReader([](Connection& c) -> core::Result<void> {
-    if (auto alive = Done(Query(c, sql::kSelectOne)); !alive) return alive;
-    auto version = ReadSchemaVersion(c);
-    if (!version) return tl::unexpected(std::move(version.error()));
-    if (*version != NewestMigrationVersion()) {
-      return core::Fail(core::ErrorCode::kUnavailable,
-                        "store schema is at version " + std::to_string(*version) + ", expected " +
-                            std::to_string(NewestMigrationVersion()));
-    }
-    return {};
+Reading<std::vector<SealedRow>> PgStore::ListSealedRows(const SealedRow* after, int limit) {
+  // Cards first, then consumers: two reads, as a read on a reactor is one statement.
+  std::vector<SealedRow> out;
+  const bool in_cards = after == nullptr || after->kind == SealedRow::Kind::kCard;
+  if (in_cards) {
+    auto cards = co_await WithReader([&](Connection& c) {
+      return QuerySealedCards(c, after ? after->card_ref : std::int64_t{0}, limit);
+    });
+    if (!cards) co_return cards;
+    out = std::move(*cards);
+    if (static_cast<int>(out.size()) == limit) co_return out;
+  }
+  auto consumers = co_await WithReader([&](Connection& c) {
+    return QuerySealedConsumers(c, in_cards ? nullptr : after,
+                                limit - static_cast<int>(out.size()));
   });
+  if (!consumers) co_return consumers;
+  for (auto& row : *consumers) out.push_back(std::move(row));
+  co_return out;
+}
+
+Reading<void> PgStore::Ping() {
+  auto alive = co_await WithReader([](Connection& c) { return Done(Query(c, sql::kSelectOne)); });
+  if (!alive) co_return alive;
+  auto version = co_await WithReader([](Connection& c) { return ReadSchemaVersion(c); });
+  if (!version) co_return tl::unexpected(std::move(version.error()));
+  if (*version != NewestMigrationVersion()) {
+    co_return core::Fail(core::ErrorCode::kUnavailable,
+                         "store schema is at version " + std::to_string(*version) + ", expected " +
+                             std::to_string(NewestMigrationVersion()));
+  }
+  co_return core::Result<void>{};
 }
 
 void PgStore::WatchOperationEnds(const std::function<void(const std::string& key)>& on_ended) {
@@ -142,63 +162,67 @@ void PgStore::Close() {
   readers_.Close();
 }
 
-core::Result<std::optional<CardRecord>> PgStore::GetCardByRef(std::int64_t card_ref) {
-  return WithReader([&](Connection& c) { return QueryCardByRef(c, card_ref); });
+Reading<std::optional<CardRecord>> PgStore::GetCardByRef(std::int64_t card_ref) {
+  co_return co_await WithReader([&](Connection& c) { return QueryCardByRef(c, card_ref); });
 }
 
-core::Result<std::vector<std::string>> PgStore::GetNetworkProfiles(std::string_view issuer,
-                                                                   std::string_view consumer) {
-  return WithReader([&](Connection& c) { return QueryNetworkProfiles(c, issuer, consumer); });
+Reading<std::vector<std::string>> PgStore::GetNetworkProfiles(std::string_view issuer,
+                                                              std::string_view consumer) {
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryNetworkProfiles(c, issuer, consumer); });
 }
 
-core::Result<std::int64_t> PgStore::CountJobs() {
-  return WithReader([&](Connection& c) { return QueryJobCount(c); });
+Reading<std::int64_t> PgStore::CountJobs() {
+  co_return co_await WithReader([&](Connection& c) { return QueryJobCount(c); });
 }
 
-core::Result<std::optional<std::int64_t>> PgStore::NextJobDue(std::int64_t now_ms, JobLane lane) {
-  return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms, lane); });
+Reading<std::optional<std::int64_t>> PgStore::NextJobDue(std::int64_t now_ms, JobLane lane) {
+  co_return co_await WithReader([&](Connection& c) { return QueryNextDue(c, now_ms, lane); });
 }
 
-core::Result<std::vector<NotificationMessage>> PgStore::ListNotificationMessages(
+Reading<std::vector<NotificationMessage>> PgStore::ListNotificationMessages(
     std::string_view issuer, std::string_view state, std::string_view card_id, int limit) {
-  return WithReader([&](Connection& c) { return QueryMessages(c, issuer, state, card_id, limit); });
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryMessages(c, issuer, state, card_id, limit); });
 }
 
-core::Result<std::optional<NotificationMessage>> PgStore::GetNotificationMessage(
+Reading<std::optional<NotificationMessage>> PgStore::GetNotificationMessage(
     std::int64_t message_id) {
-  return WithReader([&](Connection& c) { return QueryMessage(c, message_id); });
+  co_return co_await WithReader([&](Connection& c) { return QueryMessage(c, message_id); });
 }
 
-core::Result<std::optional<std::int64_t>> PgStore::NextNotificationDue() {
-  return WithReader([&](Connection& c) { return QueryNextMessageDue(c); });
+Reading<std::optional<std::int64_t>> PgStore::NextNotificationDue() {
+  co_return co_await WithReader([&](Connection& c) { return QueryNextMessageDue(c); });
 }
 
-core::Result<std::int64_t> PgStore::CountQueuedNotifications() {
-  return WithReader([&](Connection& c) { return QueryQueuedCount(c); });
+Reading<std::int64_t> PgStore::CountQueuedNotifications() {
+  co_return co_await WithReader([&](Connection& c) { return QueryQueuedCount(c); });
 }
 
-core::Result<std::vector<NotificationBacklog>> PgStore::NotificationBacklogs() {
-  return WithReader([&](Connection& c) { return QueryBacklog(c); });
+Reading<std::vector<NotificationBacklog>> PgStore::NotificationBacklogs() {
+  co_return co_await WithReader([&](Connection& c) { return QueryBacklog(c); });
 }
 
-core::Result<std::vector<std::string>> PgStore::SuspendedNotificationIssuers() {
-  return WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
+Reading<std::vector<std::string>> PgStore::SuspendedNotificationIssuers() {
+  co_return co_await WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
 }
 
-core::Result<std::optional<BatchFileRecord>> PgStore::GetBatchFile(std::string_view issuer,
-                                                                   std::string_view batch_id,
-                                                                   std::string_view seq_number) {
-  return WithReader([&](Connection& c) { return QueryBatchFile(c, issuer, batch_id, seq_number); });
+Reading<std::optional<BatchFileRecord>> PgStore::GetBatchFile(std::string_view issuer,
+                                                              std::string_view batch_id,
+                                                              std::string_view seq_number) {
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryBatchFile(c, issuer, batch_id, seq_number); });
 }
 
-core::Result<std::vector<BatchFileRecord>> PgStore::OpenBatchFiles() {
-  return WithReader([&](Connection& c) { return QueryOpenBatchFiles(c); });
+Reading<std::vector<BatchFileRecord>> PgStore::OpenBatchFiles() {
+  co_return co_await WithReader([&](Connection& c) { return QueryOpenBatchFiles(c); });
 }
 
-core::Result<std::vector<BatchRecordResult>> PgStore::BatchResults(const BatchFileRecord& file,
-                                                                   std::int64_t after_row_id,
-                                                                   int limit) {
-  return WithReader([&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
+Reading<std::vector<BatchRecordResult>> PgStore::BatchResults(const BatchFileRecord& file,
+                                                              std::int64_t after_row_id,
+                                                              int limit) {
+  co_return co_await WithReader(
+      [&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
 }
 
 }  // namespace c2p::store::postgres

@@ -1,6 +1,12 @@
 #include "store/postgres/reader_pool.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace c2p::store::postgres {
 
@@ -12,41 +18,71 @@ ReaderPool::Lease::~Lease() {
   if (conn_) pool_->Return(std::move(conn_));
 }
 
-core::Result<ReaderPool::Lease> ReaderPool::Acquire(std::chrono::milliseconds wait) {
+boost::asio::awaitable<core::Result<ReaderPool::Lease>> ReaderPool::Acquire(
+    std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  const auto executor = co_await boost::asio::this_coro::executor;
   std::unique_ptr<Connection> conn;
-  {
-    std::unique_lock lock(mu_);
-    const bool ready = freed_.wait_for(lock, wait, [this] { return closed_ || !free_.empty(); });
-    if (closed_) return core::Fail(core::ErrorCode::kUnavailable, "store is closed");
-    if (!ready) return core::Fail(core::ErrorCode::kUnavailable, "no store reader free in time");
-    conn = std::move(free_.back());
-    free_.pop_back();
+  while (!conn) {
+    Waiter waiter;
+    {
+      const std::lock_guard lock(mu_);
+      if (closed_) co_return core::Fail(core::ErrorCode::kUnavailable, "store is closed");
+      if (!free_.empty()) {
+        conn = std::move(free_.back());
+        free_.pop_back();
+        break;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        co_return core::Fail(core::ErrorCode::kUnavailable, "no store reader free in time");
+      }
+      waiter = std::make_shared<boost::asio::steady_timer>(executor, deadline);
+      waiters_.push_back(waiter);
+    }
+    // Ends at the deadline, or earlier when a lease comes back (or the pool closes).
+    (void)co_await waiter->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    const std::lock_guard lock(mu_);
+    std::erase(waiters_, waiter);
   }
   Lease lease(*this, std::move(conn));
-  // Outside the lock: reconnecting waits on the network.
+  // Reconnecting waits on the network. It happens only after PostgreSQL was lost, and a
+  // connection to a server that is down is refused at once on loopback; the connect
+  // timeout bounds it otherwise.
   if (lease->Broken()) {
-    if (auto reset = lease->Reset(); !reset) return tl::unexpected(std::move(reset.error()));
+    if (auto reset = lease->Reset(); !reset) co_return tl::unexpected(std::move(reset.error()));
   }
-  return lease;
+  co_return lease;
 }
 
 void ReaderPool::Close() {
   std::vector<std::unique_ptr<Connection>> closing;
+  std::deque<Waiter> waking;
   {
-    std::lock_guard lock(mu_);
+    const std::lock_guard lock(mu_);
     closed_ = true;
     closing.swap(free_);
+    waking.swap(waiters_);
   }
-  freed_.notify_all();
+  for (const auto& waiter : waking) Wake(waiter);
 }
 
 void ReaderPool::Return(std::unique_ptr<Connection> conn) {
+  Waiter waiter;
   {
-    std::lock_guard lock(mu_);
+    const std::lock_guard lock(mu_);
     if (closed_) return;
     free_.push_back(std::move(conn));
+    if (!waiters_.empty()) {
+      waiter = std::move(waiters_.front());
+      waiters_.pop_front();
+    }
   }
-  freed_.notify_one();
+  if (waiter) Wake(waiter);
+}
+
+void ReaderPool::Wake(const Waiter& waiter) {
+  boost::asio::post(waiter->get_executor(),
+                    [waiter] { waiter->expires_at(std::chrono::steady_clock::time_point::min()); });
 }
 
 }  // namespace c2p::store::postgres

@@ -2,12 +2,20 @@
 // A small fixed pool of PostgreSQL connections for reads (autocommit: each statement sees
 // every transaction committed before it). A connection found broken when leased is
 // re-made first, so readers recover by themselves after PostgreSQL restarts.
+//
+// Leases are awaited: a caller that finds every connection busy waits on its own
+// executor (a timer the returning lease wakes), never blocking its reactor thread. The
+// pool's callers are coroutines on single-threaded executors (the reactors, the engine,
+// the notifier, core::BlockOn).
 
 #include <chrono>
-#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/error.hpp"
 #include "store/postgres/connection.hpp"
@@ -40,17 +48,21 @@ class ReaderPool {
   // Waits up to `wait` for a free connection, reconnecting it if it was lost;
   // kUnavailable if none frees up in time, PostgreSQL cannot be reached, or the pool is
   // closed.
-  core::Result<Lease> Acquire(std::chrono::milliseconds wait);
+  boost::asio::awaitable<core::Result<Lease>> Acquire(std::chrono::milliseconds wait);
 
   // Closes the free connections now and leased ones as they come back. Idempotent.
   void Close();
 
  private:
+  using Waiter = std::shared_ptr<boost::asio::steady_timer>;
   void Return(std::unique_ptr<Connection> conn);
+  // Ends a waiter's wait, on its own executor (a timer is not thread-safe). Setting the
+  // expiry also ends a wait that has not started yet, so no wake-up is lost.
+  static void Wake(const Waiter& waiter);
 
   std::mutex mu_;
-  std::condition_variable freed_;
   std::vector<std::unique_ptr<Connection>> free_;  // guarded by mu_
+  std::deque<Waiter> waiters_;                     // guarded by mu_, oldest first
   bool closed_ = false;                            // guarded by mu_
 };
 

@@ -144,39 +144,30 @@ core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord&
                    e.operation_id, e.received_ms));
 }
 
-core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const SealedRow* after,
-                                                     int limit) {
-  std::vector<SealedRow> out;
-  if (after == nullptr || after->kind == SealedRow::Kind::kCard) {
-    auto cards = All<SealedRow>(
-        Query(conn, sql::kSelectSealedCards, after ? after->card_ref : std::int64_t{0}, limit),
-        [](const Row& r) {
-          SealedRow row{
-              SealedRow::Kind::kCard, r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), {}};
-          row.fields.emplace_back("pan", r.Bytes(3));
-          row.fields.emplace_back("exp", r.Bytes(4));
-          if (!r.IsNull(5)) row.fields.emplace_back("name", r.Bytes(5));
-          return row;
-        });
-    if (!cards) return cards;
-    out = std::move(*cards);
-    if (static_cast<int>(out.size()) == limit) return out;
-  }
-  const bool from_start = after == nullptr || after->kind == SealedRow::Kind::kCard;
-  auto consumers = All<SealedRow>(
+core::Result<std::vector<SealedRow>> QuerySealedCards(Connection& conn, std::int64_t after_ref,
+                                                      int limit) {
+  return All<SealedRow>(Query(conn, sql::kSelectSealedCards, after_ref, limit), [](const Row& r) {
+    SealedRow row{
+        SealedRow::Kind::kCard, r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), {}};
+    row.fields.emplace_back("pan", r.Bytes(3));
+    row.fields.emplace_back("exp", r.Bytes(4));
+    if (!r.IsNull(5)) row.fields.emplace_back("name", r.Bytes(5));
+    return row;
+  });
+}
+
+core::Result<std::vector<SealedRow>> QuerySealedConsumers(Connection& conn, const SealedRow* after,
+                                                          int limit) {
+  return All<SealedRow>(
       Query(conn, sql::kSelectSealedConsumers,
-            from_start ? std::string_view() : std::string_view(after->issuer_id),
-            from_start ? std::string_view() : std::string_view(after->row_id),
-            limit - static_cast<int>(out.size())),
+            after ? std::string_view(after->issuer_id) : std::string_view(),
+            after ? std::string_view(after->row_id) : std::string_view(), limit),
       [](const Row& r) {
         SealedRow row{
             SealedRow::Kind::kConsumer, 0, std::string(r.Text(0)), std::string(r.Text(1)), {}};
         row.fields.emplace_back("personalInformation", r.Bytes(2));
         return row;
       });
-  if (!consumers) return consumers;
-  for (auto& row : *consumers) out.push_back(std::move(row));
-  return out;
 }
 
 core::Result<bool> ResealRowField(Connection& conn, const SealedRow& row, std::string_view field,

@@ -48,8 +48,12 @@ core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn
 core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& record);
 // True when the event was new and is now recorded.
 core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& event);
-core::Result<std::vector<SealedRow>> QuerySealedRows(Connection& conn, const SealedRow* after,
-                                                     int limit);
+// The two halves of Store::ListSealedRows, one statement each: cards after `after_ref`,
+// then consumers after `after` (nullptr: from the first).
+core::Result<std::vector<SealedRow>> QuerySealedCards(Connection& conn, std::int64_t after_ref,
+                                                      int limit);
+core::Result<std::vector<SealedRow>> QuerySealedConsumers(Connection& conn, const SealedRow* after,
+                                                          int limit);
 core::Result<bool> ResealRowField(Connection& conn, const SealedRow& row, std::string_view field,
                                   const Blob& old_blob, const Blob& new_blob);
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/block_on.hpp"
 #include "core/metrics.hpp"
 #include "store/store.hpp"
 #include "store/store_test_util.hpp"
@@ -131,7 +132,7 @@ TEST(StoreDurability, AcknowledgedWritesSurviveSigkill) {
     ASSERT_TRUE(store) << store.error().message;
     std::size_t missing = 0;
     for (const auto& key : acked) {
-      auto value = (*store)->GetSetting(key);
+      auto value = core::BlockOn((*store)->GetSetting(key));
       ASSERT_TRUE(value) << value.error().message;
       const auto n = key.substr(key.find('k') + 1);
       if (*value != "v" + n) ++missing;

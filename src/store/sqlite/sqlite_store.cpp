@@ -104,15 +104,15 @@ boost::asio::awaitable<core::Result<void>> SqliteStore::Write(WriteWork work,
   return writer_.Write(std::move(work), priority);
 }
 
-core::Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
-  auto reader = readers_.Acquire(kReaderWait);
-  if (!reader) return tl::unexpected(std::move(reader.error()));
-  auto stmt = (*reader)->Prepare(sql::kSelectSetting);
-  if (!stmt) return tl::unexpected(std::move(stmt.error()));
-  auto row = stmt->Bind(1, key).Step();
-  if (!row) return tl::unexpected(std::move(row.error()));
-  if (!*row) return std::optional<std::string>();
-  return std::optional<std::string>(stmt->ColumnText(0));
+Reading<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {
+  co_return WithReader([&](Connection& c) -> core::Result<std::optional<std::string>> {
+    auto stmt = c.Prepare(sql::kSelectSetting);
+    if (!stmt) return tl::unexpected(std::move(stmt.error()));
+    auto row = stmt->Bind(1, key).Step();
+    if (!row) return tl::unexpected(std::move(row.error()));
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(stmt->ColumnText(0));
+  });
 }
 
 template <typename Query>
@@ -122,61 +122,60 @@ auto SqliteStore::WithReader(Query query) -> decltype(query(std::declval<Connect
   return query(**reader);
 }
 
-core::Result<std::optional<ConsumerRecord>> SqliteStore::GetConsumer(std::string_view issuer,
-                                                                     std::string_view consumer) {
-  return WithReader([&](Connection& c) { return QueryConsumer(c, issuer, consumer); });
+Reading<std::optional<ConsumerRecord>> SqliteStore::GetConsumer(std::string_view issuer,
+                                                                std::string_view consumer) {
+  co_return WithReader([&](Connection& c) { return QueryConsumer(c, issuer, consumer); });
 }
 
-core::Result<std::optional<CardRecord>> SqliteStore::GetCard(std::string_view issuer,
-                                                             std::string_view card_id) {
-  return WithReader([&](Connection& c) { return QueryNewestCard(c, issuer, card_id); });
+Reading<std::optional<CardRecord>> SqliteStore::GetCard(std::string_view issuer,
+                                                        std::string_view card_id) {
+  co_return WithReader([&](Connection& c) { return QueryNewestCard(c, issuer, card_id); });
 }
 
-core::Result<std::vector<CardRecord>> SqliteStore::GetConsumerCards(std::string_view issuer,
-                                                                    std::string_view consumer) {
-  return WithReader([&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
+Reading<std::vector<CardRecord>> SqliteStore::GetConsumerCards(std::string_view issuer,
+                                                               std::string_view consumer) {
+  co_return WithReader([&](Connection& c) { return QueryConsumerCards(c, issuer, consumer); });
 }
 
-core::Result<std::optional<CardRecord>> SqliteStore::GetLiveCardByPan(std::string_view issuer,
-                                                                      std::string_view pan_index) {
-  return WithReader([&](Connection& c) { return QueryLiveCardByPan(c, issuer, pan_index); });
+Reading<std::optional<CardRecord>> SqliteStore::GetLiveCardByPan(std::string_view issuer,
+                                                                 std::string_view pan_index) {
+  co_return WithReader([&](Connection& c) { return QueryLiveCardByPan(c, issuer, pan_index); });
 }
 
-core::Result<std::optional<OperationRecord>> SqliteStore::GetOperation(
-    std::string_view issuer, std::string_view operation_id) {
-  return WithReader([&](Connection& c) { return QueryOperation(c, issuer, operation_id); });
+Reading<std::optional<OperationRecord>> SqliteStore::GetOperation(std::string_view issuer,
+                                                                  std::string_view operation_id) {
+  co_return WithReader([&](Connection& c) { return QueryOperation(c, issuer, operation_id); });
 }
 
-core::Result<std::vector<OperationRecord>> SqliteStore::ListOperations(std::string_view issuer,
-                                                                       OperationOwner owner,
-                                                                       std::string_view owner_id,
-                                                                       int offset, int limit) {
-  return WithReader(
+Reading<std::vector<OperationRecord>> SqliteStore::ListOperations(std::string_view issuer,
+                                                                  OperationOwner owner,
+                                                                  std::string_view owner_id,
+                                                                  int offset, int limit) {
+  co_return WithReader(
       [&](Connection& c) { return QueryOperations(c, issuer, owner, owner_id, offset, limit); });
 }
 
-core::Result<std::optional<IdempotencyRecord>> SqliteStore::GetIdempotency(std::string_view issuer,
-                                                                           std::string_view key) {
-  return WithReader([&](Connection& c) { return QueryIdempotency(c, issuer, key); });
+Reading<std::optional<IdempotencyRecord>> SqliteStore::GetIdempotency(std::string_view issuer,
+                                                                      std::string_view key) {
+  co_return WithReader([&](Connection& c) { return QueryIdempotency(c, issuer, key); });
 }
 
-core::Result<std::vector<SealedRow>> SqliteStore::ListSealedRows(const SealedRow* after,
-                                                                 int limit) {
-  return WithReader([&](Connection& c) { return QuerySealedRows(c, after, limit); });
+Reading<std::vector<SealedRow>> SqliteStore::ListSealedRows(const SealedRow* after, int limit) {
+  co_return WithReader([&](Connection& c) { return QuerySealedRows(c, after, limit); });
 }
 
-core::Result<void> SqliteStore::Ping() {
-  auto reader = readers_.Acquire(kReaderWait);
-  if (!reader) return tl::unexpected(std::move(reader.error()));
-  if (auto alive = (*reader)->Run(sql::kSelectOne); !alive) return alive;
-  auto version = ReadSchemaVersion(**reader);
-  if (!version) return tl::unexpected(std::move(version.error()));
-  if (*version != NewestMigrationVersion()) {
-    return core::Fail(core::ErrorCode::kUnavailable, "store schema is at version " +
-                                                         std::to_string(*version) + ", expected " +
-                                                         std::to_string(NewestMigrationVersion()));
-  }
-  return {};
+Reading<void> SqliteStore::Ping() {
+  co_return WithReader([](Connection& c) -> core::Result<void> {
+    if (auto alive = c.Run(sql::kSelectOne); !alive) return alive;
+    auto version = ReadSchemaVersion(c);
+    if (!version) return tl::unexpected(std::move(version.error()));
+    if (*version != NewestMigrationVersion()) {
+      return core::Fail(core::ErrorCode::kUnavailable,
+                        "store schema is at version " + std::to_string(*version) + ", expected " +
+                            std::to_string(NewestMigrationVersion()));
+    }
+    return {};
+  });
 }
 
 void SqliteStore::Close() {
@@ -185,63 +184,66 @@ void SqliteStore::Close() {
   readers_.Close();
 }
 
-core::Result<std::optional<CardRecord>> SqliteStore::GetCardByRef(std::int64_t card_ref) {
-  return WithReader([&](Connection& c) { return QueryCardByRef(c, card_ref); });
+Reading<std::optional<CardRecord>> SqliteStore::GetCardByRef(std::int64_t card_ref) {
+  co_return WithReader([&](Connection& c) { return QueryCardByRef(c, card_ref); });
 }
 
-core::Result<std::vector<std::string>> SqliteStore::GetNetworkProfiles(std::string_view issuer,
-                                                                       std::string_view consumer) {
-  return WithReader([&](Connection& c) { return QueryNetworkProfiles(c, issuer, consumer); });
+Reading<std::vector<std::string>> SqliteStore::GetNetworkProfiles(std::string_view issuer,
+                                                                  std::string_view consumer) {
+  co_return WithReader([&](Connection& c) { return QueryNetworkProfiles(c, issuer, consumer); });
 }
 
-core::Result<std::int64_t> SqliteStore::CountJobs() {
-  return WithReader([&](Connection& c) { return QueryJobCount(c); });
+Reading<std::int64_t> SqliteStore::CountJobs() {
+  co_return WithReader([&](Connection& c) { return QueryJobCount(c); });
 }
 
-core::Result<std::optional<std::int64_t>> SqliteStore::NextJobDue(std::int64_t now_ms,
-                                                                  JobLane lane) {
-  return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms, lane); });
+Reading<std::optional<std::int64_t>> SqliteStore::NextJobDue(std::int64_t now_ms, JobLane lane) {
+  co_return WithReader([&](Connection& c) { return QueryNextDue(c, now_ms, lane); });
 }
 
-core::Result<std::vector<NotificationMessage>> SqliteStore::ListNotificationMessages(
+Reading<std::vector<NotificationMessage>> SqliteStore::ListNotificationMessages(
     std::string_view issuer, std::string_view state, std::string_view card_id, int limit) {
-  return WithReader([&](Connection& c) { return QueryMessages(c, issuer, state, card_id, limit); });
+  co_return WithReader(
+      [&](Connection& c) { return QueryMessages(c, issuer, state, card_id, limit); });
 }
 
-core::Result<std::optional<NotificationMessage>> SqliteStore::GetNotificationMessage(
+Reading<std::optional<NotificationMessage>> SqliteStore::GetNotificationMessage(
     std::int64_t message_id) {
-  return WithReader([&](Connection& c) { return QueryMessage(c, message_id); });
+  co_return WithReader([&](Connection& c) { return QueryMessage(c, message_id); });
 }
 
-core::Result<std::optional<std::int64_t>> SqliteStore::NextNotificationDue() {
-  return WithReader([&](Connection& c) { return QueryNextMessageDue(c); });
+Reading<std::optional<std::int64_t>> SqliteStore::NextNotificationDue() {
+  co_return WithReader([&](Connection& c) { return QueryNextMessageDue(c); });
 }
 
-core::Result<std::int64_t> SqliteStore::CountQueuedNotifications() {
-  return WithReader([&](Connection& c) { return QueryQueuedCount(c); });
+Reading<std::int64_t> SqliteStore::CountQueuedNotifications() {
+  co_return WithReader([&](Connection& c) { return QueryQueuedCount(c); });
 }
 
-core::Result<std::vector<NotificationBacklog>> SqliteStore::NotificationBacklogs() {
-  return WithReader([&](Connection& c) { return QueryBacklog(c); });
+Reading<std::vector<NotificationBacklog>> SqliteStore::NotificationBacklogs() {
+  co_return WithReader([&](Connection& c) { return QueryBacklog(c); });
 }
 
-core::Result<std::vector<std::string>> SqliteStore::SuspendedNotificationIssuers() {
-  return WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
+Reading<std::vector<std::string>> SqliteStore::SuspendedNotificationIssuers() {
+  co_return WithReader([&](Connection& c) { return QuerySuspendedIssuers(c); });
 }
 
-core::Result<std::optional<BatchFileRecord>> SqliteStore::GetBatchFile(
-    std::string_view issuer, std::string_view batch_id, std::string_view seq_number) {
-  return WithReader([&](Connection& c) { return QueryBatchFile(c, issuer, batch_id, seq_number); });
+Reading<std::optional<BatchFileRecord>> SqliteStore::GetBatchFile(std::string_view issuer,
+                                                                  std::string_view batch_id,
+                                                                  std::string_view seq_number) {
+  co_return WithReader(
+      [&](Connection& c) { return QueryBatchFile(c, issuer, batch_id, seq_number); });
 }
 
-core::Result<std::vector<BatchFileRecord>> SqliteStore::OpenBatchFiles() {
-  return WithReader([&](Connection& c) { return QueryOpenBatchFiles(c); });
+Reading<std::vector<BatchFileRecord>> SqliteStore::OpenBatchFiles() {
+  co_return WithReader([&](Connection& c) { return QueryOpenBatchFiles(c); });
 }
 
-core::Result<std::vector<BatchRecordResult>> SqliteStore::BatchResults(const BatchFileRecord& file,
-                                                                       std::int64_t after_row_id,
-                                                                       int limit) {
-  return WithReader([&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
+Reading<std::vector<BatchRecordResult>> SqliteStore::BatchResults(const BatchFileRecord& file,
+                                                                  std::int64_t after_row_id,
+                                                                  int limit) {
+  co_return WithReader(
+      [&](Connection& c) { return QueryBatchResults(c, file, after_row_id, limit); });
 }
 
 }  // namespace c2p::store::sqlite

@@ -32,47 +32,47 @@ class SqliteStore final : public Store {
 
   using Store::Write;
   boost::asio::awaitable<core::Result<void>> Write(WriteWork work, WritePriority priority) override;
-  core::Result<std::optional<std::string>> GetSetting(std::string_view key) override;
-  core::Result<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
-                                                          std::string_view consumer) override;
-  core::Result<std::optional<CardRecord>> GetCard(std::string_view issuer,
-                                                  std::string_view card_id) override;
-  core::Result<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
-                                                         std::string_view consumer) override;
-  core::Result<std::optional<CardRecord>> GetLiveCardByPan(std::string_view issuer,
-                                                           std::string_view pan_index) override;
-  core::Result<std::optional<OperationRecord>> GetOperation(std::string_view issuer,
-                                                            std::string_view operation_id) override;
-  core::Result<std::vector<OperationRecord>> ListOperations(std::string_view issuer,
-                                                            OperationOwner owner,
-                                                            std::string_view owner_id, int offset,
-                                                            int limit) override;
-  core::Result<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
-                                                                std::string_view key) override;
-  core::Result<std::vector<SealedRow>> ListSealedRows(const SealedRow* after, int limit) override;
-  core::Result<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) override;
-  core::Result<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
-                                                            std::string_view consumer) override;
-  core::Result<std::int64_t> CountJobs() override;
-  core::Result<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms, JobLane lane) override;
-  core::Result<std::vector<NotificationMessage>> ListNotificationMessages(std::string_view issuer,
-                                                                          std::string_view state,
-                                                                          std::string_view card_id,
-                                                                          int limit) override;
-  core::Result<std::optional<NotificationMessage>> GetNotificationMessage(
+  Reading<std::optional<std::string>> GetSetting(std::string_view key) override;
+  Reading<std::optional<ConsumerRecord>> GetConsumer(std::string_view issuer,
+                                                     std::string_view consumer) override;
+  Reading<std::optional<CardRecord>> GetCard(std::string_view issuer,
+                                             std::string_view card_id) override;
+  Reading<std::vector<CardRecord>> GetConsumerCards(std::string_view issuer,
+                                                    std::string_view consumer) override;
+  Reading<std::optional<CardRecord>> GetLiveCardByPan(std::string_view issuer,
+                                                      std::string_view pan_index) override;
+  Reading<std::optional<OperationRecord>> GetOperation(std::string_view issuer,
+                                                       std::string_view operation_id) override;
+  Reading<std::vector<OperationRecord>> ListOperations(std::string_view issuer,
+                                                       OperationOwner owner,
+                                                       std::string_view owner_id, int offset,
+                                                       int limit) override;
+  Reading<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view issuer,
+                                                           std::string_view key) override;
+  Reading<std::vector<SealedRow>> ListSealedRows(const SealedRow* after, int limit) override;
+  Reading<std::optional<CardRecord>> GetCardByRef(std::int64_t card_ref) override;
+  Reading<std::vector<std::string>> GetNetworkProfiles(std::string_view issuer,
+                                                       std::string_view consumer) override;
+  Reading<std::int64_t> CountJobs() override;
+  Reading<std::optional<std::int64_t>> NextJobDue(std::int64_t now_ms, JobLane lane) override;
+  Reading<std::vector<NotificationMessage>> ListNotificationMessages(std::string_view issuer,
+                                                                     std::string_view state,
+                                                                     std::string_view card_id,
+                                                                     int limit) override;
+  Reading<std::optional<NotificationMessage>> GetNotificationMessage(
       std::int64_t message_id) override;
-  core::Result<std::optional<std::int64_t>> NextNotificationDue() override;
-  core::Result<std::int64_t> CountQueuedNotifications() override;
-  core::Result<std::vector<NotificationBacklog>> NotificationBacklogs() override;
-  core::Result<std::vector<std::string>> SuspendedNotificationIssuers() override;
-  core::Result<std::optional<BatchFileRecord>> GetBatchFile(std::string_view issuer,
-                                                            std::string_view batch_id,
-                                                            std::string_view seq_number) override;
-  core::Result<std::vector<BatchFileRecord>> OpenBatchFiles() override;
-  core::Result<std::vector<BatchRecordResult>> BatchResults(const BatchFileRecord& file,
-                                                            std::int64_t after_row_id,
-                                                            int limit) override;
-  core::Result<void> Ping() override;
+  Reading<std::optional<std::int64_t>> NextNotificationDue() override;
+  Reading<std::int64_t> CountQueuedNotifications() override;
+  Reading<std::vector<NotificationBacklog>> NotificationBacklogs() override;
+  Reading<std::vector<std::string>> SuspendedNotificationIssuers() override;
+  Reading<std::optional<BatchFileRecord>> GetBatchFile(std::string_view issuer,
+                                                       std::string_view batch_id,
+                                                       std::string_view seq_number) override;
+  Reading<std::vector<BatchFileRecord>> OpenBatchFiles() override;
+  Reading<std::vector<BatchRecordResult>> BatchResults(const BatchFileRecord& file,
+                                                       std::int64_t after_row_id,
+                                                       int limit) override;
+  Reading<void> Ping() override;
   int SchemaVersion() const override { return schema_version_; }
   void Close() override;
 
