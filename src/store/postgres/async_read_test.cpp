@@ -73,7 +73,7 @@ TEST_F(PgAsyncReadTest, AReadWaitsForTheServerWithoutHoldingItsThread) {
 TEST_F(PgAsyncReadTest, ABusyPoolIsWaitedForOnTheSameThread) {
   std::vector<Connection> one;
   one.push_back(Open());
-  ReaderPool pool(std::move(one));
+  ReaderPool pool(std::move(one), std::chrono::seconds(5));
   asio::io_context io;
   std::vector<std::int64_t> answers;
   const auto read = [&](std::int64_t ms) -> asio::awaitable<void> {
@@ -95,7 +95,7 @@ TEST_F(PgAsyncReadTest, ABusyPoolIsWaitedForOnTheSameThread) {
 TEST_F(PgAsyncReadTest, APoolThatStaysBusyAnswersUnavailableAtTheDeadline) {
   std::vector<Connection> one;
   one.push_back(Open());
-  ReaderPool pool(std::move(one));
+  ReaderPool pool(std::move(one), std::chrono::seconds(5));
   asio::io_context io;
   std::optional<core::Result<ReaderPool::Lease>> second;
   asio::co_spawn(
@@ -110,6 +110,35 @@ TEST_F(PgAsyncReadTest, APoolThatStaysBusyAnswersUnavailableAtTheDeadline) {
   ASSERT_TRUE(second.has_value());
   ASSERT_FALSE(*second);
   EXPECT_EQ(second->error().code, ErrorCode::kUnavailable);
+}
+
+TEST_F(PgAsyncReadTest, ALostReaderIsRemadeWhenNextLeased) {
+  std::vector<Connection> one;
+  one.push_back(Open());
+  ReaderPool pool(std::move(one), std::chrono::seconds(5));
+  ASSERT_TRUE(db_.CutConnections());
+  asio::io_context io;
+  std::vector<core::Result<std::int64_t>> answers;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 2; ++i) {
+          auto lease = co_await pool.Acquire(milliseconds(5000));
+          if (!lease) {
+            answers.emplace_back(tl::unexpected(lease.error()));
+            continue;
+          }
+          answers.push_back(co_await (*lease)->AwaitRead(SleepRead(1)));
+        }
+      },
+      asio::detached);
+  io.run();
+  ASSERT_EQ(answers.size(), 2U);
+  // The first read finds the session gone; the next lease re-makes it.
+  ASSERT_FALSE(answers[0]);
+  EXPECT_EQ(answers[0].error().code, ErrorCode::kUnavailable);
+  ASSERT_TRUE(answers[1]) << answers[1].error().message;
+  EXPECT_EQ(*answers[1], 1);
 }
 
 TEST_F(PgAsyncReadTest, AReadAbandonedMidStatementLeavesTheSessionToBeRemade) {

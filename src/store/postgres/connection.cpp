@@ -7,7 +7,9 @@
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -382,6 +384,37 @@ core::Result<void> Connection::Reset() {
     return core::Fail(core::ErrorCode::kUnavailable, "cannot reconnect to PostgreSQL");
   }
   return {};
+}
+
+boost::asio::awaitable<core::Result<void>> Connection::ResetAwaited(
+    std::chrono::milliseconds timeout) {
+  using boost::asio::experimental::awaitable_operators::operator||;
+  using Wait = boost::asio::posix::descriptor_base::wait_type;
+  prepared_.clear();
+  DropLater();
+  stale_ = false;
+  const auto refused = [] {
+    return core::Fail(core::ErrorCode::kUnavailable, "cannot reconnect to PostgreSQL");
+  };
+  pg_conn* conn = conn_.get();
+  if (PQresetStart(conn) != 1) co_return refused();
+  const auto executor = co_await boost::asio::this_coro::executor;
+  // PQresetPoll ignores connect_timeout: the deadline is ours.
+  boost::asio::steady_timer deadline(executor, timeout);
+  for (;;) {
+    const auto step = PQresetPoll(conn);
+    if (step == PGRES_POLLING_OK) co_return core::Result<void>{};
+    if (step == PGRES_POLLING_FAILED) co_return refused();
+    // The socket may change from one step to the next (another address tried).
+    SocketWatch socket(executor, PQsocket(conn));
+    const auto ready =
+        co_await (socket.Wait(step == PGRES_POLLING_READING ? Wait::wait_read : Wait::wait_write) ||
+                  deadline.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)));
+    if (ready.index() != 0) {
+      stale_ = true;  // half-made: made again from the start next time
+      co_return refused();
+    }
+  }
 }
 
 int Connection::Socket() const { return PQsocket(conn_.get()); }

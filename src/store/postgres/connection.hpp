@@ -10,6 +10,7 @@
 // The writer runs its statements synchronously (Run) on its own thread; readers answer on
 // the caller's reactor without blocking it (AwaitRead).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -141,6 +142,10 @@ class Connection {
   // Reconnects in place (a new session: statements are prepared again). kUnavailable
   // when the server still cannot be reached.
   core::Result<void> Reset();
+  // The same without blocking the calling thread, for a reader about to serve a reactor:
+  // the connection is re-made step by step while the caller's coroutine waits for the
+  // socket, within `timeout`.
+  boost::asio::awaitable<core::Result<void>> ResetAwaited(std::chrono::milliseconds timeout);
 
   // For LISTEN: the session's socket, to wait on with poll(); -1 when there is none.
   int Socket() const;

@@ -50,7 +50,7 @@ PgStore::PgStore(std::string url, int schema_version, Connection writer,
     : url_(std::move(url)),
       schema_version_(schema_version),
       writer_(std::move(writer), max_batch, std::move(metrics)),
-      readers_(std::move(readers)) {}
+      readers_(std::move(readers), std::chrono::seconds(kConnectTimeoutSeconds)) {}
 
 PgStore::~PgStore() { Close(); }
 

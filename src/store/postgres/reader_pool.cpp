@@ -10,7 +10,8 @@
 
 namespace c2p::store::postgres {
 
-ReaderPool::ReaderPool(std::vector<Connection> readers) {
+ReaderPool::ReaderPool(std::vector<Connection> readers, std::chrono::milliseconds reconnect_timeout)
+    : reconnect_timeout_(reconnect_timeout) {
   for (auto& conn : readers) free_.push_back(std::make_unique<Connection>(std::move(conn)));
 }
 
@@ -45,11 +46,9 @@ boost::asio::awaitable<core::Result<ReaderPool::Lease>> ReaderPool::Acquire(
     std::erase(waiters_, waiter);
   }
   Lease lease(*this, std::move(conn));
-  // Reconnecting waits on the network. It happens only after PostgreSQL was lost, and a
-  // connection to a server that is down is refused at once on loopback; the connect
-  // timeout bounds it otherwise.
   if (lease->Broken()) {
-    if (auto reset = lease->Reset(); !reset) co_return tl::unexpected(std::move(reset.error()));
+    auto reset = co_await lease->ResetAwaited(reconnect_timeout_);
+    if (!reset) co_return tl::unexpected(std::move(reset.error()));
   }
   co_return lease;
 }

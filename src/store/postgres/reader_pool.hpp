@@ -24,7 +24,8 @@ namespace c2p::store::postgres {
 
 class ReaderPool {
  public:
-  explicit ReaderPool(std::vector<Connection> readers);
+  // A lost connection is re-made within `reconnect_timeout` when next leased.
+  ReaderPool(std::vector<Connection> readers, std::chrono::milliseconds reconnect_timeout);
   ReaderPool(const ReaderPool&) = delete;
   ReaderPool& operator=(const ReaderPool&) = delete;
 
@@ -60,6 +61,7 @@ class ReaderPool {
   // expiry also ends a wait that has not started yet, so no wake-up is lost.
   static void Wake(const Waiter& waiter);
 
+  const std::chrono::milliseconds reconnect_timeout_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> free_;  // guarded by mu_
   std::deque<Waiter> waiters_;                     // guarded by mu_, oldest first
