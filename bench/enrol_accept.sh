@@ -105,12 +105,16 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$c2pd_pid/stat"; }
 run "$WARMUP_SECONDS" "$c2pd_port"
 sent=$answered
 t0=$(ticks)
+w0=$(enrol_writer_totals)
 run "$DURATION" "$c2pd_port"
+w1=$(enrol_writer_totals)
 t1=$(ticks)
 sent=$((sent + answered))
 c2pd_rps=$rps c2pd_p99=$p99
 cores=$(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v d="$DURATION" 'BEGIN { printf "%.2f", t / hz / d }')
 say "c2pd enrol accepted: $c2pd_rps/s, p99 $c2pd_p99 ms (c2pd CPU $cores cores)"
+writer=$(enrol_writer_delta "$w0" "$w1")
+say "store writer during the run: $writer"
 load_after=$(bench_load)
 
 # Every 202 must be an operation in the store (more may be: the in-flight ones at wrk's stop).

@@ -300,3 +300,20 @@ enrol_sql() {
     sqlite3 -readonly "file:$sb/c2p.db" "$1"
   fi
 }
+
+# The store writer's totals from c2pd's /metrics: "<groups> <units> <commit seconds>".
+# Two samples around a run give its group commits, their mean size and mean duration.
+enrol_writer_totals() {
+  curl -fs --max-time 2 "$url/metrics" | awk '
+    /^c2p_store_commit_batch_size_count/ { g = $2 } /^c2p_store_commit_batch_size_sum/ { u = $2 }
+    /^c2p_store_commit_seconds_sum/ { s = $2 }
+    END { printf "%d %d %.6f\n", g, u, s }'
+}
+
+# "N groups, U units/group, C ms/commit" between two enrol_writer_totals samples.
+enrol_writer_delta() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); g = y[1] - x[1]; u = y[2] - x[2]; s = y[3] - x[3]
+    if (g <= 0) { print "no group commit"; exit }
+    printf "%d group commits, %.1f units each, %.2f ms each (BEGIN to durable COMMIT)", g, u / g, 1000 * s / g }'
+}
