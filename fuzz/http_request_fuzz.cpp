@@ -83,7 +83,9 @@ Harness* g_harness = nullptr;
 
 void AddRoutes(http::Router& router, c2p::core::metrics::Registry& metrics) {
   c2p::api::AddServiceRoutes(
-      router, [] { return c2p::core::Result<void>{}; }, metrics);
+      router,
+      []() -> asio::awaitable<c2p::core::Result<void>> { co_return c2p::core::Result<void>{}; },
+      metrics);
 
   // The shape of the real API: parameters, a verb-suffix segment (two siblings, so the
   // literal match on the suffix is exercised), a strict JSON body.

@@ -158,7 +158,10 @@ void BatchProcessor::Stop() {
 }
 
 void BatchProcessor::Wake() {
-  asio::post(ioc_, [this] { wake_timer_.cancel(); });
+  asio::post(ioc_, [this] {
+    wake_pending_ = true;
+    wake_timer_.cancel();
+  });
 }
 
 bool BatchProcessor::Enabled(std::string_view issuer) const { return spools_.contains(issuer); }
@@ -179,6 +182,8 @@ FileExpectation BatchProcessor::Expect(const std::string& issuer,
 }
 
 asio::awaitable<void> BatchProcessor::Pause(std::chrono::steady_clock::duration d) {
+  // Woken while the round waited for the store or a file: no wait was there to cancel.
+  if (wake_pending_) co_return;
   wake_timer_.expires_after(d);
   auto [ec] = co_await wake_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
   (void)ec;  // cancelled by Wake(): look again now
@@ -187,6 +192,8 @@ asio::awaitable<void> BatchProcessor::Pause(std::chrono::steady_clock::duration 
 asio::awaitable<void> BatchProcessor::Loop() {
   co_await ResumeOpenFiles();
   while (!stopping_) {
+    // This round sees everything that woke the loop before it began.
+    wake_pending_ = false;
     co_await PickUpInboxes();
     // Uploads admitted meanwhile are open rows.
     co_await ResumeOpenFiles();

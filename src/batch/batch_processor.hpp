@@ -127,6 +127,7 @@ class BatchProcessor {
 
   boost::asio::io_context ioc_;
   boost::asio::steady_timer wake_timer_{ioc_};
+  bool wake_pending_ = false;  // on ioc_ only: woken since the round began
   boost::asio::thread_pool prepare_pool_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};

@@ -84,14 +84,19 @@ void Engine::Start() {
 }
 
 void Engine::Wake() {
-  asio::post(ioc_, [this] { wake_timer_.cancel(); });
+  asio::post(ioc_, [this] { WakeLoop(); });
+}
+
+void Engine::WakeLoop() {
+  wake_pending_ = true;
+  wake_timer_.cancel();
 }
 
 void Engine::Stop(std::chrono::milliseconds grace) {
   if (!thread_.joinable()) return;
   asio::post(ioc_, [this] {
     stopping_ = true;
-    wake_timer_.cancel();
+    WakeLoop();
   });
   // Running attempts finish (and write their outcome) unless they outlast the grace.
   const auto until = std::chrono::steady_clock::now() + grace;
@@ -139,6 +144,8 @@ asio::awaitable<void> Engine::Loop() {
   if (!released) log::Error("engine.release_leases_failed", {{"error", released.error().message}});
 
   while (!stopping_) {
+    // This round sees everything that woke the loop before it began.
+    wake_pending_ = false;
     bool claimed_any = false;
     bool claim_ok = true;
     if (in_flight_ < options_.max_in_flight) {
@@ -190,6 +197,9 @@ asio::awaitable<void> Engine::Loop() {
     const auto wait = in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll
                                                                         : co_await UntilNextDue();
     if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
+    // A wake-up that came while this round waited for the store (a claim, the read of
+    // the next due time) found no wait to cancel: look again rather than sleep through it.
+    if (wake_pending_) continue;
     wake_timer_.expires_after(wait);
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -228,7 +238,7 @@ asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
     --bulk_in_flight_;
     bulk_freed = bulk_in_flight_ + 1 == BulkCap();  // the lane was full: claim again
   }
-  if (in_flight_ + 1 == options_.max_in_flight || bulk_freed || stopping_) wake_timer_.cancel();
+  if (in_flight_ + 1 == options_.max_in_flight || bulk_freed || stopping_) WakeLoop();
 }
 
 asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult result) {
@@ -410,7 +420,7 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     LeaseLost(job);
     co_return;
   }
-  if (next_queued) wake_timer_.cancel();  // on the engine's thread: the loop claims it
+  if (next_queued) WakeLoop();  // on the engine's thread: the loop claims it
   if (notifications && notifications->Notifies(job.issuer_id)) notifications->Wake();
   (end.successful ? succeeded_ : failed_).Add();
   log::Info("engine.operation_ended", {{"correlation_id", job.correlation_id},

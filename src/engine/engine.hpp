@@ -88,6 +88,9 @@ class Engine {
   // job now and writes its own.
   void LeaseLost(const store::JobRecord& job);
   boost::asio::awaitable<std::chrono::milliseconds> UntilNextDue();
+  // On the engine's thread: ends the loop's wait, or makes it look again if it is not
+  // waiting yet (busy with the store).
+  void WakeLoop();
   // The bulk lane's share now: smaller while interactive jobs run.
   std::size_t BulkCap() const;
   bool BulkHasRoom() const { return bulk_in_flight_ < BulkCap(); }
@@ -105,6 +108,7 @@ class Engine {
   std::size_t bulk_in_flight_ = 0;  // engine thread only, the bulk lane's part of in_flight_
   bool stopping_ = false;           // engine thread only
   bool looping_ = false;            // engine thread only: Loop() has not returned
+  bool wake_pending_ = false;       // engine thread only: woken since the round began
   std::atomic<bool> started_{false};
   std::mt19937_64 rng_;
 

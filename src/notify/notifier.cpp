@@ -162,6 +162,7 @@ asio::awaitable<void> Notifier::Loop() {
     // notification: look again rather than sleep through it (up to idle_poll).
     if (wake_pending_) continue;
     const auto wait = co_await UntilNextDue();
+    if (wake_pending_) continue;  // woken while the read above waited for the store
     wake_timer_.expires_after(wait.count() == 0 ? options_.idle_poll : wait);
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
