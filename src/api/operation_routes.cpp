@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/click_to_pay_routes.hpp"
+#include "api/ended_operations.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_views.hpp"
 #include "core/ids.hpp"
@@ -50,6 +51,12 @@ core::Result<int> QueryInt(const Request& request, std::string_view name, int fa
   return value;
 }
 
+bool Visible(Scope scope, std::string_view owner_id, const std::optional<std::string>& card_id,
+             const std::optional<std::string>& consumer_id) {
+  return scope == Scope::kIssuer || (scope == Scope::kCard && card_id == owner_id) ||
+         (scope == Scope::kConsumer && !card_id && consumer_id == owner_id);
+}
+
 store::Reading<std::optional<store::OperationRecord>> ReadScoped(RegistryContext& ctx,
                                                                  const std::string& issuer,
                                                                  const std::string& operation_id,
@@ -57,11 +64,9 @@ store::Reading<std::optional<store::OperationRecord>> ReadScoped(RegistryContext
                                                                  std::string_view owner_id) {
   auto op = co_await ctx.store.GetOperation(issuer, operation_id);
   if (!op || !*op) co_return op;
-  const store::OperationRecord& o = **op;
-  const bool visible = scope == Scope::kIssuer ||
-                       (scope == Scope::kCard && o.card_id == owner_id) ||
-                       (scope == Scope::kConsumer && !o.card_id && o.consumer_id == owner_id);
-  if (!visible) co_return std::optional<store::OperationRecord>();
+  if (!Visible(scope, owner_id, (*op)->card_id, (*op)->consumer_id)) {
+    co_return std::optional<store::OperationRecord>();
+  }
   co_return op;
 }
 
@@ -92,6 +97,13 @@ asio::awaitable<Reply> GetOne(RegistryContext& ctx, Scope scope, Request& reques
   // Until the operation ends or the wait is over. A wake-up does not always mean the end:
   // after a NotifyAll (ends possibly missed, operation_watch.hpp) a PENDING operation
   // waits on for what is left.
+  // An ended operation is answered from this thread's kept views when it is there
+  // (ended_operations.hpp): it can no longer change, so neither can its answer.
+  EndedOperations& ended = EndedOperations::ForThisThread();
+  if (const auto* view = ended.Find(issuer, operation_id)) {
+    if (!Visible(scope, owner_id, view->card_id, view->consumer_id)) co_return NotFound();
+    co_return http::Text(http::Status::ok, view->body, "application/json");
+  }
   const bool waits = *wait > 0 && ctx.watch != nullptr;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
   for (;;) {
@@ -107,7 +119,11 @@ asio::awaitable<Reply> GetOne(RegistryContext& ctx, Scope scope, Request& reques
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (!ticket || (*op)->end_ms || left.count() <= 0) {
-      co_return http::Json(http::Status::ok, OperationJson(**op));
+      Reply reply = http::Json(http::Status::ok, OperationJson(**op));
+      if ((*op)->end_ms) {
+        ended.Keep(issuer, operation_id, {reply.body, (*op)->card_id, (*op)->consumer_id});
+      }
+      co_return reply;
     }
     co_await ticket->Wait(left);
   }
