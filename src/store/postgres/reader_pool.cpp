@@ -40,10 +40,12 @@ boost::asio::awaitable<core::Result<ReaderPool::Lease>> ReaderPool::Acquire(
       waiter = std::make_shared<boost::asio::steady_timer>(executor, deadline);
       waiters_.push_back(waiter);
     }
+    // Leaves the queue (if a lease has not taken it out already) however the wait ends,
+    // also when this coroutine is destroyed with its io_context: no lease ever wakes a
+    // waiter whose executor is gone.
+    const WaiterGone gone{*this, waiter};
     // Ends at the deadline, or earlier when a lease comes back (or the pool closes).
     (void)co_await waiter->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    const std::lock_guard lock(mu_);
-    std::erase(waiters_, waiter);
   }
   Lease lease(*this, std::move(conn));
   if (lease->Broken()) {
@@ -53,30 +55,31 @@ boost::asio::awaitable<core::Result<ReaderPool::Lease>> ReaderPool::Acquire(
   co_return lease;
 }
 
+ReaderPool::WaiterGone::~WaiterGone() {
+  const std::lock_guard lock(pool.mu_);
+  std::erase(pool.waiters_, waiter);
+}
+
 void ReaderPool::Close() {
   std::vector<std::unique_ptr<Connection>> closing;
-  std::deque<Waiter> waking;
-  {
-    const std::lock_guard lock(mu_);
-    closed_ = true;
-    closing.swap(free_);
-    waking.swap(waiters_);
-  }
-  for (const auto& waiter : waking) Wake(waiter);
+  const std::lock_guard lock(mu_);
+  closed_ = true;
+  closing.swap(free_);
+  for (const auto& waiter : waiters_) Wake(waiter);
+  waiters_.clear();
 }
 
 void ReaderPool::Return(std::unique_ptr<Connection> conn) {
-  Waiter waiter;
-  {
-    const std::lock_guard lock(mu_);
-    if (closed_) return;
-    free_.push_back(std::move(conn));
-    if (!waiters_.empty()) {
-      waiter = std::move(waiters_.front());
-      waiters_.pop_front();
-    }
+  const std::lock_guard lock(mu_);
+  if (closed_) return;
+  free_.push_back(std::move(conn));
+  // The oldest waiter leaves the queue now (the next return wakes the next one), woken
+  // under the lock: its coroutine cannot move on before the wake-up is posted, so the
+  // posted handler keeps its executor's run() going until it has run.
+  if (!waiters_.empty()) {
+    Wake(waiters_.front());
+    waiters_.pop_front();
   }
-  if (waiter) Wake(waiter);
 }
 
 void ReaderPool::Wake(const Waiter& waiter) {

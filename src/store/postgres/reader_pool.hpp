@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -56,9 +57,19 @@ class ReaderPool {
 
  private:
   using Waiter = std::shared_ptr<boost::asio::steady_timer>;
+  // Takes a waiter out of the queue when its wait is over, or its coroutine destroyed.
+  struct WaiterGone {
+    ReaderPool& pool;
+    Waiter waiter;
+    WaiterGone(ReaderPool& p, Waiter w) : pool(p), waiter(std::move(w)) {}
+    WaiterGone(const WaiterGone&) = delete;
+    WaiterGone& operator=(const WaiterGone&) = delete;
+    ~WaiterGone();
+  };
   void Return(std::unique_ptr<Connection> conn);
   // Ends a waiter's wait, on its own executor (a timer is not thread-safe). Setting the
-  // expiry also ends a wait that has not started yet, so no wake-up is lost.
+  // expiry also ends a wait that has not started yet, so no wake-up is lost. Called under
+  // mu_.
   static void Wake(const Waiter& waiter);
 
   const std::chrono::milliseconds reconnect_timeout_;
