@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the fuzz preset (clang-14, libFuzzer, ASan+UBSan) and runs every target declared in
-# fuzz/CMakeLists.txt for SECONDS each (default 60), one after another. Each target works
-# on a copy of its committed seeds (fuzz/corpus/<name>/ -> build/fuzz/corpus-run/<name>/),
-# so what it discovers stays out of the repository and the seeds stay small.
+# Builds the fuzz targets of the asan preset (clang-14, libFuzzer, ASan+UBSan: the same
+# build as the tests) and runs every target declared in fuzz/CMakeLists.txt for SECONDS
+# each (default 60), one after another. Each target works on a copy of its committed seeds
+# (fuzz/corpus/<name>/ -> build/asan/fuzz/corpus-run/<name>/), so what it discovers stays
+# out of the repository and the seeds stay small.
 #
 # Usage: scripts/fuzz.sh [SECONDS]
 # Exit status: 0 when no target found anything, 1 on any finding (crash, sanitizer
-# report, hang, failed property); crash inputs are kept in build/fuzz/artifacts/<target>/.
+# report, hang, failed property); crash inputs are kept in build/asan/fuzz/artifacts/<target>/.
 set -euo pipefail
 
 seconds=${1:-60}
@@ -14,7 +15,8 @@ seconds=${1:-60}
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-build=build/fuzz
+build=build/asan
+work=$build/fuzz  # the fuzz binaries, and each run's corpus, artifacts and log
 
 bash scripts/deps.sh
 
@@ -23,8 +25,8 @@ mapfile -t targets < <(sed -n 's/^c2p_fuzzer(\([a-z0-9_]*\).*/\1/p' fuzz/CMakeLi
 [[ ${#targets[@]} -gt 0 ]] || { echo "fuzz: no c2p_fuzzer() in fuzz/CMakeLists.txt" >&2; exit 2; }
 
 # Only the fuzz targets (and what they link): the rest of the tree is not fuzzed here.
-timeout 3600 cmake --preset fuzz >/dev/null
-timeout 3600 cmake --build --preset fuzz --target "${targets[@]}" -j "${BUILD_JOBS:-2}"
+timeout 3600 cmake --preset asan >/dev/null
+timeout 3600 cmake --build --preset asan --target "${targets[@]}" -j "${BUILD_JOBS:-2}"
 
 # Larger inputs than libFuzzer's 4 KiB default where the limits under test are larger:
 # the HTTP header limit is 8 KiB.
@@ -50,9 +52,9 @@ failed=()
 summary=()
 for target in "${targets[@]}"; do
   name=${target%_fuzz}
-  run_corpus="$build/corpus-run/$name"
-  artifacts="$build/artifacts/$target"
-  log="$build/logs/$target.log"
+  run_corpus="$work/corpus-run/$name"
+  artifacts="$work/artifacts/$target"
+  log="$work/logs/$target.log"
   rm -rf "$run_corpus"
   mkdir -p "$run_corpus" "$artifacts" "$(dirname "$log")"
   if [[ -d fuzz/corpus/$name ]]; then cp -R "fuzz/corpus/$name/." "$run_corpus/"; fi
@@ -62,12 +64,12 @@ for target in "${targets[@]}"; do
 
   echo "fuzz: $target for ${seconds}s (log: $log)"
   # Artifacts of earlier runs are kept for reference; only new ones count as findings.
-  stamp="$build/logs/$target.start"
+  stamp="$work/logs/$target.start"
   touch "$stamp"
   status=0
   # The outer timeout is a backstop for a fuzzer that wedges outside libFuzzer's own
   # per-input -timeout (start-up, exit); it is a finding too.
-  timeout --kill-after=10 $((seconds + 120)) "$build/fuzz/$target" \
+  timeout --kill-after=10 $((seconds + 120)) "$work/$target" \
     -max_total_time="$seconds" -timeout=5 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "${dict[@]}" "${extra[@]}" "$run_corpus" \
     >"$log" 2>&1 || status=$?

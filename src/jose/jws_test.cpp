@@ -29,9 +29,6 @@ using testing::SignRsaRaw;
 // RFC 7515 appendix A.3: the P-256 key and the ES256 JWS of the example claims.
 constexpr std::string_view kA3X = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
 constexpr std::string_view kA3Y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
-constexpr std::string_view kExamplePayloadB64 =
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlf"
-    "Q";
 constexpr std::string_view kExamplePayload =
     "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}";
 constexpr std::string_view kA3Token =

@@ -182,8 +182,8 @@ TEST_F(BatchE2e, FileLevelErrorsProcessNothing) {
     ASSERT_TRUE(out.contains("header")) << name;
     EXPECT_EQ(out.at("header").as_object().at("errorCode"), json::value(code)) << name;
     EXPECT_FALSE(out.contains("recordsResults")) << name;
-    EXPECT_TRUE(Eventually([&] { return !fs::exists(Spool(kIssuerA) / "work" / name); }, 10s))
-        << name;
+    const fs::path work_copy = Spool(kIssuerA) / "work" / name;
+    EXPECT_TRUE(Eventually([&] { return !fs::exists(work_copy); }, 10s)) << name;
   }
   EXPECT_EQ(CountCards(kIssuerA), cards_before);
   // A refused file does not take its key: the corrected file is processed.
