@@ -1,17 +1,29 @@
 // Reads on a reactor (Connection::AwaitRead, ReaderPool::Acquire) against the test
 // PostgreSQL: the waiting thread keeps serving its other work, a busy pool is waited for
-// without blocking, and a read abandoned mid-statement leaves no half-used session behind.
+// without blocking, a read abandoned mid-statement leaves no half-used session behind, and
+// a reconnection the server never answers ends at our deadline.
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
 #include <optional>
+#include <string>
+#include <thread>
 #include <vector>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 #include "store/postgres/binding.hpp"
 #include "store/postgres/connection.hpp"
@@ -36,6 +48,108 @@ auto SleepRead(std::int64_t ms) {
     if (rows->Rows() != 1) return core::Fail(ErrorCode::kInternal, "no row");
     return rows->Int(0, 1);
   };
+}
+
+// A TCP relay in front of the test PostgreSQL, on a thread of its own. It forwards until
+// Blackhole(); then the sessions it carried are cut, and the connections it accepts from
+// then on are held open and never answered: a server that hangs in the handshake.
+class Relay {
+ public:
+  explicit Relay(asio::ip::tcp::endpoint target)
+      : target_(target), acceptor_(io_, {asio::ip::address_v4::loopback(), 0}) {
+    asio::co_spawn(io_, Accept(), asio::detached);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+  ~Relay() {
+    // Closing everything ends every coroutine, and with them the thread's run().
+    asio::post(io_, [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      CloseAll();
+    });
+    thread_.join();
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  void Blackhole() {
+    std::promise<void> done;
+    asio::post(io_, [&] {
+      blackhole_ = true;
+      CloseAll();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+ private:
+  using Socket = std::shared_ptr<asio::ip::tcp::socket>;
+
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      auto [error, accepted] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (error) co_return;
+      auto client = std::make_shared<asio::ip::tcp::socket>(std::move(accepted));
+      sockets_.push_back(client);
+      if (blackhole_) continue;
+      auto server = std::make_shared<asio::ip::tcp::socket>(io_);
+      sockets_.push_back(server);
+      auto [refused] = co_await server->async_connect(target_, asio::as_tuple(asio::use_awaitable));
+      if (refused) continue;
+      asio::co_spawn(io_, Pump(client, server), asio::detached);
+      asio::co_spawn(io_, Pump(server, client), asio::detached);
+    }
+  }
+
+  static asio::awaitable<void> Pump(Socket from, Socket to) {
+    std::array<char, 8192> buffer{};
+    for (;;) {
+      auto [error, n] =
+          co_await from->async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+      if (error) break;
+      auto [failed, written] = co_await asio::async_write(*to, asio::buffer(buffer.data(), n),
+                                                          asio::as_tuple(asio::use_awaitable));
+      if (failed) break;
+    }
+    boost::system::error_code ignored;
+    to->close(ignored);
+  }
+
+  void CloseAll() {
+    for (auto& socket : sockets_) {
+      boost::system::error_code ignored;
+      socket->close(ignored);
+    }
+    sockets_.clear();
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::endpoint target_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t port_ = acceptor_.local_endpoint().port();
+  std::vector<Socket> sockets_;  // the relay thread's only
+  bool blackhole_ = false;       // the relay thread's only
+  std::thread thread_;
+};
+
+// `url` (postgresql://user@host:port/db) with host:port replaced by the relay's, and the
+// host and port it named.
+struct Relayed {
+  std::string url;
+  asio::ip::tcp::endpoint target;
+};
+Relayed ThroughRelay(const std::string& url, std::uint16_t relay_port) {
+  const auto authority = url.find("://") + 3;
+  const auto path = url.find('/', authority);
+  const auto at = url.rfind('@', path);
+  const auto host = (at == std::string::npos || at < authority) ? authority : at + 1;
+  const auto colon = url.rfind(':', path);
+  const std::string address = url.substr(host, colon - host);
+  const auto port = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1, path - colon - 1)));
+  return {url.substr(0, host) + "127.0.0.1:" + std::to_string(relay_port) + url.substr(path),
+          {asio::ip::make_address(address), port}};
 }
 
 class PgAsyncReadTest : public ::testing::Test {
@@ -199,6 +313,33 @@ TEST_F(PgAsyncReadTest, ALostSessionIsUnavailable) {
   ASSERT_FALSE(*answer);
   EXPECT_EQ(answer->error().code, ErrorCode::kUnavailable);
   EXPECT_TRUE(conn.Broken());
+}
+
+TEST_F(PgAsyncReadTest, AReconnectionTheServerNeverAnswersEndsAtTheDeadline) {
+  // The relay needs the server's address before it starts: the port it listens on is
+  // only known once it does, hence two readings of the URL.
+  Relay relay(ThroughRelay(db_.url(), 0).target);
+  auto conn = Connection::Open(ThroughRelay(db_.url(), relay.port()).url, 5);
+  ASSERT_TRUE(conn) << conn.error().message;
+  relay.Blackhole();
+  asio::io_context io;
+  std::optional<core::Result<void>> answer;
+  const auto start = std::chrono::steady_clock::now();
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> { answer = co_await conn->ResetAwaited(milliseconds(300)); },
+      asio::detached);
+  io.run();
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_FALSE(*answer);
+  EXPECT_EQ(answer->error().code, ErrorCode::kUnavailable);
+  // Our deadline ended it: neither libpq's connect_timeout (5 s, which PQresetPoll does
+  // not apply) nor the relay, which never answers.
+  EXPECT_GE(took, milliseconds(300));
+  EXPECT_LT(took, std::chrono::seconds(4));
+  // Half-made, the session is made again from the start next time.
+  EXPECT_TRUE(conn->Broken());
 }
 
 }  // namespace
