@@ -48,11 +48,26 @@ ensure_owner() {
     useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER"
 }
 
+# A port from the 4,096 just below the kernel's ephemeral range: no port-0 bind or outgoing
+# connection lands there, so the port stays ours while a test restarts the server on it. The
+# tests' own servers take theirs from the band below (tests/support/ports.hpp).
 free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
+  python3 -c 'import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(1000):
+    port = random.randrange(max(low - 4096, 1024), low)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port")'
 }
 
 # Stops the cluster of DIR (if running) and removes DIR and the cluster's files.

@@ -15,6 +15,7 @@
 #include <boost/json/parse.hpp>
 
 #include "http/server.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/raw_client.hpp"
 
 namespace c2p::http {

@@ -16,6 +16,7 @@
 #include "jose/jws.hpp"
 #include "jose/key_file.hpp"
 #include "tests/support/c2pd_contract.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/test_certs.hpp"

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 

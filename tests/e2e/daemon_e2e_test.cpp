@@ -12,6 +12,7 @@
 #include "api/openapi_document.hpp"
 #include "tests/support/c2pd_contract.hpp"
 #include "tests/support/openapi_contract.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 

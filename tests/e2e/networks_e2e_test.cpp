@@ -17,6 +17,7 @@
 #include "http/client.hpp"
 #include "networks/mastercard_connector.hpp"
 #include "networks/visa_connector.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/scratch_dir.hpp"
 #include "tests/support/sim_harness.hpp"

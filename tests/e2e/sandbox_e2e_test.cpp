@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 
 #include "tests/support/c2pd_contract.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 

@@ -19,6 +19,7 @@
 #include "networks/directory_call.hpp"
 #include "networks/mastercard_connector.hpp"
 #include "tests/support/c2pd_contract.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/support/scratch_dir.hpp"

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/faults/outage_fixture.hpp"
+#include "tests/support/ports.hpp"
 
 namespace c2p::testing {
 

@@ -19,6 +19,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "tests/e2e/enrol_fixture.hpp"
+#include "tests/support/ports.hpp"
 
 namespace c2p::testing {
 namespace {

@@ -189,39 +189,4 @@ void ObserveResponse(std::uint16_t port, std::string_view method, std::string_vi
   if (observer) observer(port, method, target, response);
 }
 
-namespace {
-bool PortIsFree(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-}  // namespace
-
-std::uint16_t FreePortWithNeighbour(std::uint16_t offset) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const std::uint16_t p = FreePort();
-    if (p < 65535 - offset && PortIsFree(static_cast<std::uint16_t>(p + offset))) return p;
-  }
-  return 0;
-}
-
-std::uint16_t FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::uint16_t port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
-
 }  // namespace c2p::testing

@@ -71,9 +71,4 @@ void ObserveResponse(std::uint16_t port, std::string_view method, std::string_vi
 std::string BuildRequest(std::string_view method, std::string_view target, std::string_view body,
                          std::string_view extra_headers, bool keep_alive = true);
 
-// A free loopback TCP port (bound and released; fine for tests on one machine).
-std::uint16_t FreePort();
-// A free port P such that P + offset is free too (the sandbox puts c2psim there).
-std::uint16_t FreePortWithNeighbour(std::uint16_t offset);
-
 }  // namespace c2p::testing

@@ -9,6 +9,7 @@
 
 #include "jose/key_file.hpp"
 #include "jose/key_kinds.hpp"
+#include "tests/support/ports.hpp"
 #include "tests/support/raw_client.hpp"
 
 namespace c2p::testing {
