@@ -32,12 +32,24 @@ core::Result<void> GroupWriter::RunTransaction(const std::vector<const WriteWork
                                                std::vector<core::Result<void>>& outcomes) {
   if (auto begin = conn_->Run(sql::kBeginImmediate); !begin) return begin;
   SqliteWriteTx tx(*conn_);
+  if (units.size() == 1) return RunAlone(tx, *units.front(), outcomes);
   for (const WriteWork* work : units) {
     core::Result<void> outcome;
     if (auto ran = RunUnit(tx, *work, outcome); !ran) return ran;
     outcomes.push_back(std::move(outcome));
   }
   return conn_->Run(sql::kCommit);
+}
+
+core::Result<void> GroupWriter::RunAlone(SqliteWriteTx& tx, const WriteWork& work,
+                                         std::vector<core::Result<void>>& outcomes) {
+  core::Result<void> outcome = RunUnitOfWork(tx, work);
+  if (!conn_->InTransaction()) {
+    return core::Fail(core::ErrorCode::kUnavailable, "store rolled the transaction back");
+  }
+  outcomes.push_back(outcome);
+  // The transaction is the unit's: it is rolled back whole rather than to a savepoint.
+  return conn_->Run(outcome ? sql::kCommit : sql::kRollback);
 }
 
 core::Result<void> GroupWriter::RunUnit(SqliteWriteTx& tx, const WriteWork& work,

@@ -2,7 +2,10 @@
 // The single writer behind Store::Write on SQLite: store/group_commit.hpp's queue and
 // thread, with a group run as one BEGIN IMMEDIATE transaction (each unit under its own
 // savepoint, so a failing unit is rolled back alone) made durable by one COMMIT, i.e. one
-// fsync.
+// fsync. A group of one unit has no savepoint: SQLite copies every page a savepoint
+// changes into its statement journal, which for a batch chunk (most often alone in its
+// group) was about a third of what the writer wrote. Its failure rolls the transaction
+// back instead.
 
 #include <cstddef>
 #include <optional>
@@ -47,6 +50,9 @@ class GroupWriter {
   core::Result<void> RunTransaction(const std::vector<const WriteWork*>& units,
                                     std::vector<core::Result<void>>& outcomes);
   core::Result<void> RunUnit(SqliteWriteTx& tx, const WriteWork& work, core::Result<void>& outcome);
+  // The group's only unit: its outcome, then COMMIT or ROLLBACK.
+  core::Result<void> RunAlone(SqliteWriteTx& tx, const WriteWork& work,
+                              std::vector<core::Result<void>>& outcomes);
 
   std::optional<Connection> conn_;  // the writer thread's alone; reset by Close()
   GroupCommitter committer_;        // last: its thread starts once conn_ is in place

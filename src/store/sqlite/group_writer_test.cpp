@@ -98,6 +98,53 @@ TEST_F(GroupWriterTest, FailedCommitFailsEveryUnitOfTheBatchAsUnavailable) {
   EXPECT_EQ(Read("later"), "1");
 }
 
+// A unit that wrote, then failed: nothing of it stays, whether it was alone in its group
+// (no savepoint: the transaction is rolled back) or had group mates (rolled back to its
+// savepoint, the others committed).
+WriteWork WriteThenFail(std::string key) {
+  return [key = std::move(key)](WriteTx& tx) -> core::Result<void> {
+    if (auto put = tx.PutSetting(key, "1"); !put) return put;
+    return core::Fail(ErrorCode::kInvalidState, "refused after writing");
+  };
+}
+
+TEST_F(GroupWriterTest, AUnitAloneInItsGroupThatFailsLeavesNothing) {
+  auto alone_write = Start(WriteThenFail("alone"));
+  auto alone = Await(alone_write);
+  ASSERT_FALSE(alone);
+  EXPECT_EQ(alone.error().code, ErrorCode::kInvalidState);  // its own error, not the store's
+  EXPECT_FALSE(Read("alone").has_value());
+  EXPECT_EQ(metrics_.commit_failures.value(), 0u);
+
+  // A lone unit whose COMMIT fails is unavailable, and the writer carries on.
+  auto orphan_write = Start(PutSetting("orphan", "1"));
+  auto orphan = Await(orphan_write);
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(metrics_.commit_failures.value(), 1u);
+  auto after = Start(PutSetting("after", "1"));
+  EXPECT_TRUE(Await(after));
+  EXPECT_EQ(Read("after"), "1");
+  const auto sizes = metrics_.batch_size.Take();
+  EXPECT_EQ(sizes.cumulative[0], sizes.count);  // every group above held one unit
+}
+
+TEST_F(GroupWriterTest, AFailedUnitAmongOthersIsRolledBackAlone) {
+  auto hold = HoldWriterUntilQueued(3);
+  auto before = Start(PutSetting("before", "1"));
+  auto failed = Start(WriteThenFail("failed"));
+  auto after = Start(PutSetting("after", "1"));
+  ASSERT_TRUE(Await(hold));
+  EXPECT_TRUE(Await(before));
+  auto refused = Await(failed);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidState);
+  EXPECT_TRUE(Await(after));
+  EXPECT_EQ(Read("before"), "1");
+  EXPECT_FALSE(Read("failed").has_value());
+  EXPECT_EQ(Read("after"), "1");
+}
+
 TEST_F(GroupWriterTest, LockedDatabaseFailsTheBatchAndRecovers) {
   auto blocker = Connection::Open(path_, Connection::Access::kReadWrite, kBusy);
   ASSERT_TRUE(blocker);
