@@ -129,6 +129,10 @@ BatchProcessor::BatchProcessor(registry::RegistryContext& registry, SignatureKey
           metrics.GetCounter("c2p_batch_files_total", "Batch files ended", {{"status", "DONE"}})),
       files_rejected_(metrics.GetCounter("c2p_batch_files_total", "Batch files ended",
                                          {{"status", "REJECTED"}})),
+      chunks_bare_(metrics.GetCounter("c2p_batch_chunks_total", "Batch chunks committed",
+                                      {{"records", "bare"}})),
+      chunks_per_record_(metrics.GetCounter("c2p_batch_chunks_total", "Batch chunks committed",
+                                            {{"records", "savepoint_each"}})),
       prepare_pool_(PrepareThreads(options_.prepare_threads)) {
   for (const auto& issuer : options_.issuers) issuer_options_.emplace(issuer.issuer, issuer);
 }
@@ -321,7 +325,7 @@ asio::awaitable<void> BatchProcessor::AdmitFromSpool(const Spool& spool, const s
     co_return;
   }
   LogAdmitted(correlation_id, spool.issuer(), h, checked->total_records);
-  co_await Process(std::move(row));
+  co_await Process(std::move(row), std::move(checked->header));
 }
 
 asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
@@ -380,6 +384,10 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
                            "this batchId and seqNumber were already taken");
     }
     LogAdmitted(correlation_id, issuer, h, checked->total_records);
+    {
+      const std::lock_guard lock(uploads_mu_);
+      uploads_checked_.insert_or_assign({issuer, name}, h);
+    }
     Wake();
     co_return UploadAdmission{h.batch_id, h.seq_number};
   };
@@ -387,16 +395,30 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
                                     asio::use_awaitable);
 }
 
-asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
+asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file,
+                                              std::optional<Header> header) {
   const Spool& spool = *SpoolOf(file.issuer_id);
   const fs::path path = spool.WorkPath(file.file_name);
-  // Checked again on every (re)start: the work file is the one that was admitted.
-  auto checked = CheckFile(path, Expect(file.issuer_id, ParseFileName(file.file_name)));
-  if (!checked) {
-    log::Error("batch.work_file_unreadable", {{"issuer", file.issuer_id},
-                                              {"file", file.file_name},
-                                              {"code", CodeText(checked.error().code)}});
-    co_return;  // left open, looked at again later; an operator decides
+  if (!header) {
+    const std::lock_guard lock(uploads_mu_);
+    if (auto at = uploads_checked_.find({file.issuer_id, file.file_name});
+        at != uploads_checked_.end()) {
+      header = std::move(at->second);
+      uploads_checked_.erase(at);
+    }
+  }
+  // A file this run admitted was checked then; one left open by an earlier run is checked
+  // again (the work file must still be the one that was admitted). The check reads the
+  // whole file: about as long as preparing its records.
+  if (!header) {
+    auto checked = CheckFile(path, Expect(file.issuer_id, ParseFileName(file.file_name)));
+    if (!checked) {
+      log::Error("batch.work_file_unreadable", {{"issuer", file.issuer_id},
+                                                {"file", file.file_name},
+                                                {"code", CodeText(checked.error().code)}});
+      co_return;  // left open, looked at again later; an operator decides
+    }
+    header = std::move(checked->header);
   }
   auto stream = RecordStream::Open(path);
   if (!stream) {
@@ -465,15 +487,23 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
         co_await Pause(due - std::chrono::steady_clock::now());
       }
     }
+    // Bare records first; one savepoint per record only for a chunk that needs them
+    // (record_pipeline.hpp).
+    RecordSavepoints savepoints = RecordSavepoints::kNone;
     for (;;) {
       store::BatchFileRecord next = file;
       ChunkOutcome outcome;
+      bool again_with_savepoints = false;
       // Bulk: a chunk never holds up an API caller's write for longer than one group.
       auto written = co_await registry_.store.Write(
           [&](store::WriteTx& tx) -> core::Result<void> {
             next = file;
-            auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs());
-            if (!applied) return tl::unexpected(applied.error());
+            auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs(), savepoints);
+            if (!applied) {
+              // Failing the unit is what rolls its writes back.
+              again_with_savepoints = applied.error().needs_record_savepoints;
+              return tl::unexpected(applied.error().error);
+            }
             outcome = *applied;
             return {};
           },
@@ -483,7 +513,12 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
         records_ok_.Add(static_cast<std::uint64_t>(outcome.ok));
         records_ko_.Add(static_cast<std::uint64_t>(outcome.ko));
         if (outcome.started_operations) registry_.AfterCommit(true);
+        (savepoints == RecordSavepoints::kNone ? chunks_bare_ : chunks_per_record_).Add();
         break;
+      }
+      if (again_with_savepoints) {
+        savepoints = RecordSavepoints::kEach;
+        continue;
       }
       log::Error("batch.chunk_failed", {{"issuer", file.issuer_id},
                                         {"file", file.file_name},
@@ -494,7 +529,7 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file) {
     done_this_run += static_cast<std::int64_t>(count);
   }
   if (stopping_) co_return;
-  if (auto out = co_await WriteOutput(spool, file, checked->header); !out) {
+  if (auto out = co_await WriteOutput(spool, file, *header); !out) {
     log::Error("batch.output_failed", {{"issuer", file.issuer_id}, {"error", out.error().message}});
     co_return;  // open: written at the next round
   }

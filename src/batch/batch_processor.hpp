@@ -104,7 +104,10 @@ class BatchProcessor {
   boost::asio::awaitable<void> PickUpInboxes();
   boost::asio::awaitable<void> ResumeOpenFiles();
   boost::asio::awaitable<void> AdmitFromSpool(const Spool& spool, const std::string& name);
-  boost::asio::awaitable<void> Process(store::BatchFileRecord file);
+  // `header`: the file's, when this run has just checked it (the file is then not read a
+  // second time before its records).
+  boost::asio::awaitable<void> Process(store::BatchFileRecord file,
+                                       std::optional<Header> header = std::nullopt);
   boost::asio::awaitable<core::Result<void>> WriteOutput(const Spool& spool,
                                                          store::BatchFileRecord& file,
                                                          const Header& header);
@@ -124,6 +127,10 @@ class BatchProcessor {
   core::metrics::Counter& records_ko_;
   core::metrics::Counter& files_done_;
   core::metrics::Counter& files_rejected_;
+  // Chunks committed with bare records, and chunks applied again with a savepoint per
+  // record because one of their records was refused (record_pipeline.hpp).
+  core::metrics::Counter& chunks_bare_;
+  core::metrics::Counter& chunks_per_record_;
 
   boost::asio::io_context ioc_;
   boost::asio::steady_timer wake_timer_{ioc_};
@@ -136,6 +143,8 @@ class BatchProcessor {
   // answer 409 and remove the file the round then tries to process).
   std::mutex uploads_mu_;
   std::set<std::pair<std::string, std::string>> uploads_in_flight_;
+  // Headers of uploads this run admitted, until Process takes them (by issuer, file name).
+  std::map<std::pair<std::string, std::string>, Header> uploads_checked_;
 };
 
 }  // namespace c2p::batch

@@ -1,19 +1,30 @@
 #include "batch/record_pipeline.hpp"
 
+#include <functional>
+
 #include <boost/json/serialize.hpp>
 
 namespace c2p::batch {
 
 namespace {
 
-// A failure the record cannot be blamed for: the chunk stops (and is retried whole).
-struct ChunkFailure {
-  core::Error error;
-};
+// Runs one record's registration step, under a savepoint of its own or bare.
+core::Result<void> Step(store::WriteTx& tx, RecordSavepoints savepoints,
+                        const std::function<core::Result<void>()>& step) {
+  return savepoints == RecordSavepoints::kEach ? tx.Atomically(step) : step();
+}
+
+// A refusal stops the chunk: either it cannot be blamed on the record (a store failure:
+// the chunk is retried whole) or the record may have written before it (kNone).
+std::optional<ChunkFailure> StopsChunk(const core::Error& error, RecordSavepoints savepoints) {
+  if (!RefusesRecord(error)) return ChunkFailure{error, false};
+  if (savepoints == RecordSavepoints::kNone) return ChunkFailure{error, true};
+  return std::nullopt;
+}
 
 CardOutcome RegisterOne(const registry::RegistryContext& ctx, store::WriteTx& tx,
                         std::string_view issuer, const PreparedCardEntry& entry,
-                        std::string_view correlation_id, bool& started,
+                        std::string_view correlation_id, RecordSavepoints savepoints, bool& started,
                         std::optional<ChunkFailure>& failure) {
   CardOutcome out{entry.card_id, std::nullopt, std::nullopt, {}};
   if (!entry.body) {
@@ -25,7 +36,7 @@ CardOutcome RegisterOne(const registry::RegistryContext& ctx, store::WriteTx& tx
     return out;
   }
   std::optional<registry::CardRegistration> registered;
-  auto done = tx.Atomically([&]() -> core::Result<void> {
+  auto done = Step(tx, savepoints, [&]() -> core::Result<void> {
     // A file's auto-enrolments run in the engine's bulk lane: a campaign never delays
     // an API enrolment (spec/batch.md §4, docs/engine.md "Lanes").
     auto r = registry::RegisterCard(ctx, tx, issuer, entry.card_id, *entry.body, *entry.card,
@@ -35,11 +46,8 @@ CardOutcome RegisterOne(const registry::RegistryContext& ctx, store::WriteTx& tx
     return {};
   });
   if (!done) {
-    if (!RefusesRecord(done.error())) {
-      failure = ChunkFailure{done.error()};
-    } else {
-      out.error = CardCode(done.error());
-    }
+    failure = StopsChunk(done.error(), savepoints);
+    if (!failure) out.error = CardCode(done.error());
     return out;
   }
   if (registered && registered->enrolment) {
@@ -76,10 +84,9 @@ PreparedRecord PrepareRecord(const registry::RegistryContext& ctx, std::string_v
   return out;
 }
 
-core::Result<ChunkOutcome> ApplyChunk(const registry::RegistryContext& ctx, store::WriteTx& tx,
-                                      store::BatchFileRecord& file,
-                                      const std::vector<PreparedRecord>& records,
-                                      std::int64_t now_ms) {
+tl::expected<ChunkOutcome, ChunkFailure> ApplyChunk(
+    const registry::RegistryContext& ctx, store::WriteTx& tx, store::BatchFileRecord& file,
+    const std::vector<PreparedRecord>& records, std::int64_t now_ms, RecordSavepoints savepoints) {
   ChunkOutcome chunk;
   store::BatchFileRecord next = file;
   std::optional<ChunkFailure> failure;
@@ -88,14 +95,16 @@ core::Result<ChunkOutcome> ApplyChunk(const registry::RegistryContext& ctx, stor
     if (!record.consumer) {
       outcome.consumer_error = ConsumerCode(record.consumer.error());
     } else {
-      auto registered = tx.Atomically([&]() -> core::Result<void> {
+      auto registered = Step(tx, savepoints, [&]() -> core::Result<void> {
         auto r = registry::RegisterConsumer(ctx, tx, *record.consumer, file.correlation_id);
         if (!r) return tl::unexpected(r.error());
         if (r->update) chunk.started_operations = true;
         return {};
       });
       if (!registered) {
-        if (!RefusesRecord(registered.error())) return tl::unexpected(registered.error());
+        if (auto stop = StopsChunk(registered.error(), savepoints)) {
+          return tl::unexpected(std::move(*stop));
+        }
         outcome.consumer_error = ConsumerCode(registered.error());
       }
     }
@@ -112,14 +121,14 @@ core::Result<ChunkOutcome> ApplyChunk(const registry::RegistryContext& ctx, stor
         continue;
       }
       outcome.cards.push_back(RegisterOne(ctx, tx, file.issuer_id, entry, file.correlation_id,
-                                          chunk.started_operations, failure));
-      if (failure) return tl::unexpected(failure->error);
+                                          savepoints, chunk.started_operations, failure));
+      if (failure) return tl::unexpected(std::move(*failure));
     }
     const bool ok = outcome.ok();
     (ok ? chunk.ok : chunk.ko) += 1;
     auto stored =
         tx.InsertBatchResult(next, {record.row_id, boost::json::serialize(outcome.ToJson())});
-    if (!stored) return tl::unexpected(stored.error());
+    if (!stored) return tl::unexpected(ChunkFailure{stored.error()});
     next.last_row_id = record.row_id;
   }
   next.processed += static_cast<std::int64_t>(records.size());
@@ -127,7 +136,7 @@ core::Result<ChunkOutcome> ApplyChunk(const registry::RegistryContext& ctx, stor
   next.ko += chunk.ko;
   next.status = "PROCESSING";
   next.updated_ms = now_ms;
-  if (auto u = tx.UpdateBatchFile(next); !u) return tl::unexpected(u.error());
+  if (auto u = tx.UpdateBatchFile(next); !u) return tl::unexpected(ChunkFailure{u.error()});
   file = std::move(next);
   return chunk;
 }

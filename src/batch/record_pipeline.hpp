@@ -44,12 +44,30 @@ struct ChunkOutcome {
   bool started_operations = false;  // the engine and notifier have work
 };
 
+// Whether each record's registration runs under a savepoint of its own.
+//
+// kEach is what a record refused after its first write needs (the refusal undoes that
+// record alone). It costs: SQLite copies every page a savepoint changes into its statement
+// journal, once per savepoint, so one savepoint per record wrote about 60 KiB per record
+// more and took 30 % of the batch rate (docs/performance.md, P5).
+//
+// kNone runs the records bare, since in most chunks no record is refused. If one is, the
+// chunk fails with `needs_record_savepoints`: the caller fails its unit of work (the store
+// rolls the unit back) and applies the chunk again with kEach. A chunk's outcome is the
+// same either way.
+enum class RecordSavepoints { kNone, kEach };
+
+struct ChunkFailure {
+  core::Error error;
+  bool needs_record_savepoints = false;  // a record was refused under kNone
+};
+
 // The unit of work of one chunk: registers every record, writes its result, and advances
-// `file` (processed, ok, ko, last_row_id, updated_ms). Fails only when the store does (or
-// on an internal error): then nothing of the chunk is written and `file` is unchanged.
-core::Result<ChunkOutcome> ApplyChunk(const registry::RegistryContext& ctx, store::WriteTx& tx,
-                                      store::BatchFileRecord& file,
-                                      const std::vector<PreparedRecord>& records,
-                                      std::int64_t now_ms);
+// `file` (processed, ok, ko, last_row_id, updated_ms). Fails when the store does (or on an
+// internal error), or as RecordSavepoints says: the unit must then fail too, so that
+// nothing of the chunk is written, and `file` is unchanged.
+tl::expected<ChunkOutcome, ChunkFailure> ApplyChunk(
+    const registry::RegistryContext& ctx, store::WriteTx& tx, store::BatchFileRecord& file,
+    const std::vector<PreparedRecord>& records, std::int64_t now_ms, RecordSavepoints savepoints);
 
 }  // namespace c2p::batch

@@ -25,6 +25,15 @@ class BatchE2e : public RegistryE2e {
     StartDaemon({"pan-v1.jwk"});
   }
 
+  // c2p_batch_chunks_total{records="<kind>"} (-1: no answer, 0: absent).
+  static std::int64_t Chunks(const std::string& kind) {
+    auto r = Fetch(port_, "GET", "/metrics");
+    if (!r) return -1;
+    const std::string key = "c2p_batch_chunks_total{records=\"" + kind + "\"} ";
+    const auto at = r->body.find(key);
+    return at == std::string::npos ? 0 : std::stoll(r->body.substr(at + key.size()));
+  }
+
   static fs::path Spool(const std::string& issuer) {
     return fs::path(dir_) / (issuer == kIssuerA ? "spool-a" : "spool-b");
   }
@@ -104,9 +113,17 @@ TEST_F(BatchE2e, AMixedFileGivesTheExactOutputAndRegistersOnlyTheGoodRecords) {
       Record(9, "mix_deleted", {CardEntry("mix_c10", "VISA_CLASSIC", Jwe(Pan("411111000007")))}),
   };
   const std::int64_t cards_before = CountCards(kIssuerA);
+  const std::int64_t bare_before = Chunks("bare");
+  const std::int64_t each_before = Chunks("savepoint_each");
   const std::string name = "MIX1-1-" + std::to_string(NowSeconds()) + ".json";
   Drop(kIssuerA, name, File(Header("MIX1", "1"), records));
   const json::object out = AwaitOut(kIssuerA, name);
+  // Chunks of 4. Rows 1-4 are refused while being prepared, if at all: committed bare.
+  // Row 7 (a PAN in use) and row 9 (a deleted consumer) are refused by the store, after
+  // row 7's consumer was written: rows 5-8 and row 9 are applied again with savepoints,
+  // and the expected output below shows nothing of the first attempts.
+  EXPECT_EQ(Chunks("bare") - bare_before, 1);
+  EXPECT_EQ(Chunks("savepoint_each") - each_before, 2);
 
   json::object header = Header("MIX1", "1");
   header["totalRecords"] = 9;
