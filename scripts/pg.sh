@@ -54,8 +54,10 @@ ensure_owner() {
 free_port() {
   python3 -c 'import random, socket
 low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+if low < 1024 + 4096 * 2:
+    raise SystemExit("pg.sh: the ephemeral port range starts too low (%d) for the test bands" % low)
 for _ in range(1000):
-    port = random.randrange(max(low - 4096, 1024), low)
+    port = random.randrange(low - 4096, low)
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

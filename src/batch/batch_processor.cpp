@@ -376,18 +376,24 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
     }
     store::BatchFileRecord row = NewFileRow(issuer, h, name, "RECEIVED", std::nullopt,
                                             checked->total_records, correlation_id);
+    // Left for Process before the claim: the loop may take the row up as soon as it is
+    // committed.
+    {
+      const std::lock_guard lock(uploads_mu_);
+      uploads_checked_.insert_or_assign({issuer, name}, h);
+    }
     auto claimed = co_await Claim(row);
     if (!claimed || !*claimed) {
+      {
+        const std::lock_guard lock(uploads_mu_);
+        uploads_checked_.erase({issuer, name});
+      }
       spool->RemoveWork(name);
       if (!claimed) co_return tl::unexpected(claimed.error());
       co_return core::Fail(core::ErrorCode::kDuplicateFile,
                            "this batchId and seqNumber were already taken");
     }
     LogAdmitted(correlation_id, issuer, h, checked->total_records);
-    {
-      const std::lock_guard lock(uploads_mu_);
-      uploads_checked_.insert_or_assign({issuer, name}, h);
-    }
     Wake();
     co_return UploadAdmission{h.batch_id, h.seq_number};
   };

@@ -4,8 +4,9 @@
 // of work with their results and the file's progress, so a chunk is either wholly
 // committed or not at all — what makes a resumed file apply nothing twice.
 //
-// Inside the unit each record, and each card of a record, runs under its own savepoint:
-// a refused card leaves nothing behind and never stops the others (spec/batch.md §3).
+// A refused card leaves nothing behind and never stops the others (spec/batch.md §3):
+// a chunk in which the store refuses a record is applied with a savepoint per record and
+// per card (RecordSavepoints below).
 
 #include <cstdint>
 #include <optional>

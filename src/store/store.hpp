@@ -4,7 +4,8 @@
 //
 // Writes are group-committed: each caller hands a unit of work to Write(); a single
 // writer runs many queued units inside one transaction (each unit under its own
-// savepoint, so one failing unit never spoils the others) and makes the batch durable
+// savepoint, so one failing unit never spoils the others; a lone unit's failure rolls
+// the transaction back) and makes the batch durable
 // with one fsync. Write() completes only after the batch holding its unit is durable:
 // "acknowledged" always means "on disk".
 //

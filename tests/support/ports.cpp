@@ -46,60 +46,61 @@ bool Bindable(int port) {
   return ok;
 }
 
-// Takes the lock of `port` for this process's lifetime. A second lock on the same port from
-// this process fails too (flock locks belong to each open), so no port is handed out twice.
-bool Reserve(int port) {
+// Takes the lock of `port`: the descriptor holding it, or -1. Left open, it keeps the lock
+// until the process exits. A second lock on the same port from this process fails too
+// (flock locks belong to each open), so no port is handed out twice.
+int Reserve(int port) {
   static const std::string dir = [] {
     std::string d = "/tmp/c2p-test-ports";
     std::error_code ec;
     std::filesystem::create_directories(d, ec);
-    // Any user's test runs share the directory.
-    std::filesystem::permissions(d, std::filesystem::perms::all, ec);
+    // Any user's test runs share the directory; sticky, as /tmp is.
+    std::filesystem::permissions(
+        d, std::filesystem::perms::all | std::filesystem::perms::sticky_bit, ec);
     return d;
   }();
   const std::string path = dir + "/" + std::to_string(port);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) return false;
+  // Read-only is enough for flock, and opens another user's lock file too.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return false;
+    return -1;
   }
-  return true;  // the descriptor stays open: the lock lasts until the process exits
+  return fd;
 }
 
 std::mutex mu;
-
-int Next(std::mt19937& rng, const Band& band) {
-  return std::uniform_int_distribution<int>(band.low, band.high - 1)(rng);
-}
 
 std::mt19937& Rng() {
   static std::mt19937 rng(std::random_device{}());
   return rng;
 }
 
-}  // namespace
-
-std::uint16_t FreePort() {
+// A free port P of the band, reserved, and with span > 0 P + span too (inside the band,
+// so never in scripts/pg.sh's).
+std::uint16_t Take(std::uint16_t span) {
   const std::lock_guard lock(mu);
   const Band band = TestBand();
+  std::uniform_int_distribution<int> pick(band.low, band.high - 1 - span);
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    const int port = Next(Rng(), band);
-    if (Bindable(port) && Reserve(port)) return static_cast<std::uint16_t>(port);
+    const int port = pick(Rng());
+    if (!Bindable(port)) continue;
+    const int fd = Reserve(port);
+    if (fd < 0) continue;
+    if (span == 0) return static_cast<std::uint16_t>(port);
+    if (Bindable(port + span) && Reserve(port + span) >= 0) {
+      return static_cast<std::uint16_t>(port);
+    }
+    ::close(fd);  // the neighbour is taken: this one is not kept either
   }
   return 0;
 }
 
-std::uint16_t FreePortWithNeighbour(std::uint16_t offset) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const std::uint16_t p = FreePort();
-    if (p == 0) return 0;
-    const int neighbour = p + offset;
-    if (neighbour > 65535) continue;
-    const std::lock_guard lock(mu);
-    if (Bindable(neighbour) && Reserve(neighbour)) return p;
-  }
-  return 0;
-}
+}  // namespace
+
+std::uint16_t FreePort() { return Take(0); }
+
+std::uint16_t FreePortWithNeighbour(std::uint16_t offset) { return Take(offset); }
 
 }  // namespace c2p::testing

@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite implementation of WriteTx: the typed mutations a unit of work may make,
-// run on the writer's connection inside the unit's savepoint.
+// run on the writer's connection inside the unit's savepoint (or, for a unit alone in its
+// group, directly in the transaction).
 
 #include <string_view>
 
