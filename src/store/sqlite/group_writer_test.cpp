@@ -98,9 +98,9 @@ TEST_F(GroupWriterTest, FailedCommitFailsEveryUnitOfTheBatchAsUnavailable) {
   EXPECT_EQ(Read("later"), "1");
 }
 
-// A unit that wrote, then failed: nothing of it stays, whether it was alone in its group
-// (no savepoint: the transaction is rolled back) or had group mates (rolled back to its
-// savepoint, the others committed).
+// A unit that wrote, then failed. Alone in its group it has no savepoint: the transaction
+// is rolled back. (With group mates it is rolled back to its savepoint: store_test.cpp,
+// FailingUnitIsRolledBackWhileBatchMatesCommit, on both backends.)
 WriteWork WriteThenFail(std::string key) {
   return [key = std::move(key)](WriteTx& tx) -> core::Result<void> {
     if (auto put = tx.PutSetting(key, "1"); !put) return put;
@@ -127,22 +127,6 @@ TEST_F(GroupWriterTest, AUnitAloneInItsGroupThatFailsLeavesNothing) {
   EXPECT_EQ(Read("after"), "1");
   const auto sizes = metrics_.batch_size.Take();
   EXPECT_EQ(sizes.cumulative[0], sizes.count);  // every group above held one unit
-}
-
-TEST_F(GroupWriterTest, AFailedUnitAmongOthersIsRolledBackAlone) {
-  auto hold = HoldWriterUntilQueued(3);
-  auto before = Start(PutSetting("before", "1"));
-  auto failed = Start(WriteThenFail("failed"));
-  auto after = Start(PutSetting("after", "1"));
-  ASSERT_TRUE(Await(hold));
-  EXPECT_TRUE(Await(before));
-  auto refused = Await(failed);
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidState);
-  EXPECT_TRUE(Await(after));
-  EXPECT_EQ(Read("before"), "1");
-  EXPECT_FALSE(Read("failed").has_value());
-  EXPECT_EQ(Read("after"), "1");
 }
 
 TEST_F(GroupWriterTest, LockedDatabaseFailsTheBatchAndRecovers) {
