@@ -21,7 +21,8 @@
 # STORE=postgresql runs c2pd on a throwaway PostgreSQL (scripts/pg.sh, stopped on exit)
 # instead of the embedded SQLite. NODES=N (PostgreSQL only, default 1) starts N c2pd
 # nodes on that store behind nginx (deploy/nginx/c2p.conf.template, NGINX_WORKERS workers,
-# default 1); `url` is then nginx's, c2pd_pid the first node's.
+# default 1); `url` is then nginx's, c2pd_pid the first node's. WRITE_CONNECTIONS=N sets
+# each node's `[store] write_connections` (PostgreSQL; c2pd's default otherwise).
 
 readonly ISSUER=SANDBOX001
 
@@ -80,6 +81,10 @@ PY
     fi
     sed -i "s|^url = \"sqlite:.*\"|url = \"$pg_url\"|" "$sb/c2pd.toml"
     grep -q "^url = \"$pg_url\"" "$sb/c2pd.toml" || { say "no [store] url to replace"; exit 1; }
+    if [[ -n ${WRITE_CONNECTIONS:-} ]]; then
+      bench_require_ints WRITE_CONNECTIONS
+      sed -i "s|^url = \"$pg_url\"|&\nwrite_connections = $WRITE_CONNECTIONS|" "$sb/c2pd.toml"
+    fi
     say "store: PostgreSQL ($pg_url), $nodes node(s)"
   elif ((nodes > 1)); then
     say "NODES > 1 needs STORE=postgresql"; exit 2

@@ -118,6 +118,7 @@ VoidResult ParseStore(const toml::table* t, StoreConfig& s) {
   if (!s.url.starts_with("sqlite:") && !s.url.starts_with("postgresql://")) {
     return Err(r.Invalid("url", "must start with sqlite: or postgresql://"));
   }
+  if (auto ok = Int(r, "write_connections", s.write_connections, 1, 64); !ok) return ok;
   return r.RejectUnknown();
 }
 

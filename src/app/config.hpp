@@ -21,6 +21,8 @@ namespace c2p::app {
 
 struct StoreConfig {
   std::string url;  // "sqlite:PATH" | "postgresql://…" (may hold a password: never logged)
+  // PostgreSQL only: writer connections committing groups concurrently (SQLite has one).
+  unsigned write_connections = 4;
 };
 
 struct KeysConfig {

@@ -51,6 +51,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
   }
 
   store::StoreOptions store_options;
+  store_options.write_connections = config.store.write_connections;
   // Once per change, not per refused write: what an operator needs to see a disk full or
   // a PostgreSQL restart begin and end (the refused requests answer 503 meanwhile).
   store_options.on_writer_state = [](bool failing, std::string_view reason) {

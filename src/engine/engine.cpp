@@ -341,6 +341,22 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     if (!deleted) return tl::unexpected(std::move(deleted.error()));
     held = *deleted;
     if (!held) return {};
+    // The card's row before its notification: a concurrent writer (another connection or
+    // node) queueing a notification of the same card, a token event's, locks that row
+    // first too, so their notifications are numbered in the order they commit. Updating
+    // the row locks it; a settlement that leaves it alone reads it, which on PostgreSQL
+    // is FOR UPDATE.
+    if (job.card_ref && card_status) {
+      if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms,
+                                        end.digital_card_id);
+          !c) {
+        return c;
+      }
+    } else if (job.card_ref && job.card_id) {
+      if (auto c = tx.FindCard(job.issuer_id, *job.card_id); !c) {
+        return tl::unexpected(std::move(c.error()));
+      }
+    }
     auto ended = tx.FinishOperation(outcome);
     if (!ended) return tl::unexpected(std::move(ended.error()));
     if (*ended && notifications) {
@@ -351,13 +367,6 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
                                        tx, job.issuer_id, job.consumer_id, job.operation_id,
                                        job.correlation_id, outcome.end_ms);
       if (!queued) return queued;
-    }
-    if (job.card_ref && card_status) {
-      if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms,
-                                        end.digital_card_id);
-          !c) {
-        return c;
-      }
     }
     for (const CardEffect& card : end.cards) {
       if (auto c = tx.SetCardClickToPay(card.card_ref, card.card_status, outcome.end_ms,

@@ -23,11 +23,16 @@ core::Result<void> RunUnitOfWork(WriteTx& tx, const WriteWork& work) {
   }
 }
 
-GroupCommitter::GroupCommitter(std::size_t max_batch, WriterMetrics metrics, RunGroup run_group)
+GroupCommitter::GroupCommitter(std::size_t max_batch, WriterMetrics metrics, RunGroup run_group,
+                               std::size_t threads)
     : max_batch_(std::max<std::size_t>(max_batch, 1)),
-      metrics_(std::move(metrics)),
-      run_group_(std::move(run_group)) {
-  thread_ = std::thread([this] { Run(); });
+      run_group_(std::move(run_group)),
+      metrics_(std::move(metrics)) {
+  const std::size_t count = std::max<std::size_t>(threads, 1);
+  threads_.reserve(count);
+  for (std::size_t worker = 0; worker < count; ++worker) {
+    threads_.emplace_back([this, worker] { Run(worker); });
+  }
 }
 
 GroupCommitter::~GroupCommitter() { (void)Close(); }
@@ -50,8 +55,9 @@ bool GroupCommitter::Close() {
   }
   wake_.notify_all();
   std::lock_guard join_lock(close_mu_);
-  if (!thread_.joinable()) return false;
-  thread_.join();
+  if (threads_.empty()) return false;
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
   return true;
 }
 
@@ -84,7 +90,7 @@ std::deque<GroupCommitter::PendingUnit>* GroupCommitter::NextQueue() {
   return last_was_bulk_ ? &interactive_ : &bulk_;
 }
 
-void GroupCommitter::Run() {
+void GroupCommitter::Run(std::size_t worker) {
   std::vector<PendingUnit> group;
   for (;;) {
     {
@@ -99,23 +105,28 @@ void GroupCommitter::Run() {
         queue->pop_front();
       }
       metrics_.queue_depth.Set(static_cast<std::int64_t>(interactive_.size() + bulk_.size()));
+      // More than one group is waiting: another writer thread, if idle, takes the next.
+      if (NextQueue() != nullptr) wake_.notify_one();
     }
-    CommitGroup(group);
+    CommitGroup(worker, group);
     group.clear();
   }
 }
 
-void GroupCommitter::CommitGroup(std::vector<PendingUnit>& group) {
+void GroupCommitter::CommitGroup(std::size_t worker, std::vector<PendingUnit>& group) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<const WriteWork*> units;
   units.reserve(group.size());
   for (const auto& unit : group) units.push_back(&unit.work);
   std::vector<core::Result<void>> outcomes;
   outcomes.reserve(group.size());
-  if (auto committed = run_group_(units, outcomes); !committed) {
+  if (auto committed = run_group_(worker, units, outcomes); !committed) {
     // Nothing of the group is durable, whatever each unit returned: every caller learns
     // its outcome is unknown and retries with its idempotency key.
-    metrics_.CommitFailed(committed.error().message);
+    {
+      std::lock_guard lock(state_mu_);
+      metrics_.CommitFailed(committed.error().message);
+    }
     for (auto& unit : group) {
       Complete(unit, core::Fail(core::ErrorCode::kUnavailable,
                                 "store could not commit: " + committed.error().message));
@@ -123,7 +134,10 @@ void GroupCommitter::CommitGroup(std::vector<PendingUnit>& group) {
     return;
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-  metrics_.Committed();
+  {
+    std::lock_guard lock(state_mu_);
+    metrics_.Committed();
+  }
   metrics_.batch_size.Observe(static_cast<double>(group.size()));
   metrics_.commit_seconds.Observe(elapsed.count());
   for (std::size_t i = 0; i < group.size(); ++i) Complete(group[i], std::move(outcomes[i]));

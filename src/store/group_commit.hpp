@@ -5,7 +5,10 @@
 // transaction (sqlite/group_writer.hpp, postgres/group_writer.hpp).
 //
 // Units that arrive while a group is being committed all go into the next group, up to
-// `max_batch`: that is where the batching comes from, with no timer. No caller is resumed
+// `max_batch`: that is where the batching comes from, with no timer. A backend whose
+// server runs transactions concurrently (PostgreSQL) may ask for several writer threads,
+// each taking the next group from the same queues, so that one group's round trips
+// overlap another's instead of adding up; SQLite has one. No caller is resumed
 // before its group's COMMIT has returned. Interactive and bulk units queue apart and never
 // share a group; when both wait, the kind that did not have the last group has the next
 // (store.hpp, WritePriority).
@@ -35,14 +38,19 @@ core::Result<void> RunUnitOfWork(WriteTx& tx, const WriteWork& work);
 
 class GroupCommitter {
  public:
-  // Runs `units` as one transaction on the writer thread. On success every unit's own
-  // result is in `outcomes` (same order) and the group is durable; on failure nothing of
-  // the group may be durable and the backend has cleaned up its transaction.
-  using RunGroup = std::function<core::Result<void>(const std::vector<const WriteWork*>& units,
+  // Runs `units` as one transaction on writer thread `worker` (0 .. threads - 1; each
+  // thread calls with its own index, so a backend keeps one connection per worker). On
+  // success every unit's own result is in `outcomes` (same order) and the group is
+  // durable; on failure nothing of the group may be durable and the backend has cleaned
+  // up its transaction.
+  using RunGroup = std::function<core::Result<void>(std::size_t worker,
+                                                    const std::vector<const WriteWork*>& units,
                                                     std::vector<core::Result<void>>& outcomes)>;
 
-  // Starts the writer thread: `run_group` must be callable from now until Close().
-  GroupCommitter(std::size_t max_batch, WriterMetrics metrics, RunGroup run_group);
+  // Starts `threads` writer threads (at least one): `run_group` must be callable from now
+  // until Close().
+  GroupCommitter(std::size_t max_batch, WriterMetrics metrics, RunGroup run_group,
+                 std::size_t threads = 1);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -50,8 +58,8 @@ class GroupCommitter {
   // See Store::Write. The committer must outlive the returned awaitable.
   boost::asio::awaitable<core::Result<void>> Write(WriteWork work, WritePriority priority);
 
-  // Commits what is queued, then stops the thread; later writes fail with kUnavailable.
-  // Idempotent: true for the one call that stopped the thread, after which the backend may
+  // Commits what is queued, then stops the threads; later writes fail with kUnavailable.
+  // Idempotent: true for the one call that stopped the threads, after which the backend may
   // release what `run_group` used. Must not be called from inside a unit of work (the
   // writer would wait for itself).
   bool Close();
@@ -69,12 +77,16 @@ class GroupCommitter {
   // The queue the next group comes from; null when both are empty. Under mu_.
   std::deque<PendingUnit>* NextQueue();
   static void Complete(PendingUnit& unit, core::Result<void> result);
-  void Run();
-  void CommitGroup(std::vector<PendingUnit>& group);
+  void Run(std::size_t worker);
+  void CommitGroup(std::size_t worker, std::vector<PendingUnit>& group);
 
   const std::size_t max_batch_;
-  WriterMetrics metrics_;
   RunGroup run_group_;
+
+  // The writer threads report each group's end under this lock, so the failing /
+  // recovered changes reach metrics_.on_state one at a time and in order.
+  std::mutex state_mu_;
+  WriterMetrics metrics_;
 
   std::mutex mu_;
   std::condition_variable wake_;
@@ -83,8 +95,8 @@ class GroupCommitter {
   bool last_was_bulk_ = false;           // guarded by mu_: the kind of the last group
   bool closing_ = false;                 // guarded by mu_
 
-  std::mutex close_mu_;  // serialises Close() callers around the join
-  std::thread thread_;   // last: starts once everything above is built
+  std::mutex close_mu_;               // serialises Close() callers around the joins
+  std::vector<std::thread> threads_;  // last: they start once everything above is built
 };
 
 }  // namespace c2p::store

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ class GroupCommitTest : public ::testing::Test {
   void Build(std::size_t max_batch) {
     committer_ = std::make_unique<GroupCommitter>(
         max_batch, metrics_,
-        [this](const std::vector<const WriteWork*>& units,
+        [this](std::size_t /*worker*/, const std::vector<const WriteWork*>& units,
                std::vector<core::Result<void>>& outcomes) {
           std::vector<std::string> names;
           for (const WriteWork* unit : units) {
@@ -112,6 +113,53 @@ TEST_F(GroupCommitTest, OneKindAloneFillsGroupsUpToMaxBatch) {
   Build(2);
   HoldAndQueue(kBulk, {{"b1", kBulk}, {"b2", kBulk}, {"b3", kBulk}, {"b4", kBulk}, {"b5", kBulk}});
   EXPECT_EQ(Groups(), (GroupList{{"hold"}, {"b1", "b2"}, {"b3", "b4"}, {"b5"}}));
+}
+
+// Several writer threads (PostgreSQL): a second group runs while the first is still in
+// its transaction, so their round trips overlap, and each thread passes its own index (the
+// backend's connection). One writer thread would hold the first group until the deadline
+// and fail it.
+TEST(GroupCommitThreadsTest, SeveralWriterThreadsRunGroupsAtOnceEachWithItsOwnIndex) {
+  testing::IoThreads io{1};
+  core::metrics::Registry registry;
+  std::mutex mu;
+  std::set<std::size_t> running;   // guarded by mu: the workers inside a group
+  std::set<std::size_t> together;  // guarded by mu: the workers seen running at once
+  std::atomic<bool> overlapped{false};
+  GroupCommitter committer(
+      64, WriterMetrics::Register(registry, "test"),
+      [&](std::size_t worker, const std::vector<const WriteWork*>& units,
+          std::vector<core::Result<void>>& outcomes) {
+        {
+          std::lock_guard lock(mu);
+          running.insert(worker);
+          if (running.size() == 2) {
+            together = running;
+            overlapped = true;
+          }
+        }
+        const bool both = WaitUntil([&] { return overlapped.load(); });
+        {
+          std::lock_guard lock(mu);
+          running.erase(worker);
+        }
+        for (std::size_t i = 0; i < units.size(); ++i) outcomes.emplace_back();
+        if (!both) return core::Result<void>(core::Fail(core::ErrorCode::kInternal, "alone"));
+        return core::Result<void>();
+      },
+      2);
+  auto first = boost::asio::co_spawn(io.io(), committer.Write(Named{"first"}, kInteractive),
+                                     boost::asio::use_future);
+  ASSERT_TRUE(WaitUntil([&] {
+    std::lock_guard lock(mu);
+    return !running.empty();
+  }));
+  auto second = boost::asio::co_spawn(io.io(), committer.Write(Named{"second"}, kInteractive),
+                                      boost::asio::use_future);
+  ASSERT_TRUE(Await(first));
+  ASSERT_TRUE(Await(second));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(together, (std::set<std::size_t>{0, 1}));
 }
 
 }  // namespace

@@ -96,7 +96,12 @@ class StoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
     ASSERT_EQ(db_.error(), "");
-    store_ = Open();
+    // One writer connection, as SQLite always has: the grouping tests hold that writer and
+    // line units up behind it. Several writers on PostgreSQL have their own test below,
+    // and c2pd's PostgreSQL end-to-end suites run with its default of four.
+    StoreOptions options;
+    options.write_connections = 1;
+    store_ = Open(options);
     ASSERT_TRUE(store_);
   }
 
@@ -359,6 +364,24 @@ TEST_P(PostgresStoreTest, RecoversByItselfAfterItsConnectionsAreCut) {
   EXPECT_EQ(core::BlockOn(store_->GetSetting("before")).value(), "1");
   EXPECT_EQ(core::BlockOn(store_->GetSetting("after")).value(), "1");
   EXPECT_TRUE(core::BlockOn(store_->Ping()));
+}
+
+// Several writer connections: a unit commits on a second connection while the first is
+// held inside its group's transaction (with one writer it would queue behind it).
+TEST_P(PostgresStoreTest, ASecondWriterConnectionCommitsWhileTheFirstIsHeld) {
+  StoreOptions options;
+  options.write_connections = 2;
+  store_ = Open(options);
+  ASSERT_TRUE(store_);
+  std::atomic<bool> release{false};
+  auto hold = HoldWriterUntil([&] { return release.load(); });
+  auto other = Start(PutSetting("other", "1"));
+  const bool committed_beside = other.wait_for(testing::kDeadline) == std::future_status::ready;
+  release = true;
+  ASSERT_TRUE(Await(hold));
+  ASSERT_TRUE(committed_beside);
+  EXPECT_TRUE(Await(other));
+  EXPECT_EQ(core::BlockOn(store_->GetSetting("other")).value(), "1");
 }
 
 TEST_P(PostgresStoreTest, AUnitThatSwallowsAFailedStatementFailsAlone) {

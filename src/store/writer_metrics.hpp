@@ -15,7 +15,8 @@ struct WriterMetrics {
   core::metrics::Counter& commits;
   core::metrics::Counter& commit_failures;  // batches whose transaction failed as a whole
   core::metrics::Gauge& queue_depth;        // units waiting for the writer
-  // StoreOptions::on_writer_state, and what it was last told (the writer's thread only).
+  // StoreOptions::on_writer_state, and what it was last told (under the group committer's state
+  // lock).
   std::function<void(bool failing, std::string_view reason)> on_state;
   bool failing = false;
 

@@ -8,6 +8,7 @@ core::Result<std::unique_ptr<store::Store>> OpenStoreAt(const std::string& store
                                                         core::metrics::Registry& metrics) {
   store::StoreOptions options;
   options.read_connections = 1;
+  options.write_connections = 1;
   return store::OpenStore(store_url, options, metrics);
 }
 

@@ -23,8 +23,13 @@ namespace {
 //   53 insufficient resources (disk full, too many connections), 55 object not in
 //   prerequisite state (lock not available), 57 operator intervention (shutdown, cancel),
 //   58 system error (I/O).
+// And 23505, a unique key that a concurrent transaction committed first. Writers run
+// concurrently (several connections per node, several nodes), so a unit that looked for
+// the key and did not see it can lose that race; its retry sees the winner and gets the
+// domain's answer. Other integrity violations (NOT NULL, CHECK) stay bugs.
 bool IsEnvironmentFailure(const char* sqlstate) {
   if (sqlstate == nullptr || std::strlen(sqlstate) != 5) return true;  // no answer: lost
+  if (std::string_view(sqlstate) == "23505") return true;
   static constexpr std::array<std::string_view, 6> kClasses{"08", "40", "53", "55", "57", "58"};
   const std::string_view klass(sqlstate, 2);
   for (const auto c : kClasses) {

@@ -7,65 +7,70 @@
 
 namespace c2p::store::postgres {
 
-GroupWriter::GroupWriter(Connection conn, std::size_t max_batch, WriterMetrics metrics)
-    : conn_(std::move(conn)),
+GroupWriter::GroupWriter(std::vector<Connection> conns, std::size_t max_batch,
+                         WriterMetrics metrics)
+    : conns_(std::move(conns)),
       committer_(
           max_batch, std::move(metrics),
-          [this](const std::vector<const WriteWork*>& units,
-                 std::vector<core::Result<void>>& outcomes) { return RunGroup(units, outcomes); }) {
-}
+          [this](std::size_t worker, const std::vector<const WriteWork*>& units,
+                 std::vector<core::Result<void>>& outcomes) {
+            return RunGroup(conns_[worker], units, outcomes);
+          },
+          conns_.size()) {}
 
 GroupWriter::~GroupWriter() { Close(); }
 
 void GroupWriter::Close() {
-  if (committer_.Close()) conn_.reset();
+  if (committer_.Close()) conns_.clear();
 }
 
-core::Result<void> GroupWriter::RunGroup(const std::vector<const WriteWork*>& units,
+core::Result<void> GroupWriter::RunGroup(Connection& conn,
+                                         const std::vector<const WriteWork*>& units,
                                          std::vector<core::Result<void>>& outcomes) {
   core::Result<void> committed;
   // A connection lost by an earlier group is re-made for this one (a bounded wait: the
   // connect timeout), so the store recovers by itself once PostgreSQL is back.
-  if (conn_->Broken()) committed = conn_->Reset();
-  if (committed) committed = RunTransaction(units, outcomes);
+  if (conn.Broken()) committed = conn.Reset();
+  if (committed) committed = RunTransaction(conn, units, outcomes);
   if (!committed) {
-    conn_->DropLater();
-    if (!conn_->Broken() && conn_->InTransaction()) (void)conn_->Exec(sql::kRollback);
+    conn.DropLater();
+    if (!conn.Broken() && conn.InTransaction()) (void)conn.Exec(sql::kRollback);
   }
   return committed;
 }
 
-core::Result<void> GroupWriter::RunTransaction(const std::vector<const WriteWork*>& units,
+core::Result<void> GroupWriter::RunTransaction(Connection& conn,
+                                               const std::vector<const WriteWork*>& units,
                                                std::vector<core::Result<void>>& outcomes) {
   // BEGIN, each SAVEPOINT and each RELEASE travel with the statement that follows them
   // (Connection::Later): a group of n units of k statements costs n·k + 1 round trips,
   // not n·(k + 2) + 2.
-  conn_->Later(sql::kBegin);
-  PgWriteTx tx(*conn_);
+  conn.Later(sql::kBegin);
+  PgWriteTx tx(conn);
   for (const WriteWork* work : units) {
     core::Result<void> outcome;
-    if (auto ran = RunUnit(tx, *work, outcome); !ran) return ran;
+    if (auto ran = RunUnit(conn, tx, *work, outcome); !ran) return ran;
     outcomes.push_back(std::move(outcome));
   }
-  return conn_->Commit();
+  return conn.Commit();
 }
 
-core::Result<void> GroupWriter::RunUnit(PgWriteTx& tx, const WriteWork& work,
+core::Result<void> GroupWriter::RunUnit(Connection& conn, PgWriteTx& tx, const WriteWork& work,
                                         core::Result<void>& outcome) {
-  conn_->Later(sql::kSavepointUnit);
+  conn.Later(sql::kSavepointUnit);
   outcome = RunUnitOfWork(tx, work);
-  if (conn_->Broken()) {
+  if (conn.Broken()) {
     return core::Fail(core::ErrorCode::kUnavailable, "connection to PostgreSQL lost");
   }
   // Unlike SQLite, a failed statement aborts the transaction: a unit that swallowed one
   // cannot have written what it meant to, so it fails and is rolled back alone.
-  if (outcome && conn_->TransactionFailed()) {
+  if (outcome && conn.TransactionFailed()) {
     outcome = core::Fail(core::ErrorCode::kInternal, "a statement of the unit failed");
   }
   if (!outcome) {
-    if (auto undo = conn_->Exec(sql::kRollbackToUnit); !undo) return undo;
+    if (auto undo = conn.Exec(sql::kRollbackToUnit); !undo) return undo;
   }
-  conn_->Later(sql::kReleaseUnit);
+  conn.Later(sql::kReleaseUnit);
   return {};
 }
 

@@ -1,14 +1,18 @@
 #pragma once
-// The single writer behind Store::Write on PostgreSQL: store/group_commit.hpp's queue and
-// thread, with a group run as one transaction (BEGIN; SAVEPOINT u per unit, released or
-// rolled back alone) made durable by one COMMIT under synchronous_commit = on.
+// The writer behind Store::Write on PostgreSQL: store/group_commit.hpp's queue with one
+// writer thread per connection, each running a group as one transaction (BEGIN;
+// SAVEPOINT u per unit, released or rolled back alone) made durable by one COMMIT under
+// synchronous_commit = on. A group spends most of its time waiting for round trips, one
+// per statement; with several connections those waits overlap. The groups of one node's
+// connections are concurrent transactions, exactly as the groups of several nodes are:
+// units stay correct under them the same way (row locks, SKIP LOCKED claims, fencing, and
+// a lost race answered kUnavailable so that the client retries).
 //
 // When the COMMIT fails or the connection is lost, every caller of the group gets
 // kUnavailable (its outcome is unknown: the client retries with its idempotency key) and
-// the writer reconnects before the next group. The writer blocks only its own thread.
+// the writer thread reconnects before its next group. Each blocks only its own thread.
 
 #include <cstddef>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -26,8 +30,9 @@ class PgWriteTx;
 
 class GroupWriter {
  public:
-  // Takes ownership of `conn` (migrated) and starts the writer thread.
-  GroupWriter(Connection conn, std::size_t max_batch, WriterMetrics metrics);
+  // Takes ownership of `conns` (at least one; the schema migrated) and starts one writer
+  // thread per connection.
+  GroupWriter(std::vector<Connection> conns, std::size_t max_batch, WriterMetrics metrics);
   ~GroupWriter();
   GroupWriter(const GroupWriter&) = delete;
   GroupWriter& operator=(const GroupWriter&) = delete;
@@ -37,19 +42,22 @@ class GroupWriter {
     return committer_.Write(std::move(work), priority);
   }
 
-  // Commits what is queued, then stops the thread and closes the connection; later writes
+  // Commits what is queued, then stops the threads and closes the connections; later writes
   // fail with kUnavailable. Idempotent. Not from inside a unit of work.
   void Close();
 
  private:
-  core::Result<void> RunGroup(const std::vector<const WriteWork*>& units,
-                              std::vector<core::Result<void>>& outcomes);
-  core::Result<void> RunTransaction(const std::vector<const WriteWork*>& units,
-                                    std::vector<core::Result<void>>& outcomes);
-  core::Result<void> RunUnit(PgWriteTx& tx, const WriteWork& work, core::Result<void>& outcome);
+  static core::Result<void> RunGroup(Connection& conn, const std::vector<const WriteWork*>& units,
+                                     std::vector<core::Result<void>>& outcomes);
+  static core::Result<void> RunTransaction(Connection& conn,
+                                           const std::vector<const WriteWork*>& units,
+                                           std::vector<core::Result<void>>& outcomes);
+  static core::Result<void> RunUnit(Connection& conn, PgWriteTx& tx, const WriteWork& work,
+                                    core::Result<void>& outcome);
 
-  std::optional<Connection> conn_;  // the writer thread's alone; reset by Close()
-  GroupCommitter committer_;        // last: its thread starts once conn_ is in place
+  // conns_[i] is writer thread i's alone; cleared by Close() once the threads are gone.
+  std::vector<Connection> conns_;
+  GroupCommitter committer_;  // last: its threads start once conns_ is in place
 };
 
 }  // namespace c2p::store::postgres

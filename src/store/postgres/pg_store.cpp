@@ -23,6 +23,17 @@ constexpr int kConnectTimeoutSeconds = 5;
 // piling up blocked request threads.
 constexpr std::chrono::milliseconds kReaderWait{5000};
 
+core::Result<std::vector<Connection>> OpenConnections(const std::string& url, std::size_t count) {
+  std::vector<Connection> conns;
+  conns.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto conn = Connection::Open(url, kConnectTimeoutSeconds);
+    if (!conn) return tl::unexpected(std::move(conn.error()));
+    conns.push_back(std::move(*conn));
+  }
+  return conns;
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
@@ -32,24 +43,24 @@ core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
   if (!writer) return tl::unexpected(std::move(writer.error()));
   auto version = ApplyMigrations(*writer);
   if (!version) return tl::unexpected(std::move(version.error()));
-  // Opened after the migrations, so no reader ever sees a half-built schema.
-  std::vector<Connection> readers;
-  const std::size_t reader_count = std::max<std::size_t>(options.read_connections, 1);
-  for (std::size_t i = 0; i < reader_count; ++i) {
-    auto reader = Connection::Open(url, kConnectTimeoutSeconds);
-    if (!reader) return tl::unexpected(std::move(reader.error()));
-    readers.push_back(std::move(*reader));
-  }
+  std::vector<Connection> writers;
+  writers.push_back(std::move(*writer));
+  // Opened after the migrations, so no other connection ever sees a half-built schema.
+  auto more = OpenConnections(url, std::max<std::size_t>(options.write_connections, 1) - 1);
+  if (!more) return tl::unexpected(std::move(more.error()));
+  for (auto& conn : *more) writers.push_back(std::move(conn));
+  auto readers = OpenConnections(url, std::max<std::size_t>(options.read_connections, 1));
+  if (!readers) return tl::unexpected(std::move(readers.error()));
   return std::unique_ptr<PgStore>(
-      new PgStore(url, *version, std::move(*writer), std::move(readers), options.max_batch,
+      new PgStore(url, *version, std::move(writers), std::move(*readers), options.max_batch,
                   WriterMetrics::Register(registry, "postgresql", options.on_writer_state)));
 }
 
-PgStore::PgStore(std::string url, int schema_version, Connection writer,
+PgStore::PgStore(std::string url, int schema_version, std::vector<Connection> writers,
                  std::vector<Connection> readers, std::size_t max_batch, WriterMetrics metrics)
     : url_(std::move(url)),
       schema_version_(schema_version),
-      writer_(std::move(writer), max_batch, std::move(metrics)),
+      writer_(std::move(writers), max_batch, std::move(metrics)),
       readers_(std::move(readers), std::chrono::seconds(kConnectTimeoutSeconds)) {}
 
 PgStore::~PgStore() { Close(); }

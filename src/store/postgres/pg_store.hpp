@@ -88,8 +88,8 @@ class PgStore final : public Store {
   auto WithReader(Query query)
       -> boost::asio::awaitable<decltype(query(std::declval<Connection&>()))>;
 
-  PgStore(std::string url, int schema_version, Connection writer, std::vector<Connection> readers,
-          std::size_t max_batch, WriterMetrics metrics);
+  PgStore(std::string url, int schema_version, std::vector<Connection> writers,
+          std::vector<Connection> readers, std::size_t max_batch, WriterMetrics metrics);
 
   const std::string url_;
   const int schema_version_;

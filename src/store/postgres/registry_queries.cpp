@@ -45,8 +45,10 @@ std::int64_t NowMs() {
 }  // namespace
 
 core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std::string_view issuer,
-                                                          std::string_view consumer) {
-  return One<ConsumerRecord>(Query(conn, sql::kSelectConsumer, issuer, consumer), ReadConsumer);
+                                                          std::string_view consumer, RowLock lock) {
+  const Sql& select =
+      lock == RowLock::kForUpdate ? sql::kSelectConsumerForUpdate : sql::kSelectConsumer;
+  return One<ConsumerRecord>(Query(conn, select, issuer, consumer), ReadConsumer);
 }
 
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& c) {
@@ -55,8 +57,10 @@ core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& c) {
 }
 
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
-                                                        std::string_view card_id) {
-  return One<CardRecord>(Query(conn, sql::kSelectNewestCard, issuer, card_id), ReadCard);
+                                                        std::string_view card_id, RowLock lock) {
+  const Sql& select =
+      lock == RowLock::kForUpdate ? sql::kSelectNewestCardForUpdate : sql::kSelectNewestCard;
+  return One<CardRecord>(Query(conn, select, issuer, card_id), ReadCard);
 }
 
 core::Result<std::optional<CardRecord>> QueryCardByRef(Connection& conn, std::int64_t card_ref) {
@@ -65,20 +69,27 @@ core::Result<std::optional<CardRecord>> QueryCardByRef(Connection& conn, std::in
 
 core::Result<std::optional<CardRecord>> QueryLiveCardByPan(Connection& conn,
                                                            std::string_view issuer,
-                                                           std::string_view pan_index) {
-  return One<CardRecord>(Query(conn, sql::kSelectLiveCardByPan, issuer, pan_index), ReadCard);
+                                                           std::string_view pan_index,
+                                                           RowLock lock) {
+  const Sql& select =
+      lock == RowLock::kForUpdate ? sql::kSelectLiveCardByPanForUpdate : sql::kSelectLiveCardByPan;
+  return One<CardRecord>(Query(conn, select, issuer, pan_index), ReadCard);
 }
 
 core::Result<std::vector<CardRecord>> QueryConsumerCards(Connection& conn, std::string_view issuer,
-                                                         std::string_view consumer) {
-  return All<CardRecord>(Query(conn, sql::kSelectConsumerCards, issuer, consumer), ReadCard);
+                                                         std::string_view consumer, RowLock lock) {
+  const Sql& select =
+      lock == RowLock::kForUpdate ? sql::kSelectConsumerCardsForUpdate : sql::kSelectConsumerCards;
+  return All<CardRecord>(Query(conn, select, issuer, consumer), ReadCard);
 }
 
 core::Result<std::optional<CardRecord>> QueryCardByDigitalCard(Connection& conn,
                                                                std::string_view network,
-                                                               std::string_view digital_card_id) {
-  return One<CardRecord>(Query(conn, sql::kSelectCardByDigitalCard, network, digital_card_id),
-                         ReadCard);
+                                                               std::string_view digital_card_id,
+                                                               RowLock lock) {
+  const Sql& select = lock == RowLock::kForUpdate ? sql::kSelectCardByDigitalCardForUpdate
+                                                  : sql::kSelectCardByDigitalCard;
+  return One<CardRecord>(Query(conn, select, network, digital_card_id), ReadCard);
 }
 
 core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& c) {
@@ -113,9 +124,11 @@ core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& o
 
 core::Result<std::optional<OperationRecord>> QueryOperation(Connection& conn,
                                                             std::string_view issuer,
-                                                            std::string_view operation_id) {
-  return One<OperationRecord>(Query(conn, sql::kSelectOperation, issuer, operation_id),
-                              ReadOperation);
+                                                            std::string_view operation_id,
+                                                            RowLock lock) {
+  const Sql& select =
+      lock == RowLock::kForUpdate ? sql::kSelectOperationForUpdate : sql::kSelectOperation;
+  return One<OperationRecord>(Query(conn, select, issuer, operation_id), ReadOperation);
 }
 
 core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,

@@ -13,20 +13,31 @@
 
 namespace c2p::store::postgres {
 
+// How a query that reads rows a unit may write back takes them. The writer's connections
+// run concurrently, so a unit of work locks what it reads (kForUpdate): a concurrent
+// unit's read of the same row then waits for this group's COMMIT and sees its result,
+// instead of writing back a stale copy over it. Readers take no lock.
+enum class RowLock { kNone, kForUpdate };
+
 core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std::string_view issuer,
-                                                          std::string_view consumer);
+                                                          std::string_view consumer,
+                                                          RowLock lock = RowLock::kNone);
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
-                                                        std::string_view card_id);
+                                                        std::string_view card_id,
+                                                        RowLock lock = RowLock::kNone);
 core::Result<std::optional<CardRecord>> QueryCardByRef(Connection& conn, std::int64_t card_ref);
 core::Result<std::optional<CardRecord>> QueryLiveCardByPan(Connection& conn,
                                                            std::string_view issuer,
-                                                           std::string_view pan_index);
+                                                           std::string_view pan_index,
+                                                           RowLock lock = RowLock::kNone);
 core::Result<std::vector<CardRecord>> QueryConsumerCards(Connection& conn, std::string_view issuer,
-                                                         std::string_view consumer);
+                                                         std::string_view consumer,
+                                                         RowLock lock = RowLock::kNone);
 core::Result<std::optional<CardRecord>> QueryCardByDigitalCard(Connection& conn,
                                                                std::string_view network,
-                                                               std::string_view digital_card_id);
+                                                               std::string_view digital_card_id,
+                                                               RowLock lock = RowLock::kNone);
 core::Result<std::int64_t> InsertCardRow(Connection& conn, const CardRecord& card);
 core::Result<void> UpdateCardRow(Connection& conn, const CardRecord& card);
 core::Result<bool> QueryPanRetired(Connection& conn, std::string_view issuer,
@@ -36,7 +47,8 @@ core::Result<void> InsertRetiredPan(Connection& conn, std::string_view issuer,
 core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& op);
 core::Result<std::optional<OperationRecord>> QueryOperation(Connection& conn,
                                                             std::string_view issuer,
-                                                            std::string_view operation_id);
+                                                            std::string_view operation_id,
+                                                            RowLock lock = RowLock::kNone);
 core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,
                                                            std::string_view issuer,
                                                            Store::OperationOwner owner,

@@ -21,22 +21,22 @@ core::Result<void> PgWriteTx::PutSetting(std::string_view key, std::string_view 
 
 core::Result<std::optional<ConsumerRecord>> PgWriteTx::FindConsumer(std::string_view issuer,
                                                                     std::string_view consumer) {
-  return QueryConsumer(conn_, issuer, consumer);
+  return QueryConsumer(conn_, issuer, consumer, RowLock::kForUpdate);
 }
 core::Result<void> PgWriteTx::PutConsumer(const ConsumerRecord& consumer) {
   return UpsertConsumer(conn_, consumer);
 }
 core::Result<std::optional<CardRecord>> PgWriteTx::FindCard(std::string_view issuer,
                                                             std::string_view card_id) {
-  return QueryNewestCard(conn_, issuer, card_id);
+  return QueryNewestCard(conn_, issuer, card_id, RowLock::kForUpdate);
 }
 core::Result<std::optional<CardRecord>> PgWriteTx::FindLiveCardByPan(std::string_view issuer,
                                                                      std::string_view pan_index) {
-  return QueryLiveCardByPan(conn_, issuer, pan_index);
+  return QueryLiveCardByPan(conn_, issuer, pan_index, RowLock::kForUpdate);
 }
 core::Result<std::vector<CardRecord>> PgWriteTx::ConsumerCards(std::string_view issuer,
                                                                std::string_view consumer) {
-  return QueryConsumerCards(conn_, issuer, consumer);
+  return QueryConsumerCards(conn_, issuer, consumer, RowLock::kForUpdate);
 }
 core::Result<std::int64_t> PgWriteTx::InsertCard(const CardRecord& card) {
   return InsertCardRow(conn_, card);
@@ -58,7 +58,7 @@ core::Result<void> PgWriteTx::PutIdempotency(const IdempotencyRecord& record) {
 }
 core::Result<std::optional<CardRecord>> PgWriteTx::FindCardByDigitalCard(
     std::string_view network, std::string_view digital_card_id) {
-  return QueryCardByDigitalCard(conn_, network, digital_card_id);
+  return QueryCardByDigitalCard(conn_, network, digital_card_id, RowLock::kForUpdate);
 }
 core::Result<bool> PgWriteTx::InsertTokenEvent(const TokenEventRecord& event) {
   return InsertTokenEventRow(conn_, event);
@@ -120,7 +120,7 @@ core::Result<void> PgWriteTx::DeleteNetworkProfile(std::string_view issuer,
 
 core::Result<std::optional<OperationRecord>> PgWriteTx::FindOperation(
     std::string_view issuer, std::string_view operation_id) {
-  return QueryOperation(conn_, issuer, operation_id);
+  return QueryOperation(conn_, issuer, operation_id, RowLock::kForUpdate);
 }
 
 core::Result<void> PgWriteTx::QueueNotification(const NotificationRecord& notification) {

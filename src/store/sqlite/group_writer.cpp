@@ -11,7 +11,8 @@ GroupWriter::GroupWriter(Connection conn, std::size_t max_batch, WriterMetrics m
     : conn_(std::move(conn)),
       committer_(
           max_batch, std::move(metrics),
-          [this](const std::vector<const WriteWork*>& units,
+          // One writer thread (worker 0): SQLite allows one writing transaction at a time.
+          [this](std::size_t /*worker*/, const std::vector<const WriteWork*>& units,
                  std::vector<core::Result<void>>& outcomes) { return RunGroup(units, outcomes); }) {
 }
 
