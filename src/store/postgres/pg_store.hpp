@@ -1,7 +1,8 @@
 #pragma once
-// The PostgreSQL store (postgresql://…): one writer thread group-committing the writes on
-// its own connection (group_writer.hpp) and a small pool of connections for reads
-// (reader_pool.hpp). Several c2pd nodes may share one database.
+// The PostgreSQL store (postgresql://…): writer threads group-committing the writes, each
+// on its own connection (group_writer.hpp, StoreOptions::write_connections), and a small
+// pool of connections for reads (reader_pool.hpp). Several c2pd nodes may share one
+// database.
 //
 // Reads never block their caller's thread: each is sent on a leased reader in non-blocking
 // mode and its coroutine waits for the answer on its own reactor (Connection::AwaitRead).
