@@ -22,7 +22,8 @@ namespace c2p::app {
 struct StoreConfig {
   std::string url;  // "sqlite:PATH" | "postgresql://…" (may hold a password: never logged)
   // PostgreSQL only: writer connections committing groups concurrently (SQLite has one).
-  unsigned write_connections = 4;
+  // One by default: see docs/deployment.md for what more than one is exposed to.
+  unsigned write_connections = 1;
 };
 
 struct KeysConfig {

@@ -61,17 +61,20 @@ core::Result<void> DecideCreation(store::WriteTx& tx, std::string_view issuer,
                                   std::string_view card_id, const domain::CardPutBody& body,
                                   const PreparedCard& card, std::int64_t now,
                                   store::CardRecord& c) {
-  auto retired = tx.IsPanRetired(issuer, card.pan_index);
-  if (!retired) return tl::unexpected(retired.error());
-  if (*retired) {
-    return core::Fail(core::ErrorCode::kPanRetired,
-                      "this PAN belonged to a deleted card and cannot be registered again");
-  }
+  // The live card first: on PostgreSQL that read waits for a concurrent writer's delete
+  // of the card holding this PAN, and the retirement check after it then sees the PAN
+  // that delete retired (the other order would miss it and register the PAN again).
   auto other = tx.FindLiveCardByPan(issuer, card.pan_index);
   if (!other) return tl::unexpected(other.error());
   if (*other) {
     return core::Fail(core::ErrorCode::kPanAlreadyRegistered,
                       "this PAN is registered under another card of the issuer");
+  }
+  auto retired = tx.IsPanRetired(issuer, card.pan_index);
+  if (!retired) return tl::unexpected(retired.error());
+  if (*retired) {
+    return core::Fail(core::ErrorCode::kPanRetired,
+                      "this PAN belonged to a deleted card and cannot be registered again");
   }
   auto state = domain::CardStateAfterPut(std::nullopt, body.state);
   if (!state) return tl::unexpected(state.error());

@@ -19,14 +19,17 @@ core::Error NotEnrolled() {
 core::Result<ConsumerClickToPay> ReadConsumerClickToPay(store::WriteTx& tx, std::string_view issuer,
                                                         std::string_view consumer) {
   ConsumerClickToPay out;
-  auto profiles = tx.NetworkProfiles(issuer, consumer);
-  if (!profiles) return tl::unexpected(profiles.error());
-  out.profiles = std::move(*profiles);
+  // Jobs, then cards, then profiles: a settlement deletes its job and records its profile
+  // in one commit, and a concurrent writer's commit can land between two of these reads
+  // (PostgreSQL). In this order such a unit sees the job (busy) or else the profile.
   auto job = tx.ConsumerHasJob(issuer, consumer);
   if (!job) return tl::unexpected(job.error());
   out.busy = *job;
   auto cards = tx.ConsumerCards(issuer, consumer);
   if (!cards) return tl::unexpected(cards.error());
+  auto profiles = tx.NetworkProfiles(issuer, consumer);
+  if (!profiles) return tl::unexpected(profiles.error());
+  out.profiles = std::move(*profiles);
   for (const auto& card : *cards) {
     out.busy = out.busy ||
                card.click_to_pay_status == domain::WireName(domain::ClickToPayStatus::kEnrolling) ||

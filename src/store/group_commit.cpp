@@ -30,8 +30,15 @@ GroupCommitter::GroupCommitter(std::size_t max_batch, WriterMetrics metrics, Run
       metrics_(std::move(metrics)) {
   const std::size_t count = std::max<std::size_t>(threads, 1);
   threads_.reserve(count);
-  for (std::size_t worker = 0; worker < count; ++worker) {
-    threads_.emplace_back([this, worker] { Run(worker); });
+  try {
+    for (std::size_t worker = 0; worker < count; ++worker) {
+      threads_.emplace_back([this, worker] { Run(worker); });
+    }
+  } catch (...) {
+    // A thread that could not start: the ones already running are stopped and joined, or
+    // their destruction would end the process.
+    (void)Close();
+    throw;
   }
 }
 

@@ -187,7 +187,7 @@ struct StoreOptions {
   std::size_t read_connections = 4;
   // PostgreSQL: writer connections, each committing its own groups concurrently with the
   // others (group_commit.hpp). SQLite has one writer whatever this says.
-  std::size_t write_connections = 4;
+  std::size_t write_connections = 1;
   // Told, on the writer's thread, when group commits start failing (disk full, PostgreSQL
   // gone: `failing` true, with the first failure's text) and when one commits again. The
   // store has no logger; c2pd logs these.

@@ -96,9 +96,9 @@ class StoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
     ASSERT_EQ(db_.error(), "");
-    // One writer connection, as SQLite always has: the grouping tests hold that writer and
-    // line units up behind it. Several writers on PostgreSQL have their own test below,
-    // and c2pd's PostgreSQL end-to-end suites run with its default of four.
+    // One writer connection (the default, and what SQLite always has): the grouping tests
+    // hold that writer and line units up behind it. Several writers on PostgreSQL have
+    // their own test below.
     StoreOptions options;
     options.write_connections = 1;
     store_ = Open(options);

@@ -4,9 +4,10 @@
 // SAVEPOINT u per unit, released or rolled back alone) made durable by one COMMIT under
 // synchronous_commit = on. A group spends most of its time waiting for round trips, one
 // per statement; with several connections those waits overlap. The groups of one node's
-// connections are concurrent transactions, exactly as the groups of several nodes are:
-// units stay correct under them the same way (row locks, SKIP LOCKED claims, fencing, and
-// a lost race answered kUnavailable so that the client retries).
+// connections are concurrent transactions, exactly as the groups of several nodes are,
+// and rely on the same defences (row locks, SKIP LOCKED claims, fencing, a lost race
+// answered kUnavailable so that the client retries); docs/deployment.md lists the races
+// those leave, which is why one connection is the default.
 //
 // When the COMMIT fails or the connection is lost, every caller of the group gets
 // kUnavailable (its outcome is unknown: the client retries with its idempotency key) and

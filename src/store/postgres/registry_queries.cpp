@@ -124,11 +124,9 @@ core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& o
 
 core::Result<std::optional<OperationRecord>> QueryOperation(Connection& conn,
                                                             std::string_view issuer,
-                                                            std::string_view operation_id,
-                                                            RowLock lock) {
-  const Sql& select =
-      lock == RowLock::kForUpdate ? sql::kSelectOperationForUpdate : sql::kSelectOperation;
-  return One<OperationRecord>(Query(conn, select, issuer, operation_id), ReadOperation);
+                                                            std::string_view operation_id) {
+  return One<OperationRecord>(Query(conn, sql::kSelectOperation, issuer, operation_id),
+                              ReadOperation);
 }
 
 core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,

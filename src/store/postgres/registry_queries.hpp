@@ -13,10 +13,11 @@
 
 namespace c2p::store::postgres {
 
-// How a query that reads rows a unit may write back takes them. The writer's connections
-// run concurrently, so a unit of work locks what it reads (kForUpdate): a concurrent
-// unit's read of the same row then waits for this group's COMMIT and sees its result,
-// instead of writing back a stale copy over it. Readers take no lock.
+// How a query that reads consumers or cards a unit may write back takes them. Writers run
+// concurrently (nodes, connections), so a unit of work locks what it reads (kForUpdate,
+// FOR NO KEY UPDATE): a concurrent unit's read of the same row then waits for this
+// group's COMMIT and sees its result, instead of writing back a stale copy over it.
+// Readers take no lock.
 enum class RowLock { kNone, kForUpdate };
 
 core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std::string_view issuer,
@@ -47,8 +48,7 @@ core::Result<void> InsertRetiredPan(Connection& conn, std::string_view issuer,
 core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& op);
 core::Result<std::optional<OperationRecord>> QueryOperation(Connection& conn,
                                                             std::string_view issuer,
-                                                            std::string_view operation_id,
-                                                            RowLock lock = RowLock::kNone);
+                                                            std::string_view operation_id);
 core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,
                                                            std::string_view issuer,
                                                            Store::OperationOwner owner,

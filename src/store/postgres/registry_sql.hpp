@@ -105,15 +105,17 @@ CREATE TABLE idempotency_keys (
 
 // --- Consumers -----------------------------------------------------------------------
 
-// Each select a unit of work reads a row with, to write it back or decide on it, has a
-// FOR UPDATE twin that the writer uses (RowLock, registry_queries.hpp): writers run
-// concurrently (several connections per node, several nodes), and under READ COMMITTED a
-// plain read would let two units each write back what the other never saw.
+// The selects a unit of work reads a consumer or a card with, to write it back or decide on
+// it, have a locking twin that the writer uses (RowLock, registry_queries.hpp): writers run
+// concurrently (several nodes, several connections per node), and under READ COMMITTED a
+// plain read would let two units each write back what the other never saw. NO KEY: no
+// unit changes a key, and this lock does not block the KEY SHARE lock that inserting a
+// row referencing it (an operation, a job, a card) takes.
 #define C2P_SELECT_CONSUMER                                                             \
   "SELECT issuer_id, consumer_id, state, personal_information, created_ms, updated_ms " \
   "FROM consumers WHERE issuer_id = $1 AND consumer_id = $2"
 C2P_PG_SQL(kSelectConsumer, C2P_SELECT_CONSUMER);
-C2P_PG_SQL(kSelectConsumerForUpdate, C2P_SELECT_CONSUMER " FOR UPDATE");
+C2P_PG_SQL(kSelectConsumerForUpdate, C2P_SELECT_CONSUMER " FOR NO KEY UPDATE");
 C2P_PG_SQL(kUpsertConsumer, R"sql(
 INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, created_ms,
                        updated_ms)
@@ -137,19 +139,19 @@ ON CONFLICT (issuer_id, consumer_id) DO UPDATE SET
   "AND state <> 'DELETED'), "                                          \
   "(SELECT card_ref FROM deleted_cards WHERE issuer_id = $1 AND card_id = $2))"
 C2P_PG_SQL(kSelectNewestCard, C2P_SELECT_NEWEST_CARD);
-C2P_PG_SQL(kSelectNewestCardForUpdate, C2P_SELECT_NEWEST_CARD " FOR UPDATE OF cards");
+C2P_PG_SQL(kSelectNewestCardForUpdate, C2P_SELECT_NEWEST_CARD " FOR NO KEY UPDATE OF cards");
 C2P_PG_SQL(kSelectCardByRef, "SELECT " C2P_CARD_COLUMNS " FROM cards WHERE card_ref = $1");
 #define C2P_SELECT_LIVE_CARD_BY_PAN \
   "SELECT " C2P_CARD_COLUMNS        \
   " FROM cards WHERE issuer_id = $1 AND pan_index = $2 AND state <> 'DELETED'"
 C2P_PG_SQL(kSelectLiveCardByPan, C2P_SELECT_LIVE_CARD_BY_PAN);
-C2P_PG_SQL(kSelectLiveCardByPanForUpdate, C2P_SELECT_LIVE_CARD_BY_PAN " FOR UPDATE");
+C2P_PG_SQL(kSelectLiveCardByPanForUpdate, C2P_SELECT_LIVE_CARD_BY_PAN " FOR NO KEY UPDATE");
 #define C2P_SELECT_CARD_BY_DIGITAL_CARD                      \
   "SELECT " C2P_CARD_COLUMNS                                 \
   " FROM cards WHERE network = $1 AND digital_card_id = $2 " \
   "ORDER BY card_ref DESC LIMIT 1"
 C2P_PG_SQL(kSelectCardByDigitalCard, C2P_SELECT_CARD_BY_DIGITAL_CARD);
-C2P_PG_SQL(kSelectCardByDigitalCardForUpdate, C2P_SELECT_CARD_BY_DIGITAL_CARD " FOR UPDATE");
+C2P_PG_SQL(kSelectCardByDigitalCardForUpdate, C2P_SELECT_CARD_BY_DIGITAL_CARD " FOR NO KEY UPDATE");
 #define C2P_SELECT_CONSUMER_CARDS                                                        \
   "SELECT " C2P_CARD_COLUMNS                                                             \
   " FROM cards c WHERE issuer_id = $1 AND consumer_id = $2 AND (state <> 'DELETED' OR (" \
@@ -158,7 +160,7 @@ C2P_PG_SQL(kSelectCardByDigitalCardForUpdate, C2P_SELECT_CARD_BY_DIGITAL_CARD " 
   "l.issuer_id = c.issuer_id AND l.card_id = c.card_id AND l.state <> 'DELETED'))) "     \
   "ORDER BY card_ref"
 C2P_PG_SQL(kSelectConsumerCards, C2P_SELECT_CONSUMER_CARDS);
-C2P_PG_SQL(kSelectConsumerCardsForUpdate, C2P_SELECT_CONSUMER_CARDS " FOR UPDATE OF c");
+C2P_PG_SQL(kSelectConsumerCardsForUpdate, C2P_SELECT_CONSUMER_CARDS " FOR NO KEY UPDATE OF c");
 C2P_PG_SQL(kInsertCard,
            "INSERT INTO cards (issuer_id, card_id, consumer_id, card_product_id, network, state, "
            "pan_index, pan, exp, name, pan_last4, click_to_pay_status, created_ms, updated_ms, "
@@ -188,10 +190,8 @@ C2P_PG_SQL(kInsertRetiredPan,
 C2P_PG_SQL(kInsertOperation, "INSERT INTO operations (" C2P_OPERATION_COLUMNS
                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
                              "$14, $15, $16, $17)");
-#define C2P_SELECT_OPERATION \
-  "SELECT " C2P_OPERATION_COLUMNS " FROM operations WHERE issuer_id = $1 AND operation_id = $2"
-C2P_PG_SQL(kSelectOperation, C2P_SELECT_OPERATION);
-C2P_PG_SQL(kSelectOperationForUpdate, C2P_SELECT_OPERATION " FOR UPDATE");
+C2P_PG_SQL(kSelectOperation, "SELECT " C2P_OPERATION_COLUMNS
+                             " FROM operations WHERE issuer_id = $1 AND operation_id = $2");
 // Most recent first; op_seq breaks ties between operations of the same millisecond.
 C2P_PG_SQL(kSelectCardOperations, "SELECT " C2P_OPERATION_COLUMNS
                                   " FROM operations WHERE issuer_id = $1 AND card_id = $2 "

@@ -120,7 +120,7 @@ core::Result<void> PgWriteTx::DeleteNetworkProfile(std::string_view issuer,
 
 core::Result<std::optional<OperationRecord>> PgWriteTx::FindOperation(
     std::string_view issuer, std::string_view operation_id) {
-  return QueryOperation(conn_, issuer, operation_id, RowLock::kForUpdate);
+  return QueryOperation(conn_, issuer, operation_id);
 }
 
 core::Result<void> PgWriteTx::QueueNotification(const NotificationRecord& notification) {

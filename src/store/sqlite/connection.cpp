@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <utility>
 
 #include "store/sqlite/sql.hpp"
@@ -130,6 +131,13 @@ void Connection::FinalizeStmt::operator()(sqlite3_stmt* stmt) const { sqlite3_fi
 
 core::Result<Connection> Connection::Open(const std::string& path, Access access,
                                           std::chrono::milliseconds busy_timeout) {
+  // Before the first connection (sqlite3_config must precede SQLite's initialisation; if
+  // something initialised it earlier the call is refused and the default stays). A unit's
+  // savepoint copies every page it changes into the statement journal, which past 64 KiB
+  // (the default) spills to a temporary file: one created, written and deleted per group
+  // commit of card registrations. Held in memory up to 1 MiB, it never touches the disk.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20); });
   // NOMUTEX: each connection has one user at a time, so SQLite's own locking is waste.
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= access == Access::kReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
