@@ -171,7 +171,7 @@ core::Result<CardRegistration> RegisterCard(const RegistryContext& ctx, store::W
     const std::string active(domain::WireName(domain::ConsumerState::kActive));
     store::ConsumerRecord record{
         std::string(issuer), body.consumer_id, active, std::nullopt, now, now};
-    if (auto put = tx.PutConsumer(record); !put) return tl::unexpected(put.error());
+    if (auto add = tx.AddConsumer(record); !add) return tl::unexpected(add.error());
     auto op = MakeOperation({.type = domain::OperationType::kRegister,
                              .issuer = issuer,
                              .consumer_id = body.consumer_id});

@@ -78,7 +78,10 @@ core::Result<ConsumerRegistration> RegisterConsumer(const RegistryContext& ctx, 
   if (prepared.sealed_personal_information) {
     record.personal_information = prepared.sealed_personal_information;
   }
-  if (auto put = tx.PutConsumer(record); !put) return tl::unexpected(put.error());
+  // A new consumer is inserted, never upserted: a concurrent writer that created it first
+  // (PostgreSQL) must make this unit fail, not have its fields overwritten.
+  auto put = out.created ? tx.AddConsumer(record) : tx.PutConsumer(record);
+  if (!put) return tl::unexpected(put.error());
   if (out.update) {
     if (auto i = ctx.InsertStartedByC2p(tx, *out.update, correlation_id); !i) {
       return tl::unexpected(i.error());

@@ -72,6 +72,21 @@ TEST_P(RegistryQueriesTest, ConsumerRoundTripsAndReplaceKeepsCreation) {
   EXPECT_FALSE(core::BlockOn(store_->GetConsumer("ISSUER0002", "c1")).value());  // per issuer
 }
 
+// AddConsumer never overwrites: a consumer already there (on PostgreSQL, created by a
+// concurrent writer) fails the unit, kUnavailable there (retry), and the row stays.
+TEST_P(RegistryQueriesTest, AddConsumerInsertsButNeverOverwrites) {
+  ASSERT_TRUE(Write([](WriteTx& tx) { return tx.AddConsumer(Consumer("c1", Blob{9, 9})); }));
+  auto again = Write([](WriteTx& tx) { return tx.AddConsumer(Consumer("c1")); });
+  ASSERT_FALSE(again);
+  if (GetParam() == testing::Backend::kPostgres) {
+    EXPECT_EQ(again.error().code, ErrorCode::kUnavailable) << again.error().message;
+  }
+  auto got = core::BlockOn(store_->GetConsumer("ISSUER0001", "c1")).value();
+  ASSERT_TRUE(got);
+  ASSERT_TRUE(got->personal_information);
+  EXPECT_EQ(*got->personal_information, (Blob{9, 9}));
+}
+
 TEST_P(RegistryQueriesTest, CardIdIncarnationsAndOneLiveCardPerPan) {
   ASSERT_TRUE(Write([](WriteTx& tx) { return tx.PutConsumer(Consumer("c1")); }));
   std::int64_t first = 0;

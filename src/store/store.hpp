@@ -46,9 +46,15 @@ class WriteTx {
   virtual core::Result<void> PutSetting(std::string_view key, std::string_view value) = 0;
 
   // --- The registry (registry_records.hpp). Reads inside a unit see the unit's own
-  // writes and nothing else can write meanwhile: check-then-write is race-free here.
+  // writes. On SQLite nothing else writes meanwhile. On PostgreSQL other writers (nodes,
+  // connections) commit concurrently: the consumer and card reads below lock the rows
+  // they find until the group commits, and a row they did not find may still be created
+  // by another writer (AddConsumer, unique keys: the loser fails kUnavailable).
   virtual core::Result<std::optional<ConsumerRecord>> FindConsumer(std::string_view issuer,
                                                                    std::string_view consumer) = 0;
+  // Inserts a consumer FindConsumer did not find. If another writer created it meanwhile
+  // (PostgreSQL), fails kUnavailable: a race lost, whose retry sees the winner's row.
+  virtual core::Result<void> AddConsumer(const ConsumerRecord& consumer) = 0;
   // Inserts or replaces (by issuer and consumerId); created_ms is kept on replace.
   virtual core::Result<void> PutConsumer(const ConsumerRecord& consumer) = 0;
   // The newest incarnation of a cardId (live, or else the last deleted one).

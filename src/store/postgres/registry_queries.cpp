@@ -51,6 +51,11 @@ core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std:
   return One<ConsumerRecord>(Query(conn, select, issuer, consumer), ReadConsumer);
 }
 
+core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& c) {
+  return Done(Query(conn, sql::kInsertConsumer, c.issuer_id, c.consumer_id, c.state,
+                    c.personal_information, c.created_ms, c.updated_ms));
+}
+
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& c) {
   return Done(Query(conn, sql::kUpsertConsumer, c.issuer_id, c.consumer_id, c.state,
                     c.personal_information, c.created_ms, c.updated_ms));

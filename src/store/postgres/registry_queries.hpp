@@ -23,6 +23,7 @@ enum class RowLock { kNone, kForUpdate };
 core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std::string_view issuer,
                                                           std::string_view consumer,
                                                           RowLock lock = RowLock::kNone);
+core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
                                                         std::string_view card_id,

@@ -116,6 +116,9 @@ CREATE TABLE idempotency_keys (
   "FROM consumers WHERE issuer_id = $1 AND consumer_id = $2"
 C2P_PG_SQL(kSelectConsumer, C2P_SELECT_CONSUMER);
 C2P_PG_SQL(kSelectConsumerForUpdate, C2P_SELECT_CONSUMER " FOR NO KEY UPDATE");
+C2P_PG_SQL(kInsertConsumer,
+           "INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, "
+           "created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6)");
 C2P_PG_SQL(kUpsertConsumer, R"sql(
 INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, created_ms,
                        updated_ms)

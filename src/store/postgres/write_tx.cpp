@@ -23,6 +23,9 @@ core::Result<std::optional<ConsumerRecord>> PgWriteTx::FindConsumer(std::string_
                                                                     std::string_view consumer) {
   return QueryConsumer(conn_, issuer, consumer, RowLock::kForUpdate);
 }
+core::Result<void> PgWriteTx::AddConsumer(const ConsumerRecord& consumer) {
+  return InsertConsumer(conn_, consumer);
+}
 core::Result<void> PgWriteTx::PutConsumer(const ConsumerRecord& consumer) {
   return UpsertConsumer(conn_, consumer);
 }

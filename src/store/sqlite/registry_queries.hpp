@@ -16,6 +16,7 @@ namespace c2p::store::sqlite {
 
 core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std::string_view issuer,
                                                           std::string_view consumer);
+core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,

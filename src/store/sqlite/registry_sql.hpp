@@ -108,6 +108,9 @@ CREATE TABLE idempotency_keys (
 inline constexpr std::string_view kSelectConsumer =
     "SELECT issuer_id, consumer_id, state, personal_information, created_ms, updated_ms "
     "FROM consumers WHERE issuer_id = ?1 AND consumer_id = ?2";
+inline constexpr std::string_view kInsertConsumer =
+    "INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, created_ms, "
+    "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 inline constexpr std::string_view kUpsertConsumer = R"sql(
 INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, created_ms,
                        updated_ms)

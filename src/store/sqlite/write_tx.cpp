@@ -21,6 +21,9 @@ core::Result<std::optional<ConsumerRecord>> SqliteWriteTx::FindConsumer(std::str
                                                                         std::string_view consumer) {
   return QueryConsumer(conn_, issuer, consumer);
 }
+core::Result<void> SqliteWriteTx::AddConsumer(const ConsumerRecord& consumer) {
+  return InsertConsumer(conn_, consumer);
+}
 core::Result<void> SqliteWriteTx::PutConsumer(const ConsumerRecord& consumer) {
   return UpsertConsumer(conn_, consumer);
 }

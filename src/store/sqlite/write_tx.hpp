@@ -19,6 +19,7 @@ class SqliteWriteTx final : public WriteTx {
 
   core::Result<std::optional<ConsumerRecord>> FindConsumer(std::string_view issuer,
                                                            std::string_view consumer) override;
+  core::Result<void> AddConsumer(const ConsumerRecord& consumer) override;
   core::Result<void> PutConsumer(const ConsumerRecord& consumer) override;
   core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
                                                    std::string_view card_id) override;
