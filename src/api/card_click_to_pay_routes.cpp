@@ -65,10 +65,11 @@ asio::awaitable<Reply> StartChange(RegistryContext& ctx, Request& request, const
   if (data) job.input = vault::SealEnrolmentData(ctx.keys, issuer, op.operation_id, *data);
 
   auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto card = tx.FindCard(issuer, card_id);
-    if (!card) return tl::unexpected(card.error());
-    if (!*card) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-    const store::CardRecord& c = **card;
+    // The consumer locked too: its job check below holds until this unit commits.
+    auto locked = store::LockCard(tx, issuer, card_id);
+    if (!locked) return tl::unexpected(locked.error());
+    if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
+    const store::CardRecord& c = (*locked)->card;
     if (change.refuse_deleted && c.state == domain::WireName(domain::CardState::kDeleted)) {
       return core::Fail(core::ErrorCode::kInvalidState, "the card is DELETED");
     }

@@ -54,14 +54,11 @@ asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
   }
 
   auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto card = tx.FindCard(issuer, card_id);
-    if (!card) return tl::unexpected(card.error());
-    if (!*card) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-    const store::CardRecord& c = **card;
-    auto consumer = tx.FindConsumer(c.issuer_id, c.consumer_id);
-    if (!consumer) return tl::unexpected(consumer.error());
-    if (!*consumer) return core::Fail(core::ErrorCode::kInternal, "card without its consumer");
-    auto consumer_state = domain::ParseConsumerState((*consumer)->state);
+    auto locked = store::LockCard(tx, issuer, card_id);
+    if (!locked) return tl::unexpected(locked.error());
+    if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
+    const store::CardRecord& c = (*locked)->card;
+    auto consumer_state = domain::ParseConsumerState((*locked)->consumer.state);
     if (!consumer_state) return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
     auto refusal = registry::EnrolmentRefusal(tx, c, *consumer_state, registry::OtherJobs::kRefuse);
     if (!refusal) return tl::unexpected(refusal.error());

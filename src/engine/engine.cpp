@@ -341,21 +341,24 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     if (!deleted) return tl::unexpected(std::move(deleted.error()));
     held = *deleted;
     if (!held) return {};
-    // The card's row before its notification: a concurrent writer (another connection or
-    // node) queueing a notification of the same card, a token event's, locks that row
-    // first too, so their notifications are numbered in the order they commit. Updating
-    // the row locks it; a settlement that leaves it alone reads it, which on PostgreSQL
-    // is FOR UPDATE.
+    // The consumer's row, then the card's, before the notification (PostgreSQL, several
+    // writers): the consumer first is the store's lock order (store.hpp), which the
+    // issuer's calls on this consumer and its cards follow too. The card's row because a
+    // token event queueing a notification of the same card locks that row first as well,
+    // so their notifications are numbered in the order they commit. Updating the row
+    // locks it; a settlement that leaves it alone locks it (the operation's incarnation,
+    // whichever is the newest now).
+    if (auto c = tx.FindConsumer(job.issuer_id, job.consumer_id); !c) {
+      return tl::unexpected(std::move(c.error()));
+    }
     if (job.card_ref && card_status) {
       if (auto c = tx.SetCardClickToPay(*job.card_ref, *card_status, outcome.end_ms,
                                         end.digital_card_id);
           !c) {
         return c;
       }
-    } else if (job.card_ref && job.card_id) {
-      if (auto c = tx.FindCard(job.issuer_id, *job.card_id); !c) {
-        return tl::unexpected(std::move(c.error()));
-      }
+    } else if (job.card_ref) {
+      if (auto c = tx.LockCardRow(*job.card_ref); !c) return c;
     }
     auto ended = tx.FinishOperation(outcome);
     if (!ended) return tl::unexpected(std::move(ended.error()));

@@ -47,9 +47,16 @@ class WriteTx {
 
   // --- The registry (registry_records.hpp). Reads inside a unit see the unit's own
   // writes. On SQLite nothing else writes meanwhile. On PostgreSQL other writers (nodes,
-  // connections) commit concurrently: the consumer and card reads below lock the rows
-  // they find until the group commits, and a row they did not find may still be created
-  // by another writer (AddConsumer, unique keys: the loser fails kUnavailable).
+  // connections) commit concurrently: the consumer and card reads below (except PeekCard)
+  // lock the rows they find until the group commits, and a row they did not find may
+  // still be created by another writer (AddConsumer, unique keys: the loser fails
+  // kUnavailable).
+  //
+  // The lock order: a unit locks a consumer before any of its cards, and never a second
+  // consumer. Two units on one consumer then queue up behind each other instead of each
+  // holding what the other waits for (a deadlock, which PostgreSQL breaks after
+  // deadlock_timeout by failing one of them). A unit that starts from a card id uses
+  // LockCard below.
   virtual core::Result<std::optional<ConsumerRecord>> FindConsumer(std::string_view issuer,
                                                                    std::string_view consumer) = 0;
   // Inserts a consumer FindConsumer did not find. If another writer created it meanwhile
@@ -59,6 +66,10 @@ class WriteTx {
   virtual core::Result<void> PutConsumer(const ConsumerRecord& consumer) = 0;
   // The newest incarnation of a cardId (live, or else the last deleted one).
   virtual core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
+                                                           std::string_view card_id) = 0;
+  // FindCard without the lock: the card as last committed (PostgreSQL), read only to learn
+  // which consumer to lock first (LockCard).
+  virtual core::Result<std::optional<CardRecord>> PeekCard(std::string_view issuer,
                                                            std::string_view card_id) = 0;
   virtual core::Result<std::optional<CardRecord>> FindLiveCardByPan(std::string_view issuer,
                                                                     std::string_view pan_index) = 0;
@@ -119,6 +130,9 @@ class WriteTx {
   virtual core::Result<void> SetCardClickToPay(
       std::int64_t card_ref, std::string_view status, std::int64_t updated_ms,
       const std::optional<std::string>& digital_card_id) = 0;
+  // Locks the card row `card_ref` (any incarnation) until the group commits, changing
+  // nothing. On SQLite, whose one writer meets no other, there is nothing to lock.
+  virtual core::Result<void> LockCardRow(std::int64_t card_ref) = 0;
   virtual core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                                std::string_view network,
                                                std::int64_t created_ms) = 0;
@@ -174,6 +188,18 @@ class WriteTx {
   // The file's results, once its _OUT document is written.
   virtual core::Result<void> DeleteBatchResults(const BatchFileRecord& file) = 0;
 };
+
+// A card (its newest incarnation) and its consumer, locked in the order above.
+struct LockedCard {
+  CardRecord card;
+  ConsumerRecord consumer;
+};
+// Peeks at the card for its consumer, locks that consumer, then reads the card again
+// locked (it may have changed while the consumer was waited for). Nullopt when there is
+// no such card. kInternal when the card's consumer is missing; kUnavailable when the
+// card id moved to another consumer meanwhile (a race lost: a retry sees the winner).
+core::Result<std::optional<LockedCard>> LockCard(WriteTx& tx, std::string_view issuer,
+                                                 std::string_view card_id);
 
 using WriteWork = std::function<core::Result<void>(WriteTx&)>;
 

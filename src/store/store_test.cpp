@@ -384,6 +384,50 @@ TEST_P(PostgresStoreTest, ASecondWriterConnectionCommitsWhileTheFirstIsHeld) {
   EXPECT_EQ(core::BlockOn(store_->GetSetting("other")).value(), "1");
 }
 
+// Runs `n` units at once, each holding its own writer connection until all have entered,
+// and returns their outcomes.
+std::vector<core::Result<void>> OnePerConnection(
+    const std::function<std::future<core::Result<void>>(WriteWork)>& start, int n) {
+  std::atomic<bool> release{false};
+  std::atomic<int> entered{0};
+  std::vector<std::future<core::Result<void>>> units;
+  for (int i = 0; i < n; ++i) {
+    // Started one by one: a unit queued beside another would join its group instead.
+    units.push_back(start([&, i](WriteTx& tx) -> core::Result<void> {
+      ++entered;
+      if (!WaitUntil([&] { return release.load(); })) {
+        return core::Fail(ErrorCode::kInternal, "never released");
+      }
+      return tx.PutSetting("unit" + std::to_string(i), "1");
+    }));
+    EXPECT_TRUE(WaitUntil([&] { return entered.load() == i + 1; }));
+  }
+  release = true;
+  std::vector<core::Result<void>> out;
+  for (auto& unit : units) out.push_back(Await(unit));
+  return out;
+}
+
+// After a server restart (all sessions cut), the first group to notice fails; every
+// writer connection is then made again before its next group, so no other group fails.
+TEST_P(PostgresStoreTest, OneLostConnectionRemakesEveryWriterConnection) {
+  StoreOptions options;
+  options.write_connections = 3;
+  store_ = Open(options);
+  ASSERT_TRUE(store_);
+  const auto start = [this](WriteWork work) { return Start(std::move(work)); };
+  for (const auto& before : OnePerConnection(start, 3)) ASSERT_TRUE(before);
+  ASSERT_TRUE(db_.CutConnections());
+  auto first = Start(PutSetting("first", "1"));
+  auto noticed = Await(first);
+  if (!noticed) {
+    EXPECT_EQ(noticed.error().code, ErrorCode::kUnavailable);
+  }
+  for (const auto& after : OnePerConnection(start, 3)) {
+    EXPECT_TRUE(after) << after.error().message;
+  }
+}
+
 TEST_P(PostgresStoreTest, AUnitThatSwallowsAFailedStatementFailsAlone) {
   auto hold = HoldWriterUntilQueued(2);
   auto swallowing = Start([](WriteTx& tx) -> core::Result<void> {

@@ -45,6 +45,10 @@ class TestDatabase {
 
   // PostgreSQL only: ends every session on this test's database.
   bool CutConnections() { return postgres_ && postgres_->CutConnections(); }
+  // PostgreSQL only: the first column of the first row of `sql`; -1 on failure or SQLite.
+  std::int64_t QueryInt(const std::string& sql) {
+    return postgres_ ? postgres_->QueryInt(sql) : -1;
+  }
 
  private:
   Backend backend_;

@@ -9,10 +9,10 @@
 // Scanned: every c2pd and c2psim log line, the store's raw files (SQLite db, WAL and shm,
 // while running and after the stop), every response c2pd gave, every notification body
 // the stand-in issuer received, c2pd's /metrics, and the batch outboxes; for each PAN, any
-// Luhn-valid 12–19 digit run (first digit 2–6, not the fraction of a decimal), each email,
-// phone number, name, address line and date of birth. Zero hits. The flow never calls the
-// routes whose contract is to return personal data to its issuer (GET consumer, profiles).
-// A control proves the scanner finds planted values, in memory and in a planted file.
+// Luhn-valid 12–19 digit run (first digit 2–6, not a decimal's fraction nor inside a hex digest),
+// each email, phone number, name, address line and date of birth. Zero hits. The flow never calls
+// the routes whose contract is to return personal data to its issuer (GET consumer, profiles). A
+// control proves the scanner finds planted values, in memory and in a planted file.
 
 #include <algorithm>
 #include <filesystem>
@@ -71,8 +71,16 @@ std::vector<Hit> Scan(const std::string& where, std::string_view content,
     constexpr std::string_view kCommit = "commit ";
     const bool commit =
         i >= kCommit.size() && content.substr(i - kCommit.size(), kCommit.size()) == kCommit;
+    // Nor part of a hex digest or key id (a pan index, an HMAC): in 32 hex characters,
+    // twelve decimal digits in a row turn up by chance in about one in twenty.
+    const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    std::size_t word_begin = i;
+    while (word_begin > 0 && is_hex(content[word_begin - 1])) --word_begin;
+    std::size_t word_end = end;
+    while (word_end < content.size() && is_hex(content[word_end])) ++word_end;
+    const bool digest = word_end - word_begin >= 32 && (word_begin < i || word_end > end);
     if (run.size() >= 12 && run.size() <= 19 && run[0] >= '2' && run[0] <= '6' && !fraction &&
-        !commit && LuhnValid(run)) {
+        !commit && !digest && LuhnValid(run)) {
       hits.push_back({where, "Luhn-valid run " + std::string(run)});
     }
     i = end;
@@ -187,6 +195,9 @@ TEST_F(LeakScan, TheScannerFindsPlantedValues) {
   // Nor the build's commit in the version line, though a card number elsewhere on it is.
   EXPECT_TRUE(Scan("planted", R"j("version":"0.1.0 (commit 583662080675)")j", {}).empty());
   EXPECT_EQ(Scan("planted", "(commit 583662080675) 583662080675", {}).size(), 1U);
+  // Nor a decimal stretch of a hex digest, though the same run in a short hex word is.
+  EXPECT_TRUE(Scan("planted", "c1d0e404060660291baa9f0c3e2d1b0a9f8e7d6c5", {}).empty());
+  EXPECT_EQ(Scan("planted", "cafe404060660291", {}).size(), 1U);
 }
 
 TEST_F(LeakScan, AFullFlowLeavesNoCardOrPersonalDataAnywhere) {

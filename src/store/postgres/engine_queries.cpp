@@ -83,6 +83,10 @@ core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
   return Done(Query(conn, sql::kSetCardClickToPay, card_ref, status, updated_ms, digital_card_id));
 }
 
+core::Result<void> LockCardRow(Connection& conn, std::int64_t card_ref) {
+  return Done(Query(conn, sql::kLockCardRow, card_ref));
+}
+
 core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,
                                         std::string_view consumer, std::string_view network,
                                         std::int64_t created_ms) {

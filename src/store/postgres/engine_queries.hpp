@@ -31,6 +31,7 @@ core::Result<bool> FinishOperationRow(Connection& conn, const OperationOutcome& 
 core::Result<void> SetCardClickToPayRow(Connection& conn, std::int64_t card_ref,
                                         std::string_view status, std::int64_t updated_ms,
                                         const std::optional<std::string>& digital_card_id);
+core::Result<void> LockCardRow(Connection& conn, std::int64_t card_ref);
 core::Result<void> InsertNetworkProfile(Connection& conn, std::string_view issuer,
                                         std::string_view consumer, std::string_view network,
                                         std::int64_t created_ms);

@@ -107,6 +107,8 @@ C2P_PG_SQL(kSetCardClickToPay,
            "digital_card_id = CASE WHEN $4::text IS NULL THEN digital_card_id "
            "ELSE NULLIF($4::text, '') END WHERE card_ref = $1");
 
+C2P_PG_SQL(kLockCardRow, "SELECT card_ref FROM cards WHERE card_ref = $1 FOR NO KEY UPDATE");
+
 C2P_PG_SQL(kInsertNetworkProfile,
            "INSERT INTO network_profiles (issuer_id, consumer_id, network, created_ms) "
            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING");

@@ -10,11 +10,12 @@ namespace c2p::store::postgres {
 GroupWriter::GroupWriter(std::vector<Connection> conns, std::size_t max_batch,
                          WriterMetrics metrics)
     : conns_(std::move(conns)),
+      made_at_(conns_.size(), 0),
       committer_(
           max_batch, std::move(metrics),
           [this](std::size_t worker, const std::vector<const WriteWork*>& units,
                  std::vector<core::Result<void>>& outcomes) {
-            return RunGroup(conns_[worker], units, outcomes);
+            return RunGroup(worker, units, outcomes);
           },
           conns_.size()) {}
 
@@ -24,17 +25,27 @@ void GroupWriter::Close() {
   if (committer_.Close()) conns_.clear();
 }
 
-core::Result<void> GroupWriter::RunGroup(Connection& conn,
+core::Result<void> GroupWriter::RunGroup(std::size_t worker,
                                          const std::vector<const WriteWork*>& units,
                                          std::vector<core::Result<void>>& outcomes) {
+  Connection& conn = conns_[worker];
   core::Result<void> committed;
-  // A connection lost by an earlier group is re-made for this one (a bounded wait: the
-  // connect timeout), so the store recovers by itself once PostgreSQL is back.
-  if (conn.Broken()) committed = conn.Reset();
+  // A connection lost by an earlier group, or made before another thread found its own
+  // lost, is made again for this one (a bounded wait: the connect timeout), so the store
+  // recovers by itself once PostgreSQL is back.
+  const std::uint64_t losses = losses_.load();
+  if (conn.Broken() || made_at_[worker] < losses) {
+    made_at_[worker] = losses;
+    committed = conn.Reset();
+  }
   if (committed) committed = RunTransaction(conn, units, outcomes);
   if (!committed) {
     conn.DropLater();
-    if (!conn.Broken() && conn.InTransaction()) (void)conn.Exec(sql::kRollback);
+    if (conn.Broken()) {
+      losses_.fetch_add(1);
+    } else if (conn.InTransaction()) {
+      (void)conn.Exec(sql::kRollback);
+    }
   }
   return committed;
 }

@@ -12,8 +12,14 @@
 // When the COMMIT fails or the connection is lost, every caller of the group gets
 // kUnavailable (its outcome is unknown: the client retries with its idempotency key) and
 // the writer thread reconnects before its next group. Each blocks only its own thread.
+// A lost connection usually means the server restarted, which ended the other threads'
+// sessions too, though they cannot know it before their next statement fails: so every
+// thread reconnects before its next group, rather than each failing one group of its
+// own after the server is back.
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -48,16 +54,21 @@ class GroupWriter {
   void Close();
 
  private:
-  static core::Result<void> RunGroup(Connection& conn, const std::vector<const WriteWork*>& units,
-                                     std::vector<core::Result<void>>& outcomes);
+  core::Result<void> RunGroup(std::size_t worker, const std::vector<const WriteWork*>& units,
+                              std::vector<core::Result<void>>& outcomes);
   static core::Result<void> RunTransaction(Connection& conn,
                                            const std::vector<const WriteWork*>& units,
                                            std::vector<core::Result<void>>& outcomes);
   static core::Result<void> RunUnit(Connection& conn, PgWriteTx& tx, const WriteWork& work,
                                     core::Result<void>& outcome);
 
-  // conns_[i] is writer thread i's alone; cleared by Close() once the threads are gone.
+  // conns_[i] and made_at_[i] are writer thread i's alone; conns_ is cleared by Close()
+  // once the threads are gone.
   std::vector<Connection> conns_;
+  // Connections found lost so far, by any thread; made_at_[i] is what that count was when
+  // conns_[i] was last made. A connection made before the latest loss is made again.
+  std::atomic<std::uint64_t> losses_{0};
+  std::vector<std::uint64_t> made_at_;
   GroupCommitter committer_;  // last: its threads start once conns_ is in place
 };
 

@@ -33,6 +33,10 @@ core::Result<std::optional<CardRecord>> PgWriteTx::FindCard(std::string_view iss
                                                             std::string_view card_id) {
   return QueryNewestCard(conn_, issuer, card_id, RowLock::kForUpdate);
 }
+core::Result<std::optional<CardRecord>> PgWriteTx::PeekCard(std::string_view issuer,
+                                                            std::string_view card_id) {
+  return QueryNewestCard(conn_, issuer, card_id, RowLock::kNone);
+}
 core::Result<std::optional<CardRecord>> PgWriteTx::FindLiveCardByPan(std::string_view issuer,
                                                                      std::string_view pan_index) {
   return QueryLiveCardByPan(conn_, issuer, pan_index, RowLock::kForUpdate);
@@ -109,6 +113,9 @@ core::Result<void> PgWriteTx::SetCardClickToPay(std::int64_t card_ref, std::stri
                                                 std::int64_t updated_ms,
                                                 const std::optional<std::string>& digital_card_id) {
   return SetCardClickToPayRow(conn_, card_ref, status, updated_ms, digital_card_id);
+}
+core::Result<void> PgWriteTx::LockCardRow(std::int64_t card_ref) {
+  return postgres::LockCardRow(conn_, card_ref);
 }
 core::Result<void> PgWriteTx::PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                                 std::string_view network, std::int64_t created_ms) {

@@ -23,6 +23,8 @@ class PgWriteTx final : public WriteTx {
   core::Result<void> PutConsumer(const ConsumerRecord& consumer) override;
   core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
                                                    std::string_view card_id) override;
+  core::Result<std::optional<CardRecord>> PeekCard(std::string_view issuer,
+                                                   std::string_view card_id) override;
   core::Result<std::optional<CardRecord>> FindLiveCardByPan(std::string_view issuer,
                                                             std::string_view pan_index) override;
   core::Result<std::vector<CardRecord>> ConsumerCards(std::string_view issuer,
@@ -81,6 +83,7 @@ class PgWriteTx final : public WriteTx {
   core::Result<void> ResumeNotifications(std::string_view issuer, std::int64_t now_ms) override;
   core::Result<bool> RedeliverNotificationMessage(std::int64_t message_id,
                                                   std::int64_t now_ms) override;
+  core::Result<void> LockCardRow(std::int64_t card_ref) override;
   core::Result<void> PutNetworkProfile(std::string_view issuer, std::string_view consumer,
                                        std::string_view network, std::int64_t created_ms) override;
 

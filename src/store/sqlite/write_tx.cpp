@@ -31,6 +31,10 @@ core::Result<std::optional<CardRecord>> SqliteWriteTx::FindCard(std::string_view
                                                                 std::string_view card_id) {
   return QueryNewestCard(conn_, issuer, card_id);
 }
+core::Result<std::optional<CardRecord>> SqliteWriteTx::PeekCard(std::string_view issuer,
+                                                                std::string_view card_id) {
+  return QueryNewestCard(conn_, issuer, card_id);
+}
 core::Result<std::optional<CardRecord>> SqliteWriteTx::FindLiveCardByPan(
     std::string_view issuer, std::string_view pan_index) {
   return QueryLiveCardByPan(conn_, issuer, pan_index);
@@ -112,6 +116,7 @@ core::Result<void> SqliteWriteTx::SetCardClickToPay(
     const std::optional<std::string>& digital_card_id) {
   return SetCardClickToPayRow(conn_, card_ref, status, updated_ms, digital_card_id);
 }
+core::Result<void> SqliteWriteTx::LockCardRow(std::int64_t /*card_ref*/) { return {}; }
 core::Result<void> SqliteWriteTx::PutNetworkProfile(std::string_view issuer,
                                                     std::string_view consumer,
                                                     std::string_view network,
