@@ -6,8 +6,8 @@
 // per statement; with several connections those waits overlap. The groups of one node's
 // connections are concurrent transactions, exactly as the groups of several nodes are,
 // and rely on the same defences (row locks, SKIP LOCKED claims, fencing, a lost race
-// answered kUnavailable so that the client retries); docs/deployment.md lists the races
-// those leave, which is why one connection is the default.
+// answered kUnavailable so that the client retries; one lock order, store.hpp);
+// docs/deployment.md ("Concurrent writers") lists them and what they leave.
 //
 // When the COMMIT fails or the connection is lost, every caller of the group gets
 // kUnavailable (its outcome is unknown: the client retries with its idempotency key) and
