@@ -47,10 +47,9 @@ class WriteTx {
 
   // --- The registry (registry_records.hpp). Reads inside a unit see the unit's own
   // writes. On SQLite nothing else writes meanwhile. On PostgreSQL other writers (nodes,
-  // connections) commit concurrently: the consumer and card reads below (except PeekCard)
-  // lock the rows they find until the group commits, and a row they did not find may
-  // still be created by another writer (AddConsumer, unique keys: the loser fails
-  // kUnavailable).
+  // connections) commit concurrently: the consumer and card reads below lock the rows they find
+  // until the group commits, and a row they did not find may still be created by another writer
+  // (AddConsumer, unique keys: the loser fails kUnavailable).
   //
   // The lock order: a unit locks a consumer before any of its cards, and never a second
   // consumer. Two units on one consumer then queue up behind each other instead of each
@@ -67,10 +66,10 @@ class WriteTx {
   // The newest incarnation of a cardId (live, or else the last deleted one).
   virtual core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
                                                            std::string_view card_id) = 0;
-  // FindCard without the lock: the card as last committed (PostgreSQL), read only to learn
-  // which consumer to lock first (LockCard).
-  virtual core::Result<std::optional<CardRecord>> PeekCard(std::string_view issuer,
-                                                           std::string_view card_id) = 0;
+  // The consumer of FindCard's card, locked as FindCard locks (the card's row is not
+  // locked): LockCard's first step, in one statement.
+  virtual core::Result<std::optional<ConsumerRecord>> FindConsumerOfCard(
+      std::string_view issuer, std::string_view card_id) = 0;
   virtual core::Result<std::optional<CardRecord>> FindLiveCardByPan(std::string_view issuer,
                                                                     std::string_view pan_index) = 0;
   virtual core::Result<std::vector<CardRecord>> ConsumerCards(std::string_view issuer,
@@ -194,10 +193,10 @@ struct LockedCard {
   CardRecord card;
   ConsumerRecord consumer;
 };
-// Peeks at the card for its consumer, locks that consumer, then reads the card again
-// locked (it may have changed while the consumer was waited for). Nullopt when there is
-// no such card. kInternal when the card's consumer is missing; kUnavailable when the
-// card id moved to another consumer meanwhile (a race lost: a retry sees the winner).
+// Locks the card's consumer, then reads the card locked (as it is once that consumer's
+// earlier writers have committed). Nullopt when there is no such card; kUnavailable
+// when the card id moved to another consumer in between (a race lost: a retry sees the
+// winner).
 core::Result<std::optional<LockedCard>> LockCard(WriteTx& tx, std::string_view issuer,
                                                  std::string_view card_id);
 

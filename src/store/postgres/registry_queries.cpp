@@ -51,6 +51,13 @@ core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std:
   return One<ConsumerRecord>(Query(conn, select, issuer, consumer), ReadConsumer);
 }
 
+core::Result<std::optional<ConsumerRecord>> QueryConsumerOfCardForUpdate(Connection& conn,
+                                                                         std::string_view issuer,
+                                                                         std::string_view card_id) {
+  return One<ConsumerRecord>(Query(conn, sql::kSelectConsumerOfCardForUpdate, issuer, card_id),
+                             ReadConsumer);
+}
+
 core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& c) {
   return Done(Query(conn, sql::kInsertConsumer, c.issuer_id, c.consumer_id, c.state,
                     c.personal_information, c.created_ms, c.updated_ms));

@@ -25,6 +25,9 @@ core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std:
                                                           RowLock lock = RowLock::kNone);
 core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& consumer);
+core::Result<std::optional<ConsumerRecord>> QueryConsumerOfCardForUpdate(Connection& conn,
+                                                                         std::string_view issuer,
+                                                                         std::string_view card_id);
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
                                                         std::string_view card_id,
                                                         RowLock lock = RowLock::kNone);

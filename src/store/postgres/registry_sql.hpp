@@ -116,6 +116,14 @@ CREATE TABLE idempotency_keys (
   "FROM consumers WHERE issuer_id = $1 AND consumer_id = $2"
 C2P_PG_SQL(kSelectConsumer, C2P_SELECT_CONSUMER);
 C2P_PG_SQL(kSelectConsumerForUpdate, C2P_SELECT_CONSUMER " FOR NO KEY UPDATE");
+// The consumer of a card id's newest incarnation, locked (store::LockCard's first step):
+// only the consumers row is locked, not the cards row the subquery reads.
+C2P_PG_SQL(kSelectConsumerOfCardForUpdate,
+           "SELECT issuer_id, consumer_id, state, personal_information, created_ms, updated_ms "
+           "FROM consumers WHERE issuer_id = $1 AND consumer_id = (SELECT consumer_id FROM cards "
+           "WHERE card_ref = COALESCE((SELECT card_ref FROM cards WHERE issuer_id = $1 AND "
+           "card_id = $2 AND state <> 'DELETED'), (SELECT card_ref FROM deleted_cards WHERE "
+           "issuer_id = $1 AND card_id = $2))) FOR NO KEY UPDATE");
 C2P_PG_SQL(kInsertConsumer,
            "INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, "
            "created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6)");

@@ -33,9 +33,9 @@ core::Result<std::optional<CardRecord>> PgWriteTx::FindCard(std::string_view iss
                                                             std::string_view card_id) {
   return QueryNewestCard(conn_, issuer, card_id, RowLock::kForUpdate);
 }
-core::Result<std::optional<CardRecord>> PgWriteTx::PeekCard(std::string_view issuer,
-                                                            std::string_view card_id) {
-  return QueryNewestCard(conn_, issuer, card_id, RowLock::kNone);
+core::Result<std::optional<ConsumerRecord>> PgWriteTx::FindConsumerOfCard(
+    std::string_view issuer, std::string_view card_id) {
+  return QueryConsumerOfCardForUpdate(conn_, issuer, card_id);
 }
 core::Result<std::optional<CardRecord>> PgWriteTx::FindLiveCardByPan(std::string_view issuer,
                                                                      std::string_view pan_index) {

@@ -48,6 +48,13 @@ core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std:
   return One<ConsumerRecord>(Prepared(conn, sql::kSelectConsumer, issuer, consumer), ReadConsumer);
 }
 
+core::Result<std::optional<ConsumerRecord>> QueryConsumerOfCard(Connection& conn,
+                                                                std::string_view issuer,
+                                                                std::string_view card_id) {
+  return One<ConsumerRecord>(Prepared(conn, sql::kSelectConsumerOfCard, issuer, card_id),
+                             ReadConsumer);
+}
+
 core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& c) {
   return Run(Prepared(conn, sql::kInsertConsumer, c.issuer_id, c.consumer_id, c.state,
                       c.personal_information, c.created_ms, c.updated_ms));

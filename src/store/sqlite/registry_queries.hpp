@@ -19,6 +19,9 @@ core::Result<std::optional<ConsumerRecord>> QueryConsumer(Connection& conn, std:
 core::Result<void> InsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 core::Result<void> UpsertConsumer(Connection& conn, const ConsumerRecord& consumer);
 
+core::Result<std::optional<ConsumerRecord>> QueryConsumerOfCard(Connection& conn,
+                                                                std::string_view issuer,
+                                                                std::string_view card_id);
 core::Result<std::optional<CardRecord>> QueryNewestCard(Connection& conn, std::string_view issuer,
                                                         std::string_view card_id);
 // One incarnation by its card_ref (an operation's or a job's card), live or deleted.

@@ -108,6 +108,13 @@ CREATE TABLE idempotency_keys (
 inline constexpr std::string_view kSelectConsumer =
     "SELECT issuer_id, consumer_id, state, personal_information, created_ms, updated_ms "
     "FROM consumers WHERE issuer_id = ?1 AND consumer_id = ?2";
+// The consumer of a card id's newest incarnation (kSelectNewestCard).
+inline constexpr std::string_view kSelectConsumerOfCard =
+    "SELECT issuer_id, consumer_id, state, personal_information, created_ms, updated_ms "
+    "FROM consumers WHERE issuer_id = ?1 AND consumer_id = (SELECT consumer_id FROM cards "
+    "WHERE card_ref = COALESCE((SELECT card_ref FROM cards WHERE issuer_id = ?1 AND "
+    "card_id = ?2 AND state <> 'DELETED'), (SELECT card_ref FROM deleted_cards WHERE "
+    "issuer_id = ?1 AND card_id = ?2)))";
 inline constexpr std::string_view kInsertConsumer =
     "INSERT INTO consumers (issuer_id, consumer_id, state, personal_information, created_ms, "
     "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";

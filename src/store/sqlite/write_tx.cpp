@@ -31,9 +31,9 @@ core::Result<std::optional<CardRecord>> SqliteWriteTx::FindCard(std::string_view
                                                                 std::string_view card_id) {
   return QueryNewestCard(conn_, issuer, card_id);
 }
-core::Result<std::optional<CardRecord>> SqliteWriteTx::PeekCard(std::string_view issuer,
-                                                                std::string_view card_id) {
-  return QueryNewestCard(conn_, issuer, card_id);
+core::Result<std::optional<ConsumerRecord>> SqliteWriteTx::FindConsumerOfCard(
+    std::string_view issuer, std::string_view card_id) {
+  return QueryConsumerOfCard(conn_, issuer, card_id);
 }
 core::Result<std::optional<CardRecord>> SqliteWriteTx::FindLiveCardByPan(
     std::string_view issuer, std::string_view pan_index) {

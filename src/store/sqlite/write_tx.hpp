@@ -23,8 +23,8 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<void> PutConsumer(const ConsumerRecord& consumer) override;
   core::Result<std::optional<CardRecord>> FindCard(std::string_view issuer,
                                                    std::string_view card_id) override;
-  core::Result<std::optional<CardRecord>> PeekCard(std::string_view issuer,
-                                                   std::string_view card_id) override;
+  core::Result<std::optional<ConsumerRecord>> FindConsumerOfCard(std::string_view issuer,
+                                                                 std::string_view card_id) override;
   core::Result<std::optional<CardRecord>> FindLiveCardByPan(std::string_view issuer,
                                                             std::string_view pan_index) override;
   core::Result<std::vector<CardRecord>> ConsumerCards(std::string_view issuer,
