@@ -22,7 +22,7 @@ namespace c2p::app {
 struct StoreConfig {
   std::string url;  // "sqlite:PATH" | "postgresql://…" (may hold a password: never logged)
   // PostgreSQL only: writer connections committing groups concurrently (SQLite has one).
-  // Four overlap enough round trips to roughly triple P1 on PostgreSQL (performance.md).
+  // Four overlap enough round trips for 2–3× one's P1 on PostgreSQL (performance.md).
   unsigned write_connections = 4;
 };
 

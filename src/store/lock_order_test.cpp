@@ -5,6 +5,7 @@
 // failing one of them.
 
 #include <atomic>
+#include <future>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -138,6 +139,35 @@ TEST_P(PostgresLockOrderTest, LockCardRowHoldsTheRowUntilCommit) {
   EXPECT_TRUE(second_waits);
   EXPECT_TRUE(Await(first));
   EXPECT_TRUE(Await(second));
+}
+
+// Finding the consumer through its card locks the consumer only: a unit holding the card
+// (a token event) does not hold up a unit that goes on to lock the consumer.
+TEST_P(PostgresLockOrderTest, FindConsumerOfCardLeavesTheCardUnlocked) {
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  auto first = Start([&](WriteTx& tx) -> core::Result<void> {
+    if (auto locked = tx.LockCardRow(card_ref_); !locked) return locked;
+    holding = true;
+    if (!WaitUntil([&] { return release.load(); })) {
+      return core::Fail(ErrorCode::kInternal, "never released");
+    }
+    return {};
+  });
+  ASSERT_TRUE(WaitUntil([&] { return holding.load(); }));
+  std::string found;
+  auto second = Start([&](WriteTx& tx) -> core::Result<void> {
+    auto consumer = tx.FindConsumerOfCard(kIssuer, "k1");
+    if (!consumer) return tl::unexpected(consumer.error());
+    if (*consumer) found = (*consumer)->consumer_id;
+    return {};
+  });
+  const bool beside = second.wait_for(testing::kDeadline) == std::future_status::ready;
+  release = true;
+  ASSERT_TRUE(beside);
+  EXPECT_TRUE(Await(first));
+  EXPECT_TRUE(Await(second));
+  EXPECT_EQ(found, "c1");
 }
 
 TEST_P(LockOrderTest, LockCardReadsTheCardAndItsConsumer) {

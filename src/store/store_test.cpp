@@ -418,11 +418,11 @@ TEST_P(PostgresStoreTest, OneLostConnectionRemakesEveryWriterConnection) {
   const auto start = [this](WriteWork work) { return Start(std::move(work)); };
   for (const auto& before : OnePerConnection(start, 3)) ASSERT_TRUE(before);
   ASSERT_TRUE(db_.CutConnections());
+  // Every session has ended (CutConnections waits for that): the first group fails.
   auto first = Start(PutSetting("first", "1"));
   auto noticed = Await(first);
-  if (!noticed) {
-    EXPECT_EQ(noticed.error().code, ErrorCode::kUnavailable);
-  }
+  ASSERT_FALSE(noticed);
+  EXPECT_EQ(noticed.error().code, ErrorCode::kUnavailable);
   for (const auto& after : OnePerConnection(start, 3)) {
     EXPECT_TRUE(after) << after.error().message;
   }

@@ -71,14 +71,18 @@ std::vector<Hit> Scan(const std::string& where, std::string_view content,
     constexpr std::string_view kCommit = "commit ";
     const bool commit =
         i >= kCommit.size() && content.substr(i - kCommit.size(), kCommit.size()) == kCommit;
-    // Nor part of a hex digest or key id (a pan index, an HMAC): in 32 hex characters,
-    // twelve decimal digits in a row turn up by chance in about one in twenty.
+    // Nor a stretch of a hex digest (a pan index: 64 hex characters of HMAC), where twelve
+    // decimal digits in a row turn up by chance in about one digest in twenty. A digest's
+    // hex word is 32 to 64 characters, a few more where a neighbouring value in a raw
+    // page ends or starts with a-f; a card number glued to a whole digest makes a longer
+    // word and is still reported.
     const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
     std::size_t word_begin = i;
     while (word_begin > 0 && is_hex(content[word_begin - 1])) --word_begin;
     std::size_t word_end = end;
     while (word_end < content.size() && is_hex(content[word_end])) ++word_end;
-    const bool digest = word_end - word_begin >= 32 && (word_begin < i || word_end > end);
+    const std::size_t word = word_end - word_begin;
+    const bool digest = word >= 32 && word <= 72 && (word_begin < i || word_end > end);
     if (run.size() >= 12 && run.size() <= 19 && run[0] >= '2' && run[0] <= '6' && !fraction &&
         !commit && !digest && LuhnValid(run)) {
       hits.push_back({where, "Luhn-valid run " + std::string(run)});
@@ -198,6 +202,7 @@ TEST_F(LeakScan, TheScannerFindsPlantedValues) {
   // Nor a decimal stretch of a hex digest, though the same run in a short hex word is.
   EXPECT_TRUE(Scan("planted", "c1d0e404060660291baa9f0c3e2d1b0a9f8e7d6c5", {}).empty());
   EXPECT_EQ(Scan("planted", "cafe404060660291", {}).size(), 1U);
+  EXPECT_EQ(Scan("planted", "4111111111111111" + std::string(64, 'c'), {}).size(), 1U);
 }
 
 TEST_F(LeakScan, AFullFlowLeavesNoCardOrPersonalDataAnywhere) {

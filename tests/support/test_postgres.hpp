@@ -65,10 +65,12 @@ class PostgresDatabase {
   const std::string& url() const { return url_; }
 
   // Ends every session on the database, as a server restart or a network cut would.
+  // Returns once they have ended (up to 10 s each), so the test's next statement meets
+  // the cut.
   bool CutConnections() {
     return Run(admin_url_,
-               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name_ +
-                   "' AND pid <> pg_backend_pid()");
+               "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '" +
+                   name_ + "' AND pid <> pg_backend_pid()");
   }
 
   // The first column of the first row of `sql` on the database, as an integer; -1 on

@@ -37,12 +37,18 @@ core::Result<void> GroupWriter::RunGroup(std::size_t worker,
   if (conn.Broken() || made_at_[worker] < losses) {
     made_at_[worker] = losses;
     committed = conn.Reset();
+    // A reconnection that failed is no news: the others meet the same outage themselves.
+    if (!committed) return committed;
   }
-  if (committed) committed = RunTransaction(conn, units, outcomes);
+  committed = RunTransaction(conn, units, outcomes);
   if (!committed) {
     conn.DropLater();
     if (conn.Broken()) {
-      losses_.fetch_add(1);
+      // One restart counts once: the first thread to find its session gone moves the
+      // count on from what it was when that session was made; the others, finding theirs
+      // gone too, see it moved already.
+      std::uint64_t expected = made_at_[worker];
+      losses_.compare_exchange_strong(expected, expected + 1);
     } else if (conn.InTransaction()) {
       (void)conn.Exec(sql::kRollback);
     }
