@@ -517,8 +517,13 @@ TEST_F(SimE2e, TokenEventsAreRetriedUntilC2pAnswers2xx) {
   auto r = Mc("POST", "/enrollments", json::serialize(McEnrolBody("c", "k", "5555555555554444")));
   ASSERT_EQ(r->status, 200) << r->body;
   ASSERT_TRUE(Eventually([&] { return fake_.CountEvents("ACTIVATED") == 1; }));
-  const json::object stats = Stats();
-  EXPECT_EQ(stats.at("mastercard").at("tokenEvents").as_int64(), 1);
+  // The simulator counts a delivered event once it has read the 2xx, a moment after the
+  // fake issuer side counted it: poll its stats too.
+  json::object stats;
+  ASSERT_TRUE(Eventually([&] {
+    stats = Stats();
+    return stats.at("mastercard").at("tokenEvents").as_int64() == 1;
+  }));
   EXPECT_EQ(stats.at("mastercard").at("tokenEventAttempts").as_int64(), 4);
   EXPECT_EQ(fake_.unauthorized.load(), 0);
 }
