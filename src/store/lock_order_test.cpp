@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -70,6 +71,26 @@ class LockOrderTest : public ::testing::TestWithParam<testing::Backend> {
         "wait_event_type = 'Lock'");
   }
 
+  // Starts a unit that runs `take` (which takes its locks), then holds its writer
+  // connection and those locks until `release` is set, then runs `then`. Returns once the
+  // unit holds, so the next unit started goes to another writer connection.
+  std::future<core::Result<void>> Hold(
+      const std::atomic<bool>& release, WriteWork take,
+      WriteWork then = [](WriteTx&) -> core::Result<void> { return {}; }) {
+    auto holding = std::make_shared<std::atomic<bool>>(false);
+    auto unit = Start([&release, holding, take = std::move(take),
+                       then = std::move(then)](WriteTx& tx) -> core::Result<void> {
+      if (auto taken = take(tx); !taken) return taken;
+      holding->store(true);
+      if (!WaitUntil([&] { return release.load(); })) {
+        return core::Fail(ErrorCode::kInternal, "never released");
+      }
+      return then(tx);
+    });
+    EXPECT_TRUE(WaitUntil([&] { return holding->load(); }));
+    return unit;
+  }
+
   std::int64_t card_ref_ = 0;
   testing::TestDatabase db_{GetParam()};
   core::metrics::Registry registry_;
@@ -80,23 +101,22 @@ class LockOrderTest : public ::testing::TestWithParam<testing::Backend> {
 class PostgresLockOrderTest : public LockOrderTest {};
 
 TEST_P(PostgresLockOrderTest, ACardIdWaitsForItsConsumerThenSeesTheWinnersWrite) {
-  std::atomic<bool> holding{false};
   std::atomic<bool> release{false};
   // Like a consumer update: the consumer, then (once released) its card.
-  auto first = Start([&](WriteTx& tx) -> core::Result<void> {
-    auto consumer = tx.FindConsumer(kIssuer, "c1");
-    if (!consumer || !*consumer) return core::Fail(ErrorCode::kInternal, "no consumer");
-    holding = true;
-    if (!WaitUntil([&] { return release.load(); })) {
-      return core::Fail(ErrorCode::kInternal, "never released");
-    }
-    auto card = tx.FindCard(kIssuer, "k1");
-    if (!card || !*card) return core::Fail(ErrorCode::kInternal, "no card");
-    CardRecord changed = **card;
-    changed.state = "SUSPENDED";
-    return tx.UpdateCard(changed);
-  });
-  ASSERT_TRUE(WaitUntil([&] { return holding.load(); }));
+  auto first = Hold(
+      release,
+      [](WriteTx& tx) -> core::Result<void> {
+        auto consumer = tx.FindConsumer(kIssuer, "c1");
+        if (!consumer || !*consumer) return core::Fail(ErrorCode::kInternal, "no consumer");
+        return {};
+      },
+      [](WriteTx& tx) -> core::Result<void> {
+        auto card = tx.FindCard(kIssuer, "k1");
+        if (!card || !*card) return core::Fail(ErrorCode::kInternal, "no card");
+        CardRecord changed = **card;
+        changed.state = "SUSPENDED";
+        return tx.UpdateCard(changed);
+      });
 
   // Like an enrolment: from the card id, on the other writer connection.
   std::string seen;
@@ -120,17 +140,10 @@ TEST_P(PostgresLockOrderTest, ACardIdWaitsForItsConsumerThenSeesTheWinnersWrite)
 // A settlement that leaves its card unchanged still locks the card's row, so a token
 // event's change of that card (and its notification) waits for the settlement's commit.
 TEST_P(PostgresLockOrderTest, LockCardRowHoldsTheRowUntilCommit) {
-  std::atomic<bool> holding{false};
   std::atomic<bool> release{false};
-  auto first = Start([&](WriteTx& tx) -> core::Result<void> {
-    if (auto locked = tx.LockCardRow(card_ref_); !locked) return locked;
-    holding = true;
-    if (!WaitUntil([&] { return release.load(); })) {
-      return core::Fail(ErrorCode::kInternal, "never released");
-    }
-    return tx.PutSetting("first", "1");
-  });
-  ASSERT_TRUE(WaitUntil([&] { return holding.load(); }));
+  auto first = Hold(
+      release, [this](WriteTx& tx) { return tx.LockCardRow(card_ref_); },
+      [](WriteTx& tx) { return tx.PutSetting("first", "1"); });
   auto second = Start([&](WriteTx& tx) -> core::Result<void> {
     return tx.SetCardClickToPay(card_ref_, "ENROLLED", 2, std::nullopt);
   });
@@ -144,17 +157,8 @@ TEST_P(PostgresLockOrderTest, LockCardRowHoldsTheRowUntilCommit) {
 // Finding the consumer through its card locks the consumer only: a unit holding the card
 // (a token event) does not hold up a unit that goes on to lock the consumer.
 TEST_P(PostgresLockOrderTest, FindConsumerOfCardLeavesTheCardUnlocked) {
-  std::atomic<bool> holding{false};
   std::atomic<bool> release{false};
-  auto first = Start([&](WriteTx& tx) -> core::Result<void> {
-    if (auto locked = tx.LockCardRow(card_ref_); !locked) return locked;
-    holding = true;
-    if (!WaitUntil([&] { return release.load(); })) {
-      return core::Fail(ErrorCode::kInternal, "never released");
-    }
-    return {};
-  });
-  ASSERT_TRUE(WaitUntil([&] { return holding.load(); }));
+  auto first = Hold(release, [this](WriteTx& tx) { return tx.LockCardRow(card_ref_); });
   std::string found;
   auto second = Start([&](WriteTx& tx) -> core::Result<void> {
     auto consumer = tx.FindConsumerOfCard(kIssuer, "k1");
