@@ -170,6 +170,7 @@ VoidResult ParseNetwork(const toml::table* t, std::string_view name, const fs::p
   if (auto ok = FilePath(r, "encryption_key", base, n.encryption_key, true); !ok) return ok;
   if (auto ok = Millis(r, "timeout_ms", n.timeout); !ok) return ok;
   if (auto ok = Millis(r, "enrol_timeout_ms", n.enrol_timeout); !ok) return ok;
+  if (auto ok = Millis(r, "in_doubt_ms", n.in_doubt); !ok) return ok;
   if (auto ok = FilePath(r, "tsp_secret_file", base, n.tsp_secret_file, false); !ok) return ok;
   if (name == "mastercard") {
     if (auto ok = Str(r, "src_client_id", n.src_client_id, false); !ok) return ok;

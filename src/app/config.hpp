@@ -98,6 +98,9 @@ struct NetworkEndpointConfig {
   std::filesystem::path encryption_key;
   std::chrono::milliseconds timeout{10'000};        // per directory call
   std::chrono::milliseconds enrol_timeout{60'000};  // Mastercard's blocking enrolment
+  // A call left unanswered may still be running at the directory: its operation's next
+  // attempt waits at least this (and at least the call's timeout) before it looks.
+  std::chrono::milliseconds in_doubt{0};
   std::string src_client_id = "c2p";                // Mastercard only
   std::string service_id = "c2p-issuer-enrolment";  // Mastercard only
   // The bearer secret the network's token service presents to /tsp/v1/networks/{network}

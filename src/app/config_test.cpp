@@ -224,6 +224,7 @@ url = "https://mc.example"
 api_key_file = "keys/visa.api"
 encryption_key = "keys/visa.pub.jwk"
 enrol_timeout_ms = 30000
+in_doubt_ms = 90000
 src_client_id = "client-1"
 service_id = "svc-1"
 )");
@@ -234,10 +235,12 @@ service_id = "svc-1"
   EXPECT_EQ(c->networks.visa->encryption_key, dir_ / "keys/visa.pub.jwk");
   EXPECT_EQ(c->networks.visa->timeout, std::chrono::milliseconds(2000));
   EXPECT_EQ(c->networks.visa->enrol_timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(c->networks.visa->in_doubt, std::chrono::milliseconds(0));
   EXPECT_EQ(c->networks.visa->tsp_secret_file, dir_ / "keys/visa.api");
   ASSERT_TRUE(c->networks.mastercard);
   EXPECT_TRUE(c->networks.mastercard->tsp_secret_file.empty());
   EXPECT_EQ(c->networks.mastercard->enrol_timeout, std::chrono::milliseconds(30000));
+  EXPECT_EQ(c->networks.mastercard->in_doubt, std::chrono::milliseconds(90000));
   EXPECT_EQ(c->networks.mastercard->src_client_id, "client-1");
   EXPECT_EQ(c->networks.mastercard->service_id, "svc-1");
 }

@@ -21,6 +21,7 @@ core::Result<networks::ConnectorConfig> ConnectorFrom(const NetworkEndpointConfi
   c.url = n.url;
   c.timeout = n.timeout;
   c.enrol_timeout = n.enrol_timeout;
+  c.in_doubt = n.in_doubt;
   c.src_client_id = n.src_client_id;
   c.service_id = n.service_id;
   if (auto ok = networks::LoadConnectorSecrets(c, n.api_key_file, n.encryption_key, what); !ok) {

@@ -5,7 +5,7 @@
 namespace c2p::engine {
 
 std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, std::int64_t attempt,
-                                     std::optional<std::chrono::seconds> retry_after,
+                                     std::optional<std::chrono::milliseconds> retry_after,
                                      std::uint64_t jitter) {
   const std::int64_t base = std::max<std::int64_t>(policy.base.count(), 1);
   const std::int64_t cap = std::max<std::int64_t>(policy.max.count(), base);
@@ -17,8 +17,7 @@ std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, std::int64_t att
   const std::int64_t spread = delay - half + 1;
   delay = half + static_cast<std::int64_t>(jitter % static_cast<std::uint64_t>(spread));
   if (retry_after) {
-    delay = std::max<std::int64_t>(
-        delay, std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after).count());
+    delay = std::max<std::int64_t>(delay, retry_after->count());
   }
   return std::chrono::milliseconds(delay);
 }

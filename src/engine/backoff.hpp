@@ -18,7 +18,7 @@ struct RetryPolicy {
 // random value), so retries of many jobs failing together spread out instead of
 // returning in one wave. A Retry-After longer than that wins.
 std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, std::int64_t attempt,
-                                     std::optional<std::chrono::seconds> retry_after,
+                                     std::optional<std::chrono::milliseconds> retry_after,
                                      std::uint64_t jitter);
 
 }  // namespace c2p::engine

@@ -33,7 +33,7 @@ boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
 }
 
 RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, std::string message,
-                        std::optional<std::chrono::seconds> retry_after) {
+                        std::optional<std::chrono::milliseconds> retry_after) {
   RetryLater later = RetryWith(std::move(failure_code), std::move(message), retry_after);
   later.progress = job.progress;
   return later;

@@ -32,7 +32,7 @@ boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
 
 // Try again later, keeping the job's progress (card drivers keep their parameters there).
 RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, std::string message,
-                        std::optional<std::chrono::seconds> retry_after = std::nullopt);
+                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
 
 // A directory failure: retryable → RetryKeeping, final → FAILED with its §5.8 code.
 RunResult FromFailure(const store::JobRecord& job, const networks::Failure& failure);

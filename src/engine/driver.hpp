@@ -53,7 +53,9 @@ struct Finished {
 struct RetryLater {
   std::string failure_code;  // what the operation fails with if its deadline passes first
   std::string message;       // safe to log
-  std::optional<std::chrono::seconds> retry_after;
+  // No sooner than this: the network's Retry-After, or the time a call in doubt may still be
+  // running at the directory (networks::Failure::retry_after).
+  std::optional<std::chrono::milliseconds> retry_after;
   std::string progress = "{}";                 // the checkpoint the next attempt starts from
   std::optional<std::string> profile_network;  // learned meanwhile
 };
@@ -73,7 +75,7 @@ inline Finished SucceededWith(boost::json::object details) {
   return f;
 }
 inline RetryLater RetryWith(std::string failure_code, std::string message,
-                            std::optional<std::chrono::seconds> retry_after = std::nullopt) {
+                            std::optional<std::chrono::milliseconds> retry_after = std::nullopt) {
   RetryLater r;
   r.failure_code = std::move(failure_code);
   r.message = std::move(message);

@@ -201,8 +201,10 @@ asio::awaitable<void> Engine::Loop() {
     // the next due time) found no wait to cancel: look again rather than sleep through it.
     if (wake_pending_) continue;
     wake_timer_.expires_after(wait);
+    sleeping_until_ms_ = UnixMillisNow() + wait.count();
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    sleeping_until_ms_ = 0;
   }
   looping_ = false;
 }
@@ -287,6 +289,9 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   // Unwritten, the job keeps its lease and runs again once the lease lapses.
   if (!written) log::Error("engine.reschedule_failed", {{"error", written.error().message}});
   if (written && !held) LeaseLost(job);
+  // A retry due before the loop would wake (or that its running round may have missed)
+  // would otherwise wait for the idle poll, not its back-off.
+  if (written && held && (sleeping_until_ms_ == 0 || run_at < sleeping_until_ms_)) WakeLoop();
 }
 
 // A deadlock or serialization failure between nodes, a lost connection or a full disk is

@@ -109,6 +109,8 @@ class Engine {
   bool stopping_ = false;           // engine thread only
   bool looping_ = false;            // engine thread only: Loop() has not returned
   bool wake_pending_ = false;       // engine thread only: woken since the round began
+  // Engine thread only: when the sleeping loop wakes by itself (Unix ms); 0 while it works.
+  std::int64_t sleeping_until_ms_ = 0;
   std::atomic<bool> started_{false};
   std::mt19937_64 rng_;
 

@@ -1,8 +1,10 @@
-// An attempt's outcome that the store could not write is written again shortly, not left
-// for the lease to lapse: on PostgreSQL, the writer's session is ended (as by a restart or
-// a failover) while the attempt runs, so its first finishing write fails with the
-// connection lost; the operation still ends SUCCESSFUL within seconds under a 5-minute
-// lease, and the retry is counted.
+// How an attempt's outcome reaches the store and the next attempt.
+// - An outcome the store could not write is written again shortly, not left for the lease
+//   to lapse: on PostgreSQL, the writer's session is ended (as by a restart or a failover)
+//   while the attempt runs, so its first finishing write fails with the connection lost;
+//   the operation still ends SUCCESSFUL within seconds under a 5-minute lease, and the
+//   retry is counted.
+// - A retry runs after its back-off, not after the loop's idle poll.
 
 #include <atomic>
 #include <memory>
@@ -50,6 +52,19 @@ class GateDriver final : public Driver {
   std::atomic<bool> running_{false};
 };
 
+// Its first attempt takes 200 ms (the loop goes to sleep meanwhile) and asks for a retry;
+// the second succeeds.
+class RetryOnceDriver final : public Driver {
+ public:
+  asio::awaitable<RunResult> Run(const store::JobRecord& job) override {
+    if (job.attempts > 1) co_return SucceededWith({});
+    asio::steady_timer call(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
+    boost::system::error_code ec;
+    co_await call.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return RetryWith("NETWORK_UNAVAILABLE", "once more");
+  }
+};
+
 TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
   store::testing::TestDatabase database(store::testing::Backend::kPostgres);
   ASSERT_EQ(database.error(), "");
@@ -87,6 +102,36 @@ TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
                             "unavailable.")
                 .value(),
             1U);
+  engine.Stop();
+  store->Close();
+}
+
+// The loop sleeps an idle poll of a minute while the job's first attempt runs (nothing
+// else is due; the job is leased): the retry, due 10 to 20 ms after it, must wake it.
+TEST(EngineSettlementTest, ARetryRunsAfterItsBackOffNotTheIdlePoll) {
+  c2p::testing::ScratchDir dir;
+  core::metrics::Registry metrics;
+  auto opened = store::OpenStore("sqlite:" + dir.File("c2p.db"), {}, metrics);
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  store::testing::IoThreads io(1);
+  ASSERT_TRUE(testing::AddTestJob(io.io(), *store, "op_retry", "consumer"));
+
+  OperationWatch watch;
+  EngineOptions options;
+  options.idle_poll = std::chrono::minutes(1);
+  options.retry.base = std::chrono::milliseconds(20);
+  Engine engine(*store, watch, metrics, options);
+  RetryOnceDriver driver;
+  engine.AddDriver("TEST", driver);
+  engine.Start();
+  EXPECT_TRUE(store::testing::WaitUntil(
+      [&] {
+        auto op = core::BlockOn(store->GetOperation("ISSUER0001", "op_retry"));
+        return op && *op && (*op)->status == "SUCCESSFUL";
+      },
+      std::chrono::seconds(20)))
+      << "the retry waited for the idle poll";
   engine.Stop();
   store->Close();
 }

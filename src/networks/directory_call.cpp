@@ -1,5 +1,6 @@
 #include "networks/directory_call.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/ids.hpp"
@@ -9,6 +10,11 @@
 #include "networks/answers.hpp"
 
 namespace c2p::networks {
+
+std::chrono::milliseconds InDoubtWait(const ConnectorConfig& config,
+                                      std::chrono::milliseconds timeout) {
+  return std::max(config.in_doubt, timeout);
+}
 
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
     http::Client& client, const ConnectorConfig& config, const CallContext& context,
@@ -26,7 +32,13 @@ boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
   request.body = std::move(body);
   request.timeout = timeout;
   auto response = co_await client.Send(std::move(request));
-  if (!response) co_return tl::unexpected(TransportFailure(response.error()));
+  if (!response) {
+    Failure f = TransportFailure(response.error());
+    // Sent and unanswered, the request may still be queued or running at the directory:
+    // a repeat that looked too soon would not see it and enrol the card a second time.
+    if (f.maybe_applied) f.retry_after = InDoubtWait(config, timeout);
+    co_return tl::unexpected(std::move(f));
+  }
   co_return std::move(*response);
 }
 

@@ -26,6 +26,9 @@ struct ConnectorConfig {
   std::chrono::milliseconds timeout{10'000};           // per call
   // Mastercard-like POST /enrollments blocks until the token is provisioned: seconds.
   std::chrono::milliseconds enrol_timeout{60'000};
+  // How long a call left unanswered (timeout, lost connection) may still be running at the
+  // directory; the repeat waits at least this or the call's own timeout, whichever is longer.
+  std::chrono::milliseconds in_doubt{0};
   // Mastercard-like srcClientId / serviceId, issued at onboarding.
   std::string src_client_id = "c2p";
   std::string service_id = "c2p-issuer-enrolment";
@@ -41,7 +44,12 @@ core::Result<void> LoadConnectorSecrets(ConnectorConfig& config,
                                         const std::filesystem::path& encryption_key,
                                         const std::string& what);
 
-// The response (any status), or a transport failure classified (TransportFailure).
+// The wait before repeating a call that was sent with `timeout` and got no answer.
+std::chrono::milliseconds InDoubtWait(const ConnectorConfig& config,
+                                      std::chrono::milliseconds timeout);
+
+// The response (any status), or a transport failure classified (TransportFailure); one
+// that may have been applied carries InDoubtWait as its retry_after.
 // Headers: x-api-key, a fresh x-request-id, and the context's x-correlation-id.
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
     http::Client& client, const ConnectorConfig& config, const CallContext& context,

@@ -58,7 +58,10 @@ struct Failure {
   std::string failure_code;
   unsigned http_status = 0;  // 0: no HTTP answer
   std::string network_code;  // "VIDC-2004", "ALREADY_EXISTS", … when the network gave one
-  std::optional<std::chrono::seconds> retry_after;  // from a 429's Retry-After
+  // No repeat sooner than this: a 429's (or 503's) Retry-After; for a call in doubt
+  // (`maybe_applied` without an answer), how long it may still be running at the directory,
+  // so that the lookup before a repeat sees what it did (docs/networks.md "Calls in doubt").
+  std::optional<std::chrono::milliseconds> retry_after;
   bool consumer_created = false;    // Mastercard 422/503 Details, Visa partial outcome
   std::vector<std::string> fields;  // kDataIncomplete: c2p fields; kRejected: the network's
   std::string message;              // safe to log

@@ -101,6 +101,23 @@ TEST_F(ClickToPayEnrol, EveryTestCardOnBothNetworks) {
   }
 }
 
+// A directory slower than c2p's timeout (test card 0036: 400 ms against 250 ms) applies the
+// enrolment c2p stopped waiting for. The next attempt waits out the call in doubt (at least
+// its timeout) before it looks, so it finds the card there and never sends it again.
+TEST_F(ClickToPayEnrol, AnUnansweredEnrolmentIsLookedUpNotSentAgain) {
+  for (const auto& n : kNetworks) {
+    SCOPED_TRACE(n.product);
+    const auto calls = Stat(n.stats, "enrolCalls");
+    const auto duplicates = Stat(n.stats, "duplicateEnrolments");
+    const std::string card = std::string("k-doubt-") + n.stats;
+    RegisterCard(std::string("c-doubt-") + n.stats, card, TestPan(n.bin, "0036"), n.product);
+    auto end = Ended(Enrol(card));
+    EXPECT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+    EXPECT_EQ(Stat(n.stats, "enrolCalls") - calls, 1);
+    EXPECT_EQ(Stat(n.stats, "duplicateEnrolments") - duplicates, 0);
+  }
+}
+
 TEST_F(ClickToPayEnrol, AFailedEnrolmentMayBeRetried) {
   // 0002 leaves the consumer's profile without a card; enrolling a good card afterwards
   // only adds the card.

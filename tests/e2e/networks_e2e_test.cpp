@@ -416,6 +416,8 @@ TEST_F(NetworksE2e, TimeoutMayHaveBeenAppliedSoLookFirst) {
   EXPECT_EQ(timed_out.error().reason, FailureReason::kTimeout);
   EXPECT_TRUE(timed_out.error().retryable);
   EXPECT_TRUE(timed_out.error().maybe_applied);
+  // The repeat waits at least the call's own timeout (docs/networks.md "Calls in doubt").
+  EXPECT_EQ(timed_out.error().retry_after, std::chrono::milliseconds(100));
   ASSERT_EQ(Fetch(h_.sim_port, "DELETE", "/sim/v1/faults")->status, 204);
   // The directory did apply it: the lookup finds the card, so no second enrolment.
   std::optional<networks::Profile> profile;
@@ -428,6 +430,23 @@ TEST_F(NetworksE2e, TimeoutMayHaveBeenAppliedSoLookFirst) {
   ASSERT_TRUE(profile);
 }
 
+TEST_F(NetworksE2e, AConfiguredInDoubtWaitLongerThanTheTimeoutWins) {
+  Start();
+  auto config = Config("http://127.0.0.1:" + std::to_string(h_.sim_port), kSimMcApiKey, h_.mc_key);
+  config.timeout = std::chrono::milliseconds(100);
+  config.in_doubt = std::chrono::milliseconds(1500);
+  networks::MastercardConnector impatient(*client_, std::move(config));
+  auto r = Fetch(h_.sim_port, "POST", "/sim/v1/faults",
+                 R"({"network":"mastercard","timeoutRate":1,"seed":1})",
+                 "Content-Type: application/json\r\n");
+  ASSERT_TRUE(r && r->status < 300);
+  auto timed_out = Run(impatient.GetProfile("mc-nobody"));
+  ASSERT_EQ(Fetch(h_.sim_port, "DELETE", "/sim/v1/faults")->status, 204);
+  ASSERT_FALSE(timed_out);
+  EXPECT_EQ(timed_out.error().reason, FailureReason::kTimeout);
+  EXPECT_EQ(timed_out.error().retry_after, std::chrono::milliseconds(1500));
+}
+
 TEST_F(NetworksE2e, ConnectionRefusedIsRetryable) {
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort());
   networks::VisaConnector visa(*client_, Config(url, "k", h_.visa_key));
@@ -435,6 +454,8 @@ TEST_F(NetworksE2e, ConnectionRefusedIsRetryable) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, FailureReason::kConnection);
   EXPECT_TRUE(r.error().retryable);
+  // Never sent: nothing to wait for.
+  EXPECT_FALSE(r.error().retry_after);
 }
 
 }  // namespace
