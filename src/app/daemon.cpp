@@ -52,6 +52,7 @@ int RunDaemon(const Config& config, const DaemonHooks& hooks) {
 
   store::StoreOptions store_options;
   store_options.write_connections = config.store.write_connections;
+  store_options.refresh_statistics = std::chrono::seconds(5);
   // Once per change, not per refused write: what an operator needs to see a disk full or
   // a PostgreSQL restart begin and end (the refused requests answer 503 meanwhile).
   store_options.on_writer_state = [](bool failing, std::string_view reason) {

@@ -219,6 +219,9 @@ struct StoreOptions {
   // PostgreSQL: writer connections, each committing its own groups concurrently with the
   // others (group_commit.hpp). SQLite has one writer whatever this says.
   std::size_t write_connections = 1;
+  // PostgreSQL: how often to ANALYZE the tables that grew by half since their last ANALYZE
+  // (postgres/statistics_keeper.hpp); 0: leave it to autovacuum. c2pd: every 5 s.
+  std::chrono::milliseconds refresh_statistics{0};
   // Told, on the writer's thread, when group commits start failing (disk full, PostgreSQL
   // gone: `failing` true, with the first failure's text) and when one commits again. The
   // store has no logger; c2pd logs these.

@@ -150,18 +150,14 @@ core::Result<Connection> Connection::Open(const std::string& url, int connect_ti
   // acknowledged write must be flushed on the primary. Given as a connection option, it
   // holds for the sessions PQreset makes too.
   //
-  // Every execution of a prepared statement is planned for its parameters and the
-  // tables' current size (force_custom_plan). PostgreSQL would otherwise settle on a
-  // generic plan after five executions and keep it until the next ANALYZE: a node that
-  // starts on small tables (a new deployment, the benches) kept plans made for empty
-  // tables — a lookup by card id walking one issuer's whole PAN index, the notifier's
-  // claim turned into a nested loop — while the tables grew by thousands of rows a minute.
-  // Planning these short statements costs less than one such plan (docs/performance.md).
+  // Prepared statements keep PostgreSQL's plan cache (a generic plan after five
+  // executions, made again whenever a table's statistics change): planning every execution
+  // cost a third of the server's CPU. Generic plans made while the tables were nearly
+  // empty are what StatisticsKeeper (statistics_keeper.hpp) guards against.
   const std::array<const char*, 5> keys{"dbname", "connect_timeout", "application_name", "options",
                                         nullptr};
-  const std::array<const char*, 5> values{
-      url.c_str(), timeout.c_str(), "c2pd",
-      "-c synchronous_commit=on -c plan_cache_mode=force_custom_plan", nullptr};
+  const std::array<const char*, 5> values{url.c_str(), timeout.c_str(), "c2pd",
+                                          "-c synchronous_commit=on", nullptr};
   Connection conn(PQconnectdbParams(keys.data(), values.data(), 1));
   if (!conn.conn_) return core::Fail(core::ErrorCode::kUnavailable, "out of memory for libpq");
   if (PQstatus(conn.conn_.get()) != CONNECTION_OK) {

@@ -51,9 +51,13 @@ core::Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
   for (auto& conn : *more) writers.push_back(std::move(conn));
   auto readers = OpenConnections(url, std::max<std::size_t>(options.read_connections, 1));
   if (!readers) return tl::unexpected(std::move(readers.error()));
-  return std::unique_ptr<PgStore>(
+  auto store = std::unique_ptr<PgStore>(
       new PgStore(url, *version, std::move(writers), std::move(*readers), options.max_batch,
                   WriterMetrics::Register(registry, "postgresql", options.on_writer_state)));
+  if (options.refresh_statistics.count() > 0) {
+    store->statistics_ = std::make_unique<StatisticsKeeper>(url, options.refresh_statistics);
+  }
+  return store;
 }
 
 PgStore::PgStore(std::string url, int schema_version, std::vector<Connection> writers,
@@ -165,6 +169,7 @@ void PgStore::WatchOperationEnds(const std::function<void(const std::string& key
 }
 
 void PgStore::Close() {
+  statistics_.reset();
   {
     std::lock_guard lock(listener_mu_);
     listener_.reset();  // before the writer: no call after Close()

@@ -22,6 +22,7 @@
 #include "store/postgres/group_writer.hpp"
 #include "store/postgres/operation_listener.hpp"
 #include "store/postgres/reader_pool.hpp"
+#include "store/postgres/statistics_keeper.hpp"
 #include "store/store.hpp"
 
 namespace c2p::store::postgres {
@@ -97,7 +98,8 @@ class PgStore final : public Store {
   GroupWriter writer_;
   ReaderPool readers_;
   std::mutex listener_mu_;
-  std::unique_ptr<OperationListener> listener_;  // guarded by listener_mu_
+  std::unique_ptr<OperationListener> listener_;   // guarded by listener_mu_
+  std::unique_ptr<StatisticsKeeper> statistics_;  // none unless refresh_statistics is set
 };
 
 }  // namespace c2p::store::postgres

@@ -1,0 +1,42 @@
+#pragma once
+// Keeps the planner's statistics up with tables that grow fast (issue 10, P1 on
+// PostgreSQL). Sessions keep a prepared statement's generic plan after its first
+// executions, until the statistics of a table it reads change. A new deployment (or a
+// bench) fills its tables from empty within a minute, before autovacuum's first ANALYZE:
+// plans made for empty tables then stay — a card lookup walking a whole index — and the
+// rate fell to a fifth. Planning every execution instead (plan_cache_mode =
+// force_custom_plan) cost a third of PostgreSQL's CPU.
+//
+// So every `interval` one node (an advisory lock elects it) ANALYZEs each of c2p's tables
+// that changed by at least half of its rows (and 1,000 rows) since it was last analysed.
+// ANALYZE makes every session plan the statements on that table again. Runs on a thread of
+// its own with its own connection; failures are retried at the next interval.
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+namespace c2p::store::postgres {
+
+class StatisticsKeeper {
+ public:
+  StatisticsKeeper(std::string url, std::chrono::milliseconds interval);
+  // Stops the thread (an ANALYZE under way is waited for).
+  ~StatisticsKeeper();
+  StatisticsKeeper(const StatisticsKeeper&) = delete;
+  StatisticsKeeper& operator=(const StatisticsKeeper&) = delete;
+
+ private:
+  void Run();
+  // Sleeps up to `ms`, waking early when stopping; false once stopping.
+  bool Pause(std::chrono::milliseconds ms) const;
+
+  const std::string url_;
+  const std::chrono::milliseconds interval_;
+  int stop_fd_ = -1;  // an eventfd: written once by the destructor
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;  // last: starts once everything above is built
+};
+
+}  // namespace c2p::store::postgres
