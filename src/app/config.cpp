@@ -180,6 +180,26 @@ VoidResult ParseNetwork(const toml::table* t, std::string_view name, const fs::p
   return r.RejectUnknown();
 }
 
+// A job's holder sends no directory write that could still be unanswered or in doubt
+// when its lease ends (networks::CallContext::settled_by_ms): a lease shorter than that
+// would refuse every write.
+VoidResult CheckLeaseOutlastsCalls(const Config& config) {
+  for (const auto& [name, network] : {std::pair{"visa", &config.networks.visa},
+                                      std::pair{"mastercard", &config.networks.mastercard}}) {
+    if (!*network) continue;
+    const auto& n = **network;
+    const auto longest = std::max(n.timeout, n.enrol_timeout);
+    const auto settles = longest + std::max(n.in_doubt, longest);
+    if (config.engine.lease <= settles) {
+      return Err(core::Error::Make(core::ErrorCode::kConfigInvalid,
+                                   "engine.lease_ms: must be above networks." + std::string(name) +
+                                       "'s longest call and its in-doubt wait (" +
+                                       std::to_string(settles.count()) + " ms)"));
+    }
+  }
+  return {};
+}
+
 VoidResult ParseEngine(const toml::table* t, EngineConfig& e) {
   if (t == nullptr) return {};
   TomlReader r(*t, "engine");
@@ -467,6 +487,7 @@ core::Result<Config> ParseConfig(std::string_view text, const fs::path& base_dir
   auto enginet = r.Table("engine");
   if (!enginet) return Err(enginet.error());
   if (auto ok = ParseEngine(*enginet, config.engine); !ok) return Err(ok.error());
+  if (auto ok = CheckLeaseOutlastsCalls(config); !ok) return Err(ok.error());
 
   auto notifications = r.Table("notifications");
   if (!notifications) return Err(notifications.error());

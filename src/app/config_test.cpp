@@ -268,6 +268,27 @@ TEST_F(ConfigTest, NetworkErrorsNameTheKey) {
   EXPECT_NE(tsp.error().message.find("networks.visa.tsp_secret_file"), std::string::npos);
 }
 
+// A job's holder sends no write that could still be unsettled when its lease ends, so a
+// lease no longer than a call plus its in-doubt wait would refuse every write.
+TEST_F(ConfigTest, TheJobLeaseOutlastsTheLongestCallAndItsInDoubtWait) {
+  std::ofstream(dir_ / "keys/api") << "k";
+  const std::string mastercard =
+      "[networks.mastercard]\nurl = \"http://x\"\napi_key_file = \"keys/api\"\n"
+      "encryption_key = \"keys/jwe.jwk\"\nenrol_timeout_ms = 20000\n";
+  // 20 s + 20 s (the in-doubt wait defaults to the call's timeout).
+  auto fits = Parse(mastercard + "[engine]\nlease_ms = 40001\n");
+  ASSERT_TRUE(fits) << fits.error().message;
+  auto too_short = Parse(mastercard + "[engine]\nlease_ms = 40000\n");
+  ASSERT_FALSE(too_short);
+  EXPECT_EQ(too_short.error().message,
+            "engine.lease_ms: must be above networks.mastercard's longest call and its in-doubt "
+            "wait (40000 ms)");
+  auto long_doubt = Parse(mastercard + "in_doubt_ms = 30000\n[engine]\nlease_ms = 40001\n");
+  ASSERT_FALSE(long_doubt);
+  EXPECT_NE(long_doubt.error().message.find("(50000 ms)"), std::string::npos)
+      << long_doubt.error().message;
+}
+
 TEST_F(ConfigTest, CardProductDecisionIsGreenOrYellow) {
   auto c = Parse("");
   ASSERT_TRUE(c);

@@ -26,7 +26,7 @@ boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
   }
   CardJob out;
   out.card = std::move(**card);
-  out.connector = connector->second->ForCall({job.correlation_id});
+  out.connector = connector->second->ForCall({job.correlation_id, job.lease_until_ms});
   out.external_consumer_id = ExternalConsumerId(job.issuer_id, out.card.consumer_id);
   out.external_card_id = ExternalCardId(job.issuer_id, out.card.card_id, out.card.created_ms);
   co_return out;

@@ -39,7 +39,7 @@ asio::awaitable<RunResult> ConsumerOptOutDriver::Run(const store::JobRecord& job
       co_return EndOptOut(*plan, false, "NETWORK_UNAVAILABLE",
                           "the " + network + " directory is not configured");
     }
-    const auto directory = connector->second->ForCall({job.correlation_id});
+    const auto directory = connector->second->ForCall({job.correlation_id, job.lease_until_ms});
     auto call = co_await directory->DeleteConsumer(consumer);
     auto ended = co_await AwaitRequest(*directory, std::move(call), "", options_);
     if (!ended) {

@@ -94,7 +94,7 @@ asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job
       co_return FailedWith("NETWORK_UNAVAILABLE",
                            "the " + network + " directory is not configured");
     }
-    const auto directory = connector->second->ForCall({job.correlation_id});
+    const auto directory = connector->second->ForCall({job.correlation_id, job.lease_until_ms});
     if (auto stop = co_await Update(*directory, *data, *cards, network)) {
       co_return std::move(*stop);
     }

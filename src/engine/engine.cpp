@@ -161,12 +161,14 @@ asio::awaitable<void> Engine::Loop() {
         auto rows = tx.ClaimJobs(now, lease_until, store::JobLane::kInteractive, limit);
         if (!rows) return tl::unexpected(std::move(rows.error()));
         jobs = std::move(*rows);
+        for (auto& job : jobs) job.lease_until_ms = lease_until;
         const int bulk_limit =
             std::min(limit - static_cast<int>(jobs.size()),
                      static_cast<int>(std::min(bulk_room, static_cast<std::size_t>(limit))));
         if (bulk_limit <= 0) return {};
         auto bulk = tx.ClaimJobs(now, lease_until, store::JobLane::kBulk, bulk_limit);
         if (!bulk) return tl::unexpected(std::move(bulk.error()));
+        for (auto& job : *bulk) job.lease_until_ms = lease_until;
         std::move(bulk->begin(), bulk->end(), std::back_inserter(jobs));
         return {};
       });

@@ -91,7 +91,7 @@ asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
 
   Attempt a(job);
   a.card = std::move(**card);
-  a.connector = connector->second->ForCall({job.correlation_id});
+  a.connector = connector->second->ForCall({job.correlation_id, job.lease_until_ms});
   a.card_data = std::move(*card_data);
   a.consumer.external_consumer_id = ExternalConsumerId(job.issuer_id, job.consumer_id);
   a.consumer.info = std::move(*consumer->info);

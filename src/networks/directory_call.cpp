@@ -19,6 +19,15 @@ std::chrono::milliseconds InDoubtWait(const ConnectorConfig& config,
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
     http::Client& client, const ConnectorConfig& config, const CallContext& context,
     std::string method, std::string url, std::string body, std::chrono::milliseconds timeout) {
+  // Reads (GET) may go out whenever: they change nothing a takeover could repeat.
+  if (context.settled_by_ms > 0 && method != "GET") {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    if ((now + timeout + InDoubtWait(config, timeout)).count() > context.settled_by_ms) {
+      co_return tl::unexpected(MakeFailure(
+          FailureReason::kUnavailable, "not sent: the job's lease ends before the call settles"));
+    }
+  }
   http::ClientRequest request;
   request.method = std::move(method);
   request.url = std::move(url);

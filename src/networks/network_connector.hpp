@@ -9,6 +9,7 @@
 // Messages name fields and codes, never personal or card data.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +121,10 @@ enum class CardStatus { kActive, kSuspended };
 // carries it), so a trace joins c2p's logs with the directory's.
 struct CallContext {
   std::string correlation_id;  // empty: no header
+  // Unix ms; 0: none. The job's lease ends then and another node may take the job over and
+  // look the card up: a write that could still be unanswered, or in doubt at the
+  // directory, by then is not sent (docs/networks.md "Calls in doubt").
+  std::int64_t settled_by_ms = 0;
 };
 
 struct CardUpdate {

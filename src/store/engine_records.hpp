@@ -33,10 +33,11 @@ struct JobRecord {
   std::string consumer_id;
   std::optional<std::string> card_id;
   std::optional<std::int64_t> card_ref;
-  std::optional<Blob> input;    // sealed request data (the body's personal data), if any
-  std::string progress = "{}";  // the driver's checkpoint, a JSON object
-  std::int64_t attempts = 0;    // claims so far, this one included once claimed
-  std::int64_t run_at_ms = 0;   // not claimed before
+  std::optional<Blob> input;        // sealed request data (the body's personal data), if any
+  std::string progress = "{}";      // the driver's checkpoint, a JSON object
+  std::int64_t attempts = 0;        // claims so far, this one included once claimed
+  std::int64_t lease_until_ms = 0;  // set by the engine for the claim it holds
+  std::int64_t run_at_ms = 0;       // not claimed before
   std::int64_t deadline_ms = 0;
   std::string correlation_id;
   std::int64_t created_ms = 0;

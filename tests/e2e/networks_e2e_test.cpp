@@ -447,6 +447,33 @@ TEST_F(NetworksE2e, AConfiguredInDoubtWaitLongerThanTheTimeoutWins) {
   EXPECT_EQ(timed_out.error().retry_after, std::chrono::milliseconds(1500));
 }
 
+// Near the end of the job's lease a write is not sent: it could still be running at the
+// directory when another node takes the job over and looks. Reads still go out.
+TEST_F(NetworksE2e, AWriteThatCouldOutliveTheLeaseIsNotSent) {
+  Start();
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  // Config(): 5 s per call, 20 s for an enrolment; its in-doubt wait is as long again.
+  const auto late = mc_->ForCall({"corr-late", now + 39'000});
+  const auto card = Card("5555555555554444");
+  auto refused = Run(late->EnrolConsumer(Consumer("mc-late"), {"mk-late", &card, Address()}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, FailureReason::kUnavailable);
+  EXPECT_TRUE(refused.error().retryable);
+  EXPECT_FALSE(refused.error().maybe_applied);
+  auto read = Run(late->GetProfile("mc-late"));  // sent: the directory answers it
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().reason, FailureReason::kNotEnrolled);
+  auto stats = Fetch(h_.sim_port, "GET", "/sim/v1/stats");
+  ASSERT_TRUE(stats);
+  EXPECT_NE(stats->body.find(R"("enrolCalls":0)"), std::string::npos) << stats->body;
+  // With time to settle, the same write goes out.
+  const auto early = mc_->ForCall({"corr-early", now + 60'000});
+  auto enrolled = Run(early->EnrolConsumer(Consumer("mc-late"), {"mk-late", &card, Address()}));
+  ASSERT_TRUE(enrolled) << enrolled.error().message;
+}
+
 TEST_F(NetworksE2e, ConnectionRefusedIsRetryable) {
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort());
   networks::VisaConnector visa(*client_, Config(url, "k", h_.visa_key));
