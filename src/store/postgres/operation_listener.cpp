@@ -1,12 +1,8 @@
 #include "store/postgres/operation_listener.hpp"
 
 #include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <array>
-#include <cstdint>
-#include <stdexcept>
 
 #include "store/postgres/connection.hpp"
 
@@ -15,44 +11,27 @@ namespace c2p::store::postgres {
 namespace {
 
 constexpr int kConnectTimeoutSeconds = 5;
-constexpr int kReconnectPauseMs = 1'000;
+constexpr std::chrono::milliseconds kReconnectPause{1'000};
 
 }  // namespace
 
 OperationListener::OperationListener(std::string url, OnEnded on_ended)
-    : url_(std::move(url)), on_ended_(std::move(on_ended)), stop_fd_(eventfd(0, EFD_CLOEXEC)) {
-  if (stop_fd_ < 0) throw std::runtime_error("eventfd failed");
-  thread_ = std::thread([this] { Run(); });
-}
-
-OperationListener::~OperationListener() {
-  stopping_ = true;
-  const std::uint64_t one = 1;
-  (void)!write(stop_fd_, &one, sizeof one);
-  thread_.join();
-  close(stop_fd_);
-}
-
-bool OperationListener::Pause(int ms) const {
-  pollfd stop{stop_fd_, POLLIN, 0};
-  (void)poll(&stop, 1, ms);
-  return !stopping_;
-}
+    : url_(std::move(url)), on_ended_(std::move(on_ended)), thread_([this] { Run(); }) {}
 
 void OperationListener::Run() {
   const std::string listen = "LISTEN " + std::string(kOperationEndedChannel);
-  while (!stopping_) {
+  while (!thread_.Stopping()) {
     auto conn = Connection::Open(url_, kConnectTimeoutSeconds);
     if (!conn || !conn->Exec(listen)) {
-      if (!Pause(kReconnectPauseMs)) return;
+      if (!thread_.Pause(kReconnectPause)) return;
       continue;
     }
     // Whatever ended while no session listened was not heard: everyone reads again.
     on_ended_(std::string());
     for (;;) {
-      std::array<pollfd, 2> fds{{{conn->Socket(), POLLIN, 0}, {stop_fd_, POLLIN, 0}}};
+      std::array<pollfd, 2> fds{{{conn->Socket(), POLLIN, 0}, {thread_.StopFd(), POLLIN, 0}}};
       if (poll(fds.data(), fds.size(), -1) < 0) continue;  // EINTR
-      if (stopping_) return;
+      if (thread_.Stopping()) return;
       auto payloads = conn->TakeNotifications(kOperationEndedChannel);
       if (!payloads) break;  // the session is gone: reconnect
       for (const auto& key : *payloads) on_ended_(key);

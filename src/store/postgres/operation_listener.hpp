@@ -9,10 +9,10 @@
 // the listener calls `on_ended("")`: every waiter reads its operation again (and waits on
 // if it is still PENDING). The payload is two identifiers, no card or personal data.
 
-#include <atomic>
 #include <functional>
 #include <string>
-#include <thread>
+
+#include "store/postgres/background_thread.hpp"
 
 namespace c2p::store::postgres {
 
@@ -25,20 +25,16 @@ class OperationListener {
   // Connects (and reconnects) on a thread of its own.
   OperationListener(std::string url, OnEnded on_ended);
   // Stops the thread; `on_ended` is not called after this returns.
-  ~OperationListener();
+  ~OperationListener() = default;
   OperationListener(const OperationListener&) = delete;
   OperationListener& operator=(const OperationListener&) = delete;
 
  private:
   void Run();
-  // Sleeps up to `ms`, waking early when stopping; false once stopping.
-  bool Pause(int ms) const;
 
   const std::string url_;
   const OnEnded on_ended_;
-  int stop_fd_ = -1;  // an eventfd: written once by the destructor
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;  // last: starts once everything above is built
+  BackgroundThread thread_;  // last: starts once everything above is built
 };
 
 }  // namespace c2p::store::postgres

@@ -1,12 +1,7 @@
 #include "store/postgres/statistics_keeper.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <vector>
 
 #include "store/postgres/connection.hpp"
@@ -64,28 +59,11 @@ bool AnalyzeGrownTables(Connection& conn) {
 }  // namespace
 
 StatisticsKeeper::StatisticsKeeper(std::string url, std::chrono::milliseconds interval)
-    : url_(std::move(url)), interval_(interval), stop_fd_(eventfd(0, EFD_CLOEXEC)) {
-  if (stop_fd_ < 0) throw std::runtime_error("eventfd failed");
-  thread_ = std::thread([this] { Run(); });
-}
-
-StatisticsKeeper::~StatisticsKeeper() {
-  stopping_ = true;
-  const std::uint64_t one = 1;
-  (void)!write(stop_fd_, &one, sizeof one);
-  thread_.join();
-  close(stop_fd_);
-}
-
-bool StatisticsKeeper::Pause(std::chrono::milliseconds ms) const {
-  pollfd stop{stop_fd_, POLLIN, 0};
-  (void)poll(&stop, 1, static_cast<int>(ms.count()));
-  return !stopping_;
-}
+    : url_(std::move(url)), interval_(interval), thread_([this] { Run(); }) {}
 
 void StatisticsKeeper::Run() {
   std::optional<Connection> conn;
-  while (Pause(interval_)) {
+  while (thread_.Pause(interval_)) {
     if (!conn) {
       auto opened = Connection::Open(url_, kConnectTimeoutSeconds);
       if (!opened) continue;

@@ -12,10 +12,10 @@
 // ANALYZE makes every session plan the statements on that table again. Runs on a thread of
 // its own with its own connection; failures are retried at the next interval.
 
-#include <atomic>
 #include <chrono>
 #include <string>
-#include <thread>
+
+#include "store/postgres/background_thread.hpp"
 
 namespace c2p::store::postgres {
 
@@ -23,20 +23,16 @@ class StatisticsKeeper {
  public:
   StatisticsKeeper(std::string url, std::chrono::milliseconds interval);
   // Stops the thread (an ANALYZE under way is waited for).
-  ~StatisticsKeeper();
+  ~StatisticsKeeper() = default;
   StatisticsKeeper(const StatisticsKeeper&) = delete;
   StatisticsKeeper& operator=(const StatisticsKeeper&) = delete;
 
  private:
   void Run();
-  // Sleeps up to `ms`, waking early when stopping; false once stopping.
-  bool Pause(std::chrono::milliseconds ms) const;
 
   const std::string url_;
   const std::chrono::milliseconds interval_;
-  int stop_fd_ = -1;  // an eventfd: written once by the destructor
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;  // last: starts once everything above is built
+  BackgroundThread thread_;  // last: starts once everything above is built
 };
 
 }  // namespace c2p::store::postgres
