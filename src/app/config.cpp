@@ -181,20 +181,23 @@ VoidResult ParseNetwork(const toml::table* t, std::string_view name, const fs::p
 }
 
 // A job's holder sends no directory write that could still be unanswered or in doubt
-// when its lease ends (networks::CallContext::settled_by_ms): a lease shorter than that
-// would refuse every write.
+// when its lease ends (networks::CallContext::settled_by_ms): the last `settles` of every
+// lease refuse writes, so at least as much again must be left for the attempt itself.
 VoidResult CheckLeaseOutlastsCalls(const Config& config) {
   for (const auto& [name, network] : {std::pair{"visa", &config.networks.visa},
                                       std::pair{"mastercard", &config.networks.mastercard}}) {
     if (!*network) continue;
     const auto& n = **network;
-    const auto longest = std::max(n.timeout, n.enrol_timeout);
+    // Only Mastercard's enrolment blocks for enrol_timeout; every Visa call has `timeout`.
+    const auto longest =
+        std::string_view(name) == "mastercard" ? std::max(n.timeout, n.enrol_timeout) : n.timeout;
     const auto settles = longest + std::max(n.in_doubt, longest);
-    if (config.engine.lease <= settles) {
+    if (config.engine.lease < 2 * settles) {
       return Err(core::Error::Make(core::ErrorCode::kConfigInvalid,
-                                   "engine.lease_ms: must be above networks." + std::string(name) +
+                                   "engine.lease_ms: must be at least twice networks." +
+                                       std::string(name) +
                                        "'s longest call and its in-doubt wait (" +
-                                       std::to_string(settles.count()) + " ms)"));
+                                       std::to_string(2 * settles.count()) + " ms)"));
     }
   }
   return {};

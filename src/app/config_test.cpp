@@ -268,25 +268,30 @@ TEST_F(ConfigTest, NetworkErrorsNameTheKey) {
   EXPECT_NE(tsp.error().message.find("networks.visa.tsp_secret_file"), std::string::npos);
 }
 
-// A job's holder sends no write that could still be unsettled when its lease ends, so a
-// lease no longer than a call plus its in-doubt wait would refuse every write.
+// A job's holder sends no write that could still be unsettled when its lease ends, so the
+// lease must leave an attempt as long again as a call plus its in-doubt wait.
 TEST_F(ConfigTest, TheJobLeaseOutlastsTheLongestCallAndItsInDoubtWait) {
   std::ofstream(dir_ / "keys/api") << "k";
   const std::string mastercard =
       "[networks.mastercard]\nurl = \"http://x\"\napi_key_file = \"keys/api\"\n"
       "encryption_key = \"keys/jwe.jwk\"\nenrol_timeout_ms = 20000\n";
-  // 20 s + 20 s (the in-doubt wait defaults to the call's timeout).
-  auto fits = Parse(mastercard + "[engine]\nlease_ms = 40001\n");
+  // 2 × (20 s + 20 s): the in-doubt wait defaults to the call's timeout.
+  auto fits = Parse(mastercard + "[engine]\nlease_ms = 80000\n");
   ASSERT_TRUE(fits) << fits.error().message;
-  auto too_short = Parse(mastercard + "[engine]\nlease_ms = 40000\n");
+  auto too_short = Parse(mastercard + "[engine]\nlease_ms = 79999\n");
   ASSERT_FALSE(too_short);
   EXPECT_EQ(too_short.error().message,
-            "engine.lease_ms: must be above networks.mastercard's longest call and its in-doubt "
-            "wait (40000 ms)");
-  auto long_doubt = Parse(mastercard + "in_doubt_ms = 30000\n[engine]\nlease_ms = 40001\n");
+            "engine.lease_ms: must be at least twice networks.mastercard's longest call and its "
+            "in-doubt wait (80000 ms)");
+  auto long_doubt = Parse(mastercard + "in_doubt_ms = 30000\n[engine]\nlease_ms = 80000\n");
   ASSERT_FALSE(long_doubt);
-  EXPECT_NE(long_doubt.error().message.find("(50000 ms)"), std::string::npos)
+  EXPECT_NE(long_doubt.error().message.find("(100000 ms)"), std::string::npos)
       << long_doubt.error().message;
+  // Visa's calls all have timeout_ms (enrol_timeout_ms is Mastercard's): 2 × (10 s + 10 s).
+  auto visa = Parse(
+      "[networks.visa]\nurl = \"http://x\"\napi_key_file = \"keys/api\"\n"
+      "encryption_key = \"keys/jwe.jwk\"\n[engine]\nlease_ms = 40000\n");
+  ASSERT_TRUE(visa) << visa.error().message;
 }
 
 TEST_F(ConfigTest, CardProductDecisionIsGreenOrYellow) {

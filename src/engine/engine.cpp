@@ -196,19 +196,45 @@ asio::awaitable<void> Engine::Loop() {
     if (claimed_any) continue;  // more may be due
     // A store that refuses the claim (disk full, PostgreSQL down) would refuse it again at
     // once: the due jobs wait a poll rather than spin the loop and the log.
-    const auto wait = in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll
-                                                                        : co_await UntilNextDue();
+    auto wait = in_flight_ >= options_.max_in_flight || !claim_ok ? options_.idle_poll
+                                                                  : co_await UntilNextDue();
+    // A retry settled while this round read the next due time may be earlier than it.
+    wait = std::min(wait, UntilRetryDue());
     if (wait.count() == 0 && in_flight_ < options_.max_in_flight) continue;
     // A wake-up that came while this round waited for the store (a claim, the read of
     // the next due time) found no wait to cancel: look again rather than sleep through it.
     if (wake_pending_) continue;
-    wake_timer_.expires_after(wait);
-    sleeping_until_ms_ = UnixMillisNow() + wait.count();
-    boost::system::error_code ec;
-    co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    sleeping_until_ms_ = 0;
+    co_await Sleep(wait);
   }
   looping_ = false;
+}
+
+std::chrono::milliseconds Engine::UntilRetryDue() {
+  if (retry_due_ms_ == 0) return std::chrono::milliseconds::max();
+  const auto left =
+      std::chrono::milliseconds(std::max<std::int64_t>(retry_due_ms_ - UnixMillisNow(), 0));
+  retry_due_ms_ = 0;
+  return left;
+}
+
+asio::awaitable<void> Engine::Sleep(std::chrono::milliseconds wait) {
+  auto until = std::chrono::steady_clock::now() + wait;
+  sleeping_until_ms_ = UnixMillisNow() + wait.count();
+  for (;;) {
+    wake_timer_.expires_at(until);
+    boost::system::error_code ec;
+    co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    // Expired, woken (WakeLoop) or stopping: the next round. Otherwise a retry due sooner
+    // cut the sleep short (NoteRetryDue): sleep on until it is due, without a round.
+    if (!ec || wake_pending_ || stopping_) break;
+    until = std::min(until, std::chrono::steady_clock::now() + UntilRetryDue());
+  }
+  sleeping_until_ms_ = 0;
+}
+
+void Engine::NoteRetryDue(std::int64_t run_at) {
+  if (retry_due_ms_ == 0 || run_at < retry_due_ms_) retry_due_ms_ = run_at;
+  if (sleeping_until_ms_ != 0 && run_at < sleeping_until_ms_) wake_timer_.cancel();
 }
 
 asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
@@ -291,9 +317,9 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   // Unwritten, the job keeps its lease and runs again once the lease lapses.
   if (!written) log::Error("engine.reschedule_failed", {{"error", written.error().message}});
   if (written && !held) LeaseLost(job);
-  // A retry due before the loop would wake (or that its running round may have missed)
-  // would otherwise wait for the idle poll, not its back-off.
-  if (written && held && (sleeping_until_ms_ == 0 || run_at < sleeping_until_ms_)) WakeLoop();
+  // Otherwise a retry due before the loop wakes would wait for its idle poll, not its
+  // back-off.
+  if (written && held) NoteRetryDue(run_at);
 }
 
 // A deadlock or serialization failure between nodes, a lost connection or a full disk is

@@ -91,6 +91,12 @@ class Engine {
   // On the engine's thread: ends the loop's wait, or makes it look again if it is not
   // waiting yet (busy with the store).
   void WakeLoop();
+  // A job rescheduled to `run_at`: the loop sleeps no longer than that (engine thread).
+  void NoteRetryDue(std::int64_t run_at);
+  // Until the earliest retry noted since the last call (max() if none); forgets it.
+  std::chrono::milliseconds UntilRetryDue();
+  // The loop's sleep: until `wait` passes, WakeLoop is called, or a noted retry is due.
+  boost::asio::awaitable<void> Sleep(std::chrono::milliseconds wait);
   // The bulk lane's share now: smaller while interactive jobs run.
   std::size_t BulkCap() const;
   bool BulkHasRoom() const { return bulk_in_flight_ < BulkCap(); }
@@ -111,6 +117,8 @@ class Engine {
   bool wake_pending_ = false;       // engine thread only: woken since the round began
   // Engine thread only: when the sleeping loop wakes by itself (Unix ms); 0 while it works.
   std::int64_t sleeping_until_ms_ = 0;
+  // Engine thread only: the earliest run_at of a retry not yet planned for; 0: none.
+  std::int64_t retry_due_ms_ = 0;
   std::atomic<bool> started_{false};
   std::mt19937_64 rng_;
 

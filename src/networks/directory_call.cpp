@@ -18,9 +18,10 @@ std::chrono::milliseconds InDoubtWait(const ConnectorConfig& config,
 
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
     http::Client& client, const ConnectorConfig& config, const CallContext& context,
-    std::string method, std::string url, std::string body, std::chrono::milliseconds timeout) {
-  // Reads (GET) may go out whenever: they change nothing a takeover could repeat.
-  if (context.settled_by_ms > 0 && method != "GET") {
+    CallEffect effect, std::string method, std::string url, std::string body,
+    std::chrono::milliseconds timeout) {
+  // Reads may go out whenever: they change nothing a takeover could repeat.
+  if (context.settled_by_ms > 0 && effect == CallEffect::kWrites) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now().time_since_epoch());
     if ((now + timeout + InDoubtWait(config, timeout)).count() > context.settled_by_ms) {

@@ -51,9 +51,14 @@ std::chrono::milliseconds InDoubtWait(const ConnectorConfig& config,
 // The response (any status), or a transport failure classified (TransportFailure); one
 // that may have been applied carries InDoubtWait as its retry_after.
 // Headers: x-api-key, a fresh x-request-id, and the context's x-correlation-id.
+// Whether a call can change what the directory holds (Visa's getData is a POST that only
+// reads). A write is not sent when it could outlast the job's lease (CallContext).
+enum class CallEffect { kReads, kWrites };
+
 boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
     http::Client& client, const ConnectorConfig& config, const CallContext& context,
-    std::string method, std::string url, std::string body, std::chrono::milliseconds timeout);
+    CallEffect effect, std::string method, std::string url, std::string body,
+    std::chrono::milliseconds timeout);
 
 // A compact JWE (RSA-OAEP-256 + A256GCM) of `plaintext` to the network's key.
 std::string EncryptForNetwork(const ConnectorConfig& config, const core::SecretBytes& plaintext);

@@ -37,7 +37,8 @@ std::string MastercardConnector::Url(std::string_view path) const {
 
 boost::asio::awaitable<Result<http::ClientResponse>> MastercardConnector::Call(
     std::string method, std::string path, std::string body, std::chrono::milliseconds timeout) {
-  co_return co_await CallDirectory(client_, config_, context_, std::move(method), Url(path),
+  const CallEffect effect = method == "GET" ? CallEffect::kReads : CallEffect::kWrites;
+  co_return co_await CallDirectory(client_, config_, context_, effect, std::move(method), Url(path),
                                    std::move(body), timeout);
 }
 

@@ -47,8 +47,9 @@ std::string VisaConnector::Url(std::string_view path) const {
 
 boost::asio::awaitable<CallResult> VisaConnector::Write(std::string method, std::string path,
                                                         json::object body) {
-  auto response = co_await CallDirectory(client_, config_, context_, std::move(method), Url(path),
-                                         json::serialize(body), config_.timeout);
+  auto response =
+      co_await CallDirectory(client_, config_, context_, CallEffect::kWrites, std::move(method),
+                             Url(path), json::serialize(body), config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));
   co_return ReadVisaWriteAnswer(
       Answer{response->status, response->body, response->header("retry-after")});
@@ -204,8 +205,9 @@ boost::asio::awaitable<Result<Profile>> VisaConnector::GetProfile(
     const std::string& external_consumer_id) {
   auto body = ConsumerOnlyBody(external_consumer_id);
   if (!body) co_return tl::unexpected(std::move(body.error()));
-  auto response = co_await CallDirectory(client_, config_, context_, std::string("POST"),
-                                         Url("/getData"), json::serialize(*body), config_.timeout);
+  auto response =
+      co_await CallDirectory(client_, config_, context_, CallEffect::kReads, std::string("POST"),
+                             Url("/getData"), json::serialize(*body), config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));
   co_return ReadVisaProfile(
       Answer{response->status, response->body, response->header("retry-after")});
@@ -214,8 +216,9 @@ boost::asio::awaitable<Result<Profile>> VisaConnector::GetProfile(
 boost::asio::awaitable<CallResult> VisaConnector::PollRequest(const std::string& trace_id,
                                                               const std::string& external_card_id) {
   if (!IsExternalId(trace_id, 128)) co_return tl::unexpected(BadIdFailure("requestTraceId"));
-  auto response = co_await CallDirectory(client_, config_, context_, std::string("GET"),
-                                         Url("/requestStatus/" + trace_id), {}, config_.timeout);
+  auto response =
+      co_await CallDirectory(client_, config_, context_, CallEffect::kReads, std::string("GET"),
+                             Url("/requestStatus/" + trace_id), {}, config_.timeout);
   if (!response) co_return tl::unexpected(std::move(response.error()));
   auto result = ReadVisaStatusAnswer(
       Answer{response->status, response->body, response->header("retry-after")}, external_card_id);

@@ -12,6 +12,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json/parse.hpp>
 
 #include "core/luhn.hpp"
 #include "http/client.hpp"
@@ -454,7 +455,8 @@ TEST_F(NetworksE2e, AWriteThatCouldOutliveTheLeaseIsNotSent) {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  // Config(): 5 s per call, 20 s for an enrolment; its in-doubt wait is as long again.
+  // Config(): 5 s per call, 20 s for a Mastercard enrolment; the in-doubt wait is as long
+  // again.
   const auto late = mc_->ForCall({"corr-late", now + 39'000});
   const auto card = Card("5555555555554444");
   auto refused = Run(late->EnrolConsumer(Consumer("mc-late"), {"mk-late", &card, Address()}));
@@ -465,9 +467,21 @@ TEST_F(NetworksE2e, AWriteThatCouldOutliveTheLeaseIsNotSent) {
   auto read = Run(late->GetProfile("mc-late"));  // sent: the directory answers it
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().reason, FailureReason::kNotEnrolled);
+  // Visa's lookup is a POST that only reads: sent too. Its writes have 5 s + 5 s to settle.
+  const auto late_visa = visa_->ForCall({"corr-late-visa", now + 9'000});
+  const auto visa_card = Card("4111111111111111");
+  auto visa_refused =
+      Run(late_visa->EnrolConsumer(Consumer("vc-late"), {"vk-late", &visa_card, Address()}));
+  ASSERT_FALSE(visa_refused);
+  EXPECT_EQ(visa_refused.error().reason, FailureReason::kUnavailable);
+  auto visa_read = Run(late_visa->GetProfile("vc-late"));
+  ASSERT_FALSE(visa_read);
+  EXPECT_EQ(visa_read.error().reason, FailureReason::kNotEnrolled);
   auto stats = Fetch(h_.sim_port, "GET", "/sim/v1/stats");
-  ASSERT_TRUE(stats);
-  EXPECT_NE(stats->body.find(R"("enrolCalls":0)"), std::string::npos) << stats->body;
+  ASSERT_TRUE(stats && stats->status == 200);
+  const auto counters = boost::json::parse(stats->body).as_object();
+  EXPECT_EQ(counters.at("mastercard").at("enrolCalls").to_number<int>(), 0) << stats->body;
+  EXPECT_EQ(counters.at("visa").at("enrolCalls").to_number<int>(), 0) << stats->body;
   // With time to settle, the same write goes out.
   const auto early = mc_->ForCall({"corr-early", now + 60'000});
   auto enrolled = Run(early->EnrolConsumer(Consumer("mc-late"), {"mk-late", &card, Address()}));

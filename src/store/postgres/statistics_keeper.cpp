@@ -66,7 +66,8 @@ void StatisticsKeeper::Run() {
   while (thread_.Pause(interval_)) {
     if (!conn) {
       auto opened = Connection::Open(url_, kConnectTimeoutSeconds);
-      if (!opened) continue;
+      // An ANALYZE waits for a table's VACUUM or DDL; bounded, it cannot hold up Close().
+      if (!opened || !opened->Exec("SET lock_timeout = '2s'")) continue;
       conn.emplace(std::move(*opened));
     }
     if (!AnalyzeGrownTables(*conn)) conn.reset();
