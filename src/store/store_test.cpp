@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "core/block_on.hpp"
 #include "store/postgres/migrations.hpp"
@@ -406,6 +408,28 @@ std::vector<core::Result<void>> OnePerConnection(
   std::vector<core::Result<void>> out;
   for (auto& unit : units) out.push_back(Await(unit));
   return out;
+}
+
+// A read changes nothing, so one that finds its pooled session ended while idle (a
+// restart, a cut) is asked again on the session made again: no read fails after a cut,
+// whichever reader it gets. (Writes cannot do that: their outcome is unknown.)
+TEST_P(PostgresStoreTest, ReadsAfterACutAreAnsweredByReadersMadeAgain) {
+  auto first = Start(PutSetting("before", "1"));
+  ASSERT_TRUE(Await(first));
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(core::BlockOn(store_->GetSetting("before")));
+  ASSERT_TRUE(db_.CutConnections());
+  // Four readers at once, so that each pooled session is used.
+  std::vector<std::future<core::Result<std::optional<std::string>>>> reads;
+  for (int i = 0; i < 4; ++i) {
+    reads.push_back(boost::asio::co_spawn(
+        io_.io(), [this] { return store_->GetSetting("before"); }, boost::asio::use_future));
+  }
+  std::vector<core::Result<std::optional<std::string>>> values;
+  for (auto& read : reads) values.push_back(read.get());  // all done before any assertion
+  for (const auto& value : values) {
+    ASSERT_TRUE(value) << value.error().message;
+    EXPECT_EQ(*value, "1");
+  }
 }
 
 // After a server restart (all sessions cut), the first group to notice fails; every
