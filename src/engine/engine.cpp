@@ -227,7 +227,9 @@ asio::awaitable<void> Engine::Sleep(std::chrono::milliseconds wait) {
     // Expired, woken (WakeLoop) or stopping: the next round. Otherwise a retry due sooner
     // cut the sleep short (NoteRetryDue): sleep on until it is due, without a round.
     if (!ec || wake_pending_ || stopping_) break;
-    until = std::min(until, std::chrono::steady_clock::now() + UntilRetryDue());
+    if (const auto left = UntilRetryDue(); left != std::chrono::milliseconds::max()) {
+      until = std::min(until, std::chrono::steady_clock::now() + left);
+    }
   }
   sleeping_until_ms_ = 0;
 }
