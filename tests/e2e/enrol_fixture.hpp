@@ -3,8 +3,11 @@
 // c2pd (two issuers, Visa and Mastercard products) plus [networks.*] pointing at c2psim,
 // an [engine] with short back-off so retries show within a test, and directory call
 // timeouts (250 ms) below c2psim's held answers (300 ms) and slow card (400 ms), so the
-// "applied but unanswered" path is exercised. c2psim's token services ask this c2pd's own
-// /tsp endpoints for every decision and report their token events there.
+// "applied but unanswered" path is exercised. A call left unanswered is repeated no sooner
+// than 1 s later (in_doubt_ms): with the CPUs busy, c2psim was seen still applying a call
+// 500 ms after c2p sent it, and a lookup then would miss it (docs/networks.md). c2psim's token
+// services ask this c2pd's own /tsp endpoints for every decision and report their token events
+// there.
 
 #include <atomic>
 #include <chrono>
@@ -78,7 +81,7 @@ class EnrolE2e : public RegistryE2e {
                 "]\nurl = \"http://127.0.0.1:" + std::to_string(sim_->sim_port) +
                 "\"\napi_key_file = \"" + d + "/" + network + ".apikey\"\nencryption_key = \"" + d +
                 "/" + network + ".pub.jwk\"\ntsp_secret_file = \"" + d + "/" + network +
-                ".tsp\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\n";
+                ".tsp\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\nin_doubt_ms = 1000\n";
     }
     config += "[engine]\nretry_base_ms = 20\nretry_max_ms = 400\noperation_deadline_ms = 60000\n" +
               engine_extra_;
