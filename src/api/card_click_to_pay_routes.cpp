@@ -4,6 +4,7 @@
 // commit together before the 202.
 
 #include "api/click_to_pay_routes.hpp"
+#include "api/idempotency.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_views.hpp"
 #include "domain/card_click_to_pay.hpp"
@@ -64,40 +65,44 @@ asio::awaitable<Reply> StartChange(RegistryContext& ctx, Request& request, const
   // Sealed off the writer thread; bound to the issuer and this operation.
   if (data) job.input = vault::SealEnrolmentData(ctx.keys, issuer, op.operation_id, *data);
 
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    // The consumer locked too: its job check below holds until this unit commits.
-    auto locked = store::LockCard(tx, issuer, card_id);
-    if (!locked) return tl::unexpected(locked.error());
-    if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-    const store::CardRecord& c = (*locked)->card;
-    if (change.refuse_deleted && c.state == domain::WireName(domain::CardState::kDeleted)) {
-      return core::Fail(core::ErrorCode::kInvalidState, "the card is DELETED");
-    }
-    if (auto ok = CheckChangeable(tx, c); !ok) return ok;
-    op.card_ref = c.card_ref;
-    op.consumer_id = c.consumer_id;
-    op.network = c.network;
-    job.card_ref = c.card_ref;
-    job.consumer_id = c.consumer_id;
-    if (auto r = tx.InsertOperation(op); !r) return r;
-    if (change.status_while_running) {
-      if (auto r = tx.SetCardClickToPay(c.card_ref, domain::WireName(*change.status_while_running),
-                                        op.start_ms, std::nullopt);
-          !r) {
-        return r;
-      }
-    }
-    auto inserted = tx.InsertJob(job);
-    if (!inserted) return tl::unexpected(inserted.error());
-    return {};
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        // The consumer locked too: its job check below holds until this unit commits.
+        auto locked = store::LockCard(tx, issuer, card_id);
+        if (!locked) return tl::unexpected(locked.error());
+        if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
+        const store::CardRecord& c = (*locked)->card;
+        if (change.refuse_deleted && c.state == domain::WireName(domain::CardState::kDeleted)) {
+          return core::Fail(core::ErrorCode::kInvalidState, "the card is DELETED");
+        }
+        if (auto ok = CheckChangeable(tx, c); !ok) return ok;
+        op.card_ref = c.card_ref;
+        op.consumer_id = c.consumer_id;
+        op.network = c.network;
+        job.card_ref = c.card_ref;
+        job.consumer_id = c.consumer_id;
+        if (auto r = tx.InsertOperation(op); !r) return r;
+        if (change.status_while_running) {
+          if (auto r =
+                  tx.SetCardClickToPay(c.card_ref, domain::WireName(*change.status_while_running),
+                                       op.start_ms, std::nullopt);
+              !r) {
+            return r;
+          }
+        }
+        auto inserted = tx.InsertJob(job);
+        if (!inserted) return tl::unexpected(inserted.error());
+        return {};
+      },
+      [&] { return OperationResult(op); });
+  if (!answered) co_return http::ErrorReply(answered.error());
   ctx.wake_engine();
   log::Info(change.log_event, {{"correlation_id", request.correlation_id()},
                                {"issuer", issuer},
                                {"card_id", card_id},
                                {"operation_id", op.operation_id}});
-  co_return OperationResult(op);
+  co_return std::move(*answered);
 }
 
 // The opt-out's body is optional: {reason?, reasonCode?}.

@@ -9,9 +9,11 @@
 // CLICK_TO_PAY_OPTOUT operation with requestorType D1 ends with the DELETE operation.
 // The registry state changes at once either way: the issuer's state is authoritative.
 
+#include "api/idempotency.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
+#include "core/time_format.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/network_effect.hpp"
 #include "engine/card_optout_driver.hpp"
@@ -102,7 +104,7 @@ core::Result<void> Apply(store::WriteTx& tx, const RegistryContext& ctx, Action 
     }
   }
   c.state = domain::WireName(*next);
-  c.updated_ms = NowMillis();
+  c.updated_ms = core::UnixMillisNow();
   if (auto u = tx.UpdateCard(c); !u) return u;
   if (action == Action::kDelete) {
     if (auto r = tx.RetirePan(issuer, c.pan_index); !r) return r;
@@ -153,10 +155,13 @@ asio::awaitable<Reply> Lifecycle(RegistryContext& ctx, Action action, Request& r
   auto body = ReadOptionalLifecycleBody(request);
   if (!body) co_return http::ErrorReply(body.error());
   Applied applied;
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) {
-    return Apply(tx, ctx, action, issuer, card_id, *body, request.correlation_id(), applied);
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) {
+        return Apply(tx, ctx, action, issuer, card_id, *body, request.correlation_id(), applied);
+      },
+      [&] { return OperationResult(applied.operation); });
+  if (!answered) co_return http::ErrorReply(answered.error());
   if (applied.cascaded) {
     ctx.wake_engine();
     ctx.notifications->Wake();
@@ -167,7 +172,7 @@ asio::awaitable<Reply> Lifecycle(RegistryContext& ctx, Action action, Request& r
                                         {"card_id", card_id},
                                         {"operation", result.operation},
                                         {"operation_id", result.operation_id}});
-  co_return OperationResult(result);
+  co_return std::move(*answered);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // PUT …/cards/{cardId} (register, spec/api.md §4.4) and GET …/cards/{cardId} (the card
 // view, §4.5).
 
+#include "api/idempotency.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
@@ -37,14 +38,26 @@ asio::awaitable<Reply> PutCard(RegistryContext& ctx, Request& request) {
   if (!card) co_return http::ErrorReply(card.error());
 
   registry::CardRegistration out;
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto r =
-        registry::RegisterCard(ctx, tx, issuer, card_id, *body, *card, request.correlation_id());
-    if (!r) return tl::unexpected(r.error());
-    out = std::move(*r);
-    return {};
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        auto r = registry::RegisterCard(ctx, tx, issuer, card_id, *body, *card,
+                                        request.correlation_id());
+        if (!r) return tl::unexpected(r.error());
+        out = std::move(*r);
+        return {};
+      },
+      [&] {
+        auto view = CardView(out.card, card->data.exp);
+        if (out.enrolment) {
+          // [c2p] the started operation, as the consumer PUT's propagation shows it (§4.1);
+          // the card's ENROLLING status is on the card view (GET).
+          view["clickToPay"] = boost::json::object{{"operationId", out.enrolment->operation_id},
+                                                   {"status", out.enrolment->status}};
+        }
+        return http::Json(out.created ? Status::created : Status::ok, view);
+      });
+  if (!answered) co_return http::ErrorReply(answered.error());
   ctx.AfterCommit(out.enrolment.has_value());
   if (out.created) {
     log::Info("registry.card_registered", {{"correlation_id", request.correlation_id()},
@@ -52,18 +65,13 @@ asio::awaitable<Reply> PutCard(RegistryContext& ctx, Request& request) {
                                            {"card_id", card_id},
                                            {"network", out.card.network}});
   }
-  auto view = CardView(out.card, card->data.exp);
   if (out.enrolment) {
     log::Info("c2p.auto_enrolment_started", {{"correlation_id", request.correlation_id()},
                                              {"issuer", issuer},
                                              {"card_id", card_id},
                                              {"operation_id", out.enrolment->operation_id}});
-    // [c2p] the started operation, as the consumer PUT's propagation shows it (§4.1); the
-    // card's ENROLLING status is on the card view (GET).
-    view["clickToPay"] = boost::json::object{{"operationId", out.enrolment->operation_id},
-                                             {"status", out.enrolment->status}};
   }
-  co_return http::Json(out.created ? Status::created : Status::ok, view);
+  co_return std::move(*answered);
 }
 
 asio::awaitable<Reply> GetCard(RegistryContext& ctx, Request& request) {

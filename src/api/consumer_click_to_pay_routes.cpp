@@ -4,6 +4,7 @@
 // commit together before the 202.
 
 #include "api/click_to_pay_routes.hpp"
+#include "api/idempotency.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
@@ -62,33 +63,36 @@ asio::awaitable<Reply> OptOut(RegistryContext& ctx, Request& request) {
                                              .reason_code = body->reason_code,
                                              .complete = false});
   std::size_t cards = 0;
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto consumer = FindConsumer(tx, issuer, consumer_id);
-    if (!consumer) return tl::unexpected(consumer.error());
-    auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
-    if (!c2p) return tl::unexpected(c2p.error());
-    if (c2p->busy) return tl::unexpected(OperationInProgress());
-    if (c2p->profiles.empty()) return tl::unexpected(NotEnrolled());
-    engine::OptOutPlan plan;
-    plan.networks = c2p->profiles;
-    auto all = tx.ConsumerCards(issuer, consumer_id);
-    if (!all) return tl::unexpected(all.error());
-    if (auto i = tx.InsertOperation(op); !i) return i;
-    for (auto& card : *all) {
-      if (card.click_to_pay_status != domain::WireName(domain::ClickToPayStatus::kEnrolled)) {
-        continue;
-      }
-      if (auto p = PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan); !p) return p;
-      if (auto s = tx.SetCardClickToPay(card.card_ref, card.click_to_pay_status, op.start_ms,
-                                        std::nullopt);
-          !s) {
-        return s;
-      }
-    }
-    cards = plan.cards.size();
-    return InsertOptOutJob(tx, ctx, op, plan, request.correlation_id());
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        auto consumer = FindConsumer(tx, issuer, consumer_id);
+        if (!consumer) return tl::unexpected(consumer.error());
+        auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
+        if (!c2p) return tl::unexpected(c2p.error());
+        if (c2p->busy) return tl::unexpected(OperationInProgress());
+        if (c2p->profiles.empty()) return tl::unexpected(NotEnrolled());
+        engine::OptOutPlan plan;
+        plan.networks = c2p->profiles;
+        auto all = tx.ConsumerCards(issuer, consumer_id);
+        if (!all) return tl::unexpected(all.error());
+        if (auto i = tx.InsertOperation(op); !i) return i;
+        for (auto& card : *all) {
+          if (card.click_to_pay_status != domain::WireName(domain::ClickToPayStatus::kEnrolled)) {
+            continue;
+          }
+          if (auto p = PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan); !p) return p;
+          if (auto s = tx.SetCardClickToPay(card.card_ref, card.click_to_pay_status, op.start_ms,
+                                            std::nullopt);
+              !s) {
+            return s;
+          }
+        }
+        cards = plan.cards.size();
+        return InsertOptOutJob(tx, ctx, op, plan, request.correlation_id());
+      },
+      [&] { return OperationResult(op); });
+  if (!answered) co_return http::ErrorReply(answered.error());
   ctx.wake_engine();
   if (cards > 0) ctx.notifications->Wake();  // the cards' D1 operations began
   log::Info("c2p.consumer_optout_accepted", {{"correlation_id", request.correlation_id()},
@@ -96,7 +100,7 @@ asio::awaitable<Reply> OptOut(RegistryContext& ctx, Request& request) {
                                              {"consumer_id", consumer_id},
                                              {"operation_id", op.operation_id},
                                              {"cards", cards}});
-  co_return OperationResult(op);
+  co_return std::move(*answered);
 }
 
 core::Result<domain::ConsumerUpdateBody> ReadUpdateBody(const Request& request) {
@@ -128,28 +132,31 @@ asio::awaitable<Reply> Update(RegistryContext& ctx, Request& request) {
       ctx.keys, issuer, op.operation_id,
       domain::EnrolmentData{std::nullopt, body->consumer_info, body->billing_address});
 
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto consumer = FindConsumer(tx, issuer, consumer_id);
-    if (!consumer) return tl::unexpected(consumer.error());
-    if (consumer->state == domain::WireName(domain::ConsumerState::kDeleted)) {
-      return core::Fail(core::ErrorCode::kInvalidState, "the consumer is deleted");
-    }
-    auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
-    if (!c2p) return tl::unexpected(c2p.error());
-    if (c2p->busy) return tl::unexpected(OperationInProgress());
-    if (c2p->profiles.empty()) return tl::unexpected(NotEnrolled());
-    if (auto i = tx.InsertOperation(op); !i) return i;
-    auto inserted = tx.InsertJob(job);
-    if (!inserted) return tl::unexpected(inserted.error());
-    return {};
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        auto consumer = FindConsumer(tx, issuer, consumer_id);
+        if (!consumer) return tl::unexpected(consumer.error());
+        if (consumer->state == domain::WireName(domain::ConsumerState::kDeleted)) {
+          return core::Fail(core::ErrorCode::kInvalidState, "the consumer is deleted");
+        }
+        auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
+        if (!c2p) return tl::unexpected(c2p.error());
+        if (c2p->busy) return tl::unexpected(OperationInProgress());
+        if (c2p->profiles.empty()) return tl::unexpected(NotEnrolled());
+        if (auto i = tx.InsertOperation(op); !i) return i;
+        auto inserted = tx.InsertJob(job);
+        if (!inserted) return tl::unexpected(inserted.error());
+        return {};
+      },
+      [&] { return OperationResult(op); });
+  if (!answered) co_return http::ErrorReply(answered.error());
   ctx.wake_engine();
   log::Info("c2p.consumer_update_accepted", {{"correlation_id", request.correlation_id()},
                                              {"issuer", issuer},
                                              {"consumer_id", consumer_id},
                                              {"operation_id", op.operation_id}});
-  co_return OperationResult(op);
+  co_return std::move(*answered);
 }
 
 }  // namespace

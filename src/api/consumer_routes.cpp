@@ -3,9 +3,11 @@
 
 #include <boost/json/array.hpp>
 
+#include "api/idempotency.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_routes.hpp"
 #include "api/registry_views.hpp"
+#include "core/time_format.hpp"
 #include "domain/lifecycle.hpp"
 #include "domain/network_effect.hpp"
 #include "http/middleware.hpp"
@@ -50,29 +52,36 @@ asio::awaitable<Reply> PutConsumer(RegistryContext& ctx, Request& request) {
   if (!prepared) co_return http::ErrorReply(prepared.error());
 
   registry::ConsumerRegistration out;
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto r = registry::RegisterConsumer(ctx, tx, *prepared, request.correlation_id());
-    if (!r) return tl::unexpected(r.error());
-    out = std::move(*r);
-    return {};
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        auto r = registry::RegisterConsumer(ctx, tx, *prepared, request.correlation_id());
+        if (!r) return tl::unexpected(r.error());
+        out = std::move(*r);
+        return {};
+      },
+      [&] {
+        json::object reply{{"consumerId", consumer_id}, {"state", out.state}};
+        if (out.update) {
+          reply["clickToPay"] = json::object{{"operationId", out.update->operation_id},
+                                             {"status", out.update->status}};
+        }
+        return http::Json(out.created ? Status::created : Status::ok, reply);
+      });
+  if (!answered) co_return http::ErrorReply(answered.error());
   ctx.AfterCommit(out.update.has_value());
   if (out.created) {
     log::Info("registry.consumer_registered", {{"correlation_id", request.correlation_id()},
                                                {"issuer", issuer},
                                                {"consumer_id", consumer_id}});
   }
-  json::object reply{{"consumerId", consumer_id}, {"state", out.state}};
   if (out.update) {
     log::Info("registry.consumer_update_propagated", {{"correlation_id", request.correlation_id()},
                                                       {"issuer", issuer},
                                                       {"consumer_id", consumer_id},
                                                       {"operation_id", out.update->operation_id}});
-    reply["clickToPay"] =
-        json::object{{"operationId", out.update->operation_id}, {"status", out.update->status}};
   }
-  co_return http::Json(out.created ? Status::created : Status::ok, reply);
+  co_return std::move(*answered);
 }
 
 struct ConsumerWithCards {
@@ -145,74 +154,80 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
 
   store::OperationRecord result;
   std::optional<store::OperationRecord> optout;
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto consumer = tx.FindConsumer(issuer, consumer_id);
-    if (!consumer) return tl::unexpected(consumer.error());
-    if (!*consumer) return tl::unexpected(ConsumerNotFound());
-    auto state = domain::ParseConsumerState((*consumer)->state);
-    if (!state) return core::Fail(core::ErrorCode::kInternal, "stored consumer state is unknown");
-    if (auto next = domain::DeleteConsumer(*state); !next) return tl::unexpected(next.error());
-    auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
-    if (!c2p) return tl::unexpected(c2p.error());
-    if (c2p->busy) return tl::unexpected(OperationInProgress());
-    const bool cascade = !c2p->profiles.empty();
-    engine::OptOutPlan plan;
-    plan.networks = c2p->profiles;
-    auto cards = tx.ConsumerCards(issuer, consumer_id);
-    if (!cards) return tl::unexpected(cards.error());
-    bool all_complete = true;
-    const std::int64_t now = NowMillis();
-    for (auto& card : *cards) {
-      if (card.state == domain::WireName(domain::CardState::kDeleted)) continue;
-      auto status = domain::ParseClickToPayStatus(card.click_to_pay_status);
-      if (!status) return core::Fail(core::ErrorCode::kInternal, "stored card status is unknown");
-      auto effect = domain::LifecycleNetworkEffect(*status);
-      if (!effect) return tl::unexpected(effect.error());
-      const bool complete = *effect == domain::NetworkEffect::kNone;
-      all_complete = all_complete && complete;
-      card.state = domain::WireName(domain::CardState::kDeleted);
-      card.updated_ms = now;
-      if (auto r = tx.RetirePan(issuer, card.pan_index); !r) return r;
-      auto op = MakeOperation({.type = domain::OperationType::kDelete,
-                               .requestor_type = domain::RequestorType::kD1,
-                               .issuer = issuer,
-                               .card_id = card.card_id,
-                               .card_ref = card.card_ref,
-                               .consumer_id = consumer_id,
-                               .network = card.network,
-                               .complete = complete});
-      if (auto i = ctx.InsertStartedByC2p(tx, op, request.correlation_id()); !i) return i;
-      if (cascade && !complete) {
-        if (auto p = PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan, op.operation_id);
-            !p) {
-          return p;
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        auto consumer = tx.FindConsumer(issuer, consumer_id);
+        if (!consumer) return tl::unexpected(consumer.error());
+        if (!*consumer) return tl::unexpected(ConsumerNotFound());
+        auto state = domain::ParseConsumerState((*consumer)->state);
+        if (!state)
+          return core::Fail(core::ErrorCode::kInternal, "stored consumer state is unknown");
+        if (auto next = domain::DeleteConsumer(*state); !next) return tl::unexpected(next.error());
+        auto c2p = ReadConsumerClickToPay(tx, issuer, consumer_id);
+        if (!c2p) return tl::unexpected(c2p.error());
+        if (c2p->busy) return tl::unexpected(OperationInProgress());
+        const bool cascade = !c2p->profiles.empty();
+        engine::OptOutPlan plan;
+        plan.networks = c2p->profiles;
+        auto cards = tx.ConsumerCards(issuer, consumer_id);
+        if (!cards) return tl::unexpected(cards.error());
+        bool all_complete = true;
+        const std::int64_t now = core::UnixMillisNow();
+        for (auto& card : *cards) {
+          if (card.state == domain::WireName(domain::CardState::kDeleted)) continue;
+          auto status = domain::ParseClickToPayStatus(card.click_to_pay_status);
+          if (!status)
+            return core::Fail(core::ErrorCode::kInternal, "stored card status is unknown");
+          auto effect = domain::LifecycleNetworkEffect(*status);
+          if (!effect) return tl::unexpected(effect.error());
+          const bool complete = *effect == domain::NetworkEffect::kNone;
+          all_complete = all_complete && complete;
+          card.state = domain::WireName(domain::CardState::kDeleted);
+          card.updated_ms = now;
+          if (auto r = tx.RetirePan(issuer, card.pan_index); !r) return r;
+          auto op = MakeOperation({.type = domain::OperationType::kDelete,
+                                   .requestor_type = domain::RequestorType::kD1,
+                                   .issuer = issuer,
+                                   .card_id = card.card_id,
+                                   .card_ref = card.card_ref,
+                                   .consumer_id = consumer_id,
+                                   .network = card.network,
+                                   .complete = complete});
+          if (auto i = ctx.InsertStartedByC2p(tx, op, request.correlation_id()); !i) return i;
+          if (cascade && !complete) {
+            if (auto p =
+                    PlanCardOptOut(tx, ctx, request.correlation_id(), card, plan, op.operation_id);
+                !p) {
+              return p;
+            }
+          }
+          if (auto u = tx.UpdateCard(card); !u) return u;
         }
-      }
-      if (auto u = tx.UpdateCard(card); !u) return u;
-    }
-    store::ConsumerRecord record = **consumer;
-    record.state = domain::WireName(domain::ConsumerState::kDeleted);
-    record.personal_information.reset();
-    record.updated_ms = now;
-    if (auto put = tx.PutConsumer(record); !put) return put;
-    result = MakeOperation({.type = domain::OperationType::kDelete,
-                            .issuer = issuer,
-                            .consumer_id = consumer_id,
-                            .reason = body->reason,
-                            .reason_code = body->reason_code,
-                            .complete = all_complete && !cascade});
-    if (auto i = tx.InsertOperation(result); !i) return i;
-    if (!cascade) return {};
-    optout = MakeOperation({.type = domain::OperationType::kClickToPayOptOut,
-                            .requestor_type = domain::RequestorType::kD1,
-                            .issuer = issuer,
-                            .consumer_id = consumer_id,
-                            .complete = false});
-    if (auto i = ctx.InsertStartedByC2p(tx, *optout, request.correlation_id()); !i) return i;
-    plan.related_operations.push_back(result.operation_id);
-    return InsertOptOutJob(tx, ctx, *optout, plan, request.correlation_id());
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+        store::ConsumerRecord record = **consumer;
+        record.state = domain::WireName(domain::ConsumerState::kDeleted);
+        record.personal_information.reset();
+        record.updated_ms = now;
+        if (auto put = tx.PutConsumer(record); !put) return put;
+        result = MakeOperation({.type = domain::OperationType::kDelete,
+                                .issuer = issuer,
+                                .consumer_id = consumer_id,
+                                .reason = body->reason,
+                                .reason_code = body->reason_code,
+                                .complete = all_complete && !cascade});
+        if (auto i = tx.InsertOperation(result); !i) return i;
+        if (!cascade) return {};
+        optout = MakeOperation({.type = domain::OperationType::kClickToPayOptOut,
+                                .requestor_type = domain::RequestorType::kD1,
+                                .issuer = issuer,
+                                .consumer_id = consumer_id,
+                                .complete = false});
+        if (auto i = ctx.InsertStartedByC2p(tx, *optout, request.correlation_id()); !i) return i;
+        plan.related_operations.push_back(result.operation_id);
+        return InsertOptOutJob(tx, ctx, *optout, plan, request.correlation_id());
+      },
+      [&] { return OperationResult(result); });
+  if (!answered) co_return http::ErrorReply(answered.error());
   if (optout || result.status == "PENDING") {
     ctx.wake_engine();
     ctx.notifications->Wake();  // D1 operations began
@@ -223,7 +238,7 @@ asio::awaitable<Reply> DeleteConsumer(RegistryContext& ctx, Request& request) {
              {"consumer_id", consumer_id},
              {"operation_id", result.operation_id},
              {"optout_operation_id", optout ? optout->operation_id : std::string()}});
-  co_return OperationResult(result);
+  co_return std::move(*answered);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // together (one group commit) before the 202, so "acknowledged" means "will be driven".
 
 #include "api/click_to_pay_routes.hpp"
+#include "api/idempotency.hpp"
 #include "api/registry_params.hpp"
 #include "api/registry_views.hpp"
 #include "domain/states.hpp"
@@ -53,25 +54,30 @@ asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
     job.input = vault::SealEnrolmentData(ctx.keys, issuer, op.operation_id, body->data);
   }
 
-  auto written = co_await ctx.store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    auto locked = store::LockCard(tx, issuer, card_id);
-    if (!locked) return tl::unexpected(locked.error());
-    if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-    const store::CardRecord& c = (*locked)->card;
-    auto consumer_state = domain::ParseConsumerState((*locked)->consumer.state);
-    if (!consumer_state) return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
-    auto refusal = registry::EnrolmentRefusal(tx, c, *consumer_state, registry::OtherJobs::kRefuse);
-    if (!refusal) return tl::unexpected(refusal.error());
-    if (*refusal) return tl::unexpected(std::move(**refusal));
-    return registry::StartEnrolment(ctx, tx, c, op, job, request.correlation_id());
-  });
-  if (!written) co_return http::ErrorReply(written.error());
+  auto answered = co_await WriteAnswered(
+      ctx.store, request,
+      [&](store::WriteTx& tx) -> core::Result<void> {
+        auto locked = store::LockCard(tx, issuer, card_id);
+        if (!locked) return tl::unexpected(locked.error());
+        if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
+        const store::CardRecord& c = (*locked)->card;
+        auto consumer_state = domain::ParseConsumerState((*locked)->consumer.state);
+        if (!consumer_state)
+          return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
+        auto refusal =
+            registry::EnrolmentRefusal(tx, c, *consumer_state, registry::OtherJobs::kRefuse);
+        if (!refusal) return tl::unexpected(refusal.error());
+        if (*refusal) return tl::unexpected(std::move(**refusal));
+        return registry::StartEnrolment(ctx, tx, c, op, job, request.correlation_id());
+      },
+      [&] { return OperationResult(op); });
+  if (!answered) co_return http::ErrorReply(answered.error());
   ctx.AfterCommit(true);
   log::Info("c2p.enrolment_accepted", {{"correlation_id", request.correlation_id()},
                                        {"issuer", issuer},
                                        {"card_id", card_id},
                                        {"operation_id", op.operation_id}});
-  co_return OperationResult(op);
+  co_return std::move(*answered);
 }
 
 }  // namespace

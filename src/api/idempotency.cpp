@@ -1,4 +1,5 @@
 #include "api/idempotency.hpp"
+#include "core/time_format.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -47,6 +48,34 @@ Reply Replay(const store::IdempotencyRecord& record) {
   }
   reply.WithHeader("Idempotent-Replayed", "true");
   return reply;
+}
+
+// A 200 or 201 with a different request is refused: the key belongs to the first.
+Reply AnswerFromRecord(const store::IdempotencyRecord& record, std::string_view fingerprint) {
+  if (record.request_hash != fingerprint) {
+    return http::ErrorReply(
+        core::Error::Make(core::ErrorCode::kIdempotencyKeyReused,
+                          "this Idempotency-Key was used with a different request"));
+  }
+  return Replay(record);
+}
+
+std::int64_t LifetimeMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(kIdempotencyKeyLifetime).count();
+}
+
+// A record made before this, for a request received at `at_ms`, has outlived its key.
+std::int64_t ReplacesBefore(std::int64_t at_ms) { return at_ms - LifetimeMillis() + 1; }
+
+store::IdempotencyRecord RecordOf(const std::string& issuer, const Request::IdempotencyKey& key,
+                                  const Reply& reply) {
+  return {issuer,     key.key,  key.fingerprint, static_cast<int>(reply.status), HeadersJson(reply),
+          reply.body, key.at_ms};
+}
+
+core::Error KeyTakenMeanwhile() {
+  return core::Error::Make(core::ErrorCode::kIdempotencyKeyInUse,
+                           "another request with this Idempotency-Key was answered first");
 }
 
 // Removes the in-flight mark however the handler ends.
@@ -117,28 +146,23 @@ http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_fli
         RequestFingerprint(request.raw().method_string(), request.path(), request.body());
     auto existing = co_await store.GetIdempotency(issuer, key);
     if (!existing) co_return http::ErrorReply(existing.error());
-    const std::int64_t now = NowMillis();
-    const std::int64_t lifetime =
-        std::chrono::duration_cast<std::chrono::milliseconds>(kIdempotencyKeyLifetime).count();
-    if (*existing && now - (*existing)->created_ms < lifetime) {
-      if ((*existing)->request_hash != fingerprint) {
-        co_return http::ErrorReply(
-            core::Error::Make(core::ErrorCode::kIdempotencyKeyReused,
-                              "this Idempotency-Key was used with a different request"));
-      }
-      co_return Replay(**existing);
+    const std::int64_t now = core::UnixMillisNow();
+    if (*existing && (*existing)->created_ms >= ReplacesBefore(now)) {
+      co_return AnswerFromRecord(**existing, fingerprint);
     }
+    request.set_idempotency_key({std::string(key), fingerprint, now});
     Reply reply = co_await next(request);
-    if (!Replayable(reply.status)) co_return reply;
-    store::IdempotencyRecord record{issuer,
-                                    std::string(key),
-                                    fingerprint,
-                                    static_cast<int>(reply.status),
-                                    HeadersJson(reply),
-                                    reply.body,
-                                    now};
-    auto saved =
-        co_await store.Write([&record](store::WriteTx& tx) { return tx.PutIdempotency(record); });
+    if (request.idempotency_key()->answer_recorded || !Replayable(reply.status)) co_return reply;
+    // The handler wrote nothing with its answer (a refusal, or a route without a unit of
+    // work of its own): record the answer alone.
+    const store::IdempotencyRecord record = RecordOf(issuer, *request.idempotency_key(), reply);
+    bool claimed = false;
+    auto saved = co_await store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+      auto c = tx.ClaimIdempotency(record, ReplacesBefore(now));
+      if (!c) return tl::unexpected(c.error());
+      claimed = *c;
+      return {};
+    });
     if (!saved) {
       // The request's own work is durable; only its replay record is not. Say so
       // rather than hand out a response the key cannot reproduce.
@@ -146,8 +170,42 @@ http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_fli
                  {{"correlation_id", request.correlation_id()}, {"error", saved.error().message}});
       co_return http::ErrorReply(saved.error());
     }
-    co_return reply;
+    if (claimed) co_return reply;
+    // Another request with this key (on another node) was answered first: its answer is
+    // the key's, and this request's own work was undone (WriteAnswered) or was a refusal.
+    auto first = co_await store.GetIdempotency(issuer, key);
+    if (!first) co_return http::ErrorReply(first.error());
+    if (!*first) co_return http::ErrorReply(KeyTakenMeanwhile());
+    co_return AnswerFromRecord(**first, fingerprint);
   };
+}
+
+asio::awaitable<core::Result<Reply>> WriteAnswered(store::Store& store, Request& request,
+                                                   const store::WriteWork& unit,
+                                                   const std::function<Reply()>& answer) {
+  Request::IdempotencyKey* key = request.idempotency_key();
+  Reply reply;
+  bool recorded = false;
+  auto written = co_await store.Write([&](store::WriteTx& tx) -> core::Result<void> {
+    recorded = false;  // a unit of work may be run again after a conflict
+    if (auto done = unit(tx); !done) return done;
+    if (key == nullptr) return {};
+    reply = answer();
+    if (!Replayable(reply.status)) return {};
+    auto claimed =
+        tx.ClaimIdempotency(RecordOf(request.principal(), *key, reply), ReplacesBefore(key->at_ms));
+    if (!claimed) return tl::unexpected(claimed.error());
+    if (!*claimed) return tl::unexpected(KeyTakenMeanwhile());
+    recorded = true;
+    return {};
+  });
+  if (!written) co_return tl::unexpected(written.error());
+  if (key == nullptr) {
+    reply = answer();
+  } else {
+    key->answer_recorded = recorded;
+  }
+  co_return reply;
 }
 
 http::Layer IdempotencyLayer(store::Store& store, InFlightKeys& in_flight) {

@@ -10,17 +10,22 @@
 // durably before they are sent; 5xx and 429 are not stored (retrying them must be
 // possible), every other refusal is (it is the request's answer).
 //
-// [c2p] The response is stored in its own group commit after the handler's: a crash in
-// between loses the record, and the retry then runs the request again, which the
-// registry's writes make harmless (a repeated PUT is 200 with nothing changed; a repeated
-// lifecycle call is refused by the state it left behind).
+// The answer to a write is recorded in the write's own unit of work (WriteAnswered), so
+// an acknowledged write and its replay record are durable together: a crash after the
+// commit still replays, a crash before it left nothing to replay. An answer that wrote
+// nothing else (a refusal) is recorded in a unit of its own. A key is claimed only once
+// across nodes: when another request's answer is recorded first, this one's unit of work
+// is undone and the recorded answer is replayed (or 422 for a different request).
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
 
+#include "core/error.hpp"
 #include "http/middleware.hpp"
+#include "http/reply.hpp"
 #include "store/store.hpp"
 
 namespace c2p::api {
@@ -43,6 +48,16 @@ http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_fli
 // IdempotencyMiddleware on the bearer PUT and POST routes only: reads and open routes
 // never carry it.
 http::Layer IdempotencyLayer(store::Store& store, InFlightKeys& in_flight);
+
+// The unit of work of a write route, with its answer: `unit` writes, then `answer` builds
+// the reply from what the unit left. `answer` does no I/O: with an Idempotency-Key it runs
+// inside the unit (on the store's writer) so that a replayable answer is recorded with
+// the write. A failed unit's error is returned for the handler to answer; so is
+// IDEMPOTENCY_KEY_IN_USE when another request recorded its answer to the key first (the
+// unit is then undone, and the middleware replays that answer).
+boost::asio::awaitable<core::Result<http::Reply>> WriteAnswered(
+    store::Store& store, http::Request& request, const store::WriteWork& unit,
+    const std::function<http::Reply()>& answer);
 
 // 1..255 characters of printable ASCII (0x20..0x7E).
 bool IsIdempotencyKey(std::string_view key);

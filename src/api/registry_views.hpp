@@ -28,7 +28,6 @@ boost::json::object OperationJson(const store::OperationRecord& op);
 // Operations are made by the registry's units of work (registry/operations.hpp).
 using registry::MakeOperation;
 using registry::NewOperation;
-using registry::NowMillis;
 
 // §5.1: 200 {operationId, status} for a completed operation, or 202 with a Location header
 // pointing at the operation getter for a pending one.

@@ -1,4 +1,5 @@
 #include "batch/batch_processor.hpp"
+#include "core/time_format.hpp"
 
 #include <latch>
 #include <set>
@@ -26,19 +27,13 @@ namespace {
 constexpr auto kRetryPause = std::chrono::seconds(2);
 constexpr int kResultsPage = 1000;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string CodeText(FileError code) { return std::to_string(static_cast<int>(code)); }
 
 // A file's row as it is first written: no record processed yet.
 store::BatchFileRecord NewFileRow(std::string issuer, const Header& header, std::string name,
                                   std::string status, std::optional<std::string> error_code,
                                   std::int64_t total_records, std::string correlation_id) {
-  const std::int64_t now = NowMs();
+  const std::int64_t now = core::UnixMillisNow();
   return {std::move(issuer),
           header.batch_id,
           header.seq_number,
@@ -353,7 +348,7 @@ asio::awaitable<core::Result<UploadAdmission>> BatchProcessor::AdmitUpload(
           CodeText(r.code) + " " + std::string(FileErrorName(r.code)) + ": " + r.message);
     }
     const Header& h = checked->header;
-    const std::int64_t now = NowMs();
+    const std::int64_t now = core::UnixMillisNow();
     const std::string name =
         h.batch_id + "-" + h.seq_number + "-" + std::to_string(now / 1000) + ".json";
     // Into work/ first, then the claim: a crash in between leaves a file that the next
@@ -504,7 +499,8 @@ asio::awaitable<void> BatchProcessor::Process(store::BatchFileRecord file,
       auto written = co_await registry_.store.Write(
           [&](store::WriteTx& tx) -> core::Result<void> {
             next = file;
-            auto applied = ApplyChunk(registry_, tx, next, prepared, NowMs(), savepoints);
+            auto applied =
+                ApplyChunk(registry_, tx, next, prepared, core::UnixMillisNow(), savepoints);
             if (!applied) {
               // Failing the unit is what rolls its writes back.
               again_with_savepoints = applied.error().needs_record_savepoints;
@@ -572,7 +568,7 @@ asio::awaitable<core::Result<void>> BatchProcessor::WriteOutput(const Spool& spo
   if (auto c = writer->Commit(); !c) co_return c;
   store::BatchFileRecord done = file;
   done.status = "DONE";
-  done.updated_ms = NowMs();
+  done.updated_ms = core::UnixMillisNow();
   // Bulk: deleting a large file's results is as heavy as a chunk.
   auto written = co_await registry_.store.Write(
       [&](store::WriteTx& tx) -> core::Result<void> {

@@ -78,4 +78,12 @@ std::optional<SystemTime> ParseIsoMillis(std::string_view s) {
                     std::chrono::minutes(mi) + std::chrono::seconds(se) + milliseconds(ms));
 }
 
+std::int64_t UnixMillisNow() { return ToUnixMillis(std::chrono::system_clock::now()); }
+
+std::int64_t UnixSecondsNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace c2p::core

@@ -1,4 +1,5 @@
 #include "engine/engine.hpp"
+#include "core/time_format.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -17,12 +18,6 @@
 namespace c2p::engine {
 
 namespace asio = boost::asio;
-
-std::int64_t UnixMillisNow() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace {
 
@@ -123,7 +118,7 @@ std::size_t Engine::BulkCap() const {
 }
 
 asio::awaitable<std::chrono::milliseconds> Engine::UntilNextDue() {
-  const std::int64_t now = UnixMillisNow();
+  const std::int64_t now = core::UnixMillisNow();
   // A bulk lane at its share has nothing claimable however many of its jobs are due:
   // counting them would spin the loop; the end of a bulk job wakes it instead.
   std::optional<std::int64_t> next;
@@ -152,7 +147,7 @@ asio::awaitable<void> Engine::Loop() {
       const int limit = static_cast<int>(std::min<std::size_t>(
           options_.max_in_flight - in_flight_, static_cast<std::size_t>(options_.claim_batch)));
       const std::size_t bulk_room = BulkHasRoom() ? BulkCap() - bulk_in_flight_ : 0;
-      const std::int64_t now = UnixMillisNow();
+      const std::int64_t now = core::UnixMillisNow();
       std::vector<store::JobRecord> jobs;
       // Interactive first; bulk jobs only fill what is left, within their share.
       auto claimed = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
@@ -212,14 +207,14 @@ asio::awaitable<void> Engine::Loop() {
 std::chrono::milliseconds Engine::UntilRetryDue() {
   if (retry_due_ms_ == 0) return std::chrono::milliseconds::max();
   const auto left =
-      std::chrono::milliseconds(std::max<std::int64_t>(retry_due_ms_ - UnixMillisNow(), 0));
+      std::chrono::milliseconds(std::max<std::int64_t>(retry_due_ms_ - core::UnixMillisNow(), 0));
   retry_due_ms_ = 0;
   return left;
 }
 
 asio::awaitable<void> Engine::Sleep(std::chrono::milliseconds wait) {
   auto until = std::chrono::steady_clock::now() + wait;
-  sleeping_until_ms_ = UnixMillisNow() + wait.count();
+  sleeping_until_ms_ = core::UnixMillisNow() + wait.count();
   for (;;) {
     wake_timer_.expires_at(until);
     boost::system::error_code ec;
@@ -242,7 +237,7 @@ void Engine::NoteRetryDue(std::int64_t run_at) {
 asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
   RunResult result;
   auto driver = drivers_.find(job.kind);
-  if (driver != drivers_.end() && UnixMillisNow() >= job.deadline_ms) {
+  if (driver != drivers_.end() && core::UnixMillisNow() >= job.deadline_ms) {
     result =
         driver->second->GiveUp(job, std::string(kDeadlineCode), "the operation's deadline passed");
   } else if (driver == drivers_.end()) {
@@ -280,7 +275,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   }
   auto& retry = std::get<RetryLater>(result);
   const auto delay = RetryDelay(options_.retry, job.attempts, retry.retry_after, rng_());
-  const std::int64_t run_at = UnixMillisNow() + delay.count();
+  const std::int64_t run_at = core::UnixMillisNow() + delay.count();
   if (run_at >= job.deadline_ms) {
     auto driver = drivers_.find(job.kind);
     // The driver gives up from the checkpoint this attempt reached, not the one it began at.
@@ -309,7 +304,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
     if (!held) return {};
     if (retry.profile_network) {
       if (auto p = tx.PutNetworkProfile(job.issuer_id, job.consumer_id, *retry.profile_network,
-                                        UnixMillisNow());
+                                        core::UnixMillisNow());
           !p) {
         return p;
       }
@@ -363,7 +358,7 @@ asio::awaitable<void> Engine::Finish(const store::JobRecord& job, const Finished
     outcome.error_message = end.error_message;
   }
   if (!end.details.empty()) outcome.details_json = boost::json::serialize(end.details);
-  outcome.end_ms = UnixMillisNow();
+  outcome.end_ms = core::UnixMillisNow();
   // A failed enrolment leaves the card enrollable again.
   std::optional<std::string> card_status = end.card_status;
   const notify::NotificationQueue* notifications = options_.notifications;

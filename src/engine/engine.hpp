@@ -24,6 +24,7 @@
 
 #include "core/interactive_activity.hpp"
 #include "core/metrics.hpp"
+#include "core/time_format.hpp"
 #include "engine/backoff.hpp"
 #include "engine/driver.hpp"
 #include "engine/operation_watch.hpp"
@@ -129,8 +130,5 @@ class Engine {
   core::metrics::Counter& leases_lost_;
   core::metrics::Counter& settlement_retries_;
 };
-
-// Milliseconds since the Unix epoch, the unit of the store's times.
-std::int64_t UnixMillisNow();
 
 }  // namespace c2p::engine

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "core/time_format.hpp"
 #include "engine/engine.hpp"
 #include "store/store_test_util.hpp"
 
@@ -16,7 +17,7 @@ inline core::Result<void> AddTestJob(boost::asio::io_context& io, store::Store& 
                                      const std::string& operation_id,
                                      const std::string& consumer_id,
                                      store::JobLane lane = store::JobLane::kInteractive) {
-  const std::int64_t now = UnixMillisNow();
+  const std::int64_t now = core::UnixMillisNow();
   auto write = store::testing::StartWrite(io, store,
                                           store::testing::InsertTestJob({
                                               .operation_id = operation_id,

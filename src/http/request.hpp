@@ -61,6 +61,18 @@ class Request {
     principal_expires_at_ = expires_at;
   }
 
+  // A write's checked Idempotency-Key (spec/api.md §5.1), set by the middleware that
+  // enforces it: the handler's unit of work records its answer under the key
+  // (api::WriteAnswered) and says so, so that the middleware does not record it again.
+  struct IdempotencyKey {
+    std::string key;
+    std::string fingerprint;  // of method, path and body
+    std::int64_t at_ms = 0;   // when the request was received, unix ms
+    bool answer_recorded = false;
+  };
+  IdempotencyKey* idempotency_key() { return idempotency_key_ ? &*idempotency_key_ : nullptr; }
+  void set_idempotency_key(IdempotencyKey key) { idempotency_key_ = std::move(key); }
+
   // Filled by the server before middleware runs.
   void set_params(std::vector<std::pair<std::string_view, std::string>> params) {
     params_ = std::move(params);
@@ -79,6 +91,7 @@ class Request {
   std::int64_t principal_expires_at_ = 0;
   boost::json::value json_;
   std::filesystem::path body_file_;
+  std::optional<IdempotencyKey> idempotency_key_;
   const Route* route_ = nullptr;
 };
 

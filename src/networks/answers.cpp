@@ -154,6 +154,7 @@ std::string_view FailureCodeOf(FailureReason reason) {
     case FailureReason::kTimeout:
     case FailureReason::kConnection:
     case FailureReason::kMalformedAnswer:
+    case FailureReason::kLeaseEnding:
       return "NETWORK_UNAVAILABLE";
   }
   return "NETWORK_REJECTED";

@@ -1,4 +1,5 @@
 #include "networks/directory_call.hpp"
+#include "core/time_format.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -22,11 +23,11 @@ boost::asio::awaitable<Result<http::ClientResponse>> CallDirectory(
     std::chrono::milliseconds timeout) {
   // Reads may go out whenever: they change nothing a takeover could repeat.
   if (context.settled_by_ms > 0 && effect == CallEffect::kWrites) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    if ((now + timeout + InDoubtWait(config, timeout)).count() > context.settled_by_ms) {
+    const std::int64_t settled_ms =
+        core::UnixMillisNow() + (timeout + InDoubtWait(config, timeout)).count();
+    if (settled_ms > context.settled_by_ms) {
       co_return tl::unexpected(MakeFailure(
-          FailureReason::kUnavailable, "not sent: the job's lease ends before the call settles"));
+          FailureReason::kLeaseEnding, "not sent: the job's lease ends before the call settles"));
     }
   }
   http::ClientRequest request;
@@ -147,6 +148,8 @@ std::string_view FailureReasonName(FailureReason reason) {
       return "TIMEOUT";
     case FailureReason::kConnection:
       return "CONNECTION";
+    case FailureReason::kLeaseEnding:
+      return "LEASE_ENDING";
     case FailureReason::kMalformedAnswer:
       return "MALFORMED_ANSWER";
   }

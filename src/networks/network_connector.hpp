@@ -45,6 +45,7 @@ enum class FailureReason {
   kTimeout,               // no answer within the timeout: the call may have been applied
   kConnection,            // connect failed, connection lost, TLS
   kMalformedAnswer,       // an answer that does not have the documented shape
+  kLeaseEnding,           // not sent: the job's lease could end before the call settles
 };
 std::string_view FailureReasonName(FailureReason reason);
 

@@ -1,4 +1,5 @@
 #include "notify/notifier.hpp"
+#include "core/time_format.hpp"
 
 #include <algorithm>
 
@@ -17,12 +18,6 @@ namespace c2p::notify {
 namespace asio = boost::asio;
 
 namespace {
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Buckets for delivery latency, 10 ms .. 3 days: a notification may wait hours for an
 // issuer that is down.
@@ -118,8 +113,8 @@ void Notifier::Stop() {
 asio::awaitable<std::chrono::milliseconds> Notifier::UntilNextDue() {
   auto due = co_await store_.NextNotificationDue();
   if (!due || !*due) co_return options_.idle_poll;
-  co_return std::clamp(std::chrono::milliseconds(**due - NowMs()), std::chrono::milliseconds(0),
-                       options_.idle_poll);
+  co_return std::clamp(std::chrono::milliseconds(**due - core::UnixMillisNow()),
+                       std::chrono::milliseconds(0), options_.idle_poll);
 }
 
 asio::awaitable<void> Notifier::RefreshBacklog() {
@@ -129,7 +124,7 @@ asio::awaitable<void> Notifier::RefreshBacklog() {
   auto backlog = co_await store_.NotificationBacklogs();
   auto suspended = co_await store_.SuspendedNotificationIssuers();
   if (!backlog || !suspended) co_return;
-  const std::int64_t now_ms = NowMs();
+  const std::int64_t now_ms = core::UnixMillisNow();
   for (auto& [id, state] : issuers_) {
     state->waiting.Set(0);
     state->oldest_age.Set(0);
@@ -181,7 +176,7 @@ asio::awaitable<void> Notifier::PackRound() {
   };
   context.new_webhook_id = [] { return core::NewRandomId("msg_"); };
   for (;;) {
-    context.now_ms = NowMs();
+    context.now_ms = core::UnixMillisNow();
     std::size_t packed = 0;
     auto written = co_await store_.Write([&](store::WriteTx& tx) -> core::Result<void> {
       auto queued = tx.PackableNotifications(options_.pack_batch);
@@ -214,7 +209,7 @@ asio::awaitable<bool> Notifier::ClaimRound() {
     if (state->in_flight >= options_.max_in_flight_per_issuer) busy.push_back(id);
   }
   if (busy.size() == issuers_.size()) co_return false;
-  const std::int64_t now = NowMs();
+  const std::int64_t now = core::UnixMillisNow();
   if (auto due = co_await store_.NextNotificationDue(); due && (!*due || **due > now)) {
     co_return false;
   }
@@ -248,7 +243,7 @@ asio::awaitable<void> Notifier::Deliver(store::NotificationMessage message) {
   http::ClientRequest request;
   request.method = "POST";
   request.url = issuer.config.url + message.path;
-  const std::string timestamp = std::to_string(NowMs() / 1000);
+  const std::string timestamp = std::to_string(core::UnixMillisNow() / 1000);
   request.headers = {{"Content-Type", "application/json"},
                      {"x-correlation-id", message.correlation_id},
                      {"webhook-id", message.webhook_id},
@@ -282,7 +277,7 @@ asio::awaitable<void> Notifier::Settle(const store::NotificationMessage& message
                                        std::string error,
                                        std::optional<std::chrono::seconds> retry_after) {
   IssuerState& issuer = *issuers_.at(message.issuer_id);
-  const std::int64_t now = NowMs();
+  const std::int64_t now = core::UnixMillisNow();
   const bool ok = status >= 200 && status < 300;
   std::optional<std::int64_t> next;
   if (!ok && status != 410) {

@@ -1,4 +1,5 @@
 #include "registry/card_registration.hpp"
+#include "core/time_format.hpp"
 
 #include "domain/registration.hpp"
 #include "engine/enrol_driver.hpp"
@@ -121,7 +122,7 @@ core::Result<CardRegistration> RegisterCard(const RegistryContext& ctx, store::W
                                             const domain::CardPutBody& body,
                                             const PreparedCard& card,
                                             std::string_view correlation_id, store::JobLane lane) {
-  const std::int64_t now = NowMillis();
+  const std::int64_t now = core::UnixMillisNow();
   CardRegistration out;
   Decision d;
 

@@ -1,4 +1,5 @@
 #include "registry/consumer_registration.hpp"
+#include "core/time_format.hpp"
 
 #include "domain/registration.hpp"
 #include "engine/consumer_update_driver.hpp"
@@ -48,7 +49,7 @@ core::Result<ConsumerRegistration> RegisterConsumer(const RegistryContext& ctx, 
   out.state = domain::WireName(*next);
   out.created = !*existing;
   store::ConsumerRecord record;
-  const std::int64_t now = NowMillis();
+  const std::int64_t now = core::UnixMillisNow();
   if (*existing) {
     record = **existing;
     bool same_info = !body.personal_information;

@@ -1,16 +1,11 @@
 #include "registry/operations.hpp"
+#include "core/time_format.hpp"
 
 #include <chrono>
 
 #include "core/ids.hpp"
 
 namespace c2p::registry {
-
-std::int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 store::OperationRecord MakeOperation(const NewOperation& n) {
   store::OperationRecord op;
@@ -29,7 +24,7 @@ store::OperationRecord MakeOperation(const NewOperation& n) {
   op.network = n.network;
   op.reason = n.reason;
   if (n.reason_code) op.reason_code = std::string(domain::WireName(*n.reason_code));
-  op.start_ms = NowMillis();
+  op.start_ms = core::UnixMillisNow();
   if (n.complete) op.end_ms = op.start_ms;
   return op;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/time_format.hpp"
 #include "domain/states.hpp"
 #include "store/registry_records.hpp"
 
@@ -26,7 +27,5 @@ struct NewOperation {
   bool complete = true;
 };
 store::OperationRecord MakeOperation(const NewOperation& op);
-
-std::int64_t NowMillis();
 
 }  // namespace c2p::registry

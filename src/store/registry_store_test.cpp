@@ -276,12 +276,45 @@ TEST_P(RegistryQueriesTest, OperationsListMostRecentFirstWithPaging) {
 
 TEST_P(RegistryQueriesTest, IdempotencyRecordIsPerIssuer) {
   IdempotencyRecord r{"ISSUER0001", "key-1", "hash", 201, "[]", "{}", 5};
-  ASSERT_TRUE(Write([r](WriteTx& tx) { return tx.PutIdempotency(r); }));
+  bool claimed = false;
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+    auto c = tx.ClaimIdempotency(r, 0);
+    if (!c) return tl::unexpected(c.error());
+    claimed = *c;
+    return {};
+  }));
+  EXPECT_TRUE(claimed);
   auto got = core::BlockOn(store_->GetIdempotency("ISSUER0001", "key-1")).value();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->status, 201);
   EXPECT_EQ(got->request_hash, "hash");
   EXPECT_FALSE(core::BlockOn(store_->GetIdempotency("ISSUER0002", "key-1")).value());
+}
+
+TEST_P(RegistryQueriesTest, ALiveIdempotencyKeyIsNotTakenAndAnExpiredOneIs) {
+  IdempotencyRecord first{"ISSUER0001", "key-2", "hash-1", 201, "[]", "{\"n\":1}", 1000};
+  IdempotencyRecord second{"ISSUER0001", "key-2", "hash-2", 200, "[]", "{\"n\":2}", 1500};
+  auto claim = [&](const IdempotencyRecord& r, std::int64_t replaces_before_ms) {
+    bool claimed = false;
+    EXPECT_TRUE(Write([&](WriteTx& tx) -> core::Result<void> {
+      auto c = tx.ClaimIdempotency(r, replaces_before_ms);
+      if (!c) return tl::unexpected(c.error());
+      claimed = *c;
+      return {};
+    }));
+    return claimed;
+  };
+  ASSERT_TRUE(claim(first, 0));
+  // Recorded at 1000: still live for a claim that replaces only what is older than 1000.
+  EXPECT_FALSE(claim(second, 1000));
+  EXPECT_EQ(core::BlockOn(store_->GetIdempotency("ISSUER0001", "key-2")).value()->body,
+            "{\"n\":1}");
+  EXPECT_TRUE(claim(second, 1001));
+  auto got = core::BlockOn(store_->GetIdempotency("ISSUER0001", "key-2")).value();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->request_hash, "hash-2");
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(got->created_ms, 1500);
 }
 
 TEST_P(RegistryQueriesTest, SealedRowsPageOverCardsThenConsumersAndResealIsCompareAndSwap) {

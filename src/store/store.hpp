@@ -81,7 +81,12 @@ class WriteTx {
   virtual core::Result<bool> IsPanRetired(std::string_view issuer, std::string_view pan_index) = 0;
   virtual core::Result<void> RetirePan(std::string_view issuer, std::string_view pan_index) = 0;
   virtual core::Result<void> InsertOperation(const OperationRecord& operation) = 0;
-  virtual core::Result<void> PutIdempotency(const IdempotencyRecord& record) = 0;
+  // Records the answer to (issuer, key) unless an answer recorded at or after
+  // `replaces_before_ms` already holds the key: false, and nothing written, when one does
+  // (another request, on this node or another, was answered first with that key). An
+  // older record has outlived its key and is replaced.
+  virtual core::Result<bool> ClaimIdempotency(const IdempotencyRecord& record,
+                                              std::int64_t replaces_before_ms) = 0;
   // Token services (spec/outbound.md §4): the newest card holding `digital_card_id` in
   // `network` (VISA | MASTERCARD), whatever its state; and an event recorded once: false
   // (and nothing written) when (network, event_id) is already recorded.

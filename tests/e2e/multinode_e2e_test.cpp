@@ -8,6 +8,7 @@
 //
 // Runs only on PostgreSQL (ctest sets C2P_E2E_STORE=postgresql and starts the server).
 
+#include <set>
 #include <thread>
 
 #include "tests/faults/cluster_fixture.hpp"
@@ -60,6 +61,46 @@ TEST_F(MultiNode, AWaitOnEveryNodeEndsWhenTheOperationEndsWhereverItRan) {
     EXPECT_EQ(status[n], "SUCCESSFUL") << "node on " << node_ports_[n];
     // Woken by the end, not by the timeout (the enrolment takes a few seconds here).
     EXPECT_LT(seconds[n], kWaitSeconds - 10) << "node on " << node_ports_[n];
+  }
+}
+
+// One Idempotency-Key sent to every node at once runs once: the node whose unit of work
+// commits first records its answer with it (api::WriteAnswered), and the others, whether
+// they found the record before running or lost the race to claim it, answer with that
+// answer. The refusal a loser would have given on its own (OPERATION_IN_PROGRESS, or
+// ALREADY_ENROLLED later) is never what a client with that key sees.
+TEST_F(MultiNode, OneIdempotencyKeySentToEveryNodeAtOnceRunsOnce) {
+  const std::string auth = "Authorization: Bearer " + Token(kIssuerA) + "\r\n";
+  for (int round = 0; round < 6; ++round) {
+    const std::string card = "c-key-nodes-" + std::to_string(round);
+    RegisterCard("cons-key-nodes-" + std::to_string(round), card,
+                 TestPan(round % 2 == 0 ? "4" : "51"),
+                 round % 2 == 0 ? "VISA_CLASSIC" : "MC_STANDARD");
+    const std::string headers = auth + "Idempotency-Key: key-nodes-" + std::to_string(round) +
+                                "\r\nContent-Type: application/json\r\n";
+    std::vector<std::optional<HttpResponse>> answers(node_ports_.size());
+    std::vector<std::thread> clients;
+    for (std::size_t n = 0; n < node_ports_.size(); ++n) {
+      clients.emplace_back([&, n] {
+        answers[n] = Fetch(node_ports_[n], "POST", Enrolment(kIssuerA, card), "{}", headers);
+      });
+    }
+    for (auto& c : clients) c.join();
+    std::set<std::string> ids;
+    int first_runs = 0;
+    for (std::size_t n = 0; n < answers.size(); ++n) {
+      ASSERT_TRUE(answers[n]) << "node on " << node_ports_[n];
+      ASSERT_EQ(answers[n]->status, 202)
+          << "node on " << node_ports_[n] << ": " << answers[n]->body;
+      ids.insert(std::string(Body(*answers[n]).at("operationId").as_string()));
+      if (answers[n]->header("idempotent-replayed") != "true") ++first_runs;
+    }
+    EXPECT_EQ(ids.size(), 1U) << "round " << round;
+    EXPECT_EQ(first_runs, 1) << "round " << round;
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM operations WHERE card_id = '" + card +
+                       "' AND operation = 'CLICK_TO_PAY_ENROLMENT'"),
+              1)
+        << "round " << round;
   }
 }
 

@@ -461,7 +461,7 @@ TEST_F(NetworksE2e, AWriteThatCouldOutliveTheLeaseIsNotSent) {
   const auto card = Card("5555555555554444");
   auto refused = Run(late->EnrolConsumer(Consumer("mc-late"), {"mk-late", &card, Address()}));
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().reason, FailureReason::kUnavailable);
+  EXPECT_EQ(refused.error().reason, FailureReason::kLeaseEnding);
   EXPECT_TRUE(refused.error().retryable);
   EXPECT_FALSE(refused.error().maybe_applied);
   auto read = Run(late->GetProfile("mc-late"));  // sent: the directory answers it
@@ -473,7 +473,7 @@ TEST_F(NetworksE2e, AWriteThatCouldOutliveTheLeaseIsNotSent) {
   auto visa_refused =
       Run(late_visa->EnrolConsumer(Consumer("vc-late"), {"vk-late", &visa_card, Address()}));
   ASSERT_FALSE(visa_refused);
-  EXPECT_EQ(visa_refused.error().reason, FailureReason::kUnavailable);
+  EXPECT_EQ(visa_refused.error().reason, FailureReason::kLeaseEnding);
   auto visa_read = Run(late_visa->GetProfile("vc-late"));
   ASSERT_FALSE(visa_read);
   EXPECT_EQ(visa_read.error().reason, FailureReason::kNotEnrolled);

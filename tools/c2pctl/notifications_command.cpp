@@ -1,4 +1,5 @@
 #include "tools/c2pctl/notifications_command.hpp"
+#include "core/time_format.hpp"
 
 #include <chrono>
 #include <memory>
@@ -25,12 +26,6 @@ struct Options {
   int limit = 100;
   std::vector<std::int64_t> ids;
 };
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 core::Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const std::string& path,
                                                                 core::metrics::Registry& metrics) {
@@ -103,7 +98,7 @@ int Redeliver(const Options& o, std::ostream& out, std::ostream& err) {
   auto written = WriteNow(**store, [&](store::WriteTx& tx) -> core::Result<void> {
     redelivered = 0;
     not_dead.clear();
-    const std::int64_t now = NowMs();
+    const std::int64_t now = core::UnixMillisNow();
     for (const std::int64_t id : ids) {
       auto r = tx.RedeliverNotificationMessage(id, now);
       if (!r) return tl::unexpected(r.error());
@@ -136,8 +131,9 @@ int Resume(const Options& o, std::ostream& out, std::ostream& err) {
     err << "c2pctl notifications resume: " << store.error().message << "\n";
     return kExitFailure;
   }
-  auto written = WriteNow(
-      **store, [&](store::WriteTx& tx) { return tx.ResumeNotifications(o.issuer, NowMs()); });
+  auto written = WriteNow(**store, [&](store::WriteTx& tx) {
+    return tx.ResumeNotifications(o.issuer, core::UnixMillisNow());
+  });
   (*store)->Close();
   if (!written) {
     err << "c2pctl notifications resume: " << written.error().message << "\n";

@@ -1,4 +1,5 @@
 #include "store/postgres/migrations.hpp"
+#include "core/time_format.hpp"
 
 #include <array>
 #include <chrono>
@@ -40,12 +41,6 @@ constexpr bool StrictlyIncreasing(std::span<const Migration> list) {
 }
 static_assert(StrictlyIncreasing(kMigrations), "migration versions must increase from 1");
 
-std::int64_t UnixSecondsNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 core::Result<void> Apply(Connection& conn, const Migration& m) {
   if (auto done = conn.Exec(m.sql); !done) {
     auto error = done.error();
@@ -53,7 +48,7 @@ core::Result<void> Apply(Connection& conn, const Migration& m) {
                     ") failed: " + error.message;
     return tl::unexpected(std::move(error));
   }
-  return Done(Query(conn, sql::kInsertMigration, m.version, m.name, UnixSecondsNow()));
+  return Done(Query(conn, sql::kInsertMigration, m.version, m.name, core::UnixSecondsNow()));
 }
 
 // The body of ApplyMigrations, run inside its transaction.

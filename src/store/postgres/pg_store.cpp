@@ -83,18 +83,15 @@ Reading<std::optional<std::string>> PgStore::GetSetting(std::string_view key) {
 template <typename Query>
 auto PgStore::WithReader(Query query)
     -> boost::asio::awaitable<decltype(query(std::declval<Connection&>()))> {
-  {
+  // A session that was ended while idle (a restart, a failover, a cut) is found only by
+  // the read that uses it. A read changes nothing: ask it once more, on a session made
+  // again, rather than answer 503 once per pooled reader after every restart.
+  for (int attempt = 1;; ++attempt) {
     auto reader = co_await readers_.Acquire(kReaderWait);
     if (!reader) co_return tl::unexpected(std::move(reader.error()));
     auto answer = co_await (*reader)->AwaitRead(query);
-    // A session that was ended while idle (a restart, a failover, a cut) is found only by
-    // the read that uses it. A read changes nothing: ask it once more, on a session made
-    // again, rather than answer 503 once per pooled reader after every restart.
-    if (answer || !(*reader)->Broken()) co_return answer;
+    if (answer || attempt == 2 || !(*reader)->Broken()) co_return answer;
   }
-  auto reader = co_await readers_.Acquire(kReaderWait);
-  if (!reader) co_return tl::unexpected(std::move(reader.error()));
-  co_return co_await (*reader)->AwaitRead(std::move(query));
 }
 
 Reading<std::optional<ConsumerRecord>> PgStore::GetConsumer(std::string_view issuer,

@@ -1,4 +1,5 @@
 #include "store/postgres/registry_queries.hpp"
+#include "core/time_format.hpp"
 
 #include <array>
 #include <chrono>
@@ -35,12 +36,6 @@ constexpr auto ReadIdempotency = ReadRow<IdempotencyRecord,
     &IdempotencyRecord::status, &IdempotencyRecord::headers_json, &IdempotencyRecord::body,
     &IdempotencyRecord::created_ms>;
 // clang-format on
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -124,7 +119,7 @@ core::Result<bool> QueryPanRetired(Connection& conn, std::string_view issuer,
 
 core::Result<void> InsertRetiredPan(Connection& conn, std::string_view issuer,
                                     std::string_view pan_index) {
-  return Done(Query(conn, sql::kInsertRetiredPan, issuer, pan_index, NowMs()));
+  return Done(Query(conn, sql::kInsertRetiredPan, issuer, pan_index, core::UnixMillisNow()));
 }
 
 core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& o) {
@@ -157,9 +152,10 @@ core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn
   return One<IdempotencyRecord>(Query(conn, sql::kSelectIdempotency, issuer, key), ReadIdempotency);
 }
 
-core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& r) {
-  return Done(Query(conn, sql::kUpsertIdempotency, r.issuer_id, r.key, r.request_hash, r.status,
-                    r.headers_json, r.body, r.created_ms));
+core::Result<bool> ClaimIdempotencyKey(Connection& conn, const IdempotencyRecord& r,
+                                       std::int64_t replaces_before_ms) {
+  return Any(Query(conn, sql::kClaimIdempotency, r.issuer_id, r.key, r.request_hash, r.status,
+                   r.headers_json, r.body, r.created_ms, replaces_before_ms));
 }
 
 core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& e) {

@@ -61,7 +61,8 @@ core::Result<std::vector<OperationRecord>> QueryOperations(Connection& conn,
 core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn,
                                                                 std::string_view issuer,
                                                                 std::string_view key);
-core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& record);
+core::Result<bool> ClaimIdempotencyKey(Connection& conn, const IdempotencyRecord& record,
+                                       std::int64_t replaces_before_ms);
 // True when the event was new and is now recorded.
 core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& event);
 // The two halves of Store::ListSealedRows, one statement each: cards after `after_ref`,

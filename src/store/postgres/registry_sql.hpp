@@ -219,12 +219,16 @@ C2P_PG_SQL(kSelectConsumerOperations,
 C2P_PG_SQL(kSelectIdempotency,
            "SELECT issuer_id, key, request_hash, status, headers, body, created_ms "
            "FROM idempotency_keys WHERE issuer_id = $1 AND key = $2");
-C2P_PG_SQL(kUpsertIdempotency, R"sql(
+// As SQLite's: a live key ($8 and later) is left alone and no row changes. A concurrent
+// claim of the same key waits on the primary key for the first one's transaction, then
+// sees its row.
+C2P_PG_SQL(kClaimIdempotency, R"sql(
 INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, headers, body, created_ms)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (issuer_id, key) DO UPDATE SET request_hash = excluded.request_hash,
   status = excluded.status, headers = excluded.headers, body = excluded.body,
   created_ms = excluded.created_ms
+WHERE idempotency_keys.created_ms < $8
 )sql");
 
 // --- Key rotation --------------------------------------------------------------------

@@ -60,8 +60,9 @@ core::Result<void> PgWriteTx::RetirePan(std::string_view issuer, std::string_vie
 core::Result<void> PgWriteTx::InsertOperation(const OperationRecord& operation) {
   return InsertOperationRow(conn_, operation);
 }
-core::Result<void> PgWriteTx::PutIdempotency(const IdempotencyRecord& record) {
-  return UpsertIdempotency(conn_, record);
+core::Result<bool> PgWriteTx::ClaimIdempotency(const IdempotencyRecord& record,
+                                               std::int64_t replaces_before_ms) {
+  return ClaimIdempotencyKey(conn_, record, replaces_before_ms);
 }
 core::Result<std::optional<CardRecord>> PgWriteTx::FindCardByDigitalCard(
     std::string_view network, std::string_view digital_card_id) {

@@ -1,4 +1,5 @@
 #include "store/sqlite/connection.hpp"
+#include "core/time_format.hpp"
 
 #include <sqlite3.h>
 
@@ -37,12 +38,6 @@ core::Error SqliteError(int rc, std::string_view what) {
   const auto code =
       IsEnvironmentFailure(rc) ? core::ErrorCode::kUnavailable : core::ErrorCode::kInternal;
   return core::Error::Make(code, std::string(what) + ": " + sqlite3_errstr(rc));
-}
-
-std::int64_t UnixSecondsNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // --- Statement -------------------------------------------------------------------------

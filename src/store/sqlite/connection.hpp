@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/time_format.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -26,9 +27,6 @@ namespace c2p::store::sqlite {
 // The error for SQLite result code `rc` while doing `what`. The message carries only the
 // generic text of the code, never the statement or the data.
 core::Error SqliteError(int rc, std::string_view what);
-
-// Timestamps this backend stores: seconds since the Unix epoch.
-std::int64_t UnixSecondsNow();
 
 // A prepared statement borrowed from its connection's cache. Binding errors are kept and
 // reported by the next Step()/Run(), so call sites read as one chain. On destruction the

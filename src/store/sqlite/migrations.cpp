@@ -1,4 +1,5 @@
 #include "store/sqlite/migrations.hpp"
+#include "core/time_format.hpp"
 
 #include <array>
 
@@ -52,7 +53,10 @@ core::Result<void> Apply(Connection& conn, const Migration& m) {
   }
   auto record = conn.Prepare(sql::kInsertMigration);
   if (!record) return tl::unexpected(std::move(record.error()));
-  return record->Bind(1, std::int64_t{m.version}).Bind(2, m.name).Bind(3, UnixSecondsNow()).Run();
+  return record->Bind(1, std::int64_t{m.version})
+      .Bind(2, m.name)
+      .Bind(3, core::UnixSecondsNow())
+      .Run();
 }
 
 // The body of ApplyMigrations, run inside its transaction.

@@ -1,4 +1,5 @@
 #include "store/sqlite/registry_queries.hpp"
+#include "core/time_format.hpp"
 
 #include <array>
 
@@ -34,12 +35,6 @@ constexpr auto ReadIdempotency = ReadRow<IdempotencyRecord,
     &IdempotencyRecord::status, &IdempotencyRecord::headers_json, &IdempotencyRecord::body,
     &IdempotencyRecord::created_ms>;
 // clang-format on
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -116,7 +111,7 @@ core::Result<bool> QueryPanRetired(Connection& conn, std::string_view issuer,
 
 core::Result<void> InsertRetiredPan(Connection& conn, std::string_view issuer,
                                     std::string_view pan_index) {
-  return Run(Prepared(conn, sql::kInsertRetiredPan, issuer, pan_index, NowMs()));
+  return Run(Prepared(conn, sql::kInsertRetiredPan, issuer, pan_index, core::UnixMillisNow()));
 }
 
 core::Result<void> InsertOperationRow(Connection& conn, const OperationRecord& o) {
@@ -152,9 +147,13 @@ core::Result<std::optional<IdempotencyRecord>> QueryIdempotency(Connection& conn
                                 ReadIdempotency);
 }
 
-core::Result<void> UpsertIdempotency(Connection& conn, const IdempotencyRecord& r) {
-  return Run(Prepared(conn, sql::kUpsertIdempotency, r.issuer_id, r.key, r.request_hash,
-                      std::int64_t{r.status}, r.headers_json, r.body, r.created_ms));
+core::Result<bool> ClaimIdempotencyKey(Connection& conn, const IdempotencyRecord& r,
+                                       std::int64_t replaces_before_ms) {
+  auto done = Run(Prepared(conn, sql::kClaimIdempotency, r.issuer_id, r.key, r.request_hash,
+                           std::int64_t{r.status}, r.headers_json, r.body, r.created_ms,
+                           replaces_before_ms));
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return conn.Changes() > 0;
 }
 
 core::Result<bool> InsertTokenEventRow(Connection& conn, const TokenEventRecord& e) {

@@ -209,13 +209,15 @@ inline constexpr std::string_view kSelectConsumerOperations =
 inline constexpr std::string_view kSelectIdempotency =
     "SELECT issuer_id, key, request_hash, status, headers, body, created_ms "
     "FROM idempotency_keys WHERE issuer_id = ?1 AND key = ?2";
-// A key older than its lifetime is replaced by the new request's response.
-inline constexpr std::string_view kUpsertIdempotency = R"sql(
+// A key older than its lifetime (recorded before ?8) is replaced by the new request's
+// answer; a live one is left alone and no row changes.
+inline constexpr std::string_view kClaimIdempotency = R"sql(
 INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, headers, body, created_ms)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 ON CONFLICT (issuer_id, key) DO UPDATE SET request_hash = excluded.request_hash,
   status = excluded.status, headers = excluded.headers, body = excluded.body,
   created_ms = excluded.created_ms
+WHERE idempotency_keys.created_ms < ?8
 )sql";
 
 // --- Key rotation --------------------------------------------------------------------

@@ -1,4 +1,5 @@
 #include "store/sqlite/write_tx.hpp"
+#include "core/time_format.hpp"
 
 #include "store/sqlite/assertion_sql.hpp"
 #include "store/sqlite/batch_queries.hpp"
@@ -14,7 +15,7 @@ namespace c2p::store::sqlite {
 core::Result<void> SqliteWriteTx::PutSetting(std::string_view key, std::string_view value) {
   auto stmt = conn_.Prepare(sql::kUpsertSetting);
   if (!stmt) return tl::unexpected(std::move(stmt.error()));
-  return stmt->Bind(1, key).Bind(2, value).Bind(3, UnixSecondsNow()).Run();
+  return stmt->Bind(1, key).Bind(2, value).Bind(3, core::UnixSecondsNow()).Run();
 }
 
 core::Result<std::optional<ConsumerRecord>> SqliteWriteTx::FindConsumer(std::string_view issuer,
@@ -59,8 +60,9 @@ core::Result<void> SqliteWriteTx::RetirePan(std::string_view issuer, std::string
 core::Result<void> SqliteWriteTx::InsertOperation(const OperationRecord& operation) {
   return InsertOperationRow(conn_, operation);
 }
-core::Result<void> SqliteWriteTx::PutIdempotency(const IdempotencyRecord& record) {
-  return UpsertIdempotency(conn_, record);
+core::Result<bool> SqliteWriteTx::ClaimIdempotency(const IdempotencyRecord& record,
+                                                   std::int64_t replaces_before_ms) {
+  return ClaimIdempotencyKey(conn_, record, replaces_before_ms);
 }
 core::Result<std::optional<CardRecord>> SqliteWriteTx::FindCardByDigitalCard(
     std::string_view network, std::string_view digital_card_id) {

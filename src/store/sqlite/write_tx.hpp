@@ -34,7 +34,8 @@ class SqliteWriteTx final : public WriteTx {
   core::Result<bool> IsPanRetired(std::string_view issuer, std::string_view pan_index) override;
   core::Result<void> RetirePan(std::string_view issuer, std::string_view pan_index) override;
   core::Result<void> InsertOperation(const OperationRecord& operation) override;
-  core::Result<void> PutIdempotency(const IdempotencyRecord& record) override;
+  core::Result<bool> ClaimIdempotency(const IdempotencyRecord& record,
+                                      std::int64_t replaces_before_ms) override;
   core::Result<std::optional<CardRecord>> FindCardByDigitalCard(
       std::string_view network, std::string_view digital_card_id) override;
   core::Result<bool> InsertTokenEvent(const TokenEventRecord& event) override;
