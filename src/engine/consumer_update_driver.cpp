@@ -1,5 +1,10 @@
 #include "engine/consumer_update_driver.hpp"
 
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "engine/external_ids.hpp"
 #include "vault/sealed_fields.hpp"
 
@@ -12,6 +17,22 @@ namespace {
 RunResult FromFailure(const networks::Failure& f) {
   if (f.retryable) return RetryWith(f.failure_code, f.message, f.retry_after);
   return FailedWith(f.failure_code, f.message);
+}
+
+constexpr std::string_view kUpdated = "updated";
+
+// The networks an earlier attempt finished (none when the progress says nothing of them).
+std::vector<std::string> UpdatedBefore(std::string_view progress) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(progress, ec);
+  std::vector<std::string> out;
+  const auto* o = ec ? nullptr : v.if_object();
+  const auto* updated = o == nullptr ? nullptr : o->if_contains(kUpdated);
+  if (updated == nullptr || !updated->is_array()) return out;
+  for (const auto& n : updated->as_array()) {
+    if (n.is_string()) out.emplace_back(n.as_string());
+  }
+  return out;
 }
 
 }  // namespace
@@ -78,17 +99,27 @@ asio::awaitable<std::optional<RunResult>> ConsumerUpdateDriver::Update(
 }
 
 asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job) {
+  // A retry before any network is reached keeps what earlier attempts finished.
+  const auto keeping = [&job](RunResult r) {
+    if (auto* later = std::get_if<RetryLater>(&r)) later->progress = job.progress;
+    return r;
+  };
   auto data = co_await Resolve(job);
-  if (!data) co_return std::move(data.error());
+  if (!data) co_return keeping(std::move(data.error()));
   auto profiles = co_await store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
-  if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
+  if (!profiles) co_return keeping(InternalRetry("store: " + profiles.error().message));
   if (profiles->empty()) {
     co_return FailedWith("NETWORK_REJECTED", "the consumer is no longer enrolled in any network");
   }
   auto cards = co_await store_.GetConsumerCards(job.issuer_id, job.consumer_id);
-  if (!cards) co_return InternalRetry("store: " + cards.error().message);
+  if (!cards) co_return keeping(InternalRetry("store: " + cards.error().message));
+  const std::vector<std::string> before = UpdatedBefore(job.progress);
   boost::json::array updated;
   for (const auto& network : *profiles) {
+    if (std::find(before.begin(), before.end(), network) != before.end()) {
+      updated.emplace_back(network);
+      continue;
+    }
     auto connector = connectors_.find(network);
     if (connector == connectors_.end()) {
       co_return FailedWith("NETWORK_UNAVAILABLE",
@@ -96,6 +127,9 @@ asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job
     }
     const auto directory = connector->second->ForCall({job.correlation_id, job.lease_until_ms});
     if (auto stop = co_await Update(*directory, *data, *cards, network)) {
+      if (auto* later = std::get_if<RetryLater>(&*stop)) {
+        later->progress = boost::json::serialize(boost::json::object{{kUpdated, updated}});
+      }
       co_return std::move(*stop);
     }
     updated.emplace_back(network);

@@ -6,7 +6,10 @@
 // applies it to each of the consumer's ENROLLED cards in that network.
 //
 // Safe to repeat: every call is a full replacement of the same data, so an attempt after
-// a lost answer sends the same calls again with the same effect.
+// a lost answer sends the same calls again with the same effect. A network whose updates
+// all ended is recorded in the job's progress ({"updated": [network, …]}), so a later
+// attempt (after the next network failed, or its lease guard kept a call back) does not
+// send that network's updates again.
 
 #include <map>
 #include <string>

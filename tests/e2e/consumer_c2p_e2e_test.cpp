@@ -247,6 +247,40 @@ TEST_F(ConsumerClickToPay, UpdateReplacesTheConsumerAndEachCardsAddress) {
   ExpectNoDuplicates();
 }
 
+TEST_F(ConsumerClickToPay, AnUpdateRetriedForOneNetworkDoesNotRepeatTheOther) {
+  // Requests of `kind` the directory received, faulted ones included (c2psim's `calls`).
+  const auto SimCalls = [](const char* network, const char* kind) -> std::int64_t {
+    const auto stats = SimStats();
+    const auto* n = stats.at(network).as_object().at("calls").as_object().if_contains(kind);
+    return n == nullptr ? 0 : n->to_number<std::int64_t>();
+  };
+  // The update runs MASTERCARD then VISA. With every Visa call failing, the job retries;
+  // Mastercard's update, already done, is kept in the job's progress and not sent again.
+  const auto e = EnrolBoth("cc-prog", "cc.prog@example.com");
+  const auto mc_before = SimCalls("mastercard", "updateConsumer");
+  const auto visa_before = SimCalls("visa", "manageConsumerInformation");
+  auto f = Fetch(sim_->sim_port, "POST", "/sim/v1/faults",
+                 R"({"network":"visa","errorRate":1.0,"status":503,"seed":3})",
+                 "Content-Type: application/json\r\n");
+  ASSERT_TRUE(f && f->status < 300) << (f ? f->body : "");
+  const std::string op = Post(ConsumerOp(e.consumer, "clickToPayUpdate"),
+                              UpdateBody("cc.prog2@example.com", "Nantes"), 202);
+  // Three Visa attempts refused: the job has been retried at least twice.
+  const bool retried =
+      Eventually([&] { return SimCalls("visa", "manageConsumerInformation") >= visa_before + 3; },
+                 std::chrono::seconds(30));
+  Fetch(sim_->sim_port, "DELETE", "/sim/v1/faults");
+  ASSERT_TRUE(retried) << "Visa saw "
+                       << SimCalls("visa", "manageConsumerInformation") - visa_before;
+  auto end = Ended(op);
+  ASSERT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+  EXPECT_EQ(SimCalls("mastercard", "updateConsumer"), mc_before + 1);
+  EXPECT_EQ(LookupProfiles("cc.prog2@example.com"), 2);
+  ExpectCardsIn(McProfile(e.consumer), "cards", "Nantes");
+  ExpectCardsIn(VisaProfile(e.consumer), "paymentInstruments", "Nantes");
+  ExpectNoDuplicates();
+}
+
 TEST_F(ConsumerClickToPay, UpdateTakesTheCountryFromTheIssuerWhenNothingIsStored) {
   // ISSUER0002 keeps no personal information: the stand-in issuer serves "c-fetch" (with a
   // GB address). An update without billingAddress still needs the consumer's country.

@@ -37,6 +37,9 @@ boost::json::object DirectoryState::Stats() const {
   boost::json::object ids;
   for (const auto& [kind, id] : last_correlation_ids) ids[kind] = id;
   o["lastCorrelationIds"] = std::move(ids);
+  boost::json::object calls_by_kind;
+  for (const auto& [kind, n] : calls) calls_by_kind[kind] = n;
+  o["calls"] = std::move(calls_by_kind);
   return o;
 }
 
@@ -45,12 +48,14 @@ void DirectoryState::Clear() {
   card_owner.clear();
   counters = {};
   last_correlation_ids.clear();
+  calls.clear();
 }
 
 void DirectoryState::SawRequest(std::string_view kind, std::string_view correlation_id) {
   auto it = last_correlation_ids.find(kind);
   if (it == last_correlation_ids.end()) it = last_correlation_ids.emplace(kind, "").first;
   it->second = correlation_id;
+  ++calls[it->first];
 }
 
 }  // namespace c2p::sim

@@ -54,6 +54,9 @@ struct DirectoryState {
   // …; "" when it came without one), so a test can follow an operation's trace from
   // c2p's API into the directory.
   std::map<std::string, std::string, std::less<>> last_correlation_ids;
+  // Requests received per kind, faulted ones included: what a test counts to prove a call
+  // was not repeated.
+  std::map<std::string, std::uint64_t, std::less<>> calls;
 
   void SawRequest(std::string_view kind, std::string_view correlation_id);
 
