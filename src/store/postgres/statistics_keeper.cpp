@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "log/log.hpp"
 #include "store/postgres/connection.hpp"
 
 namespace c2p::store::postgres {
@@ -15,13 +16,22 @@ constexpr int kConnectTimeoutSeconds = 5;
 // One node at a time: two ANALYZEs of one table would only do the work twice.
 C2P_PG_SQL(kTryLockStatistics, "SELECT pg_try_advisory_lock(7233846093421568002)::int");
 C2P_PG_SQL(kUnlockStatistics, "SELECT pg_advisory_unlock(7233846093421568002)::int");
-// The session's schema only (c2p's tables); the counters are PostgreSQL's own, updated
-// within a second or so of each commit.
+// c2p's tables in the session's schema ($1: their names, comma-separated); the counters
+// are PostgreSQL's own, updated within a second or so of each commit.
 C2P_PG_SQL(kTablesToAnalyze, R"sql(
 SELECT relname FROM pg_stat_user_tables
-WHERE schemaname = current_schema()
+WHERE schemaname = current_schema() AND relname = ANY (string_to_array($1, ','))
   AND n_mod_since_analyze >= 1000 AND n_mod_since_analyze * 2 >= n_live_tup
 ORDER BY relname)sql");
+
+std::string KeptTablesList() {
+  std::string out;
+  for (const auto name : kKeptTables) {
+    if (!out.empty()) out += ',';
+    out += name;
+  }
+  return out;
+}
 
 std::string QuotedIdentifier(std::string_view name) {
   std::string out = "\"";
@@ -33,27 +43,30 @@ std::string QuotedIdentifier(std::string_view name) {
 }
 
 // The tables that grew or changed enough, ANALYZEd while this session holds the lock.
-// false: the session is unusable (reconnect).
-bool AnalyzeGrownTables(Connection& conn) {
+// An error: the session is unusable (reconnect).
+core::Result<void> AnalyzeGrownTables(Connection& conn) {
   auto locked = conn.Run(kTryLockStatistics, Params());
-  if (!locked) return false;
-  if (locked->Rows() != 1 || locked->Int(0, 0) != 1) return true;  // another node's turn
-  bool healthy = true;
-  if (auto tables = conn.Run(kTablesToAnalyze, Params()); tables) {
-    std::vector<std::string> names;
-    names.reserve(static_cast<std::size_t>(tables->Rows()));
-    for (int row = 0; row < tables->Rows(); ++row) names.emplace_back(tables->Text(row, 0));
-    for (const auto& name : names) {
-      if (!conn.Exec("ANALYZE " + QuotedIdentifier(name))) {
-        healthy = false;
-        break;
-      }
+  if (!locked) return tl::unexpected(std::move(locked.error()));
+  if (locked->Rows() != 1 || locked->Int(0, 0) != 1) return {};  // another node's turn
+  core::Result<void> done;
+  Params list;
+  list.Text(KeptTablesList());
+  if (auto tables = conn.Run(kTablesToAnalyze, list); tables) {
+    std::string analyzed;
+    for (int row = 0; row < tables->Rows() && done; ++row) {
+      const std::string name(tables->Text(row, 0));
+      done = conn.Exec("ANALYZE " + QuotedIdentifier(name));
+      if (done) analyzed += (analyzed.empty() ? "" : ",") + name;
     }
+    if (!analyzed.empty()) log::Info("store.statistics_refreshed", {{"tables", analyzed}});
   } else {
-    healthy = false;
+    done = tl::unexpected(std::move(tables.error()));
   }
   // A lost session released the lock with it.
-  return conn.Run(kUnlockStatistics, Params()).has_value() && healthy;
+  auto unlocked = conn.Run(kUnlockStatistics, Params());
+  if (!done) return done;
+  if (!unlocked) return tl::unexpected(std::move(unlocked.error()));
+  return {};
 }
 
 }  // namespace
@@ -63,14 +76,31 @@ StatisticsKeeper::StatisticsKeeper(std::string url, std::chrono::milliseconds in
 
 void StatisticsKeeper::Run() {
   std::optional<Connection> conn;
+  bool failing = false;  // logged once per run of failures
+  const auto failed = [&failing](const core::Error& error) {
+    if (!failing) log::Warn("store.statistics_failed", {{"error", error.message}});
+    failing = true;
+  };
   while (thread_.Pause(interval_)) {
     if (!conn) {
       auto opened = Connection::Open(url_, kConnectTimeoutSeconds);
+      if (!opened) {
+        failed(opened.error());
+        continue;
+      }
       // An ANALYZE waits for a table's VACUUM or DDL; bounded, it cannot hold up Close().
-      if (!opened || !opened->Exec("SET lock_timeout = '2s'")) continue;
+      if (auto set = opened->Exec("SET lock_timeout = '2s'"); !set) {
+        failed(set.error());
+        continue;
+      }
       conn.emplace(std::move(*opened));
     }
-    if (!AnalyzeGrownTables(*conn)) conn.reset();
+    if (auto done = AnalyzeGrownTables(*conn); !done) {
+      failed(done.error());
+      conn.reset();
+    } else {
+      failing = false;
+    }
   }
 }
 
