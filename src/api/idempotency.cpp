@@ -164,8 +164,8 @@ http::Middleware IdempotencyMiddleware(store::Store& store, InFlightKeys& in_fli
       return {};
     });
     if (!saved) {
-      // The request's own work is durable; only its replay record is not. Say so
-      // rather than hand out a response the key cannot reproduce.
+      // The answer wrote nothing else (a refusal), so nothing is lost, but a key must not
+      // hand out an answer it cannot reproduce: 503, and the retry decides afresh.
       log::Error("idempotency.record_failed",
                  {{"correlation_id", request.correlation_id()}, {"error", saved.error().message}});
       co_return http::ErrorReply(saved.error());
