@@ -69,10 +69,9 @@ asio::awaitable<Reply> StartChange(RegistryContext& ctx, Request& request, const
       ctx.store, request,
       [&](store::WriteTx& tx) -> core::Result<void> {
         // The consumer locked too: its job check below holds until this unit commits.
-        auto locked = store::LockCard(tx, issuer, card_id);
+        auto locked = LockPathCard(tx, issuer, card_id);
         if (!locked) return tl::unexpected(locked.error());
-        if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-        const store::CardRecord& c = (*locked)->card;
+        const store::CardRecord& c = locked->card;
         if (change.refuse_deleted && c.state == domain::WireName(domain::CardState::kDeleted)) {
           return core::Fail(core::ErrorCode::kInvalidState, "the card is DELETED");
         }

@@ -78,12 +78,11 @@ core::Result<void> Apply(store::WriteTx& tx, const RegistryContext& ctx, Action 
                          std::string_view issuer, std::string_view card_id,
                          const domain::LifecycleBody& body, std::string_view correlation_id,
                          Applied& out) {
-  auto locked = store::LockCard(tx, issuer, card_id);
+  auto locked = LockPathCard(tx, issuer, card_id);
   if (!locked) return tl::unexpected(locked.error());
-  if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-  store::CardRecord& c = (*locked)->card;
+  store::CardRecord& c = locked->card;
   auto card_state = domain::ParseCardState(c.state);
-  auto consumer_state = domain::ParseConsumerState((*locked)->consumer.state);
+  auto consumer_state = domain::ParseConsumerState(locked->consumer.state);
   auto c2p = domain::ParseClickToPayStatus(c.click_to_pay_status);
   if (!card_state || !consumer_state || !c2p) {
     return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");

@@ -22,10 +22,6 @@ namespace {
 
 constexpr std::string_view kCardPath = "/banking/v2/issuers/{issuerId}/cards/{cardId}";
 
-core::Error CardNotFound() {
-  return core::Error::Make(core::ErrorCode::kCardNotFound, "no such card");
-}
-
 // Register (§4.4): the unit of work is the registry's (registry/card_registration.hpp),
 // shared with the batch files.
 asio::awaitable<Reply> PutCard(RegistryContext& ctx, Request& request) {

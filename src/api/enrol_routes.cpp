@@ -57,11 +57,10 @@ asio::awaitable<Reply> Enrol(RegistryContext& ctx, Request& request) {
   auto answered = co_await WriteAnswered(
       ctx.store, request,
       [&](store::WriteTx& tx) -> core::Result<void> {
-        auto locked = store::LockCard(tx, issuer, card_id);
+        auto locked = LockPathCard(tx, issuer, card_id);
         if (!locked) return tl::unexpected(locked.error());
-        if (!*locked) return core::Fail(core::ErrorCode::kCardNotFound, "no such card");
-        const store::CardRecord& c = (*locked)->card;
-        auto consumer_state = domain::ParseConsumerState((*locked)->consumer.state);
+        const store::CardRecord& c = locked->card;
+        auto consumer_state = domain::ParseConsumerState(locked->consumer.state);
         if (!consumer_state)
           return core::Fail(core::ErrorCode::kInternal, "stored state is unknown");
         auto refusal =

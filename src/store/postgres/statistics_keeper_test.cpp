@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrations.hpp"
@@ -20,14 +22,19 @@ namespace {
 // A migration that adds a table must add it to kKeptTables (QueryInt answers numbers:
 // how many tables are not in the list, and how many there are). schema_migrations, a row
 // per migration, is the migrations' own bookkeeping and needs no statistics.
+// A fresh test database with c2p's schema, and `sql` run in it (in a session that has
+// ended when this returns, so its changes are in the statistics).
+void Migrate(const c2p::testing::PostgresDatabase& db, const std::vector<std::string>& sql = {}) {
+  ASSERT_EQ(db.error(), "");
+  auto conn = Connection::Open(db.url(), 5);
+  ASSERT_TRUE(conn) << conn.error().message;
+  ASSERT_TRUE(ApplyMigrations(*conn));
+  for (const auto& statement : sql) ASSERT_TRUE(conn->Exec(statement)) << statement;
+}
+
 TEST(StatisticsKeeperTest, KeepsExactlyTheTablesTheMigrationsCreate) {
   c2p::testing::PostgresDatabase db;
-  ASSERT_EQ(db.error(), "");
-  {
-    auto conn = Connection::Open(db.url(), 5);
-    ASSERT_TRUE(conn) << conn.error().message;
-    ASSERT_TRUE(ApplyMigrations(*conn));
-  }
+  ASSERT_NO_FATAL_FAILURE(Migrate(db));
   std::string list;
   for (const auto name : kKeptTables) list += (list.empty() ? "" : ",") + std::string(name);
   EXPECT_EQ(
@@ -43,20 +50,13 @@ TEST(StatisticsKeeperTest, KeepsExactlyTheTablesTheMigrationsCreate) {
 
 TEST(StatisticsKeeperTest, AnalyzesAC2pTableThatGrewAndLeavesTheOthers) {
   c2p::testing::PostgresDatabase db;
-  ASSERT_EQ(db.error(), "");
-  {
-    auto conn = Connection::Open(db.url(), 5);
-    ASSERT_TRUE(conn) << conn.error().message;
-    ASSERT_TRUE(ApplyMigrations(*conn));
-    ASSERT_TRUE(conn->Exec("CREATE TABLE not_ours (n int PRIMARY KEY)"));
-    ASSERT_TRUE(conn->Exec("INSERT INTO not_ours SELECT generate_series(1, 3000)"));
-    ASSERT_TRUE(
-        conn->Exec("INSERT INTO assertion_ids SELECT 'ISSUER0001', 'jti-' || n, n "
-                   "FROM generate_series(1, 3000) AS n"));
-    ASSERT_TRUE(
-        conn->Exec("INSERT INTO retired_pans SELECT 'ISSUER0001', 'pan-' || n, n "
-                   "FROM generate_series(1, 10) AS n"));
-  }  // a session reports its changes to the statistics at the latest when it ends
+  ASSERT_NO_FATAL_FAILURE(
+      Migrate(db, {"CREATE TABLE not_ours (n int PRIMARY KEY)",
+                   "INSERT INTO not_ours SELECT generate_series(1, 3000)",
+                   "INSERT INTO assertion_ids SELECT 'ISSUER0001', 'jti-' || n, "
+                   "n FROM generate_series(1, 3000) AS n",
+                   "INSERT INTO retired_pans SELECT 'ISSUER0001', 'pan-' || n, "
+                   "n FROM generate_series(1, 10) AS n"}));
   const auto analyzed = [&](const char* table) {
     return db.QueryInt(std::string("SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = '") +
                        table + "' AND last_analyze IS NOT NULL") == 1;
