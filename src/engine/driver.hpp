@@ -58,6 +58,10 @@ struct RetryLater {
   std::optional<std::chrono::milliseconds> retry_after;
   std::string progress = "{}";                 // the checkpoint the next attempt starts from
   std::optional<std::string> profile_network;  // learned meanwhile
+  // A call of this attempt may have been applied (no answer came). Should the deadline
+  // come first, the operation is not failed at once: a last attempt runs once that call
+  // has settled, and the driver looks before giving up (Driver::GiveUpAtDeadline).
+  bool in_doubt = false;
 };
 
 using RunResult = std::variant<Finished, RetryLater>;
@@ -98,6 +102,13 @@ class Driver {
   // where the card goes.
   virtual Finished GiveUp(const store::JobRecord& /*job*/, std::string code, std::string message) {
     return FailedWith(std::move(code), std::move(message));
+  }
+  // How the operation ends when an attempt is claimed after its deadline. An earlier
+  // attempt's call may have been applied meanwhile: a driver that can look (the
+  // enrolment) reports what the directory holds rather than a failure it contradicts.
+  virtual boost::asio::awaitable<Finished> GiveUpAtDeadline(const store::JobRecord& job,
+                                                            std::string code, std::string message) {
+    co_return GiveUp(job, std::move(code), std::move(message));
   }
 };
 

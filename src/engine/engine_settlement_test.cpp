@@ -5,6 +5,8 @@
 //   the operation still ends SUCCESSFUL within seconds under a 5-minute lease, and the
 //   retry is counted.
 // - A retry runs after its back-off, not after the loop's idle poll.
+// - An attempt that ends in doubt with its deadline near is not failed at once: a last
+//   attempt after the deadline, once the call has settled, asks the driver to look.
 
 #include <atomic>
 #include <memory>
@@ -64,6 +66,96 @@ class RetryOnceDriver final : public Driver {
     co_return RetryWith("NETWORK_UNAVAILABLE", "once more");
   }
 };
+
+// Every attempt ends without an answer (in doubt, settled 300 ms later); after the
+// deadline the look finds the effect or not, as `found` says.
+class InDoubtDriver final : public Driver {
+ public:
+  explicit InDoubtDriver(bool in_doubt, bool found) : in_doubt_(in_doubt), found_(found) {}
+  asio::awaitable<RunResult> Run(const store::JobRecord&) override {
+    ++runs;
+    ended_ms = core::UnixMillisNow();
+    RetryLater later =
+        RetryWith("NETWORK_UNAVAILABLE", "no answer", std::chrono::milliseconds(300));
+    later.in_doubt = in_doubt_;
+    co_return later;
+  }
+  asio::awaitable<Finished> GiveUpAtDeadline(const store::JobRecord&, std::string code,
+                                             std::string message) override {
+    looked_ms = core::UnixMillisNow();
+    if (found_) co_return SucceededWith({{"found", true}});
+    co_return FailedWith(std::move(code), std::move(message));
+  }
+  std::atomic<int> runs{0};
+  std::atomic<std::int64_t> ended_ms{0};
+  std::atomic<std::int64_t> looked_ms{0};
+
+ private:
+  const bool in_doubt_;
+  const bool found_;
+};
+
+class InDoubtAtTheDeadline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = store::OpenStore("sqlite:" + dir_.File("c2p.db"), {}, metrics_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+  void TearDown() override { store_->Close(); }
+
+  // Runs `driver`'s job (deadline 200 ms away) to its end; its final status and the
+  // deadline.
+  std::pair<std::string, std::int64_t> RunToTheEnd(Driver& driver) {
+    const std::int64_t deadline_ms = core::UnixMillisNow() + 200;
+    EXPECT_TRUE(testing::AddTestJob(io_.io(), *store_, "op_doubt", "consumer",
+                                    store::JobLane::kInteractive, std::chrono::milliseconds(200)));
+    OperationWatch watch;
+    EngineOptions options;
+    options.retry.base = std::chrono::milliseconds(20);
+    Engine engine(*store_, watch, metrics_, options);
+    engine.AddDriver("TEST", driver);
+    engine.Start();
+    std::string status;
+    EXPECT_TRUE(store::testing::WaitUntil(
+        [&] {
+          auto op = core::BlockOn(store_->GetOperation("ISSUER0001", "op_doubt"));
+          if (op && *op && (*op)->status != "PENDING") status = (*op)->status;
+          return !status.empty();
+        },
+        std::chrono::seconds(20)));
+    engine.Stop();
+    return {status, deadline_ms};
+  }
+
+  c2p::testing::ScratchDir dir_;
+  core::metrics::Registry metrics_;
+  store::testing::IoThreads io_{1};
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(InDoubtAtTheDeadline, TheLastAttemptLooksOnceTheCallHasSettledAndReportsWhatItFound) {
+  InDoubtDriver driver(/*in_doubt=*/true, /*found=*/true);
+  const auto [status, deadline_ms] = RunToTheEnd(driver);
+  EXPECT_EQ(status, "SUCCESSFUL");  // not FAILED at the first attempt's end
+  EXPECT_EQ(driver.runs, 1);
+  EXPECT_GE(driver.looked_ms, deadline_ms);
+  EXPECT_GE(driver.looked_ms, driver.ended_ms + 300);  // after the in-doubt wait
+}
+
+TEST_F(InDoubtAtTheDeadline, NothingFoundFails) {
+  InDoubtDriver driver(/*in_doubt=*/true, /*found=*/false);
+  EXPECT_EQ(RunToTheEnd(driver).first, "FAILED");
+  EXPECT_GT(driver.looked_ms, 0);
+}
+
+TEST_F(InDoubtAtTheDeadline, AFailureThatWasAnsweredIsGivenUpWithoutALook) {
+  InDoubtDriver driver(/*in_doubt=*/false, /*found=*/true);
+  const auto [status, deadline_ms] = RunToTheEnd(driver);
+  EXPECT_EQ(status, "FAILED");
+  EXPECT_EQ(driver.looked_ms, 0);
+  EXPECT_LT(driver.ended_ms, deadline_ms);  // given up when the retry fell past the deadline
+}
 
 TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
   store::testing::TestDatabase database(store::testing::Backend::kPostgres);

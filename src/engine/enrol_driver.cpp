@@ -90,24 +90,56 @@ asio::awaitable<RunResult> EnrolDriver::Run(const store::JobRecord& job) {
   if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
 
   Attempt a(job);
-  a.card = std::move(**card);
-  a.connector = connector->second->ForCall({job.correlation_id, job.lease_until_ms});
+  Identify(a, std::move(**card), *connector->second, *profiles);
   a.card_data = std::move(*card_data);
-  a.consumer.external_consumer_id = ExternalConsumerId(job.issuer_id, job.consumer_id);
   a.consumer.info = std::move(*consumer->info);
   a.consumer.billing = consumer->billing;
-  a.card_ref.external_card_id = ExternalCardId(job.issuer_id, a.card.card_id, a.card.created_ms);
   a.card_ref.card = &a.card_data;
   a.card_ref.billing = *consumer->billing;
-  a.profile_known_before =
-      std::find(profiles->begin(), profiles->end(), a.card.network) != profiles->end();
-  a.profile_exists = a.profile_known_before;
 
   // An earlier attempt may have been applied without c2p learning it: look first.
   if (job.attempts > 1) {
     if (auto found = co_await LookUp(a)) co_return std::move(*found);
   }
   co_return co_await Enrol(a);
+}
+
+void EnrolDriver::Identify(Attempt& a, store::CardRecord card,
+                           networks::NetworkConnector& connector,
+                           const std::vector<std::string>& profiles) {
+  const store::JobRecord& job = a.job;
+  a.card = std::move(card);
+  a.connector = connector.ForCall({job.correlation_id, job.lease_until_ms});
+  a.consumer.external_consumer_id = ExternalConsumerId(job.issuer_id, job.consumer_id);
+  a.card_ref.external_card_id = ExternalCardId(job.issuer_id, a.card.card_id, a.card.created_ms);
+  a.profile_known_before =
+      std::find(profiles.begin(), profiles.end(), a.card.network) != profiles.end();
+  a.profile_exists = a.profile_known_before;
+}
+
+asio::awaitable<Finished> EnrolDriver::GiveUpAtDeadline(const store::JobRecord& job,
+                                                        std::string code, std::string message) {
+  // Only an earlier attempt can have left a call applied; what the lookup cannot confirm
+  // (not there, still being tokenised, no answer) ends the operation as before.
+  if (job.attempts > 1 && job.card_ref) {
+    if (auto found = co_await FindEnrolled(job)) co_return std::move(*found);
+  }
+  co_return GiveUp(job, std::move(code), std::move(message));
+}
+
+asio::awaitable<std::optional<Finished>> EnrolDriver::FindEnrolled(const store::JobRecord& job) {
+  auto card = co_await store_.GetCardByRef(*job.card_ref);
+  if (!card || !*card) co_return std::nullopt;
+  auto connector = connectors_.find((*card)->network);
+  if (connector == connectors_.end()) co_return std::nullopt;
+  auto profiles = co_await store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
+  if (!profiles) co_return std::nullopt;
+  Attempt a(job);
+  Identify(a, std::move(**card), *connector->second, *profiles);
+  auto looked = co_await LookUp(a);
+  auto* end = looked ? std::get_if<Finished>(&*looked) : nullptr;
+  if (end == nullptr || !end->successful) co_return std::nullopt;
+  co_return std::move(*end);
 }
 
 namespace {
@@ -181,7 +213,11 @@ asio::awaitable<RunResult> EnrolDriver::Await(Attempt& a, networks::CallResult c
   auto ended =
       co_await AwaitRequest(*a.connector, std::move(call), a.card_ref.external_card_id, options_);
   if (!ended) {
-    co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the request");
+    // Accepted and not yet ended: it may still enrol the card.
+    RetryLater later =
+        RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the request");
+    later.in_doubt = true;
+    co_return later;
   }
   call = std::move(*ended);
   if (!call) {
@@ -193,6 +229,7 @@ asio::awaitable<RunResult> EnrolDriver::Await(Attempt& a, networks::CallResult c
     if (f.retryable) {
       RetryLater later = RetryWith(f.failure_code, f.message, f.retry_after);
       if (created) later.profile_network = profile;
+      later.in_doubt = f.maybe_applied;
       co_return later;
     }
     Finished end = Failed(f.failure_code, f.message);

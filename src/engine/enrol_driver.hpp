@@ -34,6 +34,10 @@ class EnrolDriver final : public Driver {
 
   boost::asio::awaitable<RunResult> Run(const store::JobRecord& job) override;
   Finished GiveUp(const store::JobRecord& job, std::string code, std::string message) override;
+  // After the deadline, an enrolment whose earlier attempt may have been applied looks the
+  // card up: found with its token, the operation ends SUCCESSFUL, not FAILED.
+  boost::asio::awaitable<Finished> GiveUpAtDeadline(const store::JobRecord& job, std::string code,
+                                                    std::string message) override;
 
  private:
   struct Attempt;
@@ -42,6 +46,10 @@ class EnrolDriver final : public Driver {
   boost::asio::awaitable<RunResult> Enrol(Attempt& a);
   boost::asio::awaitable<RunResult> Await(Attempt& a, networks::CallResult call);
   boost::asio::awaitable<std::optional<RunResult>> LookUp(Attempt& a);
+  // The attempt's card, its directory and the ids the directory knows them by.
+  static void Identify(Attempt& a, store::CardRecord card, networks::NetworkConnector& connector,
+                       const std::vector<std::string>& profiles);
+  boost::asio::awaitable<std::optional<Finished>> FindEnrolled(const store::JobRecord& job);
 
   store::Store& store_;
   const vault::KeyRing& keys_;

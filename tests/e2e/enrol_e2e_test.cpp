@@ -118,6 +118,39 @@ TEST_F(ClickToPayEnrol, AnUnansweredEnrolmentIsLookedUpNotSentAgain) {
   }
 }
 
+// The same slow directory with the operation's deadline 1.2 s away: the call in doubt pushes
+// the next attempt past the deadline. The operation is not failed while the directory is
+// still applying the enrolment: a last attempt after the deadline looks the card up, finds
+// it enrolled with its token, and ends SUCCESSFUL (before, it ended FAILED at once and the
+// card stayed enrolled at the network under a FAILED status).
+class ShortDeadline : public EnrolE2e {
+ protected:
+  static void SetUpTestSuite() {
+    deadline_ms_ = 1200;
+    EnrolE2e::SetUpTestSuite();
+  }
+  static void TearDownTestSuite() {
+    EnrolE2e::TearDownTestSuite();
+    deadline_ms_ = 60000;
+  }
+};
+
+TEST_F(ShortDeadline, AnEnrolmentInDoubtAtItsDeadlineIsLookedUpNotFailed) {
+  for (const auto& n : kNetworks) {
+    SCOPED_TRACE(n.product);
+    const auto calls = Stat(n.stats, "enrolCalls");
+    const std::string card = std::string("k-late-") + n.stats;
+    RegisterCard(std::string("c-late-") + n.stats, card, TestPan(n.bin, "0036"), n.product);
+    auto end = Ended(Enrol(card));
+    ASSERT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+    EXPECT_FALSE(Str(end.at("details").as_object(), "digitalCardId").empty());
+    auto view = Body(Call("GET", Card(kIssuerA, card)));
+    EXPECT_EQ(Str(view.at("clickToPay").as_object(), "status"), "ENROLLED");
+    EXPECT_EQ(Stat(n.stats, "enrolCalls") - calls, 1);
+    EXPECT_EQ(Stat(n.stats, "duplicateEnrolments"), 0);
+  }
+}
+
 TEST_F(ClickToPayEnrol, AFailedEnrolmentMayBeRetried) {
   // 0002 leaves the consumer's profile without a card; enrolling a good card afterwards
   // only adds the card.

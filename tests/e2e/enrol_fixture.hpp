@@ -83,8 +83,8 @@ class EnrolE2e : public RegistryE2e {
                 "/" + network + ".pub.jwk\"\ntsp_secret_file = \"" + d + "/" + network +
                 ".tsp\"\ntimeout_ms = 250\nenrol_timeout_ms = 250\nin_doubt_ms = 1000\n";
     }
-    config += "[engine]\nretry_base_ms = 20\nretry_max_ms = 400\noperation_deadline_ms = 60000\n" +
-              engine_extra_;
+    config += "[engine]\nretry_base_ms = 20\nretry_max_ms = 400\noperation_deadline_ms = " +
+              std::to_string(deadline_ms_) + "\n" + engine_extra_;
     extra_config_ = config + notifications_config_ + suite_extra_;
     StartDaemon({"pan-v1.jwk"});
   }
@@ -209,6 +209,7 @@ class EnrolE2e : public RegistryE2e {
   static inline std::unique_ptr<SimHarness> sim_;
   // Set before SetUpTestSuite: more [engine] keys, and more tables after everything else.
   static inline std::string engine_extra_;
+  static inline int deadline_ms_ = 60000;  // [engine] operation_deadline_ms
   static inline std::string suite_extra_;
   // Set before SetUpTestSuite: ISSUER0002's notifications go to c2psim's stand-in issuer
   // (at most 2 operations per request, D1 operations also when they start), with
