@@ -124,7 +124,7 @@ asio::awaitable<Finished> EnrolDriver::GiveUpAtDeadline(const store::JobRecord& 
   if (job.attempts > 1 && job.card_ref) {
     if (auto found = co_await FindEnrolled(job)) co_return std::move(*found);
   }
-  co_return GiveUp(job, std::move(code), std::move(message));
+  co_return GiveUp(job, code, message);
 }
 
 asio::awaitable<std::optional<Finished>> EnrolDriver::FindEnrolled(const store::JobRecord& job) {
