@@ -187,7 +187,7 @@ asio::awaitable<core::Result<Reply>> WriteAnswered(store::Store& store, Request&
   Reply reply;
   bool recorded = false;
   auto written = co_await store.Write([&](store::WriteTx& tx) -> core::Result<void> {
-    recorded = false;  // a unit of work may be run again after a conflict
+    recorded = false;  // set only by the run of the unit that commits
     if (auto done = unit(tx); !done) return done;
     if (key == nullptr) return {};
     reply = answer();

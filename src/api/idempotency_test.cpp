@@ -90,6 +90,7 @@ class IdempotencyTest : public ::testing::Test {
     auto done = asio::co_spawn(io_.io(), middleware(request, handler), asio::use_future);
     if (done.wait_for(store::testing::kDeadline) != std::future_status::ready) {
       ADD_FAILURE() << "the middleware did not answer";
+      io_.io().stop();  // it must not resume once `request` is gone
       return {};
     }
     return done.get();

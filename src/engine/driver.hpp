@@ -58,9 +58,11 @@ struct RetryLater {
   std::optional<std::chrono::milliseconds> retry_after;
   std::string progress = "{}";                 // the checkpoint the next attempt starts from
   std::optional<std::string> profile_network;  // learned meanwhile
-  // A call of this attempt may have been applied (no answer came). Should the deadline
-  // come first, the operation is not failed at once: a last attempt runs once that call
-  // has settled, and the driver looks before giving up (Driver::GiveUpAtDeadline).
+  // The directory may still act on this attempt (a call went unanswered, an accepted
+  // request had not ended, the card is still being tokenised). Should the next attempt
+  // fall past the deadline, the operation is not failed at once: that attempt still runs,
+  // after the usual back-off (which covers the call's in-doubt wait), and the driver looks
+  // before giving up (Driver::GiveUpAtDeadline).
   bool in_doubt = false;
 };
 

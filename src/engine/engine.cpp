@@ -238,8 +238,15 @@ asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
   RunResult result;
   auto driver = drivers_.find(job.kind);
   if (driver != drivers_.end() && core::UnixMillisNow() >= job.deadline_ms) {
-    result = co_await driver->second->GiveUpAtDeadline(job, std::string(kDeadlineCode),
-                                                       "the operation's deadline passed");
+    const std::string message = "the operation's deadline passed";
+    try {
+      result = co_await driver->second->GiveUpAtDeadline(job, std::string(kDeadlineCode), message);
+    } catch (const std::exception& e) {
+      // The look is I/O like an attempt: a bug there still ends the operation.
+      log::Error("engine.driver_threw",
+                 {{"operation_id", job.operation_id}, {"kind", job.kind}, {"error", e.what()}});
+      result = driver->second->GiveUp(job, std::string(kDeadlineCode), message);
+    }
   } else if (driver == drivers_.end()) {
     // A job written by a newer c2pd (rolling upgrade): leave it for a node that knows it.
     RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "no driver for this kind of job",
@@ -276,13 +283,11 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   auto& retry = std::get<RetryLater>(result);
   const auto delay = RetryDelay(options_.retry, job.attempts, retry.retry_after, rng_());
   const std::int64_t now = core::UnixMillisNow();
-  std::int64_t run_at = now + delay.count();
-  if (run_at >= job.deadline_ms && retry.in_doubt) {
-    // The call may still be applied at the directory: a last attempt, after the deadline
-    // and once the call has settled (its in-doubt wait), looks before it gives up (RunJob).
-    run_at = std::max(job.deadline_ms,
-                      now + retry.retry_after.value_or(std::chrono::milliseconds(0)).count());
-  } else if (run_at >= job.deadline_ms) {
+  const std::int64_t run_at = now + delay.count();
+  // In doubt, the directory may still apply a call or end a request it accepted: the
+  // operation is not given up now but by a last attempt after the usual back-off (which
+  // covers the call's in-doubt wait), past the deadline, that looks first (RunJob).
+  if (run_at >= job.deadline_ms && !retry.in_doubt) {
     auto driver = drivers_.find(job.kind);
     // The driver gives up from the checkpoint this attempt reached, not the one it began at.
     store::JobRecord last = job;
@@ -300,7 +305,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
   log::Info("engine.retry_later", {{"correlation_id", job.correlation_id},
                                    {"operation_id", job.operation_id},
                                    {"attempt", job.attempts},
-                                   {"delay_ms", run_at - now},
+                                   {"delay_ms", delay.count()},
                                    {"reason", retry.message}});
   bool held = true;
   auto written = co_await WriteSettlement([&](store::WriteTx& tx) -> core::Result<void> {

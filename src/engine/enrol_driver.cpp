@@ -159,7 +159,11 @@ asio::awaitable<std::optional<RunResult>> EnrolDriver::LookUp(Attempt& a) {
       co_return std::nullopt;
     }
     if (f.retryable) {
-      co_return RunResult(RetryWith(f.failure_code, f.message, f.retry_after));
+      // A lookup is made when an earlier call may have enrolled the card: unanswered, it
+      // leaves that open.
+      RetryLater later = RetryWith(f.failure_code, f.message, f.retry_after);
+      later.in_doubt = true;
+      co_return RunResult(std::move(later));
     }
     co_return RunResult(Failed(f.failure_code, f.message));
   }
@@ -170,6 +174,7 @@ asio::awaitable<std::optional<RunResult>> EnrolDriver::LookUp(Attempt& a) {
     // Accepted and still being tokenised: enrolling again would be a duplicate.
     RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "the card is still being tokenised");
     later.profile_network = a.card.network;
+    later.in_doubt = true;  // the directory holds the card: its outcome is still to come
     co_return RunResult(std::move(later));
   }
   boost::json::object details{{"digitalCardId", found->digital_card_id},
