@@ -1,11 +1,11 @@
 #include "api/idempotency.hpp"
-#include "core/time_format.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/registry_views.hpp"
+#include "core/time_format.hpp"
 #include "jose/evp_util.hpp"
 #include "log/log.hpp"
 

@@ -1,5 +1,4 @@
 #include "batch/batch_processor.hpp"
-#include "core/time_format.hpp"
 
 #include <latch>
 #include <set>
@@ -15,6 +14,7 @@
 #include "batch/record_pipeline.hpp"
 #include "batch/record_stream.hpp"
 #include "core/ids.hpp"
+#include "core/time_format.hpp"
 #include "log/log.hpp"
 
 namespace c2p::batch {

@@ -1,5 +1,4 @@
 #include "engine/engine.hpp"
-#include "core/time_format.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -13,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/time_format.hpp"
 #include "log/log.hpp"
 
 namespace c2p::engine {

@@ -1,10 +1,10 @@
 #include "networks/directory_call.hpp"
-#include "core/time_format.hpp"
 
 #include <algorithm>
 #include <utility>
 
 #include "core/ids.hpp"
+#include "core/time_format.hpp"
 #include "jose/jwe.hpp"
 #include "jose/jwk.hpp"
 #include "jose/key_file.hpp"

@@ -1,5 +1,4 @@
 #include "notify/notifier.hpp"
-#include "core/time_format.hpp"
 
 #include <algorithm>
 
@@ -10,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/ids.hpp"
+#include "core/time_format.hpp"
 #include "log/log.hpp"
 #include "notify/consumer_info_client.hpp"
 

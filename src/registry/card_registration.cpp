@@ -1,6 +1,6 @@
 #include "registry/card_registration.hpp"
-#include "core/time_format.hpp"
 
+#include "core/time_format.hpp"
 #include "domain/registration.hpp"
 #include "engine/enrol_driver.hpp"
 #include "jose/jwe.hpp"

@@ -1,6 +1,6 @@
 #include "registry/consumer_registration.hpp"
-#include "core/time_format.hpp"
 
+#include "core/time_format.hpp"
 #include "domain/registration.hpp"
 #include "engine/consumer_update_driver.hpp"
 #include "registry/consumer_optout.hpp"

@@ -1,9 +1,9 @@
 #include "registry/operations.hpp"
-#include "core/time_format.hpp"
 
 #include <chrono>
 
 #include "core/ids.hpp"
+#include "core/time_format.hpp"
 
 namespace c2p::registry {
 

@@ -1,5 +1,4 @@
 #include "tools/c2pctl/notifications_command.hpp"
-#include "core/time_format.hpp"
 
 #include <chrono>
 #include <memory>
@@ -10,6 +9,7 @@
 
 #include "app/config.hpp"
 #include "core/block_on.hpp"
+#include "core/time_format.hpp"
 #include "store/store.hpp"
 #include "tools/c2pctl/cli.hpp"
 #include "tools/c2pctl/store_access.hpp"

@@ -1,9 +1,9 @@
 #include "store/postgres/migrations.hpp"
-#include "core/time_format.hpp"
 
 #include <array>
 #include <chrono>
 
+#include "core/time_format.hpp"
 #include "store/postgres/assertion_sql.hpp"
 #include "store/postgres/batch_sql.hpp"
 #include "store/postgres/binding.hpp"

@@ -1,9 +1,9 @@
 #include "store/postgres/registry_queries.hpp"
-#include "core/time_format.hpp"
 
 #include <array>
 #include <chrono>
 
+#include "core/time_format.hpp"
 #include "store/postgres/binding.hpp"
 #include "store/postgres/registry_sql.hpp"
 #include "store/postgres/token_service_sql.hpp"

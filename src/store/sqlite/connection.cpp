@@ -1,11 +1,11 @@
 #include "store/sqlite/connection.hpp"
-#include "core/time_format.hpp"
 
 #include <sqlite3.h>
 
 #include <mutex>
 #include <utility>
 
+#include "core/time_format.hpp"
 #include "store/sqlite/sql.hpp"
 
 namespace c2p::store::sqlite {

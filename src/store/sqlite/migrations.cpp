@@ -1,8 +1,8 @@
 #include "store/sqlite/migrations.hpp"
-#include "core/time_format.hpp"
 
 #include <array>
 
+#include "core/time_format.hpp"
 #include "store/sqlite/assertion_sql.hpp"
 #include "store/sqlite/batch_sql.hpp"
 #include "store/sqlite/engine_sql.hpp"

@@ -1,8 +1,8 @@
 #include "store/sqlite/registry_queries.hpp"
-#include "core/time_format.hpp"
 
 #include <array>
 
+#include "core/time_format.hpp"
 #include "store/sqlite/binding.hpp"
 #include "store/sqlite/registry_sql.hpp"
 #include "store/sqlite/token_service_sql.hpp"

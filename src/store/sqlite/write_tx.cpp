@@ -1,6 +1,6 @@
 #include "store/sqlite/write_tx.hpp"
-#include "core/time_format.hpp"
 
+#include "core/time_format.hpp"
 #include "store/sqlite/assertion_sql.hpp"
 #include "store/sqlite/batch_queries.hpp"
 #include "store/sqlite/batch_sql.hpp"
