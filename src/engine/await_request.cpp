@@ -32,4 +32,11 @@ asio::awaitable<std::optional<networks::CallResult>> AwaitRequest(
   co_return call;
 }
 
+RunResult FromFailure(const networks::Failure& failure) {
+  if (failure.retryable) {
+    return RetryWith(failure.failure_code, failure.message, failure.retry_after);
+  }
+  return FailedWith(failure.failure_code, failure.message);
+}
+
 }  // namespace c2p::engine

@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "engine/driver.hpp"
 #include "networks/network_connector.hpp"
 
 namespace c2p::engine {
@@ -28,5 +29,9 @@ struct PollOptions {
 boost::asio::awaitable<std::optional<networks::CallResult>> AwaitRequest(
     networks::NetworkConnector& connector, networks::CallResult call,
     const std::string& external_card_id, const PollOptions& options);
+
+// How a directory's failure ends an attempt: retryable → try again later (after its
+// Retry-After, if any), final → FAILED with its §5.8 code.
+RunResult FromFailure(const networks::Failure& failure);
 
 }  // namespace c2p::engine

@@ -12,8 +12,7 @@ boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
   }
   auto card = co_await store.GetCardByRef(*job.card_ref);
   if (!card) {
-    co_return tl::unexpected(
-        RunResult(RetryKeeping(job, "NETWORK_UNAVAILABLE", "store: " + card.error().message)));
+    co_return tl::unexpected(RunResult(InternalRetry("store: " + card.error().message)));
   }
   if (!*card) {
     co_return tl::unexpected(
@@ -32,37 +31,21 @@ boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
   co_return out;
 }
 
-RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, std::string message,
-                        std::optional<std::chrono::milliseconds> retry_after) {
-  RetryLater later = RetryWith(std::move(failure_code), std::move(message), retry_after);
-  later.progress = job.progress;
-  return later;
-}
-
-RunResult FromFailure(const store::JobRecord& job, const networks::Failure& failure) {
-  if (failure.retryable) {
-    return RetryKeeping(job, failure.failure_code, failure.message, failure.retry_after);
-  }
-  return FailedWith(failure.failure_code, failure.message);
-}
-
-boost::asio::awaitable<RunResult> UpdateCardAtNetwork(const store::JobRecord& job,
-                                                      const CardJob& card,
+boost::asio::awaitable<RunResult> UpdateCardAtNetwork(const CardJob& card,
                                                       const networks::CardUpdate& update,
                                                       const PollOptions& options) {
   auto call = co_await card.connector->UpdateCard(card.external_consumer_id, update);
   // Waited on without the card's id: an update's answer names no token for it.
   auto ended = co_await AwaitRequest(*card.connector, std::move(call), std::string(), options);
   if (!ended) {
-    co_return RetryKeeping(job, "NETWORK_UNAVAILABLE",
-                           "the directory is still processing the update");
+    co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the update");
   }
   if (!*ended) {
     const networks::Failure& f = ended->error();
     if (f.reason == networks::FailureReason::kNotEnrolled) {
       co_return FailedWith("NETWORK_REJECTED", "the network no longer holds the card");
     }
-    co_return FromFailure(job, f);
+    co_return FromFailure(f);
   }
   co_return SucceededWith({});
 }

@@ -30,17 +30,9 @@ struct CardJob {
 boost::asio::awaitable<tl::expected<CardJob, RunResult>> LoadCardJob(
     store::Store& store, const ConnectorsByNetwork& connectors, const store::JobRecord& job);
 
-// Try again later, keeping the job's progress (card drivers keep their parameters there).
-RetryLater RetryKeeping(const store::JobRecord& job, std::string failure_code, std::string message,
-                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
-
-// A directory failure: retryable → RetryKeeping, final → FAILED with its §5.8 code.
-RunResult FromFailure(const store::JobRecord& job, const networks::Failure& failure);
-
 // Sends `update` for the job's card and follows it to its end (suspend, resume, update):
 // SUCCESSFUL, a retry, or FAILED (a card the network no longer holds is NETWORK_REJECTED).
-boost::asio::awaitable<RunResult> UpdateCardAtNetwork(const store::JobRecord& job,
-                                                      const CardJob& card,
+boost::asio::awaitable<RunResult> UpdateCardAtNetwork(const CardJob& card,
                                                       const networks::CardUpdate& update,
                                                       const PollOptions& options);
 

@@ -77,13 +77,12 @@ asio::awaitable<RunResult> CardOptOutDriver::Run(const store::JobRecord& job) {
   if (!call && call.error().reason == FailureReason::kNotEnrolled) co_return OptedOut(job, c.card);
   auto ended = co_await AwaitRequest(*c.connector, std::move(call), std::string(), options_);
   if (!ended) {
-    co_return RetryKeeping(job, "NETWORK_UNAVAILABLE",
-                           "the directory is still processing the deletion");
+    co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the deletion");
   }
   if (!*ended) {
     const networks::Failure& f = ended->error();
     if (f.reason == FailureReason::kNotEnrolled) co_return OptedOut(job, c.card);
-    RunResult r = FromFailure(job, f);
+    RunResult r = FromFailure(f);
     if (auto* end = std::get_if<Finished>(&r)) co_return StillEnrolled(job, std::move(*end));
     co_return r;
   }

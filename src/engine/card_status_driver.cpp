@@ -15,7 +15,7 @@ asio::awaitable<RunResult> CardStatusDriver::Run(const store::JobRecord& job) {
   networks::CardUpdate update;
   update.external_card_id = c.external_card_id;
   update.status = status_;
-  co_return co_await UpdateCardAtNetwork(job, c, update, options_);
+  co_return co_await UpdateCardAtNetwork(c, update, options_);
 }
 
 }  // namespace c2p::engine

@@ -24,7 +24,7 @@ asio::awaitable<RunResult> CardUpdateDriver::Run(const store::JobRecord& job) {
   if (!job.input) co_return FailedWith("NETWORK_REJECTED", "internal: update job without its data");
   auto data = vault::OpenEnrolmentData(keys_, job.issuer_id, job.operation_id, *job.input);
   // c2p's own problem: retried, never blamed on the network.
-  if (!data) co_return RetryKeeping(job, "NETWORK_UNAVAILABLE", "sealed update data does not open");
+  if (!data) co_return InternalRetry("sealed update data does not open");
   auto loaded = co_await LoadCardJob(store_, connectors_, job);
   if (!loaded) co_return std::move(loaded.error());
   CardJob& c = *loaded;
@@ -32,7 +32,7 @@ asio::awaitable<RunResult> CardUpdateDriver::Run(const store::JobRecord& job) {
       CardUpdateFor(c.card.network, c.external_card_id, data->name, data->billing_address);
   // A name alone for a network that ignores names: nothing to change there.
   if (!update.billing && !update.name_on_card) co_return SucceededWith({});
-  co_return co_await UpdateCardAtNetwork(job, c, update, options_);
+  co_return co_await UpdateCardAtNetwork(c, update, options_);
 }
 
 }  // namespace c2p::engine

@@ -14,11 +14,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-RunResult FromFailure(const networks::Failure& f) {
-  if (f.retryable) return RetryWith(f.failure_code, f.message, f.retry_after);
-  return FailedWith(f.failure_code, f.message);
-}
-
 constexpr std::string_view kUpdated = "updated";
 
 // The networks an earlier attempt finished (none when the progress says nothing of them).
@@ -99,20 +94,15 @@ asio::awaitable<std::optional<RunResult>> ConsumerUpdateDriver::Update(
 }
 
 asio::awaitable<RunResult> ConsumerUpdateDriver::Run(const store::JobRecord& job) {
-  // A retry before any network is reached keeps what earlier attempts finished.
-  const auto keeping = [&job](RunResult r) {
-    if (auto* later = std::get_if<RetryLater>(&r)) later->progress = job.progress;
-    return r;
-  };
   auto data = co_await Resolve(job);
-  if (!data) co_return keeping(std::move(data.error()));
+  if (!data) co_return std::move(data.error());
   auto profiles = co_await store_.GetNetworkProfiles(job.issuer_id, job.consumer_id);
-  if (!profiles) co_return keeping(InternalRetry("store: " + profiles.error().message));
+  if (!profiles) co_return InternalRetry("store: " + profiles.error().message);
   if (profiles->empty()) {
     co_return FailedWith("NETWORK_REJECTED", "the consumer is no longer enrolled in any network");
   }
   auto cards = co_await store_.GetConsumerCards(job.issuer_id, job.consumer_id);
-  if (!cards) co_return keeping(InternalRetry("store: " + cards.error().message));
+  if (!cards) co_return InternalRetry("store: " + cards.error().message);
   const std::vector<std::string> before = UpdatedBefore(job.progress);
   boost::json::array updated;
   for (const auto& network : *profiles) {

@@ -56,7 +56,8 @@ struct RetryLater {
   // No sooner than this: the network's Retry-After, or the time a call in doubt may still be
   // running at the directory (networks::Failure::retry_after).
   std::optional<std::chrono::milliseconds> retry_after;
-  std::string progress = "{}";                 // the checkpoint the next attempt starts from
+  // The checkpoint the next attempt starts from; unset, the one this attempt started from.
+  std::optional<std::string> progress;
   std::optional<std::string> profile_network;  // learned meanwhile
   // The directory may still act on this attempt (a call went unanswered, an accepted
   // request had not ended, the card is still being tokenised). Should the next attempt

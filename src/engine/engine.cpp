@@ -249,10 +249,8 @@ asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
     }
   } else if (driver == drivers_.end()) {
     // A job written by a newer c2pd (rolling upgrade): leave it for a node that knows it.
-    RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "no driver for this kind of job",
-                                 std::chrono::seconds(60));
-    later.progress = job.progress;
-    result = std::move(later);
+    result = RetryWith("NETWORK_UNAVAILABLE", "no driver for this kind of job",
+                       std::chrono::seconds(60));
   } else {
     try {
       result = co_await driver->second->Run(job);
@@ -260,9 +258,7 @@ asio::awaitable<void> Engine::RunJob(store::JobRecord job) {
       // A bug in a driver must not end the engine: the job is retried like any failure.
       log::Error("engine.driver_threw",
                  {{"operation_id", job.operation_id}, {"kind", job.kind}, {"error", e.what()}});
-      RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "internal error");
-      later.progress = job.progress;
-      result = std::move(later);
+      result = RetryWith("NETWORK_UNAVAILABLE", "internal error");
     }
   }
   co_await Settle(job, std::move(result));
@@ -281,6 +277,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
     co_return;
   }
   auto& retry = std::get<RetryLater>(result);
+  const std::string& progress = retry.progress ? *retry.progress : job.progress;
   const auto delay = RetryDelay(options_.retry, job.attempts, retry.retry_after, rng_());
   const std::int64_t now = core::UnixMillisNow();
   const std::int64_t run_at = now + delay.count();
@@ -291,7 +288,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
     auto driver = drivers_.find(job.kind);
     // The driver gives up from the checkpoint this attempt reached, not the one it began at.
     store::JobRecord last = job;
-    last.progress = retry.progress;
+    last.progress = progress;
     Finished end =
         driver == drivers_.end()
             ? FailedWith(retry.failure_code, retry.message)
@@ -309,7 +306,7 @@ asio::awaitable<void> Engine::Settle(const store::JobRecord& job, RunResult resu
                                    {"reason", retry.message}});
   bool held = true;
   auto written = co_await WriteSettlement([&](store::WriteTx& tx) -> core::Result<void> {
-    auto rescheduled = tx.RescheduleJob(job, run_at, retry.progress);
+    auto rescheduled = tx.RescheduleJob(job, run_at, progress);
     if (!rescheduled) return tl::unexpected(std::move(rescheduled.error()));
     held = *rescheduled;
     if (!held) return {};

@@ -5,12 +5,15 @@
 //   the operation still ends SUCCESSFUL within seconds under a 5-minute lease, and the
 //   retry is counted.
 // - A retry runs after its back-off, not after the loop's idle poll.
+// - A retry that names a checkpoint replaces the job's; one that names none keeps it.
 // - An attempt that ends in doubt with its deadline near is not failed at once: a last
 //   attempt after the deadline, once the call has settled, asks the driver to look.
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/asio/post.hpp>
@@ -65,6 +68,33 @@ class RetryOnceDriver final : public Driver {
     co_await call.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     co_return RetryWith("NETWORK_UNAVAILABLE", "once more");
   }
+};
+
+// Attempt 1 checkpoints {"step":1}; attempt 2 retries without naming one; attempt 3
+// succeeds. Records the checkpoint each attempt started from.
+class CheckpointDriver final : public Driver {
+ public:
+  asio::awaitable<RunResult> Run(const store::JobRecord& job) override {
+    {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(job.progress);
+    }
+    if (job.attempts == 1) {
+      RetryLater later = RetryWith("NETWORK_UNAVAILABLE", "checkpointed");
+      later.progress = R"({"step":1})";
+      co_return later;
+    }
+    if (job.attempts == 2) co_return RetryWith("NETWORK_UNAVAILABLE", "no checkpoint named");
+    co_return SucceededWith({});
+  }
+  std::vector<std::string> seen() const {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> seen_;
 };
 
 // Every attempt ends without an answer (in doubt, settled 300 ms later); after the
@@ -225,6 +255,36 @@ TEST(EngineSettlementTest, ARetryRunsAfterItsBackOffNotTheIdlePoll) {
       std::chrono::seconds(20)))
       << "the retry waited for the idle poll";
   engine.Stop();
+  store->Close();
+}
+
+TEST(EngineSettlementTest, ARetryKeepsTheCheckpointUnlessItNamesANewOne) {
+  c2p::testing::ScratchDir dir;
+  core::metrics::Registry metrics;
+  auto opened = store::OpenStore("sqlite:" + dir.File("c2p.db"), {}, metrics);
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  store::testing::IoThreads io(1);
+  ASSERT_TRUE(testing::AddTestJob(io.io(), *store, "op_checkpoint", "consumer"));
+
+  OperationWatch watch;
+  EngineOptions options;
+  options.retry.base = std::chrono::milliseconds(10);
+  Engine engine(*store, watch, metrics, options);
+  CheckpointDriver driver;
+  engine.AddDriver("TEST", driver);
+  engine.Start();
+  EXPECT_TRUE(store::testing::WaitUntil(
+      [&] {
+        auto op = core::BlockOn(store->GetOperation("ISSUER0001", "op_checkpoint"));
+        return op && *op && (*op)->status == "SUCCESSFUL";
+      },
+      std::chrono::seconds(20)));
+  engine.Stop();
+  const std::vector<std::string> seen = driver.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[1], R"({"step":1})");
+  EXPECT_EQ(seen[2], R"({"step":1})") << "a retry without a checkpoint lost the job's";
   store->Close();
 }
 
