@@ -64,6 +64,20 @@ Finished CardOptOutDriver::GiveUp(const store::JobRecord& job, std::string code,
   return StillEnrolled(job, FailedWith(std::move(code), std::move(message)));
 }
 
+asio::awaitable<Finished> CardOptOutDriver::GiveUpAtDeadline(const store::JobRecord& job,
+                                                             std::string code,
+                                                             std::string message) {
+  // Only an earlier attempt can have left a deletion applied or running. What this last
+  // one cannot settle (no answer again, a refusal) ends the opt-out as before.
+  if (job.attempts > 1) {
+    RunResult last = co_await Run(job);
+    if (auto* end = std::get_if<Finished>(&last); end != nullptr && end->successful) {
+      co_return std::move(*end);
+    }
+  }
+  co_return GiveUp(job, code, message);
+}
+
 asio::awaitable<RunResult> CardOptOutDriver::Run(const store::JobRecord& job) {
   auto loaded = co_await LoadCardJob(store_, connectors_, job);
   if (!loaded) {
@@ -77,13 +91,17 @@ asio::awaitable<RunResult> CardOptOutDriver::Run(const store::JobRecord& job) {
   if (!call && call.error().reason == FailureReason::kNotEnrolled) co_return OptedOut(job, c.card);
   auto ended = co_await AwaitRequest(*c.connector, std::move(call), std::string(), options_);
   if (!ended) {
-    co_return RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the deletion");
+    RetryLater later =
+        RetryWith("NETWORK_UNAVAILABLE", "the directory is still processing the deletion");
+    later.in_doubt = true;
+    co_return later;
   }
   if (!*ended) {
     const networks::Failure& f = ended->error();
     if (f.reason == FailureReason::kNotEnrolled) co_return OptedOut(job, c.card);
     RunResult r = FromFailure(f);
     if (auto* end = std::get_if<Finished>(&r)) co_return StillEnrolled(job, std::move(*end));
+    std::get<RetryLater>(r).in_doubt = f.maybe_applied;
     co_return r;
   }
   co_return OptedOut(job, c.card);

@@ -14,7 +14,10 @@
 // its own — so it ends the opt-out SUCCESSFUL, on any attempt.
 //
 // Giving up (deadline passed) or a final refusal puts the card back to ENROLLED: the
-// network still holds the digital card, and the issuer may opt it out again.
+// network still holds the digital card, and the issuer may opt it out again. An attempt
+// whose deletion may have been applied (unanswered, or still processing) is in doubt: the
+// deadline does not fail it at once, and after the deadline one last deletion settles what
+// the network holds (GiveUpAtDeadline), since repeating a deletion is safe.
 
 #include <string>
 
@@ -39,6 +42,8 @@ class CardOptOutDriver final : public Driver {
 
   boost::asio::awaitable<RunResult> Run(const store::JobRecord& job) override;
   Finished GiveUp(const store::JobRecord& job, std::string code, std::string message) override;
+  boost::asio::awaitable<Finished> GiveUpAtDeadline(const store::JobRecord& job, std::string code,
+                                                    std::string message) override;
 
  private:
   store::Store& store_;

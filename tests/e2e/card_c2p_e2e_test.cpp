@@ -377,5 +377,34 @@ TEST_F(CardClickToPay, NoCardOrPersonalDataInLogsOrResponses) {
   }
 }
 
+// A directory slower than c2p's timeout (test card 0036: 400 ms against 250 ms) with the
+// operation's deadline 1.2 s away: the deletion c2p stopped waiting for is applied, and the
+// wait for that call in doubt pushes the next attempt past the deadline. The opt-out is not
+// failed with the card left ENROLLED while the network has deleted it: a last attempt after
+// the deadline deletes again, finds nothing enrolled, and ends SUCCESSFUL.
+class CardShortDeadline : public CardClickToPay {
+ protected:
+  static void SetUpTestSuite() {
+    deadline_ms_ = 1200;
+    CardClickToPay::SetUpTestSuite();
+  }
+  static void TearDownTestSuite() {
+    CardClickToPay::TearDownTestSuite();
+    deadline_ms_ = 60000;
+  }
+};
+
+TEST_F(CardShortDeadline, AnOptOutInDoubtAtItsDeadlineIsSettledNotFailed) {
+  for (const auto& n : kNetworks) {
+    SCOPED_TRACE(n.product);
+    const std::string card = EnrolledCard(n, "late-optout", "0036");
+    ASSERT_FALSE(NetworkCard(card, n).empty());
+    auto end = Ended(Accepted(Call("POST", CardOp(card, "clickToPayOptOut"))));
+    ASSERT_EQ(Str(end, "status"), "SUCCESSFUL") << json::serialize(end);
+    EXPECT_EQ(Str(ClickToPay(card), "status"), "OPTED_OUT");
+    EXPECT_TRUE(NetworkCard(card, n).empty());
+  }
+}
+
 }  // namespace
 }  // namespace c2p::testing
