@@ -102,7 +102,7 @@ TEST(RegistryViews, CardViewAndOperationObject) {
                            .card_id = std::string("crd_1"),
                            .reason = std::string("lost"),
                            .reason_code = domain::ReasonCode::kUserDecision});
-  EXPECT_EQ(op.operation_id.size(), 25u);  // "op_" + 128 bits
+  EXPECT_EQ(op.operation_id.size(), 33u);  // "op_" + creation time + 128 bits
   auto json = OperationJson(op);
   EXPECT_EQ(json.at("operation"), "SUSPEND");
   EXPECT_EQ(json.at("status"), "SUCCESSFUL");

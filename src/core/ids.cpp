@@ -1,6 +1,7 @@
 #include "core/ids.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 
@@ -53,6 +54,24 @@ std::string NewRandomId(std::string_view prefix) {
   std::array<std::uint8_t, 16> raw{};
   FillRandom(raw.data(), raw.size());
   return Encode(prefix, raw);
+}
+
+std::string NewTimeOrderedId(std::string_view prefix) {
+  // base64url's 64 characters in ASCII order: '-' < digits < capitals < '_' < small letters.
+  static constexpr char kSorted[] =
+      "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  std::string time(8, '-');
+  // 48 bits of milliseconds (until the year 10889), six bits per character, high first.
+  for (int i = 7; i >= 0; --i) {
+    time[static_cast<std::size_t>(i)] = kSorted[(ms >> (6 * (7 - i))) & 0x3F];
+  }
+  std::string head(prefix);
+  head += time;
+  return NewRandomId(head);
 }
 
 std::string NewCorrelationId() {

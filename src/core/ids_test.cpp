@@ -1,6 +1,8 @@
 #include "core/ids.hpp"
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -33,6 +35,26 @@ TEST(Ids, RandomIdsAreTokensAndDistinct) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(Ids, TimeOrderedIdsAreTokensDistinctAndSortByCreation) {
+  std::vector<std::string> made;
+  for (int i = 0; i < 1000; ++i) {
+    made.push_back(NewTimeOrderedId("op_"));
+    EXPECT_EQ(made.back().size(), 3u + 8u + 22u);
+    EXPECT_TRUE(IsGeneratedId(made.back())) << made.back();
+  }
+  EXPECT_EQ(std::set<std::string>(made.begin(), made.end()).size(), 1000u);
+  // Made in a later millisecond, sorted later (byte order): ids are made until the time
+  // part moves on (within a millisecond or so).
+  std::string later;
+  do {
+    later = NewTimeOrderedId("op_");
+  } while (later.substr(0, 11) == made.back().substr(0, 11));
+  for (const std::string& id : made) {
+    EXPECT_LT(id.substr(0, 11), later.substr(0, 11));
+    EXPECT_LT(id, later);
+  }
 }
 
 TEST(Ids, CorrelationIdsAreTokensAndDistinct) {

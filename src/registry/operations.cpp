@@ -9,7 +9,8 @@ namespace c2p::registry {
 
 store::OperationRecord MakeOperation(const NewOperation& n) {
   store::OperationRecord op;
-  op.operation_id = core::NewRandomId("op_");
+  // Time-ordered: each new operation goes to the end of the operation-id index (core/ids.hpp).
+  op.operation_id = core::NewTimeOrderedId("op_");
   op.issuer_id = n.issuer;
   op.operation = domain::WireName(n.type);
   op.status = domain::WireName(n.complete ? domain::OperationStatus::kSuccessful
