@@ -45,8 +45,8 @@ bench_nginx_conf "$nginx_port" "\
     location = /healthz { return 200 '{\"status\":\"ok\"}'; }
     location / {
       default_type application/json;
-      add_header Location /banking/v1/issuers/$ISSUER/operations/op_0123456789abcdefghijkl;
-      return 202 '{\"operationId\":\"op_0123456789abcdefghijkl\",\"status\":\"PENDING\"}';
+      add_header Location /banking/v1/issuers/$ISSUER/operations/op_-P8AXM9y0123456789abcdefghijkl;
+      return 202 '{\"operationId\":\"op_-P8AXM9y0123456789abcdefghijkl\",\"status\":\"PENDING\"}';
     }"
 
 # Walks crd_N from an offset (wrk argument 1), one enrolment per request.

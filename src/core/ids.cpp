@@ -56,21 +56,25 @@ std::string NewRandomId(std::string_view prefix) {
   return Encode(prefix, raw);
 }
 
-std::string NewTimeOrderedId(std::string_view prefix) {
+std::string SortableMillis(std::uint64_t ms) {
   // base64url's 64 characters in ASCII order: '-' < digits < capitals < '_' < small letters.
   static constexpr char kSorted[] =
       "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+  std::string out(8, '-');
+  // 48 bits of milliseconds (until the year 10889), six bits per character, high first.
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = kSorted[(ms >> (6 * (7 - i))) & 0x3F];
+  }
+  return out;
+}
+
+std::string NewTimeOrderedId(std::string_view prefix) {
   const auto ms =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
-  std::string time(8, '-');
-  // 48 bits of milliseconds (until the year 10889), six bits per character, high first.
-  for (int i = 7; i >= 0; --i) {
-    time[static_cast<std::size_t>(i)] = kSorted[(ms >> (6 * (7 - i))) & 0x3F];
-  }
   std::string head(prefix);
-  head += time;
+  head += SortableMillis(ms);
   return NewRandomId(head);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Identifier rules of spec/api.md §1 and generation of c2p's own ids.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,8 @@ std::string NewRandomId(std::string_view prefix = {});
 // which is what a store's write costs grow with; the random part keeps them unguessable.
 // The creation time they show is no secret (the operation getters show it too).
 std::string NewTimeOrderedId(std::string_view prefix = {});
+// Its time part: the low 48 bits of `ms`, 8 characters that sort as the numbers do.
+std::string SortableMillis(std::uint64_t ms);
 
 // A correlation id for a request that came without one: 22 characters, unique per process
 // run (a random per-thread prefix drawn once, then a counter). Cheap enough for every

@@ -1,5 +1,6 @@
 #include "core/ids.hpp"
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,6 +36,22 @@ TEST(Ids, RandomIdsAreTokensAndDistinct) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(Ids, SortableMillisSortAsTheNumbersDo) {
+  EXPECT_EQ(SortableMillis(0), "--------");
+  EXPECT_EQ(SortableMillis((std::uint64_t{1} << 48) - 1), "zzzzzzzz");
+  EXPECT_EQ(SortableMillis(1), "-------0");
+  EXPECT_EQ(SortableMillis(64), "------0-");
+  // Every value of the last two characters, and each carry up to the top one.
+  for (std::uint64_t ms = 0; ms < 64 * 64 + 1; ++ms) {
+    ASSERT_LT(SortableMillis(ms), SortableMillis(ms + 1)) << ms;
+  }
+  for (int shift = 6; shift < 48; shift += 6) {
+    const std::uint64_t carry = std::uint64_t{1} << shift;
+    EXPECT_LT(SortableMillis(carry - 1), SortableMillis(carry)) << shift;
+    EXPECT_TRUE(IsGeneratedId(SortableMillis(carry - 1)));
+  }
 }
 
 TEST(Ids, TimeOrderedIdsAreTokensDistinctAndSortByCreation) {

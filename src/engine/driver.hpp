@@ -107,8 +107,9 @@ class Driver {
     return FailedWith(std::move(code), std::move(message));
   }
   // How the operation ends when an attempt is claimed after its deadline. An earlier
-  // attempt's call may have been applied meanwhile: a driver that can look (the
-  // enrolment) reports what the directory holds rather than a failure it contradicts.
+  // attempt's call may have been applied meanwhile: a driver that can settle it reports
+  // what the directory holds rather than a failure it contradicts (the enrolment looks the
+  // card up; the card opt-out deletes once more, which is safe to repeat).
   virtual boost::asio::awaitable<Finished> GiveUpAtDeadline(const store::JobRecord& job,
                                                             std::string code, std::string message) {
     co_return GiveUp(job, std::move(code), std::move(message));
