@@ -228,64 +228,51 @@ TEST(EngineSettlementTest, AnOutcomeWhoseWriteLostTheConnectionIsWrittenAgain) {
   store->Close();
 }
 
+// Runs one TEST job (`operation_id`) through an engine with `options` and `driver` on a
+// fresh embedded store: whether it ended SUCCESSFUL within 20 s.
+bool RunsToSuccess(Driver& driver, const EngineOptions& options, const std::string& operation_id) {
+  c2p::testing::ScratchDir dir;
+  core::metrics::Registry metrics;
+  auto opened = store::OpenStore("sqlite:" + dir.File("c2p.db"), {}, metrics);
+  EXPECT_TRUE(opened) << opened.error().message;
+  if (!opened) return false;
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  store::testing::IoThreads io(1);
+  EXPECT_TRUE(testing::AddTestJob(io.io(), *store, operation_id, "consumer"));
+  OperationWatch watch;
+  Engine engine(*store, watch, metrics, options);
+  engine.AddDriver("TEST", driver);
+  engine.Start();
+  const bool ended = store::testing::WaitUntil(
+      [&] {
+        auto op = core::BlockOn(store->GetOperation("ISSUER0001", operation_id));
+        return op && *op && (*op)->status == "SUCCESSFUL";
+      },
+      std::chrono::seconds(20));
+  engine.Stop();
+  store->Close();
+  return ended;
+}
+
 // The loop sleeps an idle poll of a minute while the job's first attempt runs (nothing
 // else is due; the job is leased): the retry, due 10 to 20 ms after it, must wake it.
 TEST(EngineSettlementTest, ARetryRunsAfterItsBackOffNotTheIdlePoll) {
-  c2p::testing::ScratchDir dir;
-  core::metrics::Registry metrics;
-  auto opened = store::OpenStore("sqlite:" + dir.File("c2p.db"), {}, metrics);
-  ASSERT_TRUE(opened) << opened.error().message;
-  std::unique_ptr<store::Store> store = std::move(*opened);
-  store::testing::IoThreads io(1);
-  ASSERT_TRUE(testing::AddTestJob(io.io(), *store, "op_retry", "consumer"));
-
-  OperationWatch watch;
   EngineOptions options;
   options.idle_poll = std::chrono::minutes(1);
   options.retry.base = std::chrono::milliseconds(20);
-  Engine engine(*store, watch, metrics, options);
   RetryOnceDriver driver;
-  engine.AddDriver("TEST", driver);
-  engine.Start();
-  EXPECT_TRUE(store::testing::WaitUntil(
-      [&] {
-        auto op = core::BlockOn(store->GetOperation("ISSUER0001", "op_retry"));
-        return op && *op && (*op)->status == "SUCCESSFUL";
-      },
-      std::chrono::seconds(20)))
-      << "the retry waited for the idle poll";
-  engine.Stop();
-  store->Close();
+  EXPECT_TRUE(RunsToSuccess(driver, options, "op_retry")) << "the retry waited for the idle poll";
 }
 
 TEST(EngineSettlementTest, ARetryKeepsTheCheckpointUnlessItNamesANewOne) {
-  c2p::testing::ScratchDir dir;
-  core::metrics::Registry metrics;
-  auto opened = store::OpenStore("sqlite:" + dir.File("c2p.db"), {}, metrics);
-  ASSERT_TRUE(opened) << opened.error().message;
-  std::unique_ptr<store::Store> store = std::move(*opened);
-  store::testing::IoThreads io(1);
-  ASSERT_TRUE(testing::AddTestJob(io.io(), *store, "op_checkpoint", "consumer"));
-
-  OperationWatch watch;
   EngineOptions options;
   options.retry.base = std::chrono::milliseconds(10);
-  Engine engine(*store, watch, metrics, options);
   CheckpointDriver driver;
-  engine.AddDriver("TEST", driver);
-  engine.Start();
-  EXPECT_TRUE(store::testing::WaitUntil(
-      [&] {
-        auto op = core::BlockOn(store->GetOperation("ISSUER0001", "op_checkpoint"));
-        return op && *op && (*op)->status == "SUCCESSFUL";
-      },
-      std::chrono::seconds(20)));
-  engine.Stop();
+  ASSERT_TRUE(RunsToSuccess(driver, options, "op_checkpoint"));
   const std::vector<std::string> seen = driver.seen();
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[1], R"({"step":1})");
   EXPECT_EQ(seen[2], R"({"step":1})") << "a retry without a checkpoint lost the job's";
-  store->Close();
 }
 
 }  // namespace
